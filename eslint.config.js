@@ -1,0 +1,36 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+// Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O,
+// and no client/worker/activity SDK (activities are reached through proxyActivities only).
+const forbiddenInWorkflows = [
+  ...builtinModules.flatMap((m) => [m, `node:${m}`]),
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+  'mongodb',
+  'ioredis',
+  'hono',
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.data/**', 'test/fixtures/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: forbiddenInWorkflows.map((name) => ({ name, message: 'Workflow code must stay deterministic: no Node, I/O or non-workflow SDK imports.' })),
+        patterns: [{ group: ['../services/*', '../shared/*', '!../shared/domain', '!../shared/domain.js', '../gateway/*'], message: 'Workflows import only workflow-safe modules and activity types.' }],
+      }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+);

@@ -1,0 +1,108 @@
+// Makes sure the local stack's tools exist, installing them from the registries
+// this machine reaches (Go module proxy, Maven Central, Debian) into a cache
+// outside the clone. Idempotent: a second run finds everything and returns at once.
+// Run by `npm start` and `npm test`; `--skip-test-server` is for `npm start`.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FERRETDB_VERSION, TEMPORAL_CLI_VERSION, TEST_SERVER_VERSION, cacheBin, cacheDir, onPath, tools } from './stack/tools.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+class MissingToolchain extends Error {}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): void {
+  const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env }, cwd });
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
+}
+
+function requireGo(forWhat: string): string {
+  const go = onPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  if (!go) throw new MissingToolchain(`${forWhat} needs Go >= 1.24 to build it: install Go (https://go.dev/doc/install or apt-get install golang-go) or put the binary on PATH`);
+  return go;
+}
+
+async function timed(what: string, work: () => void | Promise<void>): Promise<void> {
+  const started = Date.now();
+  console.log(`[provision] ${what} ...`);
+  await work();
+  console.log(`[provision] ${what}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+async function ensureTemporalCli(): Promise<void> {
+  if (tools.temporal() || process.env.TEMPORAL_ADDRESS) return;
+  const go = requireGo('the Temporal CLI (or set TEMPORAL_ADDRESS / TEMPORAL_CLI_PATH)');
+  await timed(`building temporal CLI ${TEMPORAL_CLI_VERSION}`, () =>
+    run(go, ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`], { GOBIN: cacheBin, GOFLAGS: '-buildvcs=false' }),
+  );
+}
+
+async function ensureFerretDb(): Promise<void> {
+  if (process.env.MONGO_URL || tools.mongod() || tools.ferretdb()) return;
+  const go = requireGo('FerretDB (or set MONGO_URL, or put mongod on PATH)');
+  // `go install ferretdb@v1.24.2` fails on the module proxy here: its deprecation check
+  // lists the module's versions, which the proxy refuses (403). Downloading the exact
+  // version and building it as its own main module avoids that list.
+  await timed(`building FerretDB ${FERRETDB_VERSION}`, () => {
+    const module = `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`;
+    const info = JSON.parse(execFileSync(go, ['mod', 'download', '-json', module], { encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod' } })) as { Dir: string };
+    // The module zip lacks the generated build/version/version.txt that FerretDB
+    // panics without, so build from a writable copy that has it.
+    const src = join(cacheDir, 'build', `ferretdb-${FERRETDB_VERSION}`);
+    rmSync(src, { recursive: true, force: true });
+    cpSync(info.Dir, src, { recursive: true });
+    run('chmod', ['-R', 'u+w', src]);
+    writeFileSync(join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+    run(go, ['build', '-trimpath', '-o', join(cacheBin, 'ferretdb'), './cmd/ferretdb'], { GOFLAGS: '-mod=mod -buildvcs=false' }, src);
+    rmSync(src, { recursive: true, force: true });
+  });
+}
+
+async function ensureRedis(): Promise<void> {
+  if (process.env.REDIS_URL || tools.redisServer()) return;
+  const canApt = process.getuid?.() === 0 && onPath('apt-get');
+  if (!canApt) throw new MissingToolchain('Redis is needed: install the redis-server package (apt-get install redis-server) or set REDIS_URL');
+  await timed('installing redis-server from Debian', () => {
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', '-qq', 'redis-server'], { DEBIAN_FRONTEND: 'noninteractive' });
+  });
+}
+
+async function ensureTestServer(): Promise<void> {
+  if (tools.testServer()) return;
+  const java = onPath('java');
+  const mvn = onPath('mvn');
+  if (!java || !mvn) throw new MissingToolchain('the time-skipping test server needs a JDK (>= 11) and Maven (apt-get install default-jdk-headless maven), or set TEMPORAL_TEST_SERVER_PATH');
+  const home = join(cacheDir, `temporal-test-server-${TEST_SERVER_VERSION}`);
+  const lib = join(home, 'lib');
+  await timed(`resolving temporal-test-server ${TEST_SERVER_VERSION} from Maven Central`, () => {
+    run(mvn, ['-q', '-B', '-f', resolve(here, 'provision/test-server-pom.xml'), `-Dtemporal.test.server.version=${TEST_SERVER_VERSION}`,
+      'dependency:copy-dependencies', `-DoutputDirectory=${lib}`, '-DincludeScope=runtime']);
+  });
+  if (!readdirSync(lib).some((f) => f.startsWith('temporal-test-server'))) throw new Error(`no temporal-test-server jar in ${lib}`);
+  // The TypeScript SDK starts an `existing-path` test server as `<path> <port>`.
+  const launcher = join(home, 'temporal-test-server');
+  writeFileSync(launcher, `#!/bin/sh\nexec java -Xss2m -cp "${lib}/*" io.temporal.testserver.TestServer "$@"\n`);
+  chmodSync(launcher, 0o755);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  mkdirSync(cacheBin, { recursive: true });
+  const forStartOnly = process.argv.includes('--skip-test-server');
+  try {
+    await ensureRedis();
+    await ensureTemporalCli();
+    await ensureFerretDb();
+    if (!forStartOnly) await ensureTestServer();
+  } catch (error) {
+    console.error(`[provision] ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+  const seconds = (Date.now() - started) / 1000;
+  if (seconds > 1) console.log(`[provision] local stack tools ready in ${seconds.toFixed(1)} s (cache: ${cacheDir})`);
+}
+
+await main();

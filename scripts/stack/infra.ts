@@ -1,0 +1,118 @@
+// The infrastructure of the local stack: a MongoDB-protocol server, Redis and the
+// Temporal dev server (with its Web UI). Each honours an explicit URL/address in
+// the environment and is otherwise started here, on free ports unless told.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { MongoClient } from 'mongodb';
+import { SEARCH_ATTRIBUTES } from '../../shared/domain.js';
+import { freePort, portAnswers, spawnManaged, waitFor, type Managed } from './processes.js';
+import { tools } from './tools.js';
+
+export interface Service<T> {
+  value: T;
+  /** Stops what this module started; a no-op for an external server. */
+  stop(): Promise<void>;
+  managed?: Managed;
+}
+
+const external = <T>(value: T): Service<T> => ({ value, stop: async () => undefined });
+
+function fromManaged<T>(value: T, managed: Managed): Service<T> {
+  return { value, managed, stop: () => managed.stop() };
+}
+
+export interface InfraOptions {
+  dataDir: string;
+  logDir: string;
+  /** Fixed ports (npm start); free ports when omitted (tests). */
+  ports?: { mongo?: number; redis?: number; temporal?: number; temporalUi?: number };
+  /** Keep data across restarts (npm start) or throw it away (tests). */
+  persistent: boolean;
+}
+
+async function mongoAnswers(url: string): Promise<boolean> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 1_000 });
+  try {
+    await client.connect();
+    await client.db('admin').command({ ping: 1 });
+    return true;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+export async function startMongo(opts: InfraOptions): Promise<Service<string>> {
+  if (process.env.MONGO_URL) return external(process.env.MONGO_URL);
+  const port = opts.ports?.mongo ?? (await freePort());
+  const url = `mongodb://127.0.0.1:${port}`;
+  const dir = join(opts.dataDir, 'mongo');
+  mkdirSync(dir, { recursive: true });
+  const mongod = tools.mongod();
+  const ferretdb = tools.ferretdb();
+  let managed: Managed;
+  if (mongod) {
+    managed = spawnManaged('mongod', mongod, ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'], { logFile: join(opts.logDir, 'mongod.log') });
+  } else if (ferretdb) {
+    managed = spawnManaged('ferretdb', ferretdb, [
+      '--handler=sqlite', `--sqlite-url=file:${dir}/`, `--listen-addr=127.0.0.1:${port}`, `--state-dir=${dir}`,
+      '--telemetry=disable', '--debug-addr=-', '--log-level=warn',
+    ], { logFile: join(opts.logDir, 'ferretdb.log') });
+  } else {
+    throw new Error('no MongoDB-protocol server: run `npm run provision`, put mongod on PATH, or set MONGO_URL');
+  }
+  await waitFor(`${managed.name} on ${url}`, () => mongoAnswers(url), 30_000, managed.child);
+  return fromManaged(url, managed);
+}
+
+export async function startRedis(opts: InfraOptions): Promise<Service<string>> {
+  if (process.env.REDIS_URL) return external(process.env.REDIS_URL);
+  const server = tools.redisServer();
+  if (!server) throw new Error('no redis-server: run `npm run provision`, install redis-server, or set REDIS_URL');
+  const port = opts.ports?.redis ?? (await freePort());
+  const dir = join(opts.dataDir, 'redis');
+  mkdirSync(dir, { recursive: true });
+  const persistence = opts.persistent ? ['--appendonly', 'yes'] : ['--save', '', '--appendonly', 'no'];
+  const managed = spawnManaged('redis', server, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...persistence, '--loglevel', 'warning'], { logFile: join(opts.logDir, 'redis.log') });
+  await waitFor(`redis on ${port}`, () => portAnswers(port), 15_000, managed.child);
+  return fromManaged(`redis://127.0.0.1:${port}`, managed);
+}
+
+export interface TemporalInfo {
+  address: string;
+  namespace: string;
+  /** The Web UI, when this module started the dev server. */
+  uiUrl?: string;
+}
+
+async function temporalAnswers(address: string): Promise<boolean> {
+  const connection = await Connection.connect({ address, connectTimeout: '1s' });
+  try {
+    await connection.workflowService.describeNamespace({ namespace: 'default' });
+    return true;
+  } finally {
+    await connection.close();
+  }
+}
+
+export async function startTemporal(opts: InfraOptions): Promise<Service<TemporalInfo>> {
+  const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
+  if (process.env.TEMPORAL_ADDRESS) return external({ address: process.env.TEMPORAL_ADDRESS, namespace });
+  const cli = tools.temporal();
+  if (!cli) throw new Error('no Temporal CLI: run `npm run provision`, put `temporal` on PATH, or set TEMPORAL_ADDRESS');
+  const port = opts.ports?.temporal ?? (await freePort());
+  const uiPort = opts.ports?.temporalUi ?? (await freePort());
+  const metricsPort = await freePort();
+  const dir = join(opts.dataDir, 'temporal');
+  mkdirSync(dir, { recursive: true });
+  const args = [
+    'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort),
+    '--metrics-port', String(metricsPort), '--namespace', namespace, '--log-level', 'warn',
+    ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+  ];
+  if (opts.persistent) args.push('--db-filename', join(dir, 'temporal.db'));
+  const managed = spawnManaged('temporal', cli, args, { logFile: join(opts.logDir, 'temporal.log') });
+  const address = `127.0.0.1:${port}`;
+  await waitFor(`temporal dev server on ${address}`, () => temporalAnswers(address), 60_000, managed.child);
+  return fromManaged({ address, namespace, uiUrl: `http://localhost:${uiPort}` }, managed);
+}

@@ -1,0 +1,125 @@
+// Starts sagashop's own processes (every service, the orchestrator worker and the
+// gateway) against running infrastructure. Used by `npm start` and the end-to-end tests.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnManaged, type Managed } from './processes.js';
+
+export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+export const SERVICE_NAMES = ['users', 'catalog', 'inventory', 'cart', 'orders', 'payments', 'notifications', 'shipping'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export interface SystemOptions {
+  mongoUrl: string;
+  redisUrl: string;
+  temporalAddress: string;
+  temporalNamespace: string;
+  logDir: string;
+  /** Database-name and Redis-key prefix, so several systems can share servers. */
+  prefix?: string;
+  gatewayPort?: number;
+  /** Extra environment for every process (e.g. shorter timeouts in tests). */
+  env?: NodeJS.ProcessEnv;
+  /** Echo each process's log lines to this process's stdout. */
+  echoLogs?: boolean;
+}
+
+export interface RunningSystem {
+  gatewayUrl: string;
+  serviceUrls: Partial<Record<ServiceName, string>>;
+  processes: Managed[];
+  stop(): Promise<void>;
+  /** Stops one service process (fault tests) and returns a function that starts it again. */
+  stopService(name: ServiceName): Promise<() => Promise<void>>;
+}
+
+interface ListeningLine { msg?: string; url?: string }
+
+/** Runs a TypeScript entry point with tsx and resolves once it logs its 'listening' (or 'ready') line. */
+function startNodeProcess(name: string, entry: string, env: NodeJS.ProcessEnv, opts: SystemOptions): Promise<{ managed: Managed; url?: string }> {
+  return new Promise((resolvePromise, reject) => {
+    let settled = false;
+    const managed = spawnManaged(name, process.execPath, ['--import', 'tsx', entry], {
+      cwd: root,
+      env: { ...process.env, ...opts.env, ...env },
+      logFile: join(opts.logDir, `${name}.log`),
+      onLine: (line) => {
+        if (opts.echoLogs) process.stdout.write(`${line}\n`);
+        if (settled) return;
+        let parsed: ListeningLine;
+        try { parsed = JSON.parse(line) as ListeningLine; } catch { return; }
+        if (parsed.msg === 'listening' || parsed.msg === 'ready') {
+          settled = true;
+          resolvePromise({ managed, url: parsed.url });
+        }
+      },
+    });
+    const timer = setTimeout(() => {
+      if (!settled) { settled = true; void managed.stop(); reject(new Error(`${name} did not start within 60 s; see ${join(opts.logDir, `${name}.log`)}`)); }
+    }, 60_000);
+    managed.child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (!settled) { settled = true; reject(new Error(`${name} exited with code ${code} during start-up; see ${join(opts.logDir, `${name}.log`)}`)); }
+    });
+  });
+}
+
+export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
+  const prefix = opts.prefix ?? '';
+  const common: NodeJS.ProcessEnv = {
+    MONGO_URL: opts.mongoUrl,
+    MONGO_DB_PREFIX: prefix,
+    REDIS_URL: opts.redisUrl,
+    REDIS_KEY_PREFIX: prefix ? `${prefix}:` : '',
+    TEMPORAL_ADDRESS: opts.temporalAddress,
+    TEMPORAL_NAMESPACE: opts.temporalNamespace,
+  };
+  const processes: Managed[] = [];
+  const serviceUrls: Partial<Record<ServiceName, string>> = {};
+  const byName = new Map<string, Managed>();
+  const stop = async () => {
+    await Promise.all([...byName.values()].reverse().map((p) => p.stop()));
+  };
+
+  const startOne = async (name: ServiceName) => {
+    const entry = join(root, 'services', name, 'main.ts');
+    const started = await startNodeProcess(name, entry, { ...common, PORT: '0' }, opts);
+    byName.set(name, started.managed);
+    processes.push(started.managed);
+    if (started.url) serviceUrls[name] = started.url;
+  };
+
+  try {
+    const present = SERVICE_NAMES.filter((n) => existsSync(join(root, 'services', n, 'main.ts')));
+    await Promise.all(present.map(startOne));
+    const orchestrator = await startNodeProcess('orchestrator', join(root, 'services', 'orchestrator', 'main.ts'), common, opts);
+    byName.set('orchestrator', orchestrator.managed);
+    processes.push(orchestrator.managed);
+    const serviceEnv = Object.fromEntries(Object.entries(serviceUrls).map(([n, url]) => [`${n.toUpperCase()}_URL`, url]));
+    const gateway = await startNodeProcess('gateway', join(root, 'gateway', 'main.ts'), {
+      ...common, ...serviceEnv, GATEWAY_PORT: String(opts.gatewayPort ?? 0),
+    }, opts);
+    byName.set('gateway', gateway.managed);
+    processes.push(gateway.managed);
+    return {
+      gatewayUrl: gateway.url!,
+      serviceUrls,
+      processes,
+      stop,
+      stopService: async (name) => {
+        const proc = byName.get(name);
+        await proc?.stop();
+        return async () => {
+          // Restart on the same port so the gateway's configured URL stays right.
+          const port = new URL(serviceUrls[name]!).port;
+          const again = await startNodeProcess(name, join(root, 'services', name, 'main.ts'), { ...common, PORT: port }, opts);
+          byName.set(name, again.managed);
+        };
+      },
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** A configuration value was missing or malformed; the message names each variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses environment variables with a zod schema; a bad value throws a ConfigError naming the variable. */
+export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}
+
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+export const durationMs = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Settings every process shares. */
+export const commonEnv = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  SERVICE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').default('dev-only-service-token-secret-change-me'),
+});
+
+export const mongoEnv = z.object({
+  MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL').default('mongodb://127.0.0.1:27017'),
+  /** Prefix for each service's database name, so several stacks (or test runs) can share one server. */
+  MONGO_DB_PREFIX: z.string().regex(/^[A-Za-z0-9_]*$/, 'letters, digits and _ only').default(''),
+});
+
+export const redisEnv = z.object({
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  /** Prefix for every Redis key, so several stacks (or test runs) can share one server. */
+  REDIS_KEY_PREFIX: z.string().default(''),
+});
+
+export type CommonConfig = z.infer<typeof commonEnv>;

@@ -1,0 +1,46 @@
+import type { Hono, Env } from 'hono';
+
+export type HealthChecks = Record<string, () => Promise<unknown>>;
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+async function runCheck(check: () => Promise<unknown>): Promise<{ status: 'up' } | { status: 'down'; error: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+      }),
+    ]);
+    return { status: 'up' };
+  } catch (error) {
+    return { status: 'down', error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs every readiness check in parallel, each bounded by a timeout. */
+export async function runHealthChecks(checks: HealthChecks): Promise<{ ready: boolean; checks: Record<string, unknown> }> {
+  const names = Object.keys(checks);
+  const results = await Promise.all(names.map((n) => runCheck(checks[n]!)));
+  const out = Object.fromEntries(names.map((n, i) => [n, results[i]]));
+  return { ready: results.every((r) => r.status === 'up'), checks: out };
+}
+
+/** /health and /health/live say the process is up; /health/ready says its dependencies answer (503 otherwise). */
+export function installHealthRoutes<E extends Env>(app: Hono<E>, service: string, checks: HealthChecks): void {
+  const startedAt = Date.now();
+  app.get('/health', (c) => c.json({ status: 'ok', service, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }));
+  app.get('/health/live', (c) => c.json({ status: 'alive', service }));
+  app.get('/health/ready', async (c) => {
+    const { ready, checks: results } = await runHealthChecks(checks);
+    if (ready) return c.json({ status: 'ready', service, checks: results });
+    return c.body(
+      JSON.stringify({ type: 'https://sagashop.dev/problems/not-ready', title: 'Service Unavailable', status: 503, detail: 'a dependency is down', checks: results }),
+      503,
+      { 'Content-Type': 'application/problem+json' },
+    );
+  });
+}

@@ -1,0 +1,63 @@
+// Per-test-file access to the shared servers (test/setup/global-stack.ts),
+// isolated by unique database names, Redis key prefixes and task queues.
+import { randomBytes } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Db, MongoClient } from 'mongodb';
+import { inject } from 'vitest';
+import { connectMongo } from '../../shared/mongo.js';
+import { connectRedis, type Redis } from '../../shared/redis.js';
+
+export const stack = () => inject('stack');
+
+/** A short unique name, for databases, key prefixes, task queues and ids. */
+export const uniqueName = (label: string) => `t${randomBytes(4).toString('hex')}_${label}`;
+
+export interface TestDb {
+  db: Db;
+  client: MongoClient;
+  /** Drops the database and closes the client. */
+  close(): Promise<void>;
+}
+
+/** A fresh database on the shared Mongo-protocol server. */
+export async function testDb(label: string): Promise<TestDb> {
+  const client = await connectMongo(stack().mongoUrl);
+  const db = client.db(uniqueName(label));
+  return {
+    db,
+    client,
+    close: async () => {
+      await db.dropDatabase().catch(() => undefined);
+      await client.close();
+    },
+  };
+}
+
+/** A Redis client whose keys all carry a unique prefix; close() deletes them. */
+export async function testRedis(label: string): Promise<{ redis: Redis; prefix: string; close(): Promise<void> }> {
+  const prefix = `${uniqueName(label)}:`;
+  const redis = connectRedis(stack().redisUrl, prefix);
+  return {
+    redis,
+    prefix,
+    close: async () => {
+      const raw = connectRedis(stack().redisUrl);
+      const keys = await raw.keys(`${prefix}*`);
+      if (keys.length) await raw.del(...keys);
+      await raw.quit();
+      await redis.quit();
+    },
+  };
+}
+
+/** A time-skipping Temporal environment on the locally provisioned Java test server. */
+export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: stack().testServerPath } },
+  });
+}
+
+/** The shared Temporal dev server, for tests that need real time and the real server. */
+export function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createFromExistingServer({ address: stack().temporalAddress, namespace: stack().temporalNamespace });
+}
