@@ -82,9 +82,13 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     await Promise.all([...byName.values()].reverse().map((p) => p.stop()));
   };
 
-  const startOne = async (name: ServiceName) => {
+  // The cart validates against the catalog, so it learns the catalog's URL.
+  const dependencyEnv = (name: ServiceName): NodeJS.ProcessEnv =>
+    name === 'cart' && serviceUrls.catalog ? { CATALOG_URL: serviceUrls.catalog } : {};
+
+  const startOne = async (name: ServiceName, port = '0') => {
     const entry = join(root, 'services', name, 'main.ts');
-    const started = await startNodeProcess(name, entry, { ...common, PORT: '0' }, opts);
+    const started = await startNodeProcess(name, entry, { ...common, ...dependencyEnv(name), PORT: port }, opts);
     byName.set(name, started.managed);
     processes.push(started.managed);
     if (started.url) serviceUrls[name] = started.url;
@@ -92,7 +96,8 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
 
   try {
     const present = SERVICE_NAMES.filter((n) => existsSync(join(root, 'services', n, 'main.ts')));
-    await Promise.all(present.map(startOne));
+    await Promise.all(present.filter((n) => n !== 'cart').map((n) => startOne(n)));
+    if (present.includes('cart')) await startOne('cart');
     const orchestrator = await startNodeProcess('orchestrator', join(root, 'services', 'orchestrator', 'main.ts'), common, opts);
     byName.set('orchestrator', orchestrator.managed);
     processes.push(orchestrator.managed);
@@ -112,9 +117,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
         await proc?.stop();
         return async () => {
           // Restart on the same port so the gateway's configured URL stays right.
-          const port = new URL(serviceUrls[name]!).port;
-          const again = await startNodeProcess(name, join(root, 'services', name, 'main.ts'), { ...common, PORT: port }, opts);
-          byName.set(name, again.managed);
+          await startOne(name, new URL(serviceUrls[name]!).port);
         };
       },
     };

@@ -1,0 +1,88 @@
+// `npm start`: the whole system as separate processes — Temporal dev server with
+// its Web UI, the MongoDB-protocol server, Redis, every service, the orchestrator
+// worker and the gateway — with a demo catalog, stock and admin user. Ctrl-C or
+// SIGTERM stops everything. Data lives in SAGASHOP_DATA_DIR (default ./.data), so
+// orders and workflow histories survive a restart.
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { parseEnv, port } from '../shared/config.js';
+import { startMongo, startRedis, startTemporal, type Service } from './stack/infra.js';
+import { freePort, portAnswers } from './stack/processes.js';
+import { root, startSystem, type RunningSystem } from './stack/system.js';
+
+const env = parseEnv(z.object({
+  SAGASHOP_DATA_DIR: z.string().default(join(root, '.data')),
+  GATEWAY_PORT: port(3000),
+  TEMPORAL_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  MONGO_PORT: port(27017),
+  REDIS_PORT: port(6379),
+  ECHO_LOGS: z.enum(['true', 'false']).default('false'),
+}));
+
+/** The conventional port when it is free, otherwise any free one (and say so). */
+async function preferred(name: string, wanted: number): Promise<number> {
+  if (!(await portAnswers(wanted))) return wanted;
+  const other = await freePort();
+  console.log(`[start] port ${wanted} for ${name} is taken; using ${other}`);
+  return other;
+}
+
+async function main(): Promise<void> {
+  const dataDir = resolve(env.SAGASHOP_DATA_DIR);
+  const logDir = join(dataDir, 'logs');
+  const started: Array<Service<unknown> | RunningSystem> = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('[start] stopping ...');
+    for (const s of started.reverse()) await s.stop().catch((e: unknown) => console.error(e));
+    console.log('[start] stopped');
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+
+  try {
+    const ports = {
+      mongo: await preferred('MongoDB', env.MONGO_PORT),
+      redis: await preferred('Redis', env.REDIS_PORT),
+      temporal: await preferred('Temporal', env.TEMPORAL_PORT),
+      temporalUi: await preferred('Temporal Web UI', env.TEMPORAL_UI_PORT),
+    };
+    const opts = { dataDir, logDir, ports, persistent: true };
+    console.log(`[start] starting infrastructure (data: ${dataDir}, logs: ${logDir})`);
+    const [mongo, redis, temporal] = await Promise.all([startMongo(opts), startRedis(opts), startTemporal(opts)]);
+    started.push(mongo, redis, temporal);
+    console.log('[start] starting services, orchestrator and gateway');
+    const system = await startSystem({
+      mongoUrl: mongo.value,
+      redisUrl: redis.value,
+      temporalAddress: temporal.value.address,
+      temporalNamespace: temporal.value.namespace,
+      logDir,
+      gatewayPort: await preferred('the gateway', env.GATEWAY_PORT),
+      env: { SEED_DEMO: 'true' },
+      echoLogs: env.ECHO_LOGS === 'true',
+    });
+    started.push(system);
+    const gateway = system.gatewayUrl.replace('127.0.0.1', 'localhost');
+    console.log(`
+sagashop is running.
+  Gateway          ${gateway}/api/v1
+  API docs         ${gateway}/docs   (OpenAPI: ${gateway}/openapi.json)
+  Temporal Web UI  ${temporal.value.uiUrl ?? '(external Temporal: use its own UI)'}
+  Temporal gRPC    ${temporal.value.address}
+  MongoDB          ${mongo.value}
+  Redis            ${redis.value}
+  Demo admin       admin@sagashop.dev / admin-password-123
+  Logs             ${logDir}
+Press Ctrl-C to stop.`);
+  } catch (error) {
+    console.error(`[start] ${error instanceof Error ? error.message : String(error)}`);
+    await stopAll(1);
+  }
+}
+
+await main();
