@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const system = await startSystem({
     mongoUrl: mongo.value, redisUrl: redis.value, temporalAddress: temporal.value.address,
     temporalNamespace: temporal.value.namespace, logDir: opts.logDir, prefix: 'bench_',
-    env: { SEED_DEMO: 'true', LOG_LEVEL: 'warn', RATE_LIMIT_PER_USER: '1000000', RATE_LIMIT_PER_IP: '1000000' },
+    env: { SEED_DEMO: 'true', RATE_LIMIT_PER_USER: '1000000', RATE_LIMIT_PER_IP: '1000000' },
   });
   const api = `${system.gatewayUrl}/api/v1`;
   try {

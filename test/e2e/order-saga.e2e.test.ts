@@ -1,0 +1,186 @@
+// The whole system as `npm start` runs it — every service process, the orchestrator
+// worker and the gateway on the real Temporal dev server, FerretDB and Redis — driven
+// only through the public API, then checked in each service's own database.
+import { Client, Connection } from '@temporalio/client';
+import type { Db, MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ADMIN } from '../../shared/demo-data.js';
+import { connectMongo } from '../../shared/mongo.js';
+import { startSystem, SERVICE_NAMES, type RunningSystem } from '../../scripts/stack/system.js';
+import { stack, uniqueName } from '../support/stack.js';
+
+const address = { name: 'Ada', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' };
+
+let system: RunningSystem;
+let mongo: MongoClient;
+let temporal: Client;
+let connection: Connection;
+let prefix: string;
+let api: string;
+let customer: { token: string; id: string };
+let admin: string;
+
+const db = (service: string): Db => mongo.db(`${prefix}${service}`);
+
+async function request(method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}) {
+  const res = await fetch(`${api}${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+}
+
+async function login(email: string, password: string): Promise<string> {
+  const res = await request('POST', '/auth/login', { email, password });
+  expect(res.status).toBe(200);
+  return res.body.accessToken as string;
+}
+
+async function placeOrder(items: Array<{ sku: string; quantity: number }>, paymentToken: string): Promise<string> {
+  const res = await request('POST', '/orders', { items, paymentToken, shippingAddress: address }, customer.token, { 'Idempotency-Key': uniqueName('key') });
+  expect(res.status).toBe(202);
+  return res.body.orderId as string;
+}
+
+/** Polls the public order view until the status is one of `statuses`. */
+async function waitForStatus(orderId: string, statuses: string[]): Promise<any> {
+  const deadline = Date.now() + 60_000;
+  let last: any;
+  while (Date.now() < deadline) {
+    last = (await request('GET', `/orders/${orderId}`, undefined, customer.token)).body;
+    if (statuses.includes(last?.status)) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`order ${orderId} did not reach ${statuses.join('/')}; last seen ${JSON.stringify(last)}`);
+}
+
+async function stockOf(sku: string): Promise<{ available: number; reserved: number }> {
+  const res = await request('GET', `/inventory/${sku}`);
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+beforeAll(async () => {
+  const s = stack();
+  prefix = `${uniqueName('e2e')}_`;
+  system = await startSystem({
+    mongoUrl: s.mongoUrl, redisUrl: s.redisUrl, temporalAddress: s.temporalAddress, temporalNamespace: s.temporalNamespace,
+    logDir: s.logDir, prefix, env: { SEED_DEMO: 'true' },
+  });
+  api = `${system.gatewayUrl}/api/v1`;
+  mongo = await connectMongo(s.mongoUrl);
+  connection = await Connection.connect({ address: s.temporalAddress });
+  temporal = new Client({ connection, namespace: s.temporalNamespace });
+  const email = `${uniqueName('ada')}@example.com`;
+  const registered = await request('POST', '/auth/register', { email, password: 'correct-horse-battery', name: 'Ada' });
+  expect(registered.status).toBe(201);
+  customer = { id: registered.body.id, token: await login(email, 'correct-horse-battery') };
+  admin = await login(DEMO_ADMIN.email, DEMO_ADMIN.password);
+}, 240_000);
+
+afterAll(async () => {
+  await system?.stop();
+  if (mongo) {
+    for (const name of SERVICE_NAMES) await db(name).dropDatabase().catch(() => undefined);
+    await mongo.close();
+  }
+  await connection?.close();
+});
+
+describe('the running system', () => {
+  it('serves every service\'s /openapi.json and /health/ready', async () => {
+    for (const name of SERVICE_NAMES) {
+      const url = system.serviceUrls[name];
+      expect(url, name).toBeTruthy();
+      expect((await fetch(`${url}/health/ready`)).status, name).toBe(200);
+      const spec = await (await fetch(`${url}/openapi.json`)).json();
+      expect(spec.openapi, name).toMatch(/^3\./);
+    }
+    expect((await fetch(`${system.gatewayUrl}/health/ready`)).status).toBe(200);
+  });
+
+  it('takes an order from placement to delivery and completes its workflow', async () => {
+    const before = await stockOf('TSHIRT-RED-M');
+    const orderId = await placeOrder([{ sku: 'TSHIRT-RED-M', quantity: 2 }, { sku: 'MUG-SAGA', quantity: 1 }], 'tok_visa');
+    const confirmed = await waitForStatus(orderId, ['CONFIRMED']);
+    expect(confirmed.totalCents).toBe(2 * 1999 + 1250);
+    expect(confirmed.items).toEqual(expect.arrayContaining([{ sku: 'TSHIRT-RED-M', quantity: 2, unitPriceCents: 1999 }]));
+    expect(confirmed.saga.steps.map((s: { name: string }) => s.name)).toEqual(expect.arrayContaining(['reserve', 'charge']));
+
+    // inventory: taken for good, nothing left reserved
+    expect(await stockOf('TSHIRT-RED-M')).toMatchObject({ available: before.available - 2, reserved: before.reserved });
+    // payments: one captured charge and one ledger entry for the order
+    const charges = await db('payments').collection('charges').find({ _id: orderId as never }).toArray();
+    expect(charges).toHaveLength(1);
+    expect(charges[0]).toMatchObject({ status: 'CAPTURED', amountCents: 2 * 1999 + 1250 });
+    expect(await db('payments').collection('ledger').countDocuments({ _id: `${orderId}:charge` as never })).toBe(1);
+
+    // shipping: the fulfilment child created the shipment; play the carrier through the webhook
+    const shipment = await db('shipping').collection('shipments').findOne({ orderId });
+    expect(shipment).toBeTruthy();
+    const at = new Date().toISOString();
+    expect((await request('POST', `/shipments/${shipment!._id}/events`, { type: 'PICKED_UP', at }, admin)).status).toBe(202);
+    await waitForStatus(orderId, ['SHIPPED', 'DELIVERED']);
+    const tooLate = await request('POST', `/orders/${orderId}/cancel`, undefined, customer.token);
+    expect(tooLate.status).toBe(409);
+    expect((await request('POST', `/shipments/${shipment!._id}/events`, { type: 'DELIVERED', at }, admin)).status).toBe(202);
+    await waitForStatus(orderId, ['DELIVERED']);
+
+    // orders: the event log tells the whole story, in order
+    const events = await request('GET', `/orders/${orderId}/events`, undefined, customer.token);
+    const types = events.body.items.map((e: { type: string }) => e.type);
+    expect(types[0]).toBe('OrderPlaced');
+    expect(types).toEqual(expect.arrayContaining(['OrderPriced', 'StockReserved', 'PaymentCaptured', 'OrderConfirmed', 'StockCommitted', 'OrderShipped', 'OrderDelivered']));
+    expect(types.indexOf('OrderConfirmed')).toBeLessThan(types.indexOf('OrderShipped'));
+
+    // notifications: confirmation, shipped, delivered, each once
+    const sent = await db('notifications').collection('notifications').find({ userId: customer.id }).toArray();
+    for (const template of ['order_confirmed', 'order_shipped', 'order_delivered']) {
+      expect(sent.filter((n) => n.template === template && JSON.stringify(n).includes(orderId)), template).toHaveLength(1);
+    }
+
+    // the order workflow is complete and findable by its search attributes
+    const handle = temporal.workflow.getHandle(`order-${orderId}`);
+    await handle.result();
+    const described = await handle.describe();
+    expect(described.status.name).toBe('COMPLETED');
+    expect(described.searchAttributes.OrderStatus).toEqual(['DELIVERED']);
+    expect(described.searchAttributes.CustomerId).toEqual([customer.id]);
+  });
+
+  it('cancels with OUT_OF_STOCK and charges nothing', async () => {
+    const orderId = await placeOrder([{ sku: 'LIMITED-POSTER', quantity: 1 }], 'tok_visa');
+    const order = await waitForStatus(orderId, ['CANCELLED', 'FAILED']);
+    expect(order).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'OUT_OF_STOCK' } });
+    expect(await db('payments').collection('charges').countDocuments({ _id: orderId as never })).toBe(0);
+    expect(await stockOf('LIMITED-POSTER')).toMatchObject({ available: 0, reserved: 0 });
+    await temporal.workflow.getHandle(`order-${orderId}`).result();
+  });
+
+  it('cancels with PAYMENT_DECLINED after releasing the reserved stock', async () => {
+    const before = await stockOf('BACKPACK-20L');
+    const orderId = await placeOrder([{ sku: 'BACKPACK-20L', quantity: 3 }], 'tok_declined');
+    const order = await waitForStatus(orderId, ['CANCELLED', 'FAILED']);
+    expect(order).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'PAYMENT_DECLINED' } });
+    expect(order.saga.compensations.length).toBeGreaterThan(0);
+    expect(await stockOf('BACKPACK-20L')).toEqual({ sku: 'BACKPACK-20L', ...before });
+    expect(await db('payments').collection('ledger').countDocuments({ _id: { $regex: `^${orderId}:` } as never })).toBe(0);
+    const events = await db('orders').collection('events').find({ orderId }).sort({ version: 1 }).toArray();
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['StockReserved', 'StockReleased', 'OrderCancelled']));
+  });
+
+  it('cancels on the customer\'s request, refunding the charge', async () => {
+    const before = await stockOf('HOODIE-GREY-M');
+    const orderId = await placeOrder([{ sku: 'HOODIE-GREY-M', quantity: 1 }], 'tok_visa');
+    await waitForStatus(orderId, ['CONFIRMED']);
+    const cancelled = await request('POST', `/orders/${orderId}/cancel`, undefined, customer.token);
+    expect(cancelled.status).toBe(200);
+    const order = await waitForStatus(orderId, ['CANCELLED', 'FAILED']);
+    expect(order).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'CUSTOMER_CANCELLED' } });
+    expect(await stockOf('HOODIE-GREY-M')).toEqual({ sku: 'HOODIE-GREY-M', ...before });
+    const ledger = await db('payments').collection('ledger').find({ _id: { $regex: `^${orderId}:` } as never }).toArray();
+    expect(ledger.map((e) => e.type).sort()).toEqual(['charge', 'refund']);
+  });
+});
