@@ -42,3 +42,11 @@ export function activitiesFrom<T extends object>(impl: T): T {
   }
   return out as T;
 }
+
+/** Validates an activity's input; a malformed one is a non-retryable InvalidInput, never a retry loop. */
+export function parseInput<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } }, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const detail = result.error.issues.map((i) => `${i.path.map(String).join('.') || '(input)'}: ${i.message}`).join('; ');
+  throw new BusinessError('InvalidInput', `invalid activity input: ${detail}`);
+}

@@ -19,6 +19,7 @@ const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
+  402: 'Payment Required',
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',

@@ -9,8 +9,12 @@ export type Duration = string | number;
 
 /** Settings fixed when the saga starts, so they are part of its history. */
 export interface OrderSagaSettings {
+  /** Orders whose total is above this wait for an admin's approval. */
   approvalThresholdCents: number;
+  /** Without an approval within this time the order is cancelled with APPROVAL_TIMEOUT. */
   approvalTimeout: Duration;
+  /** How often a compensation is tried before the order ends FAILED for an operator. */
+  compensationMaxAttempts: number;
   fulfilment: FulfilmentSettings;
 }
 
@@ -103,6 +107,14 @@ export interface CarrierEvent {
   at: string;
 }
 export const carrierEventSignal = defineSignal<[CarrierEvent]>('carrierEvent');
+
+/** The fulfilment child tells its order saga how far the parcel got. */
+export interface ShipmentProgress {
+  stage: 'CREATED' | 'PICKED_UP' | 'DELIVERED';
+  shipmentId: string;
+  trackingNumber: string;
+}
+export const shipmentProgressSignal = defineSignal<[ShipmentProgress]>('shipmentProgress');
 export interface FulfilmentState {
   orderId: string;
   shipmentId?: string;

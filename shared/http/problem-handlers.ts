@@ -4,6 +4,8 @@ import type { Context, Env, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { BusinessError } from '../activity-failure.js';
+import type { BusinessFailureType } from '../domain.js';
 import type { Logger } from '../logger.js';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, fieldErrors, problem, type ProblemBody } from '../problem.js';
 
@@ -20,8 +22,21 @@ export function validationHook(result: { success: true } | { success: false; err
   return problemResponse(c, problem.validation(fieldErrors(result.error.issues, prefix)));
 }
 
+/** A store's business failure reaching HTTP: the same rule, answered as a client error. */
+const BUSINESS_STATUS: Record<BusinessFailureType, ContentfulStatusCode> = {
+  NotFound: 404,
+  UnknownProduct: 404,
+  OutOfStock: 409,
+  InvalidState: 409,
+  PaymentDeclined: 402,
+  InvalidInput: 422,
+};
+
 function toProblem(error: unknown): HttpProblem | undefined {
   if (error instanceof HttpProblem) return error;
+  if (error instanceof BusinessError) {
+    return new HttpProblem(BUSINESS_STATUS[error.type], error.type.replace(/[A-Z]/g, (m, i: number) => (i ? '-' : '') + m.toLowerCase()), error.message);
+  }
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;
     if (status === 413) return new HttpProblem(413, 'too-large', 'the request body is larger than allowed');

@@ -1,0 +1,82 @@
+// Fulfilment of one order, a child of the order saga: create the shipment, wait
+// for the carrier's events (signals from the gateway's carrier webhook), notify
+// the customer at each stage, alert operators when the carrier is late instead of
+// waiting silently forever, and ask for a review some days after delivery.
+import { condition, getExternalWorkflowHandle, isCancellation, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import type { CarrierEventType } from '../shared/domain.js';
+import { shipping } from './activity-proxies.js';
+import {
+  carrierEventSignal,
+  fulfilmentStateQuery,
+  shipmentProgressSignal,
+  type CarrierEvent,
+  type Duration,
+  type FulfilmentInput,
+  type FulfilmentState,
+  type ShipmentProgress,
+} from './definitions.js';
+import { alertOperators, notifyUser } from './notify.js';
+
+export async function fulfilment(input: FulfilmentInput): Promise<FulfilmentState> {
+  const { orderId, customerId, settings } = input;
+  const state: FulfilmentState = { orderId, stage: 'CREATING', alerts: [] };
+  const received: CarrierEvent[] = [];
+  setHandler(fulfilmentStateQuery, () => state);
+  setHandler(carrierEventSignal, (event) => {
+    received.push(event);
+  });
+
+  // A delivery implies the pickup, even if the carrier never reported it.
+  const has = (type: CarrierEventType) => received.some((e) => e.type === type || (type === 'PICKED_UP' && e.type === 'DELIVERED'));
+  const at = (type: CarrierEventType) => received.find((e) => e.type === type)?.at ?? received[received.length - 1]?.at ?? '';
+
+  const tellParent = async (stage: ShipmentProgress['stage']) => {
+    const parent = workflowInfo().parent;
+    if (!parent || !state.shipmentId || !state.trackingNumber) return;
+    // The saga may have finished (e.g. cancelled); the shipment goes on regardless.
+    await getExternalWorkflowHandle(parent.workflowId)
+      .signal(shipmentProgressSignal, { stage, shipmentId: state.shipmentId, trackingNumber: state.trackingNumber })
+      .catch(() => undefined);
+  };
+
+  /** Waits for a carrier event; each time the timeout passes without it, operators get an alert. */
+  const waitFor = async (type: CarrierEventType, timeout: Duration, what: string) => {
+    for (let late = 1; !(await condition(() => has(type), timeout)); late++) {
+      const alert = `${what} is overdue (${late} × ${String(timeout)})`;
+      state.alerts.push(alert);
+      await alertOperators(`${orderId}:${type}:late:${late}`, { orderId, shipmentId: state.shipmentId ?? null, alert });
+      if (late === 1) await notifyUser(`${orderId}:shipment_delayed`, customerId, 'shipment_delayed', { orderId, trackingNumber: state.trackingNumber ?? null });
+    }
+  };
+
+  try {
+    const shipment = await shipping.createShipment({ orderId, customerId, address: input.address, lines: input.lines });
+    state.shipmentId = shipment.shipmentId;
+    state.trackingNumber = shipment.trackingNumber;
+    state.stage = 'AWAITING_PICKUP';
+    await tellParent('CREATED');
+
+    await waitFor('PICKED_UP', settings.pickupTimeout, 'carrier pickup');
+    state.stage = 'IN_TRANSIT';
+    await tellParent('PICKED_UP');
+    await shipping.recordCarrierEvent({ shipmentId: shipment.shipmentId, type: 'PICKED_UP', at: at('PICKED_UP') });
+    await notifyUser(`${orderId}:order_shipped`, customerId, 'order_shipped', { orderId, trackingNumber: shipment.trackingNumber });
+
+    await waitFor('DELIVERED', settings.deliveryTimeout, 'delivery');
+    state.stage = 'DELIVERED';
+    await tellParent('DELIVERED');
+    await shipping.recordCarrierEvent({ shipmentId: shipment.shipmentId, type: 'DELIVERED', at: at('DELIVERED') });
+    await notifyUser(`${orderId}:order_delivered`, customerId, 'order_delivered', { orderId, trackingNumber: shipment.trackingNumber });
+  } catch (error) {
+    // The order saga cancels us when the customer cancels before pickup.
+    if (isCancellation(error)) {
+      state.stage = 'CANCELLED';
+      return state;
+    }
+    throw error;
+  }
+
+  await sleep(settings.reviewRequestDelay);
+  await notifyUser(`${orderId}:review_request`, customerId, 'review_request', { orderId });
+  return state;
+}
