@@ -96,6 +96,10 @@ export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 export const NOTIFICATION_CHANNELS = ['email', 'sms'] as const;
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 
+/** The services, each its own process with its own data. */
+export const SERVICE_NAMES = ['users', 'catalog', 'inventory', 'cart', 'orders', 'payments', 'notifications', 'shipping'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
 /** Task queues: one per service that exposes activities, one for the workflows. */
 export const TaskQueues = {
   sagas: 'sagas',

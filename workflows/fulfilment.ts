@@ -58,15 +58,17 @@ export async function fulfilment(input: FulfilmentInput): Promise<FulfilmentStat
 
     await waitFor('PICKED_UP', settings.pickupTimeout, 'carrier pickup');
     state.stage = 'IN_TRANSIT';
+    // First, so the saga stops accepting cancellations as soon as the parcel has left.
     await tellParent('PICKED_UP');
     await shipping.recordCarrierEvent({ shipmentId: shipment.shipmentId, type: 'PICKED_UP', at: at('PICKED_UP') });
     await notifyUser(`${orderId}:order_shipped`, customerId, 'order_shipped', { orderId, trackingNumber: shipment.trackingNumber });
 
     await waitFor('DELIVERED', settings.deliveryTimeout, 'delivery');
     state.stage = 'DELIVERED';
-    await tellParent('DELIVERED');
     await shipping.recordCarrierEvent({ shipmentId: shipment.shipmentId, type: 'DELIVERED', at: at('DELIVERED') });
     await notifyUser(`${orderId}:order_delivered`, customerId, 'order_delivered', { orderId, trackingNumber: shipment.trackingNumber });
+    // Last, so the order reads DELIVERED only once the customer has been told.
+    await tellParent('DELIVERED');
   } catch (error) {
     // The order saga cancels us when the customer cancels before pickup.
     if (isCancellation(error)) {

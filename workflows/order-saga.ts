@@ -133,9 +133,10 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
       }
 
       await saga.step('confirm', () => record({ type: 'OrderConfirmed', data: {} }));
-      setStatus('CONFIRMED');
       await saga.step('commit', () => inventoryCommit.commitStock({ orderId }));
       await record({ type: 'StockCommitted', data: {} });
+      // Shown once the stock is committed, so a CONFIRMED order never still holds a reservation.
+      setStatus('CONFIRMED');
       await saga.step('notify', () => notifyUser(`${orderId}:order_confirmed`, customerId, 'order_confirmed', { orderId, totalCents: priced.totalCents, currency: priced.currency }));
 
       if (patched(SIGNAL_ONBOARDING_PATCH)) {

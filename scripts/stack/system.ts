@@ -7,8 +7,9 @@ import { spawnManaged, type Managed } from './processes.js';
 
 export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
-export const SERVICE_NAMES = ['users', 'catalog', 'inventory', 'cart', 'orders', 'payments', 'notifications', 'shipping'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+import { SERVICE_NAMES, type ServiceName } from '../../shared/domain.js';
+
+export { SERVICE_NAMES, type ServiceName };
 
 export interface SystemOptions {
   mongoUrl: string;

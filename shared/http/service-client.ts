@@ -32,6 +32,10 @@ export class ServiceClient {
     return this.options.name;
   }
 
+  get baseUrl(): string {
+    return this.options.baseUrl;
+  }
+
   async call<T = unknown>(method: string, path: string, init: CallInit): Promise<ServiceResponse<T>> {
     const { name, baseUrl, secret } = this.options;
     const timeoutMs = init.timeoutMs ?? this.options.timeoutMs ?? 5_000;

@@ -1,0 +1,62 @@
+// The gateway app: cross-cutting middleware (request ids, logs, secure headers,
+// CORS, metrics, 1 MiB body limit, auth, rate limits, problem+json errors), then
+// the public API of API.md, route module by route module.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { createHttpMetrics } from '../shared/http/metrics.js';
+import { installProblemHandlers, problemResponse, validationHook } from '../shared/http/problem-handlers.js';
+import { MAX_BODY_BYTES, tooLarge } from '../shared/http/service-app.js';
+import { authenticate } from './auth.js';
+import type { GatewayApp, GatewayDeps, GatewayEnv } from './context.js';
+import { rateLimit } from './middleware/rate-limit.js';
+import { requestLog } from './middleware/request-log.js';
+import { OrderPlacement } from './order-placement.js';
+import { installAuthRoutes } from './routes/auth.js';
+import { installCartRoutes } from './routes/cart.js';
+import { installCatalogRoutes } from './routes/catalog.js';
+import { installDashboardRoutes } from './routes/dashboard.js';
+import { installNotificationRoutes } from './routes/notifications.js';
+import { installOperationRoutes } from './routes/operations.js';
+import { installOrderRoutes } from './routes/orders.js';
+import { installShipmentRoutes } from './routes/shipments.js';
+
+export function createGatewayApp(deps: GatewayDeps): GatewayApp {
+  const { config, logger } = deps;
+  const app = new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook });
+  const metrics = createHttpMetrics('gateway');
+  const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+
+  app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: 200 }));
+  app.use('*', requestLog(logger));
+  app.use('*', secureHeaders());
+  app.use('*', cors({
+    origin: (origin) => (origins.includes(origin) ? origin : null),
+    allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+    exposeHeaders: ['X-Request-Id', 'Location', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
+    maxAge: 600,
+  }));
+  app.use('*', metrics.middleware);
+  app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problemResponse(c, tooLarge()) }));
+  app.use('/api/*', authenticate(deps.tokens));
+  app.use('/api/*', rateLimit(deps.redis, {
+    perUser: config.RATE_LIMIT_PER_USER,
+    perIp: config.RATE_LIMIT_PER_IP,
+    windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+    trustProxy: config.TRUST_PROXY === 'true',
+  }));
+  installProblemHandlers(app, logger);
+
+  const placement = new OrderPlacement(deps);
+  installAuthRoutes(app, deps);
+  installCatalogRoutes(app, deps);
+  installCartRoutes(app, deps, placement);
+  installOrderRoutes(app, deps, placement);
+  installShipmentRoutes(app, deps);
+  installNotificationRoutes(app, deps);
+  installDashboardRoutes(app, deps);
+  installOperationRoutes(app, deps, metrics);
+  return app;
+}

@@ -1,0 +1,43 @@
+// Every setting of the gateway, from the environment, validated at start-up:
+// a bad value stops the process with a message naming the variable.
+import { z } from 'zod';
+import { commonEnv, durationMs, parseEnv, port, redisEnv } from '../shared/config.js';
+import { sagaSettingsEnv } from '../shared/saga-settings.js';
+
+const url = z.url();
+
+export const gatewayEnv = commonEnv
+  .extend({
+    GATEWAY_PORT: port(3000),
+    HOST: z.string().default('127.0.0.1'),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default('dev-only-jwt-secret-change-me-0123456789'),
+    JWT_ISSUER: z.string().min(1).default('sagashop'),
+    JWT_AUDIENCE: z.string().min(1).default('sagashop-api'),
+    JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3_600),
+    USERS_URL: url,
+    CATALOG_URL: url,
+    INVENTORY_URL: url,
+    CART_URL: url,
+    ORDERS_URL: url,
+    PAYMENTS_URL: url,
+    NOTIFICATIONS_URL: url,
+    SHIPPING_URL: url,
+    /** Per-call budget for a downstream service; past it the gateway answers 504. */
+    DOWNSTREAM_TIMEOUT_MS: durationMs(5_000),
+    /** Budget of each part of the dashboard; a slower part is left out and listed in `degraded`. */
+    DASHBOARD_PART_TIMEOUT_MS: durationMs(1_500),
+    RATE_LIMIT_PER_USER: z.coerce.number().int().min(1).default(300),
+    RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(600),
+    RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+    IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
+    /** Comma-separated origins allowed by CORS; empty allows none. */
+    CORS_ORIGINS: z.string().default('http://localhost:3000,http://localhost:5173'),
+    /** Take the client address from X-Forwarded-For (only behind a proxy you trust). */
+    TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  })
+  .extend(redisEnv.shape)
+  .extend(sagaSettingsEnv.shape);
+
+export type GatewayConfig = z.infer<typeof gatewayEnv>;
+
+export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env): GatewayConfig => parseEnv(gatewayEnv, env);

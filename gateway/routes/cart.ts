@@ -1,0 +1,67 @@
+// The caller's cart (cart service) and checkout, which places an order from it.
+import { createRoute } from '@hono/zod-openapi';
+import { problem } from '../../shared/problem.js';
+import type { GatewayApp, GatewayDeps } from '../context.js';
+import type { OrderPlacement } from '../order-placement.js';
+import { Cart, CheckoutBody, IdempotencyHeader, OrderAccepted, OrderLine, SkuParam } from '../schemas.js';
+import { body, json, pick, userOf } from './support.js';
+
+const signedIn = { security: [{ bearer: [] }] };
+
+const getCart = createRoute({
+  method: 'get', path: '/api/v1/cart', tags: ['cart'], ...signedIn,
+  responses: { 200: json(Cart, 'the cart'), ...pick(401) },
+});
+const addItem = createRoute({
+  method: 'post', path: '/api/v1/cart/items', tags: ['cart'], summary: 'Add units of a product', ...signedIn,
+  request: body(OrderLine),
+  responses: { 200: json(Cart, 'the cart'), ...pick(400, 401, 404, 422) },
+});
+const removeItem = createRoute({
+  method: 'delete', path: '/api/v1/cart/items/{sku}', tags: ['cart'], ...signedIn,
+  request: { params: SkuParam },
+  responses: { 200: json(Cart, 'the cart'), ...pick(400, 401) },
+});
+const checkout = createRoute({
+  method: 'post', path: '/api/v1/cart/checkout', tags: ['cart'], summary: 'Place an order from the cart', ...signedIn,
+  request: { headers: IdempotencyHeader, ...body(CheckoutBody) },
+  responses: { 202: json(OrderAccepted, 'accepted; poll links.self'), ...pick(400, 401, 409, 422, 503) },
+});
+
+type CartBody = { items: Array<{ sku: string; quantity: number }> };
+
+export function installCartRoutes(app: GatewayApp, { services }: GatewayDeps, placement: OrderPlacement): void {
+  const cartPath = (userId: string) => `/carts/${encodeURIComponent(userId)}`;
+
+  app.openapi(getCart, async (c) => {
+    const user = userOf(c);
+    const { body: cart } = await services.cart.call<CartBody>('GET', cartPath(user.userId), { caller: user, requestId: c.get('requestId') });
+    return c.json(cart, 200);
+  });
+  app.openapi(addItem, async (c) => {
+    const user = userOf(c);
+    const { body: cart } = await services.cart.call<CartBody>('POST', `${cartPath(user.userId)}/items`, { caller: user, body: c.req.valid('json'), requestId: c.get('requestId') });
+    return c.json(cart, 200);
+  });
+  app.openapi(removeItem, async (c) => {
+    const user = userOf(c);
+    const { body: cart } = await services.cart.call<CartBody>('DELETE', `${cartPath(user.userId)}/items/${c.req.valid('param').sku}`, { caller: user, requestId: c.get('requestId') });
+    return c.json(cart, 200);
+  });
+
+  app.openapi(checkout, async (c) => {
+    const user = userOf(c);
+    const details = c.req.valid('json');
+    const key = c.req.valid('header')['idempotency-key'];
+    const requestId = c.get('requestId');
+    const { body: cart } = await services.cart.call<CartBody>('GET', cartPath(user.userId), { caller: user, requestId });
+    // A replay after the cart was emptied must still find the first answer, so the
+    // idempotency fingerprint is the checkout body; the cart is read once, at first.
+    return placement.once(c, user, key, details, async (orderId) => {
+      if (cart.items.length === 0) throw problem.unprocessable('the cart is empty');
+      const accepted = await placement.start(c, user, orderId, { items: cart.items, ...details });
+      await services.cart.call('DELETE', cartPath(user.userId), { caller: user, requestId }).catch(() => undefined);
+      return accepted;
+    }) as never;
+  });
+}

@@ -1,0 +1,116 @@
+// Orders: placing one starts its saga; reading one combines the read model with
+// the saga's live state; cancel and approve are workflow updates whose answer
+// becomes the HTTP status (200 accepted, 409 too late).
+import { createRoute } from '@hono/zod-openapi';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { workflowIds } from '../../shared/domain.js';
+import { problem } from '../../shared/problem.js';
+import { approveOrderUpdate, cancelOrderUpdate, type UpdateAnswer } from '../../workflows/definitions.js';
+import type { GatewayApp, GatewayDeps } from '../context.js';
+import type { OrderPlacement } from '../order-placement.js';
+import { loadOrder, orderView, type ReadModel } from '../order-view.js';
+import { IdempotencyHeader, ListQuery, OrderAccepted, OrderEvents, OrderIdParam, OrderPage, OrderStatusAnswer, OrderView, PlaceOrderBody } from '../schemas.js';
+import { adminOf, body, json, pick, userOf } from './support.js';
+
+const signedIn = { security: [{ bearer: [] }] };
+
+const placeOrder = createRoute({
+  method: 'post', path: '/api/v1/orders', tags: ['orders'], summary: 'Place an order (starts its saga)', ...signedIn,
+  request: { headers: IdempotencyHeader, ...body(PlaceOrderBody) },
+  responses: { 202: json(OrderAccepted, 'accepted; poll links.self'), ...pick(400, 401, 409, 422, 429, 503) },
+});
+const listOrders = createRoute({
+  method: 'get', path: '/api/v1/orders', tags: ['orders'], summary: 'The caller\'s orders, newest first', ...signedIn,
+  request: { query: ListQuery },
+  responses: { 200: json(OrderPage, 'a page of orders'), ...pick(400, 401) },
+});
+const getOrder = createRoute({
+  method: 'get', path: '/api/v1/orders/{orderId}', tags: ['orders'], ...signedIn,
+  request: { params: OrderIdParam },
+  responses: { 200: json(OrderView, 'the order with its live saga state'), ...pick(401, 404) },
+});
+const getEvents = createRoute({
+  method: 'get', path: '/api/v1/orders/{orderId}/events', tags: ['orders'], summary: 'The order\'s event log', ...signedIn,
+  request: { params: OrderIdParam },
+  responses: { 200: json(OrderEvents, 'events in order'), ...pick(401, 404) },
+});
+const cancelOrder = createRoute({
+  method: 'post', path: '/api/v1/orders/{orderId}/cancel', tags: ['orders'], summary: 'Cancel until the parcel is picked up', ...signedIn,
+  request: { params: OrderIdParam },
+  responses: { 200: json(OrderStatusAnswer, 'cancellation accepted; compensations run'), ...pick(401, 404, 409) },
+});
+const approveOrder = createRoute({
+  method: 'post', path: '/api/v1/orders/{orderId}/approve', tags: ['orders'], summary: 'Approve an order above the threshold (admin)',
+  security: [{ bearer: [] }],
+  request: { params: OrderIdParam },
+  responses: { 200: json(OrderStatusAnswer, 'approved'), ...pick(401, 403, 404, 409) },
+});
+
+export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement: OrderPlacement): void {
+  const { services, temporal } = deps;
+
+  app.openapi(placeOrder, async (c) => {
+    const user = userOf(c);
+    const order = c.req.valid('json');
+    const key = c.req.valid('header')['idempotency-key'];
+    return placement.once(c, user, key, order, (orderId) => placement.start(c, user, orderId, order)) as never;
+  });
+
+  app.openapi(listOrders, async (c) => {
+    const user = userOf(c);
+    const { limit, cursor } = c.req.valid('query');
+    const query = new URLSearchParams({ customerId: user.userId });
+    if (limit) query.set('limit', String(limit));
+    if (cursor) query.set('cursor', cursor);
+    const { body: page } = await services.orders.call<{ items: ReadModel[]; nextCursor: string | null }>('GET', `/orders?${query}`, { caller: user, requestId: c.get('requestId') });
+    return c.json({
+      items: page.items.map((o) => ({ orderId: o.orderId, status: o.status, totalCents: o.totalCents ?? null, currency: o.currency ?? null, createdAt: o.createdAt })),
+      nextCursor: page.nextCursor,
+    }, 200);
+  });
+
+  app.openapi(getOrder, async (c) => {
+    const { orderId } = c.req.valid('param');
+    return c.json(orderView(orderId, await loadOrder(deps, userOf(c), orderId, c.get('requestId'))) as never, 200);
+  });
+
+  app.openapi(getEvents, async (c) => {
+    const { orderId } = c.req.valid('param');
+    const { body: events } = await services.orders.call<{ items: Array<{ type: string; at: string; data: Record<string, unknown> }> }>(
+      'GET', `/orders/${orderId}/events`, { caller: userOf(c), requestId: c.get('requestId') },
+    );
+    return c.json({ items: events.items.map(({ type, at, data }) => ({ type, at, data })) }, 200);
+  });
+
+  const update = async (orderId: string, run: () => Promise<UpdateAnswer>) => {
+    let answer: UpdateAnswer;
+    try {
+      answer = await run();
+    } catch (error) {
+      // A finished saga takes no more updates: the order is already final.
+      if (error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError || (error as Error).name === 'WorkflowNotFoundError') {
+        throw problem.conflict('the order is already final');
+      }
+      throw error;
+    }
+    if (!answer.accepted) throw problem.conflict(answer.reason ?? `the order is ${answer.status}`, { orderStatus: answer.status });
+    return { orderId, status: answer.status };
+  };
+
+  app.openapi(cancelOrder, async (c) => {
+    const user = userOf(c);
+    const { orderId } = c.req.valid('param');
+    const { customerId } = await loadOrder(deps, user, orderId, c.get('requestId'));
+    if (customerId !== user.userId && !user.roles.includes('admin')) throw problem.notFound('no such order');
+    const handle = temporal.workflow.getHandle(workflowIds.order(orderId));
+    return c.json(await update(orderId, () => handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: user.userId }] })), 200);
+  });
+
+  app.openapi(approveOrder, async (c) => {
+    const user = adminOf(c);
+    const { orderId } = c.req.valid('param');
+    await loadOrder(deps, user, orderId, c.get('requestId'));
+    const handle = temporal.workflow.getHandle(workflowIds.order(orderId));
+    return c.json(await update(orderId, () => handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: user.userId }] })), 200);
+  });
+}
