@@ -95,7 +95,7 @@ describe('the running system', () => {
       const url = system.serviceUrls[name];
       expect(url, name).toBeTruthy();
       expect((await fetch(`${url}/health/ready`)).status, name).toBe(200);
-      const spec = await (await fetch(`${url}/openapi.json`)).json();
+      const spec = (await (await fetch(`${url}/openapi.json`)).json()) as { openapi: string };
       expect(spec.openapi, name).toMatch(/^3\./);
     }
     expect((await fetch(`${system.gatewayUrl}/health/ready`)).status).toBe(200);

@@ -1,0 +1,87 @@
+// Accounts: email unique case-insensitively (a unique index on the lower-cased
+// email), passwords only as scrypt hashes, roles for authorisation.
+import { randomUUID } from 'node:crypto';
+import type { Collection, Db } from 'mongodb';
+import { BusinessError } from '../../shared/activity-failure.js';
+import { isDuplicateKeyError } from '../../shared/mongo.js';
+import { DUMMY_HASH, hashPassword, verifyPassword } from './password.js';
+
+interface UserDoc {
+  _id: string;
+  email: string;
+  emailLower: string;
+  name: string;
+  passwordHash: string;
+  roles: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  roles: string[];
+  createdAt: string;
+}
+
+const view = (doc: UserDoc): UserView => ({ id: doc._id, email: doc.email, name: doc.name, roles: doc.roles, createdAt: doc.createdAt.toISOString() });
+
+export class UsersStore {
+  readonly users: Collection<UserDoc>;
+
+  constructor(db: Db) {
+    this.users = db.collection<UserDoc>('users');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.users.createIndex({ emailLower: 1 }, { unique: true });
+  }
+
+  /** Fails InvalidState when the email is taken (in any letter case). */
+  async register(input: { email: string; password: string; name: string }, roles: string[] = ['customer']): Promise<UserView> {
+    const now = new Date();
+    const doc: UserDoc = {
+      _id: randomUUID(),
+      email: input.email,
+      emailLower: input.email.toLowerCase(),
+      name: input.name,
+      passwordHash: await hashPassword(input.password),
+      roles,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.users.insertOne(doc);
+    } catch (error) {
+      if (isDuplicateKeyError(error)) throw new BusinessError('InvalidState', 'an account with this email exists');
+      throw error;
+    }
+    return view(doc);
+  }
+
+  /** The account for these credentials, or undefined; the same work is done for unknown emails. */
+  async verify(email: string, password: string): Promise<UserView | undefined> {
+    const doc = await this.users.findOne({ emailLower: email.toLowerCase() });
+    const ok = await verifyPassword(password, doc?.passwordHash ?? DUMMY_HASH);
+    return doc && ok ? view(doc) : undefined;
+  }
+
+  async get(id: string): Promise<UserView | undefined> {
+    const doc = await this.users.findOne({ _id: id });
+    return doc ? view(doc) : undefined;
+  }
+
+  async rename(id: string, name: string): Promise<UserView | undefined> {
+    const doc = await this.users.findOneAndUpdate({ _id: id }, { $set: { name, updatedAt: new Date() } }, { returnDocument: 'after' });
+    return doc ? view(doc) : undefined;
+  }
+
+  /** The demo administrator (SEED_DEMO): created once, never overwritten. */
+  async seedAdmin(admin: { email: string; password: string; name: string }): Promise<void> {
+    if (await this.users.findOne({ emailLower: admin.email.toLowerCase() })) return;
+    await this.register(admin, ['customer', 'admin']).catch((error: unknown) => {
+      if (!(error instanceof BusinessError)) throw error;
+    });
+  }
+}
