@@ -67,7 +67,8 @@ export function startService<Extra extends object = Record<string, never>>(def: 
       );
       const running = worker.run();
       onStop(async () => {
-        worker.shutdown();
+        // The SDK stops its workers on SIGINT/SIGTERM by itself; shut down only if that has not begun.
+        if (worker.getState() === 'RUNNING') worker.shutdown();
         await running;
         await connection.close();
       });

@@ -14,7 +14,7 @@ import type {
 import { TaskQueues } from '../shared/domain.js';
 
 /** Retries forever with capped backoff: for effects the saga cannot go on without (the service may be down for a while). */
-const untilDone: ActivityOptions['retry'] = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 0 };
+const untilDone: ActivityOptions['retry'] = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' };
 
 export const orders = proxyActivities<OrdersActivities>({
   taskQueue: TaskQueues.orders,

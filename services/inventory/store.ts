@@ -14,9 +14,9 @@ interface StockDoc {
   available: number;
   reserved: number;
   /** Orders holding reserved units of this sku (removed on commit or release). */
-  holds: string[];
+  holds?: string[];
   /** Orders whose committed units came back (a cancel after confirmation). */
-  restocks: string[];
+  restocks?: string[];
   updatedAt: Date;
 }
 
@@ -111,7 +111,8 @@ export class InventoryStore {
       );
       if (held.modifiedCount === 1) continue;
       const doc = await this.stock.findOne({ _id: line.sku });
-      if (doc?.holds.includes(orderId)) continue; // held by the earlier attempt
+      // `holds` may be absent: FerretDB drops empty arrays from an upsert's $setOnInsert.
+      if (doc?.holds?.includes(orderId)) continue; // held by the earlier attempt
       await this.returnHolds(orderId, reservation.lines);
       await this.reservations.updateOne({ _id: orderId, status: 'PENDING' }, { $set: { status: 'REJECTED', updatedAt: new Date() } });
       if (!doc) throw new BusinessError('UnknownProduct', `no stock record for ${line.sku}`, { sku: line.sku });

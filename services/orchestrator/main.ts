@@ -25,7 +25,8 @@ await runProcess(logger, async (onStop) => {
   });
   const running = worker.run();
   onStop(async () => {
-    worker.shutdown();
+    // The SDK stops its workers on SIGINT/SIGTERM by itself; shut down only if that has not begun.
+    if (worker.getState() === 'RUNNING') worker.shutdown();
     await running;
   });
   running.catch((error: unknown) => {
