@@ -170,15 +170,16 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
       const failed = await saga.compensate();
       if (failed.length > 0 || !reason) {
         const why = failed.length > 0 ? `compensation failed: ${failed.join('; ')}` : describeFailure(error);
+        // Recorded before the status changes, so whoever sees FAILED also finds the event.
+        await record({ type: 'OrderFailed', data: { reason: why } });
         state.failure = { reason: why };
         setStatus('FAILED');
-        await record({ type: 'OrderFailed', data: { reason: why } });
         await alertOperators(`${orderId}:failed`, { orderId, reason: why });
         return { orderId, status: 'FAILED' as const, failure: state.failure };
       }
+      await record({ type: 'OrderCancelled', data: { reason } });
       state.cancellation = { reason };
       setStatus('CANCELLED');
-      await record({ type: 'OrderCancelled', data: { reason } });
       await notifyUser(`${orderId}:order_cancelled`, customerId, 'order_cancelled', { orderId, reason });
       return { orderId, status: 'CANCELLED' as const, cancellation: { reason } };
     });

@@ -44,17 +44,20 @@ async function placeOrder(items: Array<{ sku: string; quantity: number }>, payme
   return res.body.orderId as string;
 }
 
-/** Polls the public order view until the status is one of `statuses`. */
-async function waitForStatus(orderId: string, statuses: string[]): Promise<any> {
-  const deadline = Date.now() + 60_000;
+/** Polls the public order view until `done` holds. */
+async function waitUntil(orderId: string, done: (order: any) => boolean, what = 'the expected state'): Promise<any> {
+  const deadline = Date.now() + 45_000;
   let last: any;
   while (Date.now() < deadline) {
     last = (await request('GET', `/orders/${orderId}`, undefined, customer.token)).body;
-    if (statuses.includes(last?.status)) return last;
+    if (last && done(last)) return last;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`order ${orderId} did not reach ${statuses.join('/')}; last seen ${JSON.stringify(last)}`);
+  throw new Error(`order ${orderId} did not reach ${what}; last seen ${JSON.stringify(last)}`);
 }
+
+/** Polls the public order view until the status is one of `statuses`. */
+const waitForStatus = (orderId: string, statuses: string[]) => waitUntil(orderId, (o) => statuses.includes(o.status), statuses.join('/'));
 
 async function stockOf(sku: string): Promise<{ available: number; reserved: number }> {
   const res = await request('GET', `/inventory/${sku}`);
@@ -118,8 +121,10 @@ describe('the running system', () => {
     expect(await db('payments').collection('ledger').countDocuments({ _id: `${orderId}:charge` as never })).toBe(1);
 
     // shipping: the fulfilment child created the shipment; play the carrier through the webhook
+    // The fulfilment child creates the shipment right after confirmation; the order view shows it.
+    const shipped = await waitUntil(orderId, (o) => Boolean(o.shipment));
     const shipment = await db('shipping').collection('shipments').findOne({ orderId });
-    expect(shipment).toBeTruthy();
+    expect(shipment?._id).toBe(shipped.shipment.shipmentId);
     const at = new Date().toISOString();
     expect((await request('POST', `/shipments/${shipment!._id}/events`, { type: 'PICKED_UP', at }, admin)).status).toBe(202);
     await waitForStatus(orderId, ['SHIPPED', 'DELIVERED']);
