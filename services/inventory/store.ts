@@ -5,6 +5,7 @@
 import type { Collection, Db } from 'mongodb';
 import { BusinessError } from '../../shared/activity-failure.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
+import { MongoLocks } from '../../shared/mongo-lock.js';
 import type { OrderLine } from '../../shared/domain.js';
 
 export type ReservationStatus = 'PENDING' | 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'REJECTED';
@@ -46,10 +47,17 @@ export function mergeLines(lines: OrderLine[]): OrderLine[] {
 export class InventoryStore {
   readonly stock: Collection<StockDoc>;
   readonly reservations: Collection<ReservationDoc>;
+  private readonly locks: MongoLocks;
 
   constructor(db: Db) {
     this.stock = db.collection<StockDoc>('stock');
     this.reservations = db.collection<ReservationDoc>('reservations');
+    this.locks = new MongoLocks(db);
+  }
+
+  /** Every write of a stock document runs under its sku's lock (see shared/mongo-lock.ts). */
+  private updateStock(sku: string, filter: Record<string, unknown>, update: Record<string, unknown>, options: { upsert?: boolean } = {}) {
+    return this.locks.withLock(`stock:${sku}`, () => this.stock.updateOne({ _id: sku, ...filter }, update, options));
   }
 
   async ensureIndexes(): Promise<void> {
@@ -63,21 +71,13 @@ export class InventoryStore {
 
   /** Sets the sellable units of a sku (an admin's stock count); reserved units stay as they are. */
   async setAvailable(sku: string, available: number): Promise<StockLevel> {
-    const doc = await this.stock.findOneAndUpdate(
-      { _id: sku },
-      { $set: { available, updatedAt: new Date() }, $setOnInsert: { reserved: 0, holds: [], restocks: [] } },
-      { upsert: true, returnDocument: 'after' },
-    );
-    return { sku, available: doc!.available, reserved: doc!.reserved };
+    await this.updateStock(sku, {}, { $set: { available, updatedAt: new Date() }, $setOnInsert: { reserved: 0 } }, { upsert: true });
+    return (await this.level(sku))!;
   }
 
   /** Opening stock for a sku that has none yet (demo seed); existing stock is kept. */
   async seed(sku: string, available: number): Promise<void> {
-    await this.stock.updateOne(
-      { _id: sku },
-      { $setOnInsert: { available, reserved: 0, holds: [], restocks: [], updatedAt: new Date() } },
-      { upsert: true },
-    );
+    await this.updateStock(sku, {}, { $setOnInsert: { available, reserved: 0, updatedAt: new Date() } }, { upsert: true });
   }
 
   async reservation(orderId: string): Promise<{ orderId: string; status: ReservationStatus; lines: OrderLine[] } | undefined> {
@@ -105,8 +105,8 @@ export class InventoryStore {
     }
 
     for (const line of reservation.lines) {
-      const held = await this.stock.updateOne(
-        { _id: line.sku, available: { $gte: line.quantity }, holds: { $ne: orderId } },
+      const held = await this.updateStock(line.sku,
+        { available: { $gte: line.quantity }, holds: { $ne: orderId } },
         { $inc: { available: -line.quantity, reserved: line.quantity }, $push: { holds: orderId }, $set: { updatedAt: new Date() } },
       );
       if (held.modifiedCount === 1) continue;
@@ -137,8 +137,8 @@ export class InventoryStore {
     );
     if (!doc) throw new BusinessError('InvalidState', `order ${orderId} has no reservation to commit`);
     for (const line of doc.lines) {
-      await this.stock.updateOne(
-        { _id: line.sku, holds: orderId },
+      await this.updateStock(line.sku,
+        { holds: orderId },
         { $inc: { reserved: -line.quantity }, $pull: { holds: orderId }, $set: { updatedAt: new Date() } },
       );
     }
@@ -173,8 +173,8 @@ export class InventoryStore {
 
   private async returnHolds(orderId: string, lines: OrderLine[]): Promise<void> {
     for (const line of lines) {
-      await this.stock.updateOne(
-        { _id: line.sku, holds: orderId },
+      await this.updateStock(line.sku,
+        { holds: orderId },
         { $inc: { available: line.quantity, reserved: -line.quantity }, $pull: { holds: orderId }, $set: { updatedAt: new Date() } },
       );
     }
@@ -186,13 +186,13 @@ export class InventoryStore {
    */
   private async restock(orderId: string, lines: OrderLine[]): Promise<void> {
     for (const line of lines) {
-      const fromHold = await this.stock.updateOne(
-        { _id: line.sku, holds: orderId, restocks: { $ne: orderId } },
+      const fromHold = await this.updateStock(line.sku,
+        { holds: orderId, restocks: { $ne: orderId } },
         { $inc: { available: line.quantity, reserved: -line.quantity }, $pull: { holds: orderId }, $push: { restocks: orderId }, $set: { updatedAt: new Date() } },
       );
       if (fromHold.modifiedCount === 1) continue;
-      await this.stock.updateOne(
-        { _id: line.sku, holds: { $ne: orderId }, restocks: { $ne: orderId } },
+      await this.updateStock(line.sku,
+        { holds: { $ne: orderId }, restocks: { $ne: orderId } },
         { $inc: { available: line.quantity }, $push: { restocks: orderId }, $set: { updatedAt: new Date() } },
       );
     }

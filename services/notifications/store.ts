@@ -4,6 +4,7 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import type { NotificationChannel, NotificationTemplate } from '../../shared/domain.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
+import { MongoLocks } from '../../shared/mongo-lock.js';
 import { render } from './templates.js';
 import type { Transport } from './transport.js';
 
@@ -40,8 +41,11 @@ export type NotificationView = ReturnType<typeof view>;
 export class NotificationsStore {
   readonly notifications: Collection<NotificationDoc>;
 
+  private readonly locks: MongoLocks;
+
   constructor(db: Db, private readonly transport: Transport) {
     this.notifications = db.collection<NotificationDoc>('notifications');
+    this.locks = new MongoLocks(db);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -58,12 +62,15 @@ export class NotificationsStore {
     await this.notifications.insertOne(doc).catch((error: unknown) => {
       if (!isDuplicateKeyError(error)) throw error; // the same key again: the first message stands
     });
-    const stored = (await this.notifications.findOne({ _id: request.key }))!;
-    if (stored.status === 'PENDING') {
-      const { transportId } = await this.transport.send({ id: stored._id, channel: stored.channel, ...(stored.to ? { to: stored.to } : {}), subject: stored.subject, body: stored.body });
-      await this.notifications.updateOne({ _id: stored._id, status: 'PENDING' }, { $set: { status: 'SENT', transportId } });
-    }
-    return { notificationId: stored._id };
+    // A duplicate send waits for the first and then finds it SENT: the transport sees each message once.
+    return this.locks.withLock(`notification:${request.key}`, async () => {
+      const stored = (await this.notifications.findOne({ _id: request.key }))!;
+      if (stored.status === 'PENDING') {
+        const { transportId } = await this.transport.send({ id: stored._id, channel: stored.channel, ...(stored.to ? { to: stored.to } : {}), subject: stored.subject, body: stored.body });
+        await this.notifications.updateOne({ _id: stored._id, status: 'PENDING' }, { $set: { status: 'SENT', transportId } });
+      }
+      return { notificationId: stored._id };
+    });
   }
 
   async list(userId: string, unreadOnly: boolean, limit: number, after?: { createdAt: string; id: string }) {

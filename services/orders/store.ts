@@ -6,6 +6,7 @@ import type { Collection, Db, Filter } from 'mongodb';
 import { BusinessError } from '../../shared/activity-failure.js';
 import type { OrderEvent } from '../../shared/domain.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
+import { MongoLocks } from '../../shared/mongo-lock.js';
 import { project, type OrderView, type StoredEvent } from './projection.js';
 
 interface EventDoc extends StoredEvent {
@@ -27,9 +28,12 @@ export class OrdersStore {
   readonly events: Collection<EventDoc>;
   readonly orders: Collection<OrderDoc>;
 
+  private readonly locks: MongoLocks;
+
   constructor(db: Db) {
     this.events = db.collection<EventDoc>('events');
     this.orders = db.collection<OrderDoc>('orders');
+    this.locks = new MongoLocks(db);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -74,6 +78,10 @@ export class OrdersStore {
 
   /** Materialises the read model; an older projection never overwrites a newer one. */
   async refresh(orderId: string): Promise<void> {
+    await this.locks.withLock(`order:${orderId}`, () => this.refreshUnlocked(orderId));
+  }
+
+  private async refreshUnlocked(orderId: string): Promise<void> {
     const view = await this.rebuild(orderId);
     if (!view) return;
     try {

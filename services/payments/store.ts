@@ -5,6 +5,7 @@
 import type { Collection, Db } from 'mongodb';
 import { BusinessError } from '../../shared/activity-failure.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
+import { MongoLocks } from '../../shared/mongo-lock.js';
 import { ProviderDeclined, type PaymentProvider } from './provider.js';
 
 type ChargeStatus = 'PENDING' | 'CAPTURED' | 'DECLINED' | 'VOIDED';
@@ -49,16 +50,28 @@ export class PaymentsStore {
   readonly charges: Collection<ChargeDoc>;
   readonly ledger: Collection<LedgerDoc>;
 
+  private readonly locks: MongoLocks;
+
   constructor(db: Db, private readonly provider: PaymentProvider) {
     this.charges = db.collection<ChargeDoc>('charges');
     this.ledger = db.collection<LedgerDoc>('ledger');
+    this.locks = new MongoLocks(db, 60_000);
+  }
+
+  /** Charges and refunds of one order never run at the same time (a duplicate waits and then sees the first's outcome). */
+  charge(orderId: string, amountCents: number, currency: string, token: string): Promise<ChargeResult> {
+    return this.locks.withLock(`payment:${orderId}`, () => this.chargeOnce(orderId, amountCents, currency, token));
+  }
+
+  refund(orderId: string): Promise<RefundResult> {
+    return this.locks.withLock(`payment:${orderId}`, () => this.refundOnce(orderId));
   }
 
   async ensureIndexes(): Promise<void> {
     await this.ledger.createIndex({ orderId: 1, at: 1 });
   }
 
-  async charge(orderId: string, amountCents: number, currency: string, token: string): Promise<ChargeResult> {
+  private async chargeOnce(orderId: string, amountCents: number, currency: string, token: string): Promise<ChargeResult> {
     const now = new Date();
     let doc: ChargeDoc = { _id: orderId, status: 'PENDING', amountCents, currency, provider: this.provider.name, refundedCents: 0, createdAt: now, updatedAt: now };
     try {
@@ -101,7 +114,7 @@ export class PaymentsStore {
   }
 
   /** Refunds the whole charge once; without a captured charge there is nothing to refund. */
-  async refund(orderId: string): Promise<RefundResult> {
+  private async refundOnce(orderId: string): Promise<RefundResult> {
     // A charge still being attempted is voided, so it can never be captured afterwards.
     const voided = await this.charges.updateOne({ _id: orderId, status: 'PENDING' }, { $set: { status: 'VOIDED', updatedAt: new Date() } });
     if (voided.modifiedCount === 1) return { refunded: false, amountCents: 0 };

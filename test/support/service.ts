@@ -1,0 +1,36 @@
+// Builds what a service app needs in a test: its options with the test token
+// secret, a quiet logger, and a readiness check on the given database.
+import { ApplicationFailure } from '@temporalio/common';
+import type { Db } from 'mongodb';
+import { expect } from 'vitest';
+import type { ServiceAppOptions } from '../../shared/http/service-app.js';
+import { createLogger } from '../../shared/logger.js';
+import { pingMongo } from '../../shared/mongo.js';
+import { TEST_SERVICE_SECRET } from './http.js';
+
+export function appOptions(service: string, db?: Db): ServiceAppOptions {
+  return {
+    service,
+    logger: createLogger(service, 'silent'),
+    serviceTokenSecret: TEST_SERVICE_SECRET,
+    checks: db ? { mongo: () => pingMongo(db) } : {},
+  };
+}
+
+export const customer = (userId: string) => ({ caller: { userId, roles: ['customer'] } });
+export const admin = { caller: { userId: 'admin-1', roles: ['customer', 'admin'] } };
+
+/** The promise fails with a non-retryable ApplicationFailure of this type. */
+export async function expectBusinessFailure(promise: Promise<unknown>, type: string): Promise<void> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(ApplicationFailure);
+  expect((error as ApplicationFailure).type).toBe(type);
+  expect((error as ApplicationFailure).nonRetryable).toBe(true);
+}
+
+/** A problem+json answer with the given status. */
+export function expectProblem(res: { status: number; headers: Headers; body: any }, status: number): void {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toContain('application/problem+json');
+  expect(res.body.status).toBe(status);
+}
