@@ -1,7 +1,9 @@
 // Per-test-file access to the shared servers (test/setup/global-stack.ts),
 // isolated by unique database names, Redis key prefixes and task queues.
 import { randomBytes } from 'node:crypto';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { SEARCH_ATTRIBUTES } from '../../shared/domain.js';
 import type { Db, MongoClient } from 'mongodb';
 import { inject } from 'vitest';
 import { connectMongo } from '../../shared/mongo.js';
@@ -50,11 +52,18 @@ export async function testRedis(label: string): Promise<{ redis: Redis; prefix: 
   };
 }
 
-/** A time-skipping Temporal environment on the locally provisioned Java test server. */
-export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({
+/** A time-skipping Temporal environment on the locally provisioned Java test server, with our search attributes registered. */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: stack().testServerPath } },
   });
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [name, type === 'Int' ? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT : temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+    ),
+  });
+  return env;
 }
 
 /** The shared Temporal dev server, for tests that need real time and the real server. */

@@ -1,0 +1,96 @@
+// In-memory stand-ins for every service's activities, for the saga's branch
+// tests: each records its calls, and any of them can be replaced per test.
+// (Every branch family also runs once on the real activities: test/e2e/.)
+import { ApplicationFailure } from '@temporalio/common';
+import type {
+  CatalogActivities, InventoryActivities, NotificationsActivities, OrdersActivities, PaymentsActivities, ShippingActivities, UsersActivities,
+} from '../../activities/contracts.js';
+import { TaskQueues } from '../../shared/domain.js';
+
+export interface Fakes {
+  users: UsersActivities;
+  catalog: CatalogActivities;
+  inventory: InventoryActivities;
+  payments: PaymentsActivities;
+  orders: OrdersActivities;
+  notifications: NotificationsActivities;
+  shipping: ShippingActivities;
+}
+
+export interface Calls {
+  /** Activity names in call order, e.g. 'reserveStock'. */
+  names: string[];
+  events: string[];
+  notifications: Array<{ key: string; template: string; userId: string }>;
+  /** Successful money movements: one entry per effect. */
+  charged: number;
+  refunded: number;
+}
+
+export function createFakes(overrides: { [Q in keyof Fakes]?: Partial<Fakes[Q]> } = {}): { fakes: Fakes; calls: Calls } {
+  const calls: Calls = { names: [], events: [], notifications: [], charged: 0, refunded: 0 };
+  const seen = new Set<string>();
+  const once = (key: string) => (seen.has(key) ? false : (seen.add(key), true));
+  const track = <T extends object>(group: T): T =>
+    Object.fromEntries(Object.entries(group).map(([name, fn]) => [name, async (...args: unknown[]) => { calls.names.push(name); return (fn as (...a: unknown[]) => unknown)(...args); }])) as T;
+
+  const base: Fakes = {
+    users: { getUserContact: async ({ userId }) => ({ userId, email: `${userId}@example.com`, name: 'Ada' }) },
+    catalog: {
+      priceOrder: async ({ orderId, items }) => {
+        const lines = items.map((i) => ({ ...i, name: i.sku, unitPriceCents: i.sku.startsWith('PRICEY') ? 150_000 : 1_000 }));
+        return { orderId, lines, totalCents: lines.reduce((s, l) => s + l.quantity * l.unitPriceCents, 0), currency: 'EUR' };
+      },
+    },
+    inventory: {
+      reserveStock: async ({ orderId, lines }) => {
+        if (lines.some((l) => l.sku.startsWith('SOLDOUT'))) throw ApplicationFailure.nonRetryable('sold out', 'OutOfStock');
+        return { orderId, status: 'RESERVED' };
+      },
+      releaseStock: async () => ({ released: true }),
+      commitStock: async () => ({ committed: true }),
+    },
+    payments: {
+      chargePayment: async ({ orderId, amountCents, paymentToken }) => {
+        if (paymentToken === 'tok_declined') throw ApplicationFailure.nonRetryable('card declined', 'PaymentDeclined');
+        if (once(`charge:${orderId}`)) calls.charged++;
+        return { chargeId: `ch_${orderId}`, amountCents };
+      },
+      refundPayment: async ({ orderId }) => {
+        if (!seen.has(`charge:${orderId}`)) return { refunded: false, amountCents: 0 };
+        if (once(`refund:${orderId}`)) calls.refunded++;
+        return { refunded: true, refundId: `rf_${orderId}`, amountCents: 1_000 };
+      },
+    },
+    orders: {
+      recordOrderEvent: async ({ event }) => {
+        calls.events.push(event.type);
+        return { version: calls.events.length };
+      },
+    },
+    notifications: {
+      sendNotification: async ({ key, template, userId }) => {
+        calls.notifications.push({ key, template, userId });
+        return { notificationId: key };
+      },
+    },
+    shipping: {
+      createShipment: async ({ orderId }) => ({ shipmentId: `shp_${orderId}`, trackingNumber: 'SGS0000000001' }),
+      recordCarrierEvent: async () => ({ recorded: true }),
+    },
+  };
+  const fakes = Object.fromEntries(
+    (Object.keys(base) as Array<keyof Fakes>).map((q) => [q, track({ ...base[q], ...overrides[q] })]),
+  ) as unknown as Fakes;
+  return { fakes, calls };
+}
+
+export const queueOf: Record<keyof Fakes, string> = {
+  users: TaskQueues.users,
+  catalog: TaskQueues.catalog,
+  inventory: TaskQueues.inventory,
+  payments: TaskQueues.payments,
+  orders: TaskQueues.orders,
+  notifications: TaskQueues.notifications,
+  shipping: TaskQueues.shipping,
+};

@@ -1,0 +1,81 @@
+// The order saga's timer branches (approval timeout, late carrier) and its
+// failure and replay behaviour, on a time-skipping server of their own: time
+// skipping is global to a server, so these stay apart from the other branch tests.
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { approveOrderUpdate, cancelOrderUpdate, carrierEventSignal, sagaStateQuery, type OrderSagaResult } from '../../workflows/definitions.js';
+import { createTimeSkippingEnv } from '../support/stack.js';
+import { createFakes } from './fakes.js';
+import { gate, sagaInput, startSaga, terminateStarted, waitForState, withWorkers } from './harness.js';
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => { env = await createTimeSkippingEnv(); }, 120_000);
+afterEach(async () => { await terminateStarted(env); });
+afterAll(async () => { await env?.teardown(); });
+
+const at = () => new Date().toISOString();
+
+/**
+ * Ends a test's saga and its fulfilment child. A child left waiting would wake up
+ * when a later test skips time and block the skipping with activities no worker serves.
+ */
+async function finish(orderId: string) {
+  for (const id of [`order-${orderId}`, `fulfilment-${orderId}`]) {
+    await env.client.workflow.getHandle(id).terminate('test done').catch(() => undefined);
+  }
+}
+
+/** Plays the carrier: picked up, then delivered, through the fulfilment child's signal. */
+async function deliver(orderId: string) {
+  const child = env.client.workflow.getHandle(`fulfilment-${orderId}`);
+  await child.signal(carrierEventSignal, { type: 'PICKED_UP', at: at() });
+  await child.signal(carrierEventSignal, { type: 'DELIVERED', at: at() });
+}
+
+describe('order saga timers and failures', () => {
+  it('approval timeout: cancelled with APPROVAL_TIMEOUT after the durable timer, money refunded', async () => {
+    const { fakes, calls } = createFakes();
+    await withWorkers(env, fakes, async () => {
+      const handle = await startSaga(env, sagaInput({ items: [{ sku: 'PRICEY-1', quantity: 1 }] }, { approvalTimeout: '24h' }));
+      await waitForState(handle, (s) => s.status === 'AWAITING_APPROVAL', 'AWAITING_APPROVAL');
+      expect(await handle.result()).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'APPROVAL_TIMEOUT' } }); // time skips 24 h
+      expect(calls.refunded).toBe(1);
+    });
+  });
+
+  it('a late carrier alerts operators and the customer, and keeps waiting', async () => {
+    const { fakes, calls } = createFakes();
+    await withWorkers(env, fakes, async () => {
+      const input = sagaInput({}, { fulfilment: { pickupTimeout: '1h', deliveryTimeout: '2h', reviewRequestDelay: '7 days' } });
+      const handle = await startSaga(env, input);
+      await waitForState(handle, (s) => !!s.shipment, 'a shipment');
+      await env.sleep('150m'); // two pickup timeouts pass
+      const alerts = calls.notifications.filter((n) => n.template === 'operator_alert');
+      expect(alerts.length).toBeGreaterThanOrEqual(2);
+      expect(calls.notifications.filter((n) => n.template === 'shipment_delayed')).toHaveLength(1);
+      await deliver(input.orderId);
+      expect(await handle.result()).toMatchObject({ status: 'DELIVERED' });
+    });
+  });
+
+  it('a plain Error from a step never stalls the saga: it compensates and ends FAILED', async () => {
+    const { fakes } = createFakes({ catalog: { priceOrder: async () => { throw ApplicationFailure.nonRetryable('pricing bug', 'TypeError'); } } });
+    await withWorkers(env, fakes, async () => {
+      const handle = await startSaga(env, sagaInput());
+      expect(await handle.result()).toMatchObject({ status: 'FAILED', failure: { reason: expect.stringContaining('pricing bug') } });
+    });
+  });
+
+  it('with the workflow cache off every task replays, with the same outcome', async () => {
+    const { fakes, calls } = createFakes();
+    await withWorkers(env, fakes, async () => {
+      const input = sagaInput();
+      const handle = await startSaga(env, input);
+      await waitForState(handle, (s) => !!s.shipment, 'a shipment');
+      await deliver(input.orderId);
+      expect(await handle.result()).toEqual({ orderId: input.orderId, status: 'DELIVERED' });
+      expect(calls.charged).toBe(1);
+    }, { maxCachedWorkflows: 0 });
+  });
+});

@@ -1,0 +1,202 @@
+// Every branch of the order saga on the time-skipping test server, with
+// in-memory activities (the same branches run on the real services in test/e2e/).
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { approveOrderUpdate, cancelOrderUpdate, carrierEventSignal, sagaStateQuery, type OrderSagaResult } from '../../workflows/definitions.js';
+import { createTimeSkippingEnv } from '../support/stack.js';
+import { createFakes } from './fakes.js';
+import { gate, sagaInput, startSaga, terminateStarted, waitForState, withWorkers } from './harness.js';
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => { env = await createTimeSkippingEnv(); }, 120_000);
+afterEach(async () => { await terminateStarted(env); });
+afterAll(async () => { await env?.teardown(); });
+
+const at = () => new Date().toISOString();
+
+/**
+ * Ends a test's saga and its fulfilment child. A child left waiting would wake up
+ * when a later test skips time and block the skipping with activities no worker serves.
+ */
+async function finish(orderId: string) {
+  for (const id of [`order-${orderId}`, `fulfilment-${orderId}`]) {
+    await env.client.workflow.getHandle(id).terminate('test done').catch(() => undefined);
+  }
+}
+
+/** Plays the carrier: picked up, then delivered, through the fulfilment child's signal. */
+async function deliver(orderId: string) {
+  const child = env.client.workflow.getHandle(`fulfilment-${orderId}`);
+  await child.signal(carrierEventSignal, { type: 'PICKED_UP', at: at() });
+  await child.signal(carrierEventSignal, { type: 'DELIVERED', at: at() });
+}
+
+describe('order saga', () => {
+  it('happy path: confirmed, shipped, delivered; a review request 7 days later', async () => {
+    const { fakes, calls } = createFakes();
+    await withWorkers(env, fakes, async () => {
+      const input = sagaInput();
+      const handle = await startSaga(env, input);
+      const confirmed = await waitForState(handle, (s) => s.status === 'CONFIRMED' && !!s.shipment, 'CONFIRMED with a shipment');
+      expect(confirmed.steps.map((s) => [s.name, s.status])).toEqual([
+        ['record', 'COMPLETED'], ['price', 'COMPLETED'], ['reserve', 'COMPLETED'], ['charge', 'COMPLETED'], ['approval', 'SKIPPED'],
+        ['confirm', 'COMPLETED'], ['commit', 'COMPLETED'], ['notify', 'COMPLETED'], ['ship', 'RUNNING'],
+      ]);
+      await deliver(input.orderId);
+      expect(await handle.result()).toEqual({ orderId: input.orderId, status: 'DELIVERED' });
+      expect(calls.events).toEqual(['OrderPlaced', 'OrderPriced', 'StockReserved', 'PaymentCaptured', 'OrderConfirmed', 'StockCommitted', 'OrderShipped', 'OrderDelivered']);
+      expect(calls.charged).toBe(1);
+      expect(calls.notifications.map((n) => n.template)).toEqual(['order_confirmed', 'order_shipped', 'order_delivered']);
+      // The child outlives the saga and asks for a review after the configured 7 days (skipped in time).
+      const fulfilment = await env.client.workflow.getHandle(`fulfilment-${input.orderId}`).result();
+      expect(fulfilment.stage).toBe('DELIVERED');
+      expect(calls.notifications.at(-1)?.template).toBe('review_request');
+      const described = await handle.describe();
+      expect(described.memo).toBeDefined();
+    });
+  });
+
+  it('out of stock: cancelled, nothing charged', async () => {
+    const { fakes, calls } = createFakes();
+    await withWorkers(env, fakes, async () => {
+      const handle = await startSaga(env, sagaInput({ items: [{ sku: 'SOLDOUT-1', quantity: 1 }] }));
+      const result = await handle.result();
+      expect(result).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'OUT_OF_STOCK' } });
+      expect(calls.names).not.toContain('chargePayment');
+      expect(calls.events.at(-1)).toBe('OrderCancelled');
+      expect(calls.notifications.map((n) => n.template)).toContain('order_cancelled');
+    });
+  });
+
+  it('declined payment: cancelled after releasing the stock', async () => {
+    const { fakes, calls } = createFakes();
+    await withWorkers(env, fakes, async () => {
+      const handle = await startSaga(env, sagaInput({ paymentToken: 'tok_declined' }));
+      expect(await handle.result()).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'PAYMENT_DECLINED' } });
+      const state = await handle.query(sagaStateQuery);
+      expect(state.compensations.map((c) => [c.name, c.status])).toEqual([['refund', 'COMPLETED'], ['release', 'COMPLETED']]);
+      expect(calls.names.filter((n) => n === 'chargePayment')).toHaveLength(1); // non-retryable: no retry
+      expect(calls.events).toContain('StockReleased');
+      expect(calls.charged).toBe(0);
+    });
+  });
+
+  it('flaky provider: retried with backoff, charged exactly once', async () => {
+    let attempts = 0;
+    const { fakes, calls } = createFakes();
+    const charge = fakes.payments.chargePayment;
+    fakes.payments.chargePayment = async (input) => {
+      attempts += 1;
+      if (attempts <= 2) throw new Error('provider unavailable');
+      return charge(input);
+    };
+    await withWorkers(env, fakes, async () => {
+      const input = sagaInput({ paymentToken: 'tok_flaky' });
+      const handle = await startSaga(env, input);
+      await waitForState(handle, (s) => s.status === 'CONFIRMED', 'CONFIRMED');
+      expect(attempts).toBe(3);
+      expect(calls.charged).toBe(1);
+      await finish(input.orderId);
+    });
+  });
+
+  it('a compensation that fails a few times is retried until it succeeds', async () => {
+    let releases = 0;
+    const { fakes } = createFakes({ inventory: { releaseStock: async () => { releases += 1; if (releases < 3) throw new Error('inventory down'); return { released: true }; } } });
+    await withWorkers(env, fakes, async () => {
+      const handle = await startSaga(env, sagaInput({ paymentToken: 'tok_declined' }));
+      expect(await handle.result()).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'PAYMENT_DECLINED' } });
+      expect(releases).toBe(3);
+    });
+  });
+
+  it('a compensation that never succeeds ends the order FAILED, visibly, with an operator alert', async () => {
+    const { fakes, calls } = createFakes({ inventory: { releaseStock: async () => { throw new Error('inventory database is gone'); } } });
+    await withWorkers(env, fakes, async () => {
+      const handle = await startSaga(env, sagaInput({ paymentToken: 'tok_declined' }, { compensationMaxAttempts: 3 }));
+      const result: OrderSagaResult = await handle.result();
+      expect(result.status).toBe('FAILED');
+      expect(result.failure?.reason).toMatch(/release.*inventory database is gone/);
+      const state = await handle.query(sagaStateQuery);
+      expect(state).toMatchObject({ status: 'FAILED', failure: { reason: expect.stringContaining('release') } });
+      expect(state.compensations.find((c) => c.name === 'release')?.status).toBe('FAILED');
+      expect(calls.events.at(-1)).toBe('OrderFailed');
+      expect(calls.notifications.some((n) => n.template === 'operator_alert')).toBe(true);
+      expect((await handle.describe()).searchAttributes.OrderStatus).toEqual(['FAILED']);
+    });
+  });
+
+  it('cancel before the charge: the reservation is released, nothing is charged', async () => {
+    const reserving = gate();
+    const { fakes, calls } = createFakes({ inventory: { reserveStock: async ({ orderId }) => { await reserving.wait; return { orderId, status: 'RESERVED' }; } } });
+    await withWorkers(env, fakes, async () => {
+      const handle = await startSaga(env, sagaInput());
+      await waitForState(handle, (s) => s.steps.some((st) => st.name === 'reserve'), 'reserving');
+      expect(await handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: 'cust-1' }] })).toMatchObject({ accepted: true });
+      reserving.open(); // the attempt in flight completes after all: its compensation undoes it
+      expect(await handle.result()).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'CUSTOMER_CANCELLED' } });
+      expect(calls.names).not.toContain('chargePayment');
+      expect(calls.names).toContain('releaseStock');
+    });
+  });
+
+  it('cancel after the charge: refunded and released', async () => {
+    const { fakes, calls } = createFakes();
+    await withWorkers(env, fakes, async () => {
+      const input = sagaInput();
+      const handle = await startSaga(env, input);
+      await waitForState(handle, (s) => s.status === 'CONFIRMED', 'CONFIRMED');
+      expect(await handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: 'cust-1' }] })).toMatchObject({ accepted: true });
+      // Wait in real time: skipping time while the child's cancellation is in flight would wake its timers first.
+      await waitForState(handle, (s) => s.status === 'CANCELLED', 'CANCELLED');
+      expect(await handle.result()).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'CUSTOMER_CANCELLED' } });
+      expect(calls.refunded).toBe(1);
+      expect(calls.events).toEqual(expect.arrayContaining(['PaymentRefunded', 'StockReleased', 'OrderCancelled']));
+      const child = await env.client.workflow.getHandle(`fulfilment-${input.orderId}`).result();
+      expect(child.stage).toBe('CANCELLED');
+    });
+  });
+
+  it('cancel too late: after pickup the update answers not accepted', async () => {
+    const { fakes, calls } = createFakes();
+    await withWorkers(env, fakes, async () => {
+      const input = sagaInput();
+      const handle = await startSaga(env, input);
+      await waitForState(handle, (s) => !!s.shipment, 'a shipment');
+      await env.client.workflow.getHandle(`fulfilment-${input.orderId}`).signal(carrierEventSignal, { type: 'PICKED_UP', at: at() });
+      await waitForState(handle, (s) => s.status === 'SHIPPED', 'SHIPPED');
+      const answer = await handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: 'cust-1' }] });
+      expect(answer).toMatchObject({ accepted: false, status: 'SHIPPED', reason: expect.stringContaining('picked up') });
+      expect(calls.refunded).toBe(0);
+      await finish(input.orderId);
+    });
+  });
+
+  it('approval given: waits above the threshold, continues when approved', async () => {
+    const { fakes, calls } = createFakes();
+    await withWorkers(env, fakes, async () => {
+      const input = sagaInput({ items: [{ sku: 'PRICEY-1', quantity: 1 }] });
+      const handle = await startSaga(env, input);
+      await waitForState(handle, (s) => s.status === 'AWAITING_APPROVAL', 'AWAITING_APPROVAL');
+      expect(await handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: 'admin-1' }] })).toMatchObject({ accepted: true });
+      await waitForState(handle, (s) => s.status === 'CONFIRMED', 'CONFIRMED');
+      expect(calls.events).toEqual(expect.arrayContaining(['ApprovalRequested', 'OrderApproved', 'OrderConfirmed']));
+      await finish(input.orderId);
+    });
+  });
+
+  it('an approval before the order waits for one is refused', async () => {
+    const charging = gate();
+    const { fakes } = createFakes({ payments: { chargePayment: async ({ orderId, amountCents }) => { await charging.wait; return { chargeId: orderId, amountCents }; } } });
+    await withWorkers(env, fakes, async () => {
+      const input = sagaInput();
+      const handle = await startSaga(env, input);
+      await waitForState(handle, (s) => s.steps.some((st) => st.name === 'charge'), 'charging');
+      expect(await handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: 'admin-1' }] })).toMatchObject({ accepted: false });
+      charging.open();
+      await finish(input.orderId);
+    });
+  });
+
+});
