@@ -57,7 +57,7 @@ export const PlaceOrderBody = z
   .openapi('PlaceOrder');
 export const CheckoutBody = z.object({ paymentToken: PaymentToken, shippingAddress: ShippingAddress }).strict().openapi('Checkout');
 export const IdempotencyHeader = z.object({
-  'idempotency-key': z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').openapi({ param: { name: 'Idempotency-Key', in: 'header' }, example: 'c0ffee-1' }),
+  'idempotency-key': z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').openapi({ param: { name: 'idempotency-key', in: 'header', description: 'Idempotency-Key (header names are case-insensitive)' }, example: 'c0ffee-1' }),
 });
 export const OrderAccepted = z
   .object({ orderId: z.string(), status: z.enum(ORDER_STATUSES), links: z.object({ self: z.string() }) })
