@@ -24,8 +24,7 @@ export function adminOf(c: Context<GatewayEnv>): Caller {
   return user;
 }
 
-export const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
-export const body = <T>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
+export { body, json } from '../../shared/http/openapi.js';
 const problemOf = (description: string) => ({ content: { 'application/problem+json': { schema: Problem } }, description });
 
 /** The error answers most routes share, for the OpenAPI document. */

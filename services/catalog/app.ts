@@ -1,14 +1,13 @@
 // Catalog's HTTP API: browse and search, one product, admin create/replace.
 import { createRoute } from '@hono/zod-openapi';
 import { assertAdmin } from '../../shared/http/caller.js';
+import { body, json } from '../../shared/http/openapi.js';
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../../shared/http/service-app.js';
 import { decodeCursor, encodeCursor } from '../../shared/pagination.js';
 import { problem } from '../../shared/problem.js';
 import { CursorPosition, NewProductBody, Product, ProductPage, ProductUpdateBody, SearchQuery, SkuParam } from './schemas.js';
 import type { CatalogStore } from './store.js';
 
-const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
-const body = <T>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 
 const list = createRoute({
   method: 'get', path: '/products', tags: ['products'], request: { query: SearchQuery },

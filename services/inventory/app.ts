@@ -2,13 +2,13 @@
 // counts, and a read of each order's reservation.
 import { createRoute } from '@hono/zod-openapi';
 import { assertAdmin } from '../../shared/http/caller.js';
+import { json } from '../../shared/http/openapi.js';
 import { createServiceApp, type ServiceApp } from '../../shared/http/service-app.js';
 import type { ServiceAppOptions } from '../../shared/http/service-app.js';
 import { problem } from '../../shared/problem.js';
 import { OrderIdParam, Reservation, SetStockBody, SkuParam, StockLevel } from './schemas.js';
 import type { InventoryStore } from './store.js';
 
-const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 
 const getStock = createRoute({
   method: 'get', path: '/stock/{sku}', tags: ['stock'],

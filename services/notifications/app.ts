@@ -1,13 +1,13 @@
 // Notifications' HTTP API: a user's notifications (unread filter), mark as read, unread count.
 import { createRoute, z } from '@hono/zod-openapi';
 import { assertMayActFor } from '../../shared/http/caller.js';
+import { json } from '../../shared/http/openapi.js';
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../../shared/http/service-app.js';
 import { decodeCursor, encodeCursor } from '../../shared/pagination.js';
 import { problem } from '../../shared/problem.js';
 import { CursorPosition, IdParam, ListQuery, Notification, NotificationPage, UnreadQuery } from './schemas.js';
 import type { NotificationsStore } from './store.js';
 
-const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 
 const list = createRoute({
   method: 'get', path: '/notifications', tags: ['notifications'], request: { query: ListQuery },

@@ -4,6 +4,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { assertMayActFor, isPrivileged } from '../../shared/http/caller.js';
+import { json } from '../../shared/http/openapi.js';
 import { createServiceApp, type ServiceApp, type ServiceAppOptions, type ServiceEnv } from '../../shared/http/service-app.js';
 import { decodeCursor, encodeCursor } from '../../shared/pagination.js';
 import { problem } from '../../shared/problem.js';
@@ -11,7 +12,6 @@ import type { OrderView } from './projection.js';
 import { CursorPosition, ListQuery, Order, OrderEvents, OrderIdParam, OrderPage } from './schemas.js';
 import type { OrdersStore } from './store.js';
 
-const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
 
 const listOrders = createRoute({
   method: 'get', path: '/orders', tags: ['orders'],

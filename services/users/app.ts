@@ -1,13 +1,12 @@
 // Users' HTTP API: registration, credential checks for the gateway's login, profiles.
 import { createRoute } from '@hono/zod-openapi';
 import { assertMayActFor } from '../../shared/http/caller.js';
+import { body, json } from '../../shared/http/openapi.js';
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../../shared/http/service-app.js';
 import { problem } from '../../shared/problem.js';
 import { CredentialsBody, ProfileBody, RegisterBody, User, UserIdParam } from './schemas.js';
 import type { UsersStore } from './store.js';
 
-const json = <T>(schema: T, description: string) => ({ content: { 'application/json': { schema } }, description });
-const body = <T>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 
 const register = createRoute({
   method: 'post', path: '/users', tags: ['users'], request: body(RegisterBody),

@@ -6,7 +6,7 @@ import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundle } f
 import { orchestratorWorkerOptions, workflowsPath } from '../../services/orchestrator/worker-options.js';
 import { TaskQueues, type PlaceOrderInput } from '../../shared/domain.js';
 import type { OrderSagaInput, OrderSagaSettings, SagaState } from '../../workflows/definitions.js';
-import { sagaStateQuery } from '../../workflows/definitions.js';
+import { carrierEventSignal, sagaStateQuery } from '../../workflows/definitions.js';
 import { queueOf, type Fakes } from './fakes.js';
 
 let bundle: Promise<WorkflowBundle> | undefined;
@@ -90,4 +90,11 @@ export function gate(): { wait: Promise<void>; open: () => void } {
   let open!: () => void;
   const wait = new Promise<void>((resolve) => { open = resolve; });
   return { wait, open };
+}
+
+/** Plays the carrier: picked up, then delivered, through the fulfilment child's signal. */
+export async function deliver(env: TestWorkflowEnvironment, orderId: string): Promise<void> {
+  const child = env.client.workflow.getHandle(`fulfilment-${orderId}`);
+  await child.signal(carrierEventSignal, { type: 'PICKED_UP', at: new Date().toISOString() });
+  await child.signal(carrierEventSignal, { type: 'DELIVERED', at: new Date().toISOString() });
 }

@@ -4,34 +4,14 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { approveOrderUpdate, cancelOrderUpdate, carrierEventSignal, sagaStateQuery, type OrderSagaResult } from '../../workflows/definitions.js';
 import { createTimeSkippingEnv } from '../support/stack.js';
 import { createFakes } from './fakes.js';
-import { gate, sagaInput, startSaga, terminateStarted, waitForState, withWorkers } from './harness.js';
+import { deliver, sagaInput, startSaga, terminateStarted, waitForState, withWorkers } from './harness.js';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => { env = await createTimeSkippingEnv(); }, 120_000);
 afterEach(async () => { await terminateStarted(env); });
 afterAll(async () => { await env?.teardown(); });
-
-const at = () => new Date().toISOString();
-
-/**
- * Ends a test's saga and its fulfilment child. A child left waiting would wake up
- * when a later test skips time and block the skipping with activities no worker serves.
- */
-async function finish(orderId: string) {
-  for (const id of [`order-${orderId}`, `fulfilment-${orderId}`]) {
-    await env.client.workflow.getHandle(id).terminate('test done').catch(() => undefined);
-  }
-}
-
-/** Plays the carrier: picked up, then delivered, through the fulfilment child's signal. */
-async function deliver(orderId: string) {
-  const child = env.client.workflow.getHandle(`fulfilment-${orderId}`);
-  await child.signal(carrierEventSignal, { type: 'PICKED_UP', at: at() });
-  await child.signal(carrierEventSignal, { type: 'DELIVERED', at: at() });
-}
 
 describe('order saga timers and failures', () => {
   it('approval timeout: cancelled with APPROVAL_TIMEOUT after the durable timer, money refunded', async () => {
@@ -54,7 +34,7 @@ describe('order saga timers and failures', () => {
       const alerts = calls.notifications.filter((n) => n.template === 'operator_alert');
       expect(alerts.length).toBeGreaterThanOrEqual(2);
       expect(calls.notifications.filter((n) => n.template === 'shipment_delayed')).toHaveLength(1);
-      await deliver(input.orderId);
+      await deliver(env, input.orderId);
       expect(await handle.result()).toMatchObject({ status: 'DELIVERED' });
     });
   });
@@ -73,7 +53,7 @@ describe('order saga timers and failures', () => {
       const input = sagaInput();
       const handle = await startSaga(env, input);
       await waitForState(handle, (s) => !!s.shipment, 'a shipment');
-      await deliver(input.orderId);
+      await deliver(env, input.orderId);
       expect(await handle.result()).toEqual({ orderId: input.orderId, status: 'DELIVERED' });
       expect(calls.charged).toBe(1);
     }, { maxCachedWorkflows: 0 });

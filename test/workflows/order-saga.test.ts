@@ -1,36 +1,16 @@
 // Every branch of the order saga on the time-skipping test server, with
 // in-memory activities (the same branches run on the real services in test/e2e/).
-import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { approveOrderUpdate, cancelOrderUpdate, carrierEventSignal, sagaStateQuery, type OrderSagaResult } from '../../workflows/definitions.js';
 import { createTimeSkippingEnv } from '../support/stack.js';
 import { createFakes } from './fakes.js';
-import { gate, sagaInput, startSaga, terminateStarted, waitForState, withWorkers } from './harness.js';
+import { deliver, gate, sagaInput, startSaga, terminateStarted, waitForState, withWorkers } from './harness.js';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => { env = await createTimeSkippingEnv(); }, 120_000);
 afterEach(async () => { await terminateStarted(env); });
 afterAll(async () => { await env?.teardown(); });
-
-const at = () => new Date().toISOString();
-
-/**
- * Ends a test's saga and its fulfilment child. A child left waiting would wake up
- * when a later test skips time and block the skipping with activities no worker serves.
- */
-async function finish(orderId: string) {
-  for (const id of [`order-${orderId}`, `fulfilment-${orderId}`]) {
-    await env.client.workflow.getHandle(id).terminate('test done').catch(() => undefined);
-  }
-}
-
-/** Plays the carrier: picked up, then delivered, through the fulfilment child's signal. */
-async function deliver(orderId: string) {
-  const child = env.client.workflow.getHandle(`fulfilment-${orderId}`);
-  await child.signal(carrierEventSignal, { type: 'PICKED_UP', at: at() });
-  await child.signal(carrierEventSignal, { type: 'DELIVERED', at: at() });
-}
 
 describe('order saga', () => {
   it('happy path: confirmed, shipped, delivered; a review request 7 days later', async () => {
@@ -43,7 +23,7 @@ describe('order saga', () => {
         ['record', 'COMPLETED'], ['price', 'COMPLETED'], ['reserve', 'COMPLETED'], ['charge', 'COMPLETED'], ['approval', 'SKIPPED'],
         ['confirm', 'COMPLETED'], ['commit', 'COMPLETED'], ['notify', 'COMPLETED'], ['ship', 'RUNNING'],
       ]);
-      await deliver(input.orderId);
+      await deliver(env, input.orderId);
       expect(await handle.result()).toEqual({ orderId: input.orderId, status: 'DELIVERED' });
       expect(calls.events).toEqual(['OrderPlaced', 'OrderPriced', 'StockReserved', 'PaymentCaptured', 'OrderConfirmed', 'StockCommitted', 'OrderShipped', 'OrderDelivered']);
       expect(calls.charged).toBe(1);
@@ -97,7 +77,6 @@ describe('order saga', () => {
       await waitForState(handle, (s) => s.status === 'CONFIRMED', 'CONFIRMED');
       expect(attempts).toBe(3);
       expect(calls.charged).toBe(1);
-      await finish(input.orderId);
     });
   });
 
@@ -146,7 +125,7 @@ describe('order saga', () => {
     await withWorkers(env, fakes, async () => {
       const input = sagaInput();
       const handle = await startSaga(env, input);
-      await waitForState(handle, (s) => s.status === 'CONFIRMED', 'CONFIRMED');
+      await waitForState(handle, (s) => s.status === 'CONFIRMED' && !!s.shipment, 'CONFIRMED with a shipment');
       expect(await handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: 'cust-1' }] })).toMatchObject({ accepted: true });
       // Wait in real time: skipping time while the child's cancellation is in flight would wake its timers first.
       await waitForState(handle, (s) => s.status === 'CANCELLED', 'CANCELLED');
@@ -164,12 +143,11 @@ describe('order saga', () => {
       const input = sagaInput();
       const handle = await startSaga(env, input);
       await waitForState(handle, (s) => !!s.shipment, 'a shipment');
-      await env.client.workflow.getHandle(`fulfilment-${input.orderId}`).signal(carrierEventSignal, { type: 'PICKED_UP', at: at() });
+      await env.client.workflow.getHandle(`fulfilment-${input.orderId}`).signal(carrierEventSignal, { type: 'PICKED_UP', at: new Date().toISOString() });
       await waitForState(handle, (s) => s.status === 'SHIPPED', 'SHIPPED');
       const answer = await handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: 'cust-1' }] });
       expect(answer).toMatchObject({ accepted: false, status: 'SHIPPED', reason: expect.stringContaining('picked up') });
       expect(calls.refunded).toBe(0);
-      await finish(input.orderId);
     });
   });
 
@@ -182,7 +160,6 @@ describe('order saga', () => {
       expect(await handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: 'admin-1' }] })).toMatchObject({ accepted: true });
       await waitForState(handle, (s) => s.status === 'CONFIRMED', 'CONFIRMED');
       expect(calls.events).toEqual(expect.arrayContaining(['ApprovalRequested', 'OrderApproved', 'OrderConfirmed']));
-      await finish(input.orderId);
     });
   });
 
@@ -195,7 +172,6 @@ describe('order saga', () => {
       await waitForState(handle, (s) => s.steps.some((st) => st.name === 'charge'), 'charging');
       expect(await handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: 'admin-1' }] })).toMatchObject({ accepted: false });
       charging.open();
-      await finish(input.orderId);
     });
   });
 
