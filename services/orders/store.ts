@@ -3,7 +3,6 @@
 // materialised from it (CQRS). Appends are idempotent by (orderId, type), so a
 // retried activity records its event once.
 import type { Collection, Db, Filter } from 'mongodb';
-import { BusinessError } from '../../shared/activity-failure.js';
 import type { OrderEvent } from '../../shared/domain.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
 import { MongoLocks } from '../../shared/mongo-lock.js';
@@ -52,7 +51,9 @@ export class OrdersStore {
         return { version: existing.version };
       }
       const last = await this.events.find({ orderId }).sort({ version: -1 }).limit(1).next();
-      if (!last && event.type !== 'OrderPlaced') throw new BusinessError('InvalidState', `order ${orderId} has no OrderPlaced event yet`);
+      // Retryable on purpose: the saga records OrderPlaced first, and FerretDB under load was seen
+      // answering this read from before that write landed (read-your-writes across pooled connections).
+      if (!last && event.type !== 'OrderPlaced') throw new Error(`order ${orderId} has no OrderPlaced event yet`);
       const version = (last?.version ?? 0) + 1;
       try {
         await this.events.insertOne({ _id: `${orderId}:${version}`, orderId, version, type: event.type, data: event.data, at: new Date() });
