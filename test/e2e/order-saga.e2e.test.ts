@@ -44,6 +44,17 @@ async function placeOrder(items: Array<{ sku: string; quantity: number }>, payme
   return res.body.orderId as string;
 }
 
+/** Re-reads until `done` holds (or 10 s pass) and returns the last read. */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    value = await read();
+  }
+  return value;
+}
+
 /** Polls the public order view until `done` holds. */
 async function waitUntil(orderId: string, done: (order: any) => boolean, what = 'the expected state'): Promise<any> {
   const deadline = Date.now() + 45_000;
@@ -115,7 +126,8 @@ describe('the running system', () => {
     // inventory: taken for good, nothing left reserved
     expect(await stockOf('TSHIRT-RED-M')).toMatchObject({ available: before.available - 2, reserved: before.reserved });
     // payments: one captured charge and one ledger entry for the order
-    const charges = await db('payments').collection('charges').find({ _id: orderId as never }).toArray();
+    // FerretDB under load was seen answering a read from before a just-committed write: poll briefly.
+    const charges = await eventually(() => db('payments').collection('charges').find({ _id: orderId as never }).toArray(), (c) => c.length > 0);
     expect(charges).toHaveLength(1);
     expect(charges[0]).toMatchObject({ status: 'CAPTURED', amountCents: 2 * 1999 + 1250 });
     expect(await db('payments').collection('ledger').countDocuments({ _id: `${orderId}:charge` as never })).toBe(1);
