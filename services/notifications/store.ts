@@ -13,7 +13,8 @@ interface NotificationDoc {
   userId: string;
   template: NotificationTemplate;
   channel: NotificationChannel;
-  to?: string;
+  /** The address given by the workflow; null lets the transport decide (the outbox keeps it for a relay). */
+  to: string | null;
   subject: string;
   body: string;
   data: Record<string, string | number | boolean | null>;
@@ -57,7 +58,7 @@ export class NotificationsStore {
     const { subject, body } = render(request.template, data);
     const doc: NotificationDoc = {
       _id: request.key, userId: request.userId, template: request.template, channel: request.channel ?? 'email',
-      ...(request.to ? { to: request.to } : {}), subject, body, data, status: 'PENDING', createdAt: new Date(), readAt: null,
+      to: request.to ?? null, subject, body, data, status: 'PENDING', createdAt: new Date(), readAt: null,
     };
     await this.notifications.insertOne(doc).catch((error: unknown) => {
       if (!isDuplicateKeyError(error)) throw error; // the same key again: the first message stands

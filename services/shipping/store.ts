@@ -5,6 +5,7 @@ import type { Collection, Db } from 'mongodb';
 import { BusinessError } from '../../shared/activity-failure.js';
 import type { CarrierEventType, OrderLine, ShippingAddress } from '../../shared/domain.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
+import { MongoLocks } from '../../shared/mongo-lock.js';
 
 type ShipmentStatus = 'LABEL_CREATED' | 'PICKED_UP' | 'DELIVERED';
 
@@ -31,8 +32,11 @@ export type ShipmentView = ReturnType<typeof view>;
 export class ShippingStore {
   readonly shipments: Collection<ShipmentDoc>;
 
+  private readonly locks: MongoLocks;
+
   constructor(db: Db) {
     this.shipments = db.collection<ShipmentDoc>('shipments');
+    this.locks = new MongoLocks(db);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -61,16 +65,17 @@ export class ShippingStore {
 
   /** Records the event once per (shipment, type); the status never moves backwards. */
   async recordEvent(shipmentId: string, type: CarrierEventType, at: string): Promise<{ recorded: boolean }> {
-    const status: ShipmentStatus = type;
-    const behind = Object.entries(RANK).filter(([, r]) => r < RANK[status]).map(([s]) => s);
-    const added = await this.shipments.updateOne(
-      { _id: shipmentId, 'events.type': { $ne: type } },
-      { $push: { events: { type, at, recordedAt: new Date() } } },
-    );
-    await this.shipments.updateOne({ _id: shipmentId, status: { $in: behind as ShipmentStatus[] } }, { $set: { status } });
-    if (added.modifiedCount === 1) return { recorded: true };
-    if (!(await this.shipments.findOne({ _id: shipmentId }))) throw new BusinessError('NotFound', `no shipment ${shipmentId}`);
-    return { recorded: false };
+    // A read-modify-write under a lock: FerretDB 1.24 matches `'events.type': {$ne: type}` when any
+    // element differs (so a repeated DELIVERED was pushed again) and does not isolate concurrent
+    // conditional updates of one document (see shared/mongo-lock.ts).
+    return this.locks.withLock(`shipment:${shipmentId}`, async () => {
+      const doc = await this.shipments.findOne({ _id: shipmentId });
+      if (!doc) throw new BusinessError('NotFound', `no shipment ${shipmentId}`);
+      if (doc.events.some((e) => e.type === type)) return { recorded: false };
+      const status: ShipmentStatus = RANK[type] > RANK[doc.status] ? type : doc.status;
+      await this.shipments.updateOne({ _id: shipmentId }, { $push: { events: { type, at, recordedAt: new Date() } }, $set: { status } });
+      return { recorded: true };
+    });
   }
 
   async get(shipmentId: string): Promise<ShipmentView | undefined> {

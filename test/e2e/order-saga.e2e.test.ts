@@ -44,17 +44,6 @@ async function placeOrder(items: Array<{ sku: string; quantity: number }>, payme
   return res.body.orderId as string;
 }
 
-/** Re-reads until `done` holds (or 10 s pass) and returns the last read. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200));
-    value = await read();
-  }
-  return value;
-}
-
 /** Polls the public order view until `done` holds. */
 async function waitUntil(orderId: string, done: (order: any) => boolean, what = 'the expected state'): Promise<any> {
   const deadline = Date.now() + 45_000;
