@@ -1,0 +1,173 @@
+// Orders on the real Mongo-protocol server: an append-only event log with one
+// event of each type per order, a read model that equals the log folded again,
+// and the query routes (newest first, cursor paging) only for the order's customer.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApplicationFailure } from '@temporalio/common';
+import { createOrdersActivities } from '../../activities/orders.js';
+import type { OrderEvent } from '../../shared/domain.js';
+import { createOrdersApp } from '../../services/orders/app.js';
+import { OrdersStore } from '../../services/orders/store.js';
+import { call } from '../support/http.js';
+import { admin, appOptions, customer, expectBusinessFailure, expectProblem } from '../support/service.js';
+import { testDb, type TestDb } from '../support/stack.js';
+
+let mongo: TestDb;
+let store: OrdersStore;
+let app: ReturnType<typeof createOrdersApp>;
+const activities = () => createOrdersActivities(store);
+
+const address = { name: 'Ann Buyer', line1: '1 Main Street', city: 'Utrecht', postalCode: '3511AA', country: 'NL' };
+const items = [{ sku: 'MUG-SAGA', quantity: 2 }];
+const record = (orderId: string, event: OrderEvent) => activities().recordOrderEvent({ orderId, event });
+const place = (orderId: string, customerId = 'u1') => record(orderId, { type: 'OrderPlaced', data: { customerId, items, shippingAddress: address } });
+
+beforeAll(async () => {
+  mongo = await testDb('orders');
+  store = new OrdersStore(mongo.db);
+  await store.ensureIndexes();
+  app = createOrdersApp({ store, appOptions: appOptions('orders', mongo.db) });
+});
+afterAll(async () => { await mongo.close(); });
+
+describe('recordOrderEvent activity', () => {
+  it('appends events in version order and keeps a read model equal to the log folded again', async () => {
+    expect(await place('o1')).toEqual({ version: 1 });
+    expect(await record('o1', { type: 'OrderPriced', data: { lines: [{ sku: 'MUG-SAGA', quantity: 2, name: 'Saga mug', unitPriceCents: 1250 }], totalCents: 2500, currency: 'EUR' } })).toEqual({ version: 2 });
+    expect(await record('o1', { type: 'StockReserved', data: {} })).toEqual({ version: 3 });
+    expect(await record('o1', { type: 'PaymentCaptured', data: { chargeId: 'ch_1', amountCents: 2500 } })).toEqual({ version: 4 });
+    expect(await record('o1', { type: 'OrderConfirmed', data: {} })).toEqual({ version: 5 });
+
+    const view = await store.get('o1');
+    expect(view).toMatchObject({
+      orderId: 'o1', customerId: 'u1', status: 'CONFIRMED', version: 5, totalCents: 2500, currency: 'EUR',
+      items: [{ sku: 'MUG-SAGA', quantity: 2, unitPriceCents: 1250, name: 'Saga mug' }],
+    });
+    expect(await store.rebuild('o1')).toEqual(view);
+    expect((await store.history('o1')).map((e) => e.type)).toEqual(['OrderPlaced', 'OrderPriced', 'StockReserved', 'PaymentCaptured', 'OrderConfirmed']);
+  });
+
+  it('records a duplicated event type once, answering the first version', async () => {
+    await place('o2');
+    const first = await record('o2', { type: 'OrderCancelled', data: { reason: 'OUT_OF_STOCK' } });
+    // a retried activity, even with different data, changes nothing
+    expect(await record('o2', { type: 'OrderCancelled', data: { reason: 'OUT_OF_STOCK' } })).toEqual(first);
+    expect(await record('o2', { type: 'OrderCancelled', data: { reason: 'PAYMENT_DECLINED' } })).toEqual(first);
+    expect(await place('o2', 'someone-else')).toEqual({ version: 1 });
+    expect(await store.history('o2')).toHaveLength(2);
+    expect(await store.get('o2')).toMatchObject({ customerId: 'u1', status: 'CANCELLED', cancellation: { reason: 'OUT_OF_STOCK' }, version: 2 });
+    expect(await store.rebuild('o2')).toEqual(await store.get('o2'));
+  });
+
+  it('records concurrent duplicates and concurrent different events each once', async () => {
+    await place('o3');
+    const types: OrderEvent[] = [
+      { type: 'StockReserved', data: {} },
+      { type: 'PaymentCaptured', data: { chargeId: 'ch_3', amountCents: 100 } },
+      { type: 'OrderConfirmed', data: {} },
+      { type: 'StockCommitted', data: {} },
+    ];
+    const results = await Promise.all([...types, ...types].map((event) => record('o3', event)));
+    // the duplicate of each event answers the same version as the original
+    types.forEach((_, i) => expect(results[i + types.length]).toEqual(results[i]));
+    expect(new Set(results.map((r) => r.version))).toEqual(new Set([2, 3, 4, 5]));
+    const history = await store.history('o3');
+    expect(history.map((e) => e.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(new Set(history.map((e) => e.type)).size).toBe(5);
+    expect(await store.rebuild('o3')).toEqual(await store.get('o3'));
+    expect((await store.get('o3'))?.version).toBe(5);
+  });
+
+  it('a later event before OrderPlaced is a retryable error, and stores nothing', async () => {
+    const error = await record('o-early', { type: 'OrderConfirmed', data: {} }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(ApplicationFailure);
+    expect(await store.history('o-early')).toEqual([]);
+    expect(await store.get('o-early')).toBeUndefined();
+  });
+
+  it('fails InvalidInput (non-retryable) for malformed input and stores nothing', async () => {
+    const before = await store.events.countDocuments();
+    for (const input of [
+      { orderId: '', event: { type: 'OrderPlaced', data: {} } },
+      { orderId: 'o-bad', event: { type: '', data: {} } },
+      { orderId: 'o-bad', event: { type: 'OrderPlaced' } },
+      { orderId: 'o-bad', event: { type: 'OrderPlaced', data: 'nope' } },
+      { orderId: 'x'.repeat(101), event: { type: 'OrderPlaced', data: {} } },
+      { event: { type: 'OrderPlaced', data: {} } },
+    ]) {
+      await expectBusinessFailure(activities().recordOrderEvent(input as never), 'InvalidInput');
+    }
+    expect(await store.events.countDocuments()).toBe(before);
+    expect(await store.get('o-bad')).toBeUndefined();
+  });
+});
+
+describe('order routes', () => {
+  beforeAll(async () => {
+    await place('r1', 'reader');
+    await record('r1', { type: 'OrderPriced', data: { lines: [{ sku: 'MUG-SAGA', quantity: 2, name: 'Saga mug', unitPriceCents: 1250 }], totalCents: 2500, currency: 'EUR' } });
+    await record('r1', { type: 'OrderShipped', data: { shipmentId: 'shp_1', trackingNumber: 'SGS0000000001' } });
+  });
+
+  it('shows the customer their order and its events; admins may too', async () => {
+    const res = await call(app, 'GET', '/orders/r1', undefined, customer('reader'));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ orderId: 'r1', customerId: 'reader', status: 'SHIPPED', totalCents: 2500, currency: 'EUR', shipment: { shipmentId: 'shp_1', trackingNumber: 'SGS0000000001' }, version: 3 });
+    expect(new Date(res.body.createdAt).toISOString()).toBe(res.body.createdAt);
+    expect((await call(app, 'GET', '/orders/r1', undefined, admin)).body).toEqual(res.body);
+
+    const events = await call(app, 'GET', '/orders/r1/events', undefined, customer('reader'));
+    expect(events.status).toBe(200);
+    expect(events.body.items.map((e: { type: string; version: number }) => [e.type, e.version])).toEqual([['OrderPlaced', 1], ['OrderPriced', 2], ['OrderShipped', 3]]);
+    expect(events.body.items[2].data).toEqual({ shipmentId: 'shp_1', trackingNumber: 'SGS0000000001' });
+  });
+
+  it('answers 404 for another user\'s order and for unknown ones', async () => {
+    expectProblem(await call(app, 'GET', '/orders/r1', undefined, customer('other')), 404);
+    expectProblem(await call(app, 'GET', '/orders/r1/events', undefined, customer('other')), 404);
+    expectProblem(await call(app, 'GET', '/orders?customerId=reader', undefined, customer('other')), 404);
+    expectProblem(await call(app, 'GET', '/orders/nope', undefined, admin), 404);
+    expectProblem(await call(app, 'GET', '/orders/nope/events', undefined, admin), 404);
+    expect(await store.history('r1')).toHaveLength(3);
+  });
+
+  it('needs a service token', async () => {
+    expectProblem(await call(app, 'GET', '/orders/r1', undefined, { anonymous: true }), 401);
+    expectProblem(await call(app, 'GET', '/orders/r1/events', undefined, { anonymous: true }), 401);
+    expectProblem(await call(app, 'GET', '/orders?customerId=reader', undefined, { anonymous: true }), 401);
+    expect((await call(app, 'GET', '/health/ready', undefined, { anonymous: true })).status).toBe(200);
+  });
+
+  it('rejects bad queries with 400 field errors', async () => {
+    for (const query of ['limit=0', 'limit=101', 'limit=abc', 'limit=1.5', 'cursor=not-a-cursor', `cursor=${Buffer.from('{"x":1}').toString('base64url')}`, `customerId=${'x'.repeat(101)}`]) {
+      const res = await call(app, 'GET', `/orders?customerId=reader&${query}`, undefined, customer('reader'));
+      expectProblem(res, 400);
+      expect(res.body.errors.length).toBeGreaterThan(0);
+    }
+    // only operators may list everybody's orders
+    expectProblem(await call(app, 'GET', '/orders', undefined, customer('reader')), 400);
+    expect((await call(app, 'GET', '/orders', undefined, admin)).status).toBe(200);
+  });
+
+  it('lists a customer\'s orders newest first, page by page', async () => {
+    for (const id of ['pg-1', 'pg-2', 'pg-3']) await place(id, 'pager');
+    const first = await call(app, 'GET', '/orders?customerId=pager&limit=2', undefined, customer('pager'));
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((o: { orderId: string }) => o.orderId)).toEqual(['pg-3', 'pg-2']);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await call(app, 'GET', `/orders?customerId=pager&limit=2&cursor=${first.body.nextCursor}`, undefined, customer('pager'));
+    expect(second.body.items.map((o: { orderId: string }) => o.orderId)).toEqual(['pg-1']);
+    expect(second.body.nextCursor).toBeNull();
+    // exactly the page size: no further page is promised
+    expect((await call(app, 'GET', '/orders?customerId=pager&limit=3', undefined, customer('pager'))).body.nextCursor).toBeNull();
+    // every listed order belongs to the customer
+    const all = await call(app, 'GET', '/orders?customerId=pager', undefined, admin);
+    expect(all.body.items).toHaveLength(3);
+    expect(all.body.items.every((o: { customerId: string }) => o.customerId === 'pager')).toBe(true);
+  });
+
+  it('lists its routes in the OpenAPI document', async () => {
+    const { paths } = (await call(app, 'GET', '/openapi.json', undefined, { anonymous: true })).body;
+    expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/orders', '/orders/{orderId}', '/orders/{orderId}/events']));
+  });
+});
