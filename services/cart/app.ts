@@ -30,7 +30,7 @@ export function createCartApp(deps: { store: CartStore; catalog: CatalogLookup; 
     const { userId } = c.req.valid('param');
     assertMayActFor(c, userId);
     const { sku, quantity } = c.req.valid('json');
-    if (!(await catalog.productExists(sku, c.get('caller')))) throw problem.notFound(`no product ${sku}`);
+    if (!(await catalog.productExists(sku, c.get('caller')))) throw problem.notFound(`unknown product ${sku}`);
     return c.json(await store.add(userId, sku, quantity), 200);
   });
   app.openapi(removeItem, async (c) => {

@@ -41,7 +41,8 @@ export class CartStore {
   }
 
   async remove(userId: string, sku: string): Promise<CartView> {
-    await this.redis.hdel(this.key(userId), sku);
+    // EXPIRE on a key HDEL just emptied is a no-op, so this only refreshes a cart that still exists.
+    await this.redis.multi().hdel(this.key(userId), sku).expire(this.key(userId), this.ttlSeconds).exec();
     return this.get(userId);
   }
 

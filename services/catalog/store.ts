@@ -58,7 +58,9 @@ export class CatalogStore {
     const doc = await this.products.findOne({ _id: sku });
     if (!doc) return undefined;
     const product = toProduct(doc);
-    await this.redis.set(this.cacheKey(sku), JSON.stringify(product), 'EX', CACHE_TTL_SECONDS).catch(() => undefined);
+    await this.redis
+      .set(this.cacheKey(sku), JSON.stringify(product), 'EX', CACHE_TTL_SECONDS)
+      .catch((error: unknown) => this.logger?.warn({ err: error, sku }, 'could not fill the product cache'));
     return product;
   }
 
@@ -99,9 +101,10 @@ export class CatalogStore {
 
   /** Demo catalog (SEED_DEMO): inserts what is missing, keeps what exists. */
   async seed(products: readonly Product[]): Promise<void> {
-    for (const { sku, ...fields } of products) {
+    for (const { sku, name, description, priceCents, currency } of products) {
       const now = new Date();
-      await this.products.updateOne({ _id: sku }, { $setOnInsert: { ...fields, createdAt: now, updatedAt: now } }, { upsert: true });
+      const doc = { name, description, priceCents, currency, createdAt: now, updatedAt: now };
+      await this.products.updateOne({ _id: sku }, { $setOnInsert: doc }, { upsert: true });
     }
   }
 
