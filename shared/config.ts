@@ -8,9 +8,26 @@ export class ConfigError extends Error {
 /** Parses environment variables with a zod schema; a bad value throws a ConfigError naming the variable. */
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);
-  if (result.success) return result.data;
+  if (result.success) {
+    refuseDevSecretsInProduction(result.data);
+    return result.data;
+  }
   const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
   throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}
+
+/** Marks a default secret that only exists so `npm start` works out of the box. */
+export const DEV_SECRET_PREFIX = 'dev-only-';
+
+// A production process must never run with a secret that is printed in the README.
+function refuseDevSecretsInProduction(config: unknown): void {
+  if (typeof config !== 'object' || config === null) return;
+  const values = config as Record<string, unknown>;
+  if (values.NODE_ENV !== 'production') return;
+  const defaults = Object.entries(values).filter(([key, value]) => key.endsWith('_SECRET') && typeof value === 'string' && value.startsWith(DEV_SECRET_PREFIX));
+  if (defaults.length) {
+    throw new ConfigError(`invalid configuration:\n${defaults.map(([key]) => `  ${key}: must be set to a real secret when NODE_ENV=production`).join('\n')}`);
+  }
 }
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);

@@ -1,0 +1,32 @@
+// Configuration guards that need no server: the README's dev secrets work for
+// `npm start` but stop a production process, naming each variable.
+import { describe, expect, it } from 'vitest';
+import { commonEnv, ConfigError, parseEnv } from '../../shared/config.js';
+import { gatewayEnv } from '../../gateway/config.js';
+
+const serviceUrls = Object.fromEntries(['USERS', 'CATALOG', 'INVENTORY', 'CART', 'ORDERS', 'PAYMENTS', 'NOTIFICATIONS', 'SHIPPING'].map((s) => [`${s}_URL`, 'http://127.0.0.1:1']));
+
+describe('secrets in production', () => {
+  it('development runs with the dev defaults', () => {
+    expect(parseEnv(commonEnv, {}).SERVICE_TOKEN_SECRET).toMatch(/^dev-only-/);
+  });
+
+  it('production refuses every dev default secret and names it', () => {
+    const run = () => parseEnv(gatewayEnv, { NODE_ENV: 'production', ...serviceUrls });
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow(/SERVICE_TOKEN_SECRET: must be set/);
+    expect(run).toThrow(/JWT_SECRET: must be set/);
+  });
+
+  it('production accepts real secrets', () => {
+    const config = parseEnv(gatewayEnv, {
+      NODE_ENV: 'production', ...serviceUrls,
+      SERVICE_TOKEN_SECRET: 'a'.repeat(40), JWT_SECRET: 'b'.repeat(40),
+    });
+    expect(config.JWT_SECRET).toBe('b'.repeat(40));
+  });
+
+  it('a short secret is refused with its name', () => {
+    expect(() => parseEnv(commonEnv, { SERVICE_TOKEN_SECRET: 'short' })).toThrow(/SERVICE_TOKEN_SECRET: must be at least 32 characters/);
+  });
+});
