@@ -24,6 +24,9 @@ export async function withWorkers<T>(env: TestWorkflowEnvironment, activities: F
   try {
     return await body();
   } finally {
+    // While the workers still poll: a workflow task left in flight by a stopped
+    // worker keeps the test server from ever skipping time again.
+    await terminateStarted(env);
     for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     await Promise.all(running);
   }
@@ -83,6 +86,15 @@ export async function waitForState(handle: { query: (q: typeof sagaStateQuery) =
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`saga did not reach ${what}; last ${JSON.stringify(last)}`);
+}
+
+/** Polls (in real time) until `done` holds, e.g. an in-memory activity was called. */
+export async function until(done: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** A promise the test resolves later: holds an activity "in flight". */

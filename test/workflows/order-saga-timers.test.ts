@@ -4,9 +4,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { carrierEventSignal, fulfilmentStateQuery, sagaStateQuery } from '../../workflows/definitions.js';
 import { createTimeSkippingEnv } from '../support/stack.js';
 import { createFakes } from './fakes.js';
-import { deliver, sagaInput, startSaga, terminateStarted, waitForState, withWorkers } from './harness.js';
+import { deliver, sagaInput, startSaga, terminateStarted, until, waitForState, withWorkers } from './harness.js';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => { env = await createTimeSkippingEnv(); }, 120_000);
@@ -35,6 +36,28 @@ describe('order saga timers and failures', () => {
       expect(alerts.length).toBeGreaterThanOrEqual(2);
       expect(calls.notifications.filter((n) => n.template === 'shipment_delayed')).toHaveLength(1);
       await deliver(env, input.orderId);
+      expect(await handle.result()).toMatchObject({ status: 'DELIVERED' });
+    });
+  });
+
+  it('a parcel overdue after pickup alerts operators once per timeout and is still delivered', async () => {
+    const { fakes, calls } = createFakes();
+    await withWorkers(env, fakes, async () => {
+      const input = sagaInput({}, { fulfilment: { pickupTimeout: '48h', deliveryTimeout: '1 day', reviewRequestDelay: '7 days' } });
+      const handle = await startSaga(env, input);
+      await waitForState(handle, (s) => !!s.shipment, 'a shipment');
+      const child = env.client.workflow.getHandle(`fulfilment-${input.orderId}`);
+      await child.signal(carrierEventSignal, { type: 'PICKED_UP', at: new Date().toISOString() });
+      await waitForState(handle, (s) => s.status === 'SHIPPED', 'SHIPPED');
+      // Skip only once the child is idle on its timer: a skip begun while its
+      // activities are in flight sometimes never ends on the test server.
+      await until(() => calls.notifications.some((n) => n.template === 'order_shipped'), 'order_shipped sent');
+      await env.sleep('30h'); // one delivery timeout passes
+      const overdue = await child.query(fulfilmentStateQuery);
+      expect(overdue).toMatchObject({ stage: 'IN_TRANSIT', alerts: [expect.stringContaining('delivery is overdue')] });
+      expect(calls.notifications.filter((n) => n.template === 'operator_alert').map((n) => n.key)).toEqual([`${input.orderId}:DELIVERED:late:1`]);
+      expect((await handle.query(sagaStateQuery)).status).toBe('SHIPPED');
+      await child.signal(carrierEventSignal, { type: 'DELIVERED', at: new Date().toISOString() });
       expect(await handle.result()).toMatchObject({ status: 'DELIVERED' });
     });
   });

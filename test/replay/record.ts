@@ -1,0 +1,107 @@
+// Records the histories the replay test checks the workflow code against: one per
+// branch family, on the time-skipping server with the in-memory activities.
+// Re-record only when a workflow change is meant to break old histories (and
+// then running workflows need a patch instead): RECORD_HISTORIES=1.
+import { writeFileSync } from 'node:fs';
+import { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TaskQueues } from '../../shared/domain.js';
+import { cancelOrderUpdate, firstOrderPlacedSignal } from '../../workflows/definitions.js';
+import type { onboarding } from '../../workflows/onboarding.js';
+import { createFakes } from '../workflows/fakes.js';
+import { deliver, sagaInput, startSaga, terminateStarted, waitForState, withWorkers } from '../workflows/harness.js';
+
+export const historiesDir = new URL('./histories/', import.meta.url);
+
+// Not historyToJSON/historyFromJSON of @temporalio/common: with two copies of
+// protobufjs installed they throw "type must be a Type". The generated class's
+// own object conversion round-trips just as well.
+const { History } = temporal.api.history.v1;
+export type History = temporal.api.history.v1.IHistory;
+const toFixture = (history: History) =>
+  JSON.stringify(History.toObject(History.fromObject(history), { longs: String, enums: String, bytes: String }), null, 1);
+export const fromFixture = (text: string): History => History.fromObject(JSON.parse(text) as Record<string, unknown>);
+
+type Scenario = (env: TestWorkflowEnvironment) => Promise<Record<string, string>>;
+
+/** Each scenario runs one workflow to its end and names the workflow ids whose histories to keep. */
+const scenarios: Record<string, Scenario> = {
+  async cancelledAfterCharge(env) {
+    const input = sagaInput();
+    const handle = await startSaga(env, input);
+    await waitForState(handle, (s) => s.status === 'CONFIRMED' && !!s.shipment, 'CONFIRMED with a shipment');
+    await handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: input.customerId }] });
+    await waitForState(handle, (s) => s.status === 'CANCELLED', 'CANCELLED');
+    await env.client.workflow.getHandle(`fulfilment-${input.orderId}`).result();
+    return { 'order-cancelled-after-charge': handle.workflowId, 'fulfilment-cancelled': `fulfilment-${input.orderId}` };
+  },
+  async compensationFailed(env) {
+    const handle = await startSaga(env, sagaInput({ paymentToken: 'tok_declined' }, { compensationMaxAttempts: 2 }));
+    await handle.result();
+    return { 'order-failed-compensation': handle.workflowId };
+  },
+  async outOfStock(env) {
+    const handle = await startSaga(env, sagaInput({ items: [{ sku: 'SOLDOUT-1', quantity: 1 }] }));
+    await handle.result();
+    return { 'order-out-of-stock': handle.workflowId };
+  },
+  async approvalTimeout(env) {
+    const handle = await startSaga(env, sagaInput({ items: [{ sku: 'PRICEY-1', quantity: 1 }] }));
+    await waitForState(handle, (s) => s.status === 'AWAITING_APPROVAL', 'AWAITING_APPROVAL');
+    await handle.result(); // time skips past the 24 h approval timeout
+    return { 'order-approval-timeout': handle.workflowId };
+  },
+  async onboardingReminded(env) {
+    const handle = await env.client.workflow.start<typeof onboarding>('onboarding', {
+      taskQueue: TaskQueues.sagas,
+      workflowId: 'onboarding-replay-reminded',
+      args: [{ userId: 'replay-reminded', email: 'r@example.com', name: 'Ada', settings: { reminderDelay: '3 days' } }],
+    });
+    await handle.result();
+    return { 'onboarding-reminded': handle.workflowId };
+  },
+  async onboardingOrdered(env) {
+    const handle = await env.client.workflow.start<typeof onboarding>('onboarding', {
+      taskQueue: TaskQueues.sagas,
+      workflowId: 'onboarding-replay-ordered',
+      args: [{ userId: 'replay-ordered', email: 'o@example.com', name: 'Ada', settings: { reminderDelay: '3 days' } }],
+    });
+    await handle.signal(firstOrderPlacedSignal, { orderId: 'o-1' });
+    await handle.result();
+    return { 'onboarding-ordered': handle.workflowId };
+  },
+  async delivered(env) {
+    const input = sagaInput();
+    const handle = await startSaga(env, input);
+    await waitForState(handle, (s) => !!s.shipment, 'a shipment');
+    await deliver(env, input.orderId);
+    await handle.result();
+    await env.client.workflow.getHandle(`fulfilment-${input.orderId}`).result(); // the review request, 7 days on
+    return { 'order-delivered': handle.workflowId, 'fulfilment-reviewed': `fulfilment-${input.orderId}` };
+  },
+};
+
+/**
+ * Runs every scenario, each on a fresh server (after some branches the test
+ * server stops skipping time for later workflows), and writes its histories to
+ * test/replay/histories/<name>.json.
+ */
+export async function recordHistories(createEnv: () => Promise<TestWorkflowEnvironment>): Promise<string[]> {
+  const written: string[] = [];
+  for (const scenario of Object.values(scenarios)) {
+    const env = await createEnv();
+    try {
+      const { fakes } = createFakes(scenario === scenarios.compensationFailed ? { inventory: { releaseStock: () => Promise.reject(new Error('inventory database is gone')) } } : {});
+      const ids = await withWorkers(env, fakes, () => scenario(env));
+      await terminateStarted(env);
+      for (const [name, workflowId] of Object.entries(ids)) {
+        const history: History = await env.client.workflow.getHandle(workflowId).fetchHistory();
+        writeFileSync(new URL(`${name}.json`, historiesDir), `${toFixture(history)}\n`);
+        written.push(name);
+      }
+    } finally {
+      await env.teardown();
+    }
+  }
+  return written;
+}

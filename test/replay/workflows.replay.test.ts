@@ -1,0 +1,46 @@
+// Replays recorded histories of every branch family against today's workflow
+// code: a change that would break workflows already running in production
+// (reordered or removed commands, without a patch) fails here, not in production.
+// Re-record deliberately with RECORD_HISTORIES=1 (see record.ts).
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTimeSkippingEnv } from '../support/stack.js';
+import { workflowBundle } from '../workflows/harness.js';
+import { fromFixture, historiesDir, recordHistories } from './record.js';
+
+const silent = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+const load = (name: string) => fromFixture(readFileSync(new URL(`${name}.json`, historiesDir), 'utf8'));
+const recorded = () => readdirSync(historiesDir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)).sort();
+
+beforeAll(async () => {
+  if (process.env.RECORD_HISTORIES) await recordHistories(createTimeSkippingEnv);
+}, 300_000);
+
+describe('replay of recorded histories', () => {
+  it('has a history for every branch family', () => {
+    expect(recorded()).toEqual([
+      'fulfilment-cancelled', 'fulfilment-reviewed', 'onboarding-ordered', 'onboarding-reminded',
+      'order-approval-timeout', 'order-cancelled-after-charge', 'order-delivered', 'order-failed-compensation', 'order-out-of-stock',
+    ]);
+  });
+
+  it('every recorded history replays on the current workflow code', async () => {
+    const histories = recorded().map((name) => ({ workflowId: name, history: load(name) }));
+    const failures: string[] = [];
+    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+      if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('an incompatible change of the saga is reported as non-determinism', async () => {
+    const changed = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./changed-workflows.ts', import.meta.url)), logger: silent });
+    await expect(Worker.runReplayHistory({ workflowBundle: changed }, load('order-delivered'))).rejects.toMatchObject({
+      name: 'DeterminismViolationError',
+      message: expect.stringContaining('nondeterminism'),
+    });
+  });
+});
