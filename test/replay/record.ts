@@ -1,26 +1,17 @@
 // Records the histories the replay test checks the workflow code against: one per
 // branch family, on the time-skipping server with the in-memory activities.
 // Re-record only when a workflow change is meant to break old histories (and
-// then running workflows need a patch instead): RECORD_HISTORIES=1.
+// then running workflows need a patch instead): `npm run histories:record`,
+// or RECORD_HISTORIES=<scenario>,<scenario> for some of them.
 import { writeFileSync } from 'node:fs';
-import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TaskQueues } from '../../shared/domain.js';
 import { cancelOrderUpdate, firstOrderPlacedSignal } from '../../workflows/definitions.js';
 import type { onboarding } from '../../workflows/onboarding.js';
 import { createFakes } from '../workflows/fakes.js';
 import { deliver, sagaInput, startSaga, terminateStarted, waitForState, withWorkers } from '../workflows/harness.js';
-
-export const historiesDir = new URL('./histories/', import.meta.url);
-
-// Not historyToJSON/historyFromJSON of @temporalio/common: with two copies of
-// protobufjs installed they throw "type must be a Type". The generated class's
-// own object conversion round-trips just as well.
-const { History } = temporal.api.history.v1;
-export type History = temporal.api.history.v1.IHistory;
-const toFixture = (history: History) =>
-  JSON.stringify(History.toObject(History.fromObject(history), { longs: String, enums: String, bytes: String }), null, 1);
-export const fromFixture = (text: string): History => History.fromObject(JSON.parse(text) as Record<string, unknown>);
+import { bundleWithWorkflowApi } from './bundles.js';
+import { historiesDir, toFixture, type History } from './fixture.js';
 
 type Scenario = (env: TestWorkflowEnvironment) => Promise<Record<string, string>>;
 
@@ -70,6 +61,15 @@ const scenarios: Record<string, Scenario> = {
     await handle.result();
     return { 'onboarding-ordered': handle.workflowId };
   },
+  /** The same delivery, recorded by the saga as it was before the onboarding-signal patch. */
+  async deliveredBeforeOnboardingPatch(env) {
+    const input = sagaInput();
+    const handle = await startSaga(env, input);
+    await waitForState(handle, (s) => !!s.shipment, 'a shipment');
+    await deliver(env, input.orderId);
+    await handle.result();
+    return { 'order-delivered-before-onboarding-patch': handle.workflowId };
+  },
   async delivered(env) {
     const input = sagaInput();
     const handle = await startSaga(env, input);
@@ -86,17 +86,21 @@ const scenarios: Record<string, Scenario> = {
  * server stops skipping time for later workflows), and writes its histories to
  * test/replay/histories/<name>.json.
  */
-export async function recordHistories(createEnv: () => Promise<TestWorkflowEnvironment>): Promise<string[]> {
+export async function recordHistories(createEnv: () => Promise<TestWorkflowEnvironment>, only?: string[]): Promise<string[]> {
   const written: string[] = [];
-  for (const scenario of Object.values(scenarios)) {
+  const unknown = (only ?? []).filter((name) => !(name in scenarios));
+  if (unknown.length) throw new Error(`unknown scenarios ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}`);
+  for (const [name, scenario] of Object.entries(scenarios)) {
+    if (only && !only.includes(name)) continue;
     const env = await createEnv();
     try {
       const { fakes } = createFakes(scenario === scenarios.compensationFailed ? { inventory: { releaseStock: () => Promise.reject(new Error('inventory database is gone')) } } : {});
-      const ids = await withWorkers(env, fakes, () => scenario(env));
+      const legacy = scenario === scenarios.deliveredBeforeOnboardingPatch;
+      const ids = await withWorkers(env, fakes, () => scenario(env), legacy ? { workflowBundle: await bundleWithWorkflowApi('before-patch') } : {});
       await terminateStarted(env);
       for (const [name, workflowId] of Object.entries(ids)) {
         const history: History = await env.client.workflow.getHandle(workflowId).fetchHistory();
-        writeFileSync(new URL(`${name}.json`, historiesDir), `${toFixture(history)}\n`);
+        writeFileSync(new URL(`${name}.json`, historiesDir), toFixture(history));
         written.push(name);
       }
     } finally {

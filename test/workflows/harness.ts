@@ -16,7 +16,7 @@ export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPa
 export async function withWorkers<T>(env: TestWorkflowEnvironment, activities: Fakes | Record<keyof Fakes, object>, body: () => Promise<T>, sagaOptions: Partial<WorkerOptions> = {}): Promise<T> {
   const { workflowsPath: _ignored, ...options } = orchestratorWorkerOptions(sagaOptions);
   const workers = [
-    await Worker.create({ ...options, connection: env.nativeConnection, workflowBundle: await workflowBundle() }),
+    await Worker.create({ ...options, connection: env.nativeConnection, workflowBundle: sagaOptions.workflowBundle ?? (await workflowBundle()) }),
     ...(await Promise.all((Object.keys(queueOf) as Array<keyof Fakes>).map((q) =>
       Worker.create({ connection: env.nativeConnection, taskQueue: queueOf[q], activities: activities[q] as object })))),
   ];
