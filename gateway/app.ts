@@ -39,7 +39,9 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
     maxAge: 600,
   }));
   app.use('*', metrics.middleware);
-  app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problemResponse(c, tooLarge()) }));
+  // The rest of an oversized body is never read, so the connection cannot carry another
+  // request: say so, or a keep-alive client reuses a socket the server is about to drop.
+  app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => { c.header('Connection', 'close'); return problemResponse(c, tooLarge()); } }));
   app.use('/api/*', authenticate(deps.tokens));
   app.use('/api/*', rateLimit(deps.redis, {
     perUser: config.RATE_LIMIT_PER_USER,

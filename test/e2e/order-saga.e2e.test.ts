@@ -8,6 +8,7 @@ import { DEMO_ADMIN } from '../../shared/demo-data.js';
 import { connectMongo } from '../../shared/mongo.js';
 import { startSystem, SERVICE_NAMES, type RunningSystem } from '../../scripts/stack/system.js';
 import { stack, uniqueName } from '../support/stack.js';
+import { isolatedSystemOptions } from '../support/system.js';
 
 const address = { name: 'Ada', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' };
 
@@ -67,15 +68,13 @@ async function stockOf(sku: string): Promise<{ available: number; reserved: numb
 
 beforeAll(async () => {
   const s = stack();
-  prefix = `${uniqueName('e2e')}_`;
-  system = await startSystem({
-    mongoUrl: s.mongoUrl, redisUrl: s.redisUrl, temporalAddress: s.temporalAddress, temporalNamespace: s.temporalNamespace,
-    logDir: s.logDir, prefix, env: { SEED_DEMO: 'true' },
-  });
+  const options = await isolatedSystemOptions('e2e', { env: { SEED_DEMO: 'true' } });
+  prefix = options.prefix;
+  system = await startSystem(options);
   api = `${system.gatewayUrl}/api/v1`;
   mongo = await connectMongo(s.mongoUrl);
   connection = await Connection.connect({ address: s.temporalAddress });
-  temporal = new Client({ connection, namespace: s.temporalNamespace });
+  temporal = new Client({ connection, namespace: options.temporalNamespace });
   const email = `${uniqueName('ada')}@example.com`;
   const registered = await request('POST', '/auth/register', { email, password: 'correct-horse-battery', name: 'Ada' });
   expect(registered.status).toBe(201);
@@ -114,8 +113,11 @@ describe('the running system', () => {
 
     // inventory: taken for good, nothing left reserved
     expect(await stockOf('TSHIRT-RED-M')).toMatchObject({ available: before.available - 2, reserved: before.reserved });
-    // payments: checked in the database by the customer-cancel test (charge + refund in the ledger);
-    // here through the order's own record of the capture (see the session note on a flaky direct read).
+    // payments: captured once, for the order's total, and recorded in the ledger once
+    const charge = await db('payments').collection('charges').findOne({ _id: orderId as never });
+    expect(charge).toMatchObject({ status: 'CAPTURED', amountCents: confirmed.totalCents });
+    const ledger = await db('payments').collection('ledger').find({ _id: { $regex: `^${orderId}:` } as never }).toArray();
+    expect(ledger.map((e) => e.type)).toEqual(['charge']);
     // shipping: the fulfilment child created the shipment; play the carrier through the webhook
     // The fulfilment child creates the shipment right after confirmation; the order view shows it.
     const shipped = await waitUntil(orderId, (o) => Boolean(o.shipment));

@@ -1,0 +1,55 @@
+// Options for a whole sagashop system started by a test on the shared servers.
+// Each system gets its own Temporal namespace: task queue names are fixed in the
+// workflow code (`sagas`, `inventory`, ...), so two systems on one namespace would
+// run each other's activities against each other's databases.
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
+import { temporal } from '@temporalio/proto';
+import type { SystemOptions } from '../../scripts/stack/system.js';
+import { SEARCH_ATTRIBUTES } from '../../shared/domain.js';
+import { stack, uniqueName } from './stack.js';
+
+const indexedType = (type: string) =>
+  type === 'Int' ? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT : temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+
+/** Registers a fresh namespace with our search attributes on the shared dev server. */
+export async function createNamespace(label: string): Promise<string> {
+  const namespace = uniqueName(label).replace(/_/g, '-');
+  const connection = await Connection.connect({ address: stack().temporalAddress });
+  try {
+    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+    // Registration reaches the server's namespace cache a moment later.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await connection.workflowService.describeNamespace({ namespace });
+        break;
+      } catch (error) {
+        if (attempt > 100) throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [name, indexedType(type)])),
+    });
+    return namespace;
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Everything `startSystem` needs, isolated: own namespace, database/key prefix and log folder. */
+export async function isolatedSystemOptions(label: string, extra: Partial<SystemOptions> = {}): Promise<SystemOptions & { prefix: string }> {
+  const s = stack();
+  const prefix = `${uniqueName(label)}_`;
+  return {
+    mongoUrl: s.mongoUrl,
+    redisUrl: s.redisUrl,
+    temporalAddress: s.temporalAddress,
+    temporalNamespace: await createNamespace(label),
+    logDir: join(s.logDir, prefix),
+    prefix,
+    ...extra,
+  };
+}
