@@ -52,11 +52,23 @@ export async function testRedis(label: string): Promise<{ redis: Redis; prefix: 
   };
 }
 
+// The SDK gives the JVM a fixed 5 s to open its port (and then kills it); on a
+// loaded 2-core machine that is sometimes too little, so try again a few times.
+async function startTestServer(attempts = 4): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: { type: 'existing-path', path: stack().testServerPath } },
+      });
+    } catch (error) {
+      if (attempt >= attempts || !String(error).includes('did not start within')) throw error;
+    }
+  }
+}
+
 /** A time-skipping Temporal environment on the locally provisioned Java test server, with our search attributes registered. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: stack().testServerPath } },
-  });
+  const env = await startTestServer();
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(
