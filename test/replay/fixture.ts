@@ -1,13 +1,14 @@
 // The on-disk form of a recorded workflow history (test/replay/histories/<name>.json).
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 
 export const historiesDir = new URL('./histories/', import.meta.url);
 
 // Not historyToJSON/historyFromJSON of @temporalio/common: with two copies of
 // protobufjs installed they throw "type must be a Type". The generated class's
 // own object conversion round-trips just as well.
-const { History } = temporal.api.history.v1;
-export type History = temporal.api.history.v1.IHistory;
+// A CommonJS package: a default import works under both tsx (scripts) and vitest.
+const { History } = proto.temporal.api.history.v1;
+export type History = proto.temporal.api.history.v1.IHistory;
 
 export const toFixture = (history: History): string =>
   `${JSON.stringify(History.toObject(History.fromObject(history), { longs: String, enums: String, bytes: String }), null, 1)}\n`;

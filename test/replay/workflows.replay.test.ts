@@ -27,7 +27,7 @@ describe('replay of recorded histories', () => {
   it('has a history for every branch family', () => {
     expect(recorded()).toEqual([
       'fulfilment-cancelled', 'fulfilment-reviewed', 'onboarding-ordered', 'onboarding-reminded',
-      'order-approval-timeout', 'order-cancelled-after-charge', 'order-delivered', 'order-delivered-before-onboarding-patch', 'order-failed-compensation', 'order-out-of-stock',
+      'order-approval-timeout', 'order-cancelled-after-charge', 'order-delivered', 'order-delivered-before-onboarding-patch', 'order-delivered-dev-server', 'order-failed-compensation', 'order-out-of-stock',
     ]);
   });
 
