@@ -125,20 +125,42 @@ export const SEARCH_ATTRIBUTES = {
   OrderTotalCents: 'Int',
 } as const;
 
+/** Every type of event in an order's log (orders service): the one list the event schema validates against. */
+export const ORDER_EVENT_TYPES = [
+  'OrderPlaced',
+  'OrderPriced',
+  'StockReserved',
+  'PaymentCaptured',
+  'ApprovalRequested',
+  'OrderApproved',
+  'OrderConfirmed',
+  'StockCommitted',
+  'OrderShipped',
+  'OrderDelivered',
+  'StockReleased',
+  'PaymentRefunded',
+  'OrderCancelled',
+  'OrderFailed',
+] as const;
+export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
+
+/** The data each event type carries (a listed type without an entry here does not compile). */
+interface OrderEventData {
+  OrderPlaced: { customerId: string; items: OrderLine[]; shippingAddress: ShippingAddress; requestId?: string };
+  OrderPriced: { lines: PricedLine[]; totalCents: number; currency: string };
+  StockReserved: Record<string, never>;
+  PaymentCaptured: { chargeId: string; amountCents: number };
+  ApprovalRequested: { thresholdCents: number };
+  OrderApproved: { approvedBy: string };
+  OrderConfirmed: Record<string, never>;
+  StockCommitted: Record<string, never>;
+  OrderShipped: { shipmentId: string; trackingNumber: string };
+  OrderDelivered: Record<string, never>;
+  StockReleased: Record<string, never>;
+  PaymentRefunded: { refundId: string; amountCents: number };
+  OrderCancelled: { reason: CancellationReason };
+  OrderFailed: { reason: string };
+}
+
 /** The order's append-only event log (orders service). One event of each type per order. */
-export type OrderEvent =
-  | { type: 'OrderPlaced'; data: { customerId: string; items: OrderLine[]; shippingAddress: ShippingAddress; requestId?: string } }
-  | { type: 'OrderPriced'; data: { lines: PricedLine[]; totalCents: number; currency: string } }
-  | { type: 'StockReserved'; data: Record<string, never> }
-  | { type: 'PaymentCaptured'; data: { chargeId: string; amountCents: number } }
-  | { type: 'ApprovalRequested'; data: { thresholdCents: number } }
-  | { type: 'OrderApproved'; data: { approvedBy: string } }
-  | { type: 'OrderConfirmed'; data: Record<string, never> }
-  | { type: 'StockCommitted'; data: Record<string, never> }
-  | { type: 'OrderShipped'; data: { shipmentId: string; trackingNumber: string } }
-  | { type: 'OrderDelivered'; data: Record<string, never> }
-  | { type: 'StockReleased'; data: Record<string, never> }
-  | { type: 'PaymentRefunded'; data: { refundId: string; amountCents: number } }
-  | { type: 'OrderCancelled'; data: { reason: CancellationReason } }
-  | { type: 'OrderFailed'; data: { reason: string } };
-export type OrderEventType = OrderEvent['type'];
+export type OrderEvent = { [T in OrderEventType]: { type: T; data: OrderEventData[T] } }[OrderEventType];

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { CANCELLATION_REASONS, ORDER_STATUSES } from '../../shared/domain.js';
+import { CANCELLATION_REASONS, ORDER_EVENT_TYPES, ORDER_STATUSES } from '../../shared/domain.js';
 import { limitParam } from '../../shared/pagination.js';
 
 export const OrderIdParam = z.object({ orderId: z.string().min(1).max(100).openapi({ param: { name: 'orderId', in: 'path' } }) });
@@ -32,10 +32,11 @@ export const Order = z
 export const OrderPage = z.object({ items: z.array(Order), nextCursor: z.string().nullable() }).openapi('OrderPage');
 
 export const OrderEvents = z
-  .object({ items: z.array(z.object({ type: z.string(), version: z.number().int(), at: z.string(), data: z.record(z.string(), z.unknown()) })) })
+  .object({ items: z.array(z.object({ type: z.enum(ORDER_EVENT_TYPES), version: z.number().int(), at: z.string(), data: z.record(z.string(), z.unknown()) })) })
   .openapi('OrderEvents');
 
+/** What recordOrderEvent accepts: only the event types of shared/domain.ts (anything else is InvalidInput and stores nothing). */
 export const OrderEventInput = z.object({
   orderId: z.string().min(1).max(100),
-  event: z.object({ type: z.string().min(1).max(50), data: z.record(z.string(), z.unknown()) }),
+  event: z.object({ type: z.enum(ORDER_EVENT_TYPES), data: z.record(z.string(), z.unknown()) }),
 });

@@ -3,7 +3,8 @@
 // materialised from it (CQRS). Appends are idempotent by (orderId, type), so a
 // retried activity records its event once.
 import type { Collection, Db, Filter } from 'mongodb';
-import type { OrderEvent } from '../../shared/domain.js';
+import { BusinessError } from '../../shared/activity-failure.js';
+import { ORDER_EVENT_TYPES, type OrderEvent } from '../../shared/domain.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
 import { MongoLocks } from '../../shared/mongo-lock.js';
 import { project, type OrderView, type StoredEvent } from './projection.js';
@@ -44,6 +45,8 @@ export class OrdersStore {
 
   /** Appends the event unless the order already has one of its type; returns the event's version either way. */
   async append(orderId: string, event: OrderEvent): Promise<{ version: number }> {
+    // The activity's schema already refuses unknown types; this keeps any other caller from storing one.
+    if (!(ORDER_EVENT_TYPES as readonly string[]).includes(event.type)) throw new BusinessError('InvalidInput', `unknown order event type ${JSON.stringify(event.type)}`);
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
       const existing = await this.events.findOne({ orderId, type: event.type });
       if (existing) {

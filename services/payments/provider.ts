@@ -26,8 +26,23 @@ export interface RefundRequest {
   amountCents: number;
 }
 
+/** What the provider holds under a charge's idempotency key. */
+export interface CapturedCharge {
+  providerChargeId: string;
+  amountCents: number;
+  currency: string;
+  /** How much of it has been refunded so far. */
+  refundedCents: number;
+}
+
 export interface PaymentProvider {
   readonly name: string;
   charge(request: ChargeRequest): Promise<{ providerChargeId: string }>;
   refund(request: RefundRequest): Promise<{ providerRefundId: string }>;
+  /**
+   * The charge captured under this idempotency key, or undefined if the provider never captured one.
+   * A charge whose outcome we never recorded (the process died after the provider answered) is
+   * resolved by asking this; it throws ProviderUnavailable when the provider cannot say right now.
+   */
+  findCharge(idempotencyKey: string): Promise<CapturedCharge | undefined>;
 }

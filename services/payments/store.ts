@@ -2,11 +2,16 @@
 // records every money movement. Each effect is guarded by a state transition on
 // the order's charge document, and the provider deduplicates by idempotency key,
 // so a retried or duplicated activity never moves money twice.
+//
+// A charge left PENDING (the process died between the provider's answer and our
+// write) is never guessed at: the retried charge and the refund both ask the
+// provider what it holds under the charge's idempotency key, then record the
+// capture it reports (and refund it) or void the charge if there is none.
 import type { Collection, Db } from 'mongodb';
 import { BusinessError } from '../../shared/activity-failure.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
 import { MongoLocks } from '../../shared/mongo-lock.js';
-import { ProviderDeclined, type PaymentProvider } from './provider.js';
+import { ProviderDeclined, type CapturedCharge, type PaymentProvider } from './provider.js';
 
 type ChargeStatus = 'PENDING' | 'CAPTURED' | 'DECLINED' | 'VOIDED';
 
@@ -17,6 +22,8 @@ interface ChargeDoc {
   currency: string;
   provider: string;
   providerChargeId?: string;
+  /** What the provider captured (set with providerChargeId; older documents lack it and captured amountCents). */
+  capturedCents?: number;
   declineReason?: string;
   refundId?: string;
   refundedCents: number;
@@ -26,7 +33,9 @@ interface ChargeDoc {
 }
 
 interface LedgerDoc {
-  _id: string; // `${orderId}:charge` | `${orderId}:refund`: one of each per order
+  // `${orderId}:charge` | `${orderId}:refund` | `${orderId}:void` (a capture that landed after its
+  // charge was voided, given back at once): at most one of each per order
+  _id: string;
   orderId: string;
   type: 'charge' | 'refund';
   amountCents: number;
@@ -45,6 +54,17 @@ export interface RefundResult {
   refundId?: string;
   amountCents: number;
 }
+
+const NOTHING_REFUNDED: RefundResult = { refunded: false, amountCents: 0 };
+
+/** The provider idempotency keys of an order's money movements. */
+const keys = {
+  charge: (orderId: string) => `${orderId}:charge`,
+  refund: (orderId: string) => `${orderId}:refund`,
+  void: (orderId: string) => `${orderId}:void`,
+};
+
+const capturedOf = (doc: ChargeDoc) => doc.capturedCents ?? doc.amountCents;
 
 export class PaymentsStore {
   readonly charges: Collection<ChargeDoc>;
@@ -82,15 +102,28 @@ export class PaymentsStore {
       if (doc.amountCents !== amountCents || doc.currency !== currency) {
         throw new BusinessError('InvalidInput', `order ${orderId} was charged ${doc.amountCents} ${doc.currency} before, not ${amountCents} ${currency}`);
       }
-      if (doc.status === 'CAPTURED') return { chargeId: doc.providerChargeId!, amountCents: doc.amountCents };
+      if (doc.status === 'PENDING') {
+        // An earlier attempt did not finish: if the provider captured for it, that capture is the charge.
+        const captured = await this.provider.findCharge(keys.charge(orderId));
+        if (captured) doc = await this.recordCapture(doc, captured);
+      }
+      if (doc.status === 'CAPTURED') {
+        await this.writeChargeLedger(doc); // the attempt that captured may have died before its ledger entry
+        return { chargeId: doc.providerChargeId!, amountCents: capturedOf(doc) };
+      }
       if (doc.status === 'DECLINED') throw new BusinessError('PaymentDeclined', doc.declineReason ?? 'payment declined');
-      if (doc.status === 'VOIDED') throw new BusinessError('InvalidState', `the payment of order ${orderId} was voided`);
-      // PENDING: an earlier attempt did not finish; ask the provider again under the same key.
+      if (doc.status === 'VOIDED') {
+        // A capture that reached the provider after the void (a request of a dead attempt still in flight) goes back now.
+        const late = await this.provider.findCharge(keys.charge(orderId));
+        if (late) await this.giveBackLateCapture(doc, late);
+        throw new BusinessError('InvalidState', `the payment of order ${orderId} was voided`);
+      }
+      // PENDING and the provider holds nothing: charge under the same key.
     }
 
     let providerChargeId: string;
     try {
-      ({ providerChargeId } = await this.provider.charge({ idempotencyKey: `${orderId}:charge`, amountCents, currency, token }));
+      ({ providerChargeId } = await this.provider.charge({ idempotencyKey: keys.charge(orderId), amountCents, currency, token }));
     } catch (error) {
       if (!(error instanceof ProviderDeclined)) throw error; // transient: the activity retries
       await this.charges.updateOne({ _id: orderId, status: 'PENDING' }, { $set: { status: 'DECLINED', declineReason: error.message, updatedAt: new Date() } });
@@ -99,43 +132,78 @@ export class PaymentsStore {
 
     const captured = await this.charges.updateOne(
       { _id: orderId, status: 'PENDING' },
-      { $set: { status: 'CAPTURED', providerChargeId, updatedAt: new Date() } },
+      { $set: { status: 'CAPTURED', providerChargeId, capturedCents: amountCents, updatedAt: new Date() } },
     );
     if (captured.modifiedCount === 0) {
       const current = (await this.charges.findOne({ _id: orderId }))!;
       if (current.status === 'VOIDED') {
         // A refund overtook this slow attempt and voided the payment: give the money back now.
-        await this.provider.refund({ idempotencyKey: `${orderId}:void`, providerChargeId, amountCents });
+        await this.giveBackLateCapture(current, { providerChargeId, amountCents, currency, refundedCents: 0 });
         throw new BusinessError('InvalidState', `the payment of order ${orderId} was voided while it was being charged`);
       }
     }
-    await this.writeLedger({ _id: `${orderId}:charge`, orderId, type: 'charge', amountCents, currency, reference: providerChargeId, at: new Date() });
+    await this.writeChargeLedger({ ...doc, status: 'CAPTURED', providerChargeId, capturedCents: amountCents });
     return { chargeId: providerChargeId, amountCents };
   }
 
   /** Refunds the whole charge once; without a captured charge there is nothing to refund. */
   private async refundOnce(orderId: string): Promise<RefundResult> {
-    // A charge still being attempted is voided, so it can never be captured afterwards.
-    const voided = await this.charges.updateOne({ _id: orderId, status: 'PENDING' }, { $set: { status: 'VOIDED', updatedAt: new Date() } });
-    if (voided.modifiedCount === 1) return { refunded: false, amountCents: 0 };
+    let charge = await this.charges.findOne({ _id: orderId });
+    if (!charge) return NOTHING_REFUNDED;
+    if (charge.status === 'PENDING') {
+      // Its outcome was never recorded: the provider says whether it captured. A capture is refunded
+      // below; without one the charge is voided, so it can never be captured afterwards.
+      const captured = await this.provider.findCharge(keys.charge(orderId));
+      charge = captured ? await this.recordCapture(charge, captured) : await this.voidPending(charge);
+    }
+    if (charge.status !== 'CAPTURED') return NOTHING_REFUNDED;
+    await this.writeChargeLedger(charge);
 
-    const doc = await this.charges.findOneAndUpdate(
-      { _id: orderId, status: 'CAPTURED', refundId: { $exists: false } },
-      { $set: { refundId: `rf_${orderId}`, updatedAt: new Date() } },
-      { returnDocument: 'after' },
-    );
-    const charge = doc ?? (await this.charges.findOne({ _id: orderId }));
-    if (!charge || charge.status !== 'CAPTURED' || !charge.refundId) return { refunded: false, amountCents: 0 };
+    const refundId = charge.refundId ?? `rf_${orderId}`;
+    if (!charge.refundId) await this.charges.updateOne({ _id: orderId, refundId: { $exists: false } }, { $set: { refundId, updatedAt: new Date() } });
 
-    const amountCents = charge.amountCents; // a full refund: never more than what was charged
-    const { providerRefundId } = await this.provider.refund({ idempotencyKey: `${orderId}:refund`, providerChargeId: charge.providerChargeId!, amountCents });
+    const amountCents = Math.min(capturedOf(charge), charge.amountCents); // a full refund: never more than what was charged
+    const { providerRefundId } = await this.provider.refund({ idempotencyKey: keys.refund(orderId), providerChargeId: charge.providerChargeId!, amountCents });
     await this.charges.updateOne({ _id: orderId, refundedCents: 0 }, { $set: { refundedCents: amountCents, refundedAt: new Date(), updatedAt: new Date() } });
     await this.writeLedger({ _id: `${orderId}:refund`, orderId, type: 'refund', amountCents, currency: charge.currency, reference: providerRefundId, at: new Date() });
-    return { refunded: true, refundId: charge.refundId, amountCents };
+    return { refunded: true, refundId, amountCents };
+  }
+
+  /** A PENDING charge the provider did capture becomes CAPTURED with the provider's charge id (and its ledger entry). */
+  private async recordCapture(doc: ChargeDoc, captured: CapturedCharge): Promise<ChargeDoc> {
+    const fields = { status: 'CAPTURED' as const, providerChargeId: captured.providerChargeId, capturedCents: captured.amountCents, updatedAt: new Date() };
+    const result = await this.charges.updateOne({ _id: doc._id, status: 'PENDING' }, { $set: fields });
+    // Under the lock nobody else resolves it; should it have changed anyway, the stored outcome stands.
+    const current = result.modifiedCount === 1 ? { ...doc, ...fields } : (await this.charges.findOne({ _id: doc._id }))!;
+    if (current.status === 'CAPTURED') await this.writeChargeLedger(current);
+    return current;
+  }
+
+  private async voidPending(doc: ChargeDoc): Promise<ChargeDoc> {
+    const fields = { status: 'VOIDED' as const, updatedAt: new Date() };
+    const result = await this.charges.updateOne({ _id: doc._id, status: 'PENDING' }, { $set: fields });
+    return result.modifiedCount === 1 ? { ...doc, ...fields } : (await this.charges.findOne({ _id: doc._id }))!;
+  }
+
+  /** A capture that landed on a VOIDED charge: refund all of it under its own key, and record both movements. */
+  private async giveBackLateCapture(doc: ChargeDoc, captured: CapturedCharge): Promise<void> {
+    const orderId = doc._id;
+    const { providerRefundId } = await this.provider.refund({ idempotencyKey: keys.void(orderId), providerChargeId: captured.providerChargeId, amountCents: captured.amountCents });
+    const now = new Date();
+    await this.charges.updateOne(
+      { _id: orderId, status: 'VOIDED' },
+      { $set: { providerChargeId: captured.providerChargeId, capturedCents: captured.amountCents, refundedCents: captured.amountCents, refundedAt: now, updatedAt: now } },
+    );
+    await this.writeLedger({ _id: `${orderId}:charge`, orderId, type: 'charge', amountCents: captured.amountCents, currency: doc.currency, reference: captured.providerChargeId, at: now });
+    await this.writeLedger({ _id: `${orderId}:void`, orderId, type: 'refund', amountCents: captured.amountCents, currency: doc.currency, reference: providerRefundId, at: new Date() });
+  }
+
+  private async writeChargeLedger(doc: ChargeDoc): Promise<void> {
+    await this.writeLedger({ _id: `${doc._id}:charge`, orderId: doc._id, type: 'charge', amountCents: capturedOf(doc), currency: doc.currency, reference: doc.providerChargeId!, at: new Date() });
   }
 
   async view(orderId: string) {
-    const [charge, ledger] = await Promise.all([this.charges.findOne({ _id: orderId }), this.ledger.find({ orderId }).sort({ at: 1 }).toArray()]);
+    const [charge, ledger] = await Promise.all([this.charges.findOne({ _id: orderId }), this.ledger.find({ orderId }).sort({ at: 1, type: 1 }).toArray()]); // a charge before its refund within one ms
     if (!charge && ledger.length === 0) return undefined;
     return {
       orderId,

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import { createOrdersActivities } from '../../activities/orders.js';
-import type { OrderEvent } from '../../shared/domain.js';
+import { ORDER_EVENT_TYPES, type OrderEvent } from '../../shared/domain.js';
+import { OrderEventInput } from '../../services/orders/schemas.js';
 import { createOrdersApp } from '../../services/orders/app.js';
 import { OrdersStore } from '../../services/orders/store.js';
 import { call } from '../support/http.js';
@@ -99,6 +100,29 @@ describe('recordOrderEvent activity', () => {
     }
     expect(await store.events.countDocuments()).toBe(before);
     expect(await store.get('o-bad')).toBeUndefined();
+  });
+
+  it('fails InvalidInput (non-retryable) for an event type that is not an order event, and stores nothing', async () => {
+    await place('o-bogus');
+    const before = await store.events.countDocuments();
+    for (const type of ['Bogus', 'orderplaced', 'OrderPlaced ', 'PaymentCaptured2', 'toString', '__proto__']) {
+      await expectBusinessFailure(activities().recordOrderEvent({ orderId: 'o-bogus', event: { type, data: {} } } as never), 'InvalidInput');
+      // before OrderPlaced, too: refused as invalid, not retried as "no OrderPlaced yet"
+      await expectBusinessFailure(activities().recordOrderEvent({ orderId: 'o-bogus-new', event: { type, data: {} } } as never), 'InvalidInput');
+    }
+    expect(await store.events.countDocuments()).toBe(before);
+    expect((await store.history('o-bogus')).map((e) => e.type)).toEqual(['OrderPlaced']);
+    expect(await store.history('o-bogus-new')).toEqual([]);
+    expect(await store.get('o-bogus')).toMatchObject({ status: 'PENDING', version: 1 });
+    // the store refuses one as well, whoever calls it
+    await expect(store.append('o-bogus', { type: 'Bogus', data: {} } as never)).rejects.toMatchObject({ type: 'InvalidInput' });
+    expect(await store.history('o-bogus')).toHaveLength(1);
+  });
+
+  it('accepts exactly the listed event types', () => {
+    const input = (type: string) => ({ orderId: 'o', event: { type, data: {} } });
+    for (const type of ORDER_EVENT_TYPES) expect(OrderEventInput.safeParse(input(type)).success).toBe(true);
+    expect(OrderEventInput.safeParse(input('Bogus')).success).toBe(false);
   });
 });
 

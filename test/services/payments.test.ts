@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import { createPaymentsActivities } from '../../activities/payments.js';
 import { createPaymentsApp } from '../../services/payments/app.js';
+import type { ChargeRequest, PaymentProvider, RefundRequest } from '../../services/payments/provider.js';
 import { SimulatedProvider } from '../../services/payments/simulator.js';
 import { PaymentsStore } from '../../services/payments/store.js';
 import { call } from '../support/http.js';
@@ -16,14 +17,39 @@ let mongo: TestDb;
 let store: PaymentsStore;
 let app: ReturnType<typeof createPaymentsApp>;
 const activities = () => createPaymentsActivities(store);
+const simulator = new SimulatedProvider({ slowMs: 50 });
+
+/**
+ * The same simulator, seen by a payments process that can die around the provider call: `die` makes the
+ * next charge end the process before the provider captures ('before') or right after it captured, before
+ * the store recorded anything ('after'). It counts the charge requests that reach the provider.
+ */
+class DyingProvider implements PaymentProvider {
+  readonly name = simulator.name;
+  die: 'before' | 'after' | undefined;
+  chargeRequests = 0;
+
+  async charge(request: ChargeRequest) {
+    const die = this.die;
+    this.die = undefined;
+    if (die === 'before') throw new Error('the process died before the provider charged (test)');
+    this.chargeRequests++;
+    const result = await simulator.charge(request);
+    if (die === 'after') throw new Error('the process died after the provider captured (test)');
+    return result;
+  }
+
+  refund(request: RefundRequest) { return simulator.refund(request); }
+  findCharge(idempotencyKey: string) { return simulator.findCharge(idempotencyKey); }
+}
 
 const charge = (orderId: string, paymentToken = 'tok_visa', amountCents = 2500) =>
   activities().chargePayment({ orderId, amountCents, currency: 'EUR', paymentToken });
-const ledgerOf = (orderId: string) => store.ledger.find({ orderId }).sort({ at: 1 }).toArray();
+const ledgerOf = (orderId: string) => store.ledger.find({ orderId }).sort({ at: 1, type: 1 }).toArray();
 
 beforeAll(async () => {
   mongo = await testDb('payments');
-  store = new PaymentsStore(mongo.db, new SimulatedProvider({ slowMs: 50 }));
+  store = new PaymentsStore(mongo.db, simulator);
   await store.ensureIndexes();
   app = createPaymentsApp({ store, appOptions: appOptions('payments', mongo.db) });
 });
@@ -132,6 +158,130 @@ describe('refundPayment activity', () => {
     await expectBusinessFailure(charge('r5', 'tok_flaky'), 'InvalidState');
     expect(await store.charges.findOne({ _id: 'r5' })).toMatchObject({ status: 'VOIDED' });
     expect(await ledgerOf('r5')).toEqual([]);
+  });
+});
+
+describe('a charge whose outcome was never recorded (the process died around the provider call)', () => {
+  const dying = new DyingProvider();
+  // the process that died and the one that retries share the database and the provider
+  const dyingActivities = () => createPaymentsActivities(new PaymentsStore(mongo.db, dying));
+  const chargeVia = (acts: ReturnType<typeof dyingActivities>, orderId: string, amountCents = 2500) =>
+    acts.chargePayment({ orderId, amountCents, currency: 'EUR', paymentToken: 'tok_visa' });
+  /** The first attempt dies; the charge document stays PENDING and no money movement is recorded. */
+  const dieDuring = async (orderId: string, when: 'before' | 'after', amountCents = 2500) => {
+    dying.die = when;
+    await expect(chargeVia(dyingActivities(), orderId, amountCents)).rejects.toThrow(/the process died/);
+    expect(await store.charges.findOne({ _id: orderId })).toMatchObject({ status: 'PENDING' });
+    expect(await ledgerOf(orderId)).toEqual([]);
+  };
+
+  it('a retried charge takes the capture the provider reports: CAPTURED with the original id, never charged again', async () => {
+    await dieDuring('c1', 'after');
+    const captured = await simulator.findCharge('c1:charge');
+    expect(captured).toEqual({ providerChargeId: expect.stringMatching(/^ch_sim_/), amountCents: 2500, currency: 'EUR', refundedCents: 0 });
+    const requests = dying.chargeRequests;
+
+    const result = await chargeVia(dyingActivities(), 'c1');
+    expect(result).toEqual({ chargeId: captured!.providerChargeId, amountCents: 2500 });
+    // a provider keeps idempotency keys only so long: the retry asks, it does not charge again
+    expect(dying.chargeRequests).toBe(requests);
+    expect(await chargeVia(dyingActivities(), 'c1')).toEqual(result);
+    expect(await store.charges.findOne({ _id: 'c1' })).toMatchObject({ status: 'CAPTURED', providerChargeId: captured!.providerChargeId, refundedCents: 0 });
+    expect((await ledgerOf('c1')).map((e) => [e._id, e.type, e.amountCents, e.reference])).toEqual([['c1:charge', 'charge', 2500, captured!.providerChargeId]]);
+    expect(await simulator.findCharge('c1:charge')).toEqual(captured);
+  });
+
+  it('a refund refunds what the provider captured and says so; a late retried charge then takes nothing more', async () => {
+    await dieDuring('c2', 'after', 3100);
+    const { providerChargeId } = (await simulator.findCharge('c2:charge'))!;
+
+    const refund = await activities().refundPayment({ orderId: 'c2' });
+    expect(refund).toEqual({ refunded: true, refundId: expect.any(String), amountCents: 3100 });
+    expect(await simulator.findCharge('c2:charge')).toMatchObject({ providerChargeId, amountCents: 3100, refundedCents: 3100 });
+    expect(await store.charges.findOne({ _id: 'c2' })).toMatchObject({ status: 'CAPTURED', providerChargeId, refundedCents: 3100 });
+
+    // the saga's charge retry arriving after the compensation: no InvalidState, no new capture, no second refund
+    expect(await chargeVia(dyingActivities(), 'c2', 3100)).toEqual({ chargeId: providerChargeId, amountCents: 3100 });
+    expect(await activities().refundPayment({ orderId: 'c2' })).toEqual(refund);
+    expect(await simulator.findCharge('c2:charge')).toMatchObject({ providerChargeId, amountCents: 3100, refundedCents: 3100 });
+    expect((await ledgerOf('c2')).map((e) => [e._id, e.type, e.amountCents])).toEqual([['c2:charge', 'charge', 3100], ['c2:refund', 'refund', 3100]]);
+
+    const view = await call(app, 'GET', '/payments/c2', undefined, admin);
+    expect(view.body).toMatchObject({
+      charge: { chargeId: providerChargeId, status: 'CAPTURED', amountCents: 3100, refundedCents: 3100 },
+      refunds: [{ refundId: refund.refundId, amountCents: 3100 }],
+    });
+  });
+
+  it('racing retried charges and refunds after the crash capture once and refund once', async () => {
+    await dieDuring('c3', 'after');
+    const requests = dying.chargeRequests;
+    const results = await Promise.all([
+      chargeVia(dyingActivities(), 'c3'), activities().refundPayment({ orderId: 'c3' }),
+      chargeVia(dyingActivities(), 'c3'), activities().refundPayment({ orderId: 'c3' }),
+    ]);
+    const { providerChargeId } = (await simulator.findCharge('c3:charge'))!;
+    expect(results[0]).toEqual({ chargeId: providerChargeId, amountCents: 2500 });
+    expect(results[2]).toEqual(results[0]);
+    expect(results[1]).toEqual({ refunded: true, refundId: expect.any(String), amountCents: 2500 });
+    expect(results[3]).toEqual(results[1]);
+    expect(dying.chargeRequests).toBe(requests);
+    expect(await simulator.findCharge('c3:charge')).toMatchObject({ amountCents: 2500, refundedCents: 2500 });
+    expect((await ledgerOf('c3')).map((e) => [e._id, e.amountCents])).toEqual([['c3:charge', 2500], ['c3:refund', 2500]]);
+  });
+
+  it('without a capture at the provider the refund voids the charge, and a retried charge takes nothing', async () => {
+    await dieDuring('c4', 'before');
+    expect(await activities().refundPayment({ orderId: 'c4' })).toEqual({ refunded: false, amountCents: 0 });
+    expect(await store.charges.findOne({ _id: 'c4' })).toMatchObject({ status: 'VOIDED' });
+    await expectBusinessFailure(chargeVia(dyingActivities(), 'c4'), 'InvalidState');
+    expect(await simulator.findCharge('c4:charge')).toBeUndefined();
+    expect(await ledgerOf('c4')).toEqual([]);
+  });
+
+  it('a capture that reached the provider after the void is given back by the retried charge', async () => {
+    await dieDuring('c5', 'before');
+    expect(await activities().refundPayment({ orderId: 'c5' })).toEqual({ refunded: false, amountCents: 0 });
+    // the dead process's request was still on its way: the provider captures after the void
+    const { providerChargeId } = await simulator.charge({ idempotencyKey: 'c5:charge', amountCents: 2500, currency: 'EUR', token: 'tok_visa' });
+
+    await expectBusinessFailure(chargeVia(dyingActivities(), 'c5'), 'InvalidState');
+    await expectBusinessFailure(chargeVia(dyingActivities(), 'c5'), 'InvalidState');
+    expect(await simulator.findCharge('c5:charge')).toMatchObject({ providerChargeId, amountCents: 2500, refundedCents: 2500 });
+    expect(await store.charges.findOne({ _id: 'c5' })).toMatchObject({ status: 'VOIDED', providerChargeId, refundedCents: 2500 });
+    expect((await ledgerOf('c5')).map((e) => [e._id, e.type, e.amountCents])).toEqual([['c5:charge', 'charge', 2500], ['c5:void', 'refund', 2500]]);
+    expect(await activities().refundPayment({ orderId: 'c5' })).toEqual({ refunded: false, amountCents: 0 });
+    expect(await simulator.findCharge('c5:charge')).toMatchObject({ refundedCents: 2500 });
+  });
+
+  it('a charge recorded CAPTURED whose ledger entry was lost gets it on the next charge or refund', async () => {
+    const first = await charge('c6');
+    await store.ledger.deleteOne({ _id: 'c6:charge' }); // the process died between the two writes
+    expect(await charge('c6')).toEqual(first);
+    expect((await ledgerOf('c6')).map((e) => [e._id, e.amountCents, e.reference])).toEqual([['c6:charge', 2500, first.chargeId]]);
+
+    const second = await charge('c7');
+    await store.ledger.deleteOne({ _id: 'c7:charge' });
+    expect(await activities().refundPayment({ orderId: 'c7' })).toMatchObject({ refunded: true, amountCents: 2500 });
+    expect((await ledgerOf('c7')).map((e) => [e._id, e.amountCents])).toEqual([['c7:charge', 2500], ['c7:refund', 2500]]);
+    expect(await simulator.findCharge('c7:charge')).toMatchObject({ providerChargeId: second.chargeId, refundedCents: 2500 });
+  });
+});
+
+describe('payment provider simulator', () => {
+  it('remembers what it captured under each key and never refunds more than that', async () => {
+    const sim = new SimulatedProvider();
+    expect(await sim.findCharge('k:charge')).toBeUndefined();
+    await expect(sim.charge({ idempotencyKey: 'k:charge', amountCents: 900, currency: 'EUR', token: 'tok_declined' })).rejects.toThrow(/declined/);
+    expect(await sim.findCharge('k:charge')).toBeUndefined();
+    const { providerChargeId } = await sim.charge({ idempotencyKey: 'k:charge', amountCents: 900, currency: 'EUR', token: 'tok_visa' });
+    expect(await sim.charge({ idempotencyKey: 'k:charge', amountCents: 900, currency: 'EUR', token: 'tok_visa' })).toEqual({ providerChargeId });
+    expect(await sim.findCharge('k:charge')).toEqual({ providerChargeId, amountCents: 900, currency: 'EUR', refundedCents: 0 });
+    await expect(sim.refund({ idempotencyKey: 'k:refund', providerChargeId, amountCents: 901 })).rejects.toThrow(/exceeds/);
+    const refund = await sim.refund({ idempotencyKey: 'k:refund', providerChargeId, amountCents: 900 });
+    expect(await sim.refund({ idempotencyKey: 'k:refund', providerChargeId, amountCents: 900 })).toEqual(refund);
+    await expect(sim.refund({ idempotencyKey: 'k:refund-2', providerChargeId, amountCents: 1 })).rejects.toThrow(/exceeds/);
+    expect(await sim.findCharge('k:charge')).toMatchObject({ refundedCents: 900 });
   });
 });
 
