@@ -88,12 +88,14 @@ export async function waitForState(handle: { query: (q: typeof sagaStateQuery) =
   throw new Error(`saga did not reach ${what}; last ${JSON.stringify(last)}`);
 }
 
-/** Polls (in real time) until `done` holds, e.g. an in-memory activity was called. */
-export async function until(done: () => boolean, what: string): Promise<void> {
+/** Polls (in real time) until `done` holds, e.g. an in-memory activity was called; `refresh` reloads what it checks. */
+export async function until(done: () => boolean, what: string, refresh?: () => Promise<void>): Promise<void> {
   const deadline = Date.now() + 20_000;
-  while (!done()) {
+  for (;;) {
+    await refresh?.();
+    if (done()) return;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, refresh ? 200 : 20));
   }
 }
 

@@ -1,11 +1,12 @@
 // The saga branches that need a timer or a fault, run with the REAL activities of
 // every service on real stores (the Mongo-protocol server and Redis of the test
 // stack), on the time-skipping server: approval given, approval timed out (24 h
-// skipped), and a compensation that can never succeed. The other branch families
-// run on the real processes in test/e2e.
+// skipped), a flaky provider, a late carrier with the review request a week after
+// delivery, a compensation that can never succeed, and onboarding. Success, out of
+// stock, declined and customer cancel run on the real processes in test/e2e.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from 'mongodb';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCatalogActivities } from '../../activities/catalog.js';
 import { createInventoryActivities } from '../../activities/inventory.js';
 import { createNotificationsActivities } from '../../activities/notifications.js';
@@ -24,9 +25,11 @@ import { ShippingStore } from '../../services/shipping/store.js';
 import { UsersStore } from '../../services/users/store.js';
 import { connectMongo } from '../../shared/mongo.js';
 import { approveOrderUpdate } from '../../workflows/definitions.js';
+import type { onboarding } from '../../workflows/onboarding.js';
+import { TaskQueues } from '../../shared/domain.js';
 import { createTimeSkippingEnv, stack, testDb, testRedis, type TestDb } from '../support/stack.js';
 import type { Fakes } from './fakes.js';
-import { sagaInput, startSaga, terminateStarted, waitForState, withWorkers } from './harness.js';
+import { deliver, sagaInput, startSaga, terminateStarted, until, waitForState, withWorkers } from './harness.js';
 
 const products = [
   { sku: 'ESPRESSO-PRO', name: 'Espresso machine', description: 'above the approval threshold', priceCents: 149_900, currency: 'EUR' as const },
@@ -41,7 +44,6 @@ let activities: Fakes;
 let customerId: string;
 
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
   for (const name of ['users', 'catalog', 'inventory', 'orders', 'payments', 'notifications', 'shipping']) dbs[name] = await testDb(`real_${name}`);
   redis = await testRedis('real_catalog');
   const db = (name: string): Db => dbs[name]!.db;
@@ -69,10 +71,16 @@ beforeAll(async () => {
   };
 }, 180_000);
 
-afterEach(async () => { if (env) await terminateStarted(env); });
+// A fresh test server per test: after some branches the Java test server stops
+// skipping time for workflows started later.
+beforeEach(async () => { env = await createTimeSkippingEnv(); }, 60_000);
+afterEach(async () => {
+  if (!env) return;
+  await terminateStarted(env);
+  await env.teardown();
+});
 
 afterAll(async () => {
-  await env?.teardown();
   await Promise.all(Object.values(dbs).map((d) => d.close()));
   await redis?.close();
 });
@@ -111,6 +119,50 @@ describe('order saga on the real activities', () => {
       expect(ledger.map((e) => e.type).sort()).toEqual(['charge', 'refund']);
       expect(await stockOf('ESPRESSO-PRO')).toEqual(before);
       expect(await stores.orders.get(input.orderId)).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'APPROVAL_TIMEOUT' } });
+    });
+  });
+
+  it('a flaky provider: retried with backoff, captured once', async () => {
+    await withWorkers(env, activities, async () => {
+      const input = sagaInput({ customerId, items: [{ sku: 'MUG-SAGA', quantity: 1 }], paymentToken: 'tok_flaky' });
+      const handle = await startSaga(env, input);
+      await waitForState(handle, (s) => s.status === 'CONFIRMED', 'CONFIRMED');
+      expect(await stores.payments.charges.findOne({ _id: input.orderId })).toMatchObject({ status: 'CAPTURED', amountCents: 1_250 });
+      const ledger = await stores.payments.ledger.find({ _id: { $regex: `^${input.orderId}:` } as never }).toArray();
+      expect(ledger.map((e) => e.type)).toEqual(['charge']);
+    });
+  });
+
+  it('a late carrier alerts operators and the customer; a week after delivery the customer is asked for a review', async () => {
+    await withWorkers(env, activities, async () => {
+      // Short real timeouts instead of a skip: a skip that starts while real activities
+      // are in flight sometimes never ends on the Java test server.
+      const input = sagaInput({ customerId, items: [{ sku: 'MUG-SAGA', quantity: 1 }] }, { fulfilment: { pickupTimeout: '2s', deliveryTimeout: '1h', reviewRequestDelay: '7 days' } });
+      const handle = await startSaga(env, input);
+      await waitForState(handle, (s) => !!s.shipment, 'a shipment');
+      const sent = (template: string, userId = customerId) =>
+        stores.notifications.notifications.find({ userId, template: template as never }).toArray().then((docs) => docs.filter((d) => JSON.stringify(d).includes(input.orderId)));
+      let alerts = 0;
+      await until(() => alerts >= 2, 'two pickup alerts', async () => { alerts = (await sent('operator_alert', 'operators')).length; });
+      expect(await sent('shipment_delayed')).toHaveLength(1);
+      await deliver(env, input.orderId);
+      expect(await handle.result()).toMatchObject({ status: 'DELIVERED' });
+      await env.client.workflow.getHandle(`fulfilment-${input.orderId}`).result(); // skips the 7 days
+      expect(await sent('review_request')).toHaveLength(1);
+      expect((await stores.orders.get(input.orderId))?.status).toBe('DELIVERED');
+    });
+  });
+
+  it('onboarding: welcome at once, a reminder after 3 days without an order', async () => {
+    await withWorkers(env, activities, async () => {
+      const handle = await env.client.workflow.start<typeof onboarding>('onboarding', {
+        taskQueue: TaskQueues.sagas,
+        workflowId: `onboarding-${customerId}`,
+        args: [{ userId: customerId, email: 'real-activities@example.com', name: 'Ada', settings: { reminderDelay: '3 days' } }],
+      });
+      expect(await handle.result()).toMatchObject({ reminded: true });
+      const templates = (await stores.notifications.notifications.find({ userId: customerId }).toArray()).map((n) => n.template);
+      expect(templates).toEqual(expect.arrayContaining(['welcome', 'reminder']));
     });
   });
 
