@@ -54,9 +54,9 @@ export class OrdersStore {
         return { version: existing.version };
       }
       const last = await this.events.find({ orderId }).sort({ version: -1 }).limit(1).next();
-      // Retryable on purpose: the saga records OrderPlaced first, and FerretDB under load was seen
-      // answering this read from before that write landed (read-your-writes across pooled connections).
-      if (!last && event.type !== 'OrderPlaced') throw new Error(`order ${orderId} has no OrderPlaced event yet`);
+      // The saga records OrderPlaced before anything else, so its absence is a bug (or the wrong
+      // database), not something a retry fixes: fail the saga visibly instead of stalling it.
+      if (!last && event.type !== 'OrderPlaced') throw new BusinessError('InvalidState', `order ${orderId} has no OrderPlaced event`);
       const version = (last?.version ?? 0) + 1;
       try {
         await this.events.insertOne({ _id: `${orderId}:${version}`, orderId, version, type: event.type, data: event.data, at: new Date() });
