@@ -7,6 +7,7 @@ import { isDuplicateKeyError } from '../../shared/mongo.js';
 import { MongoLocks } from '../../shared/mongo-lock.js';
 import { render } from './templates.js';
 import type { Transport } from './transport.js';
+import type { NotificationsActivities } from '../../activities/contracts.js';
 
 interface NotificationDoc {
   _id: string;
@@ -24,14 +25,8 @@ interface NotificationDoc {
   readAt: Date | null;
 }
 
-export interface SendRequest {
-  key: string;
-  userId: string;
-  template: NotificationTemplate;
-  channel?: NotificationChannel;
-  to?: string;
-  data?: Record<string, string | number | boolean | null>;
-}
+/** What the sendNotification activity asks for: one contract, defined with the activity. */
+export type SendRequest = Parameters<NotificationsActivities['sendNotification']>[0];
 
 const view = (d: NotificationDoc) => ({
   id: d._id, userId: d.userId, channel: d.channel, template: d.template, subject: d.subject, body: d.body, status: d.status,
