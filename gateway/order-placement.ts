@@ -1,8 +1,10 @@
 // Placing an order = starting its saga. Shared by POST /orders and the cart
 // checkout: the order id comes from (caller, Idempotency-Key), the workflow id
 // from the order id, and Temporal's workflow-id uniqueness is the final guard
-// against a second order for the same request.
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
+// against a second order for the same request. The request's fingerprint is kept
+// in the workflow's memo, so a reused key with another body is refused (422) even
+// when the Redis idempotency store is unavailable or has forgotten the key.
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
 import type { Context } from 'hono';
 import type { OrderLine, ShippingAddress } from '../shared/domain.js';
 import { TaskQueues, workflowIds } from '../shared/domain.js';
@@ -37,15 +39,15 @@ export class OrderPlacement {
   /**
    * Runs `place` at most once per (caller, key, body): replays the stored answer,
    * or answers 409 (still in flight) / 422 (same key, other body).
-   * `body` is what identifies the request (for checkout: the cart's content too).
+   * `body` is what identifies the request; `place` gets the order id and the body's fingerprint.
    */
-  async once(c: Context<GatewayEnv>, user: Caller, key: string, body: unknown, place: (orderId: string) => Promise<Accepted>): Promise<Response> {
+  async once(c: Context<GatewayEnv>, user: Caller, key: string, body: unknown, place: (orderId: string, print: string) => Promise<Accepted>): Promise<Response> {
     const scope = `${user.userId}:${c.req.path}`;
     const print = fingerprint(body);
     const outcome = await this.idempotency.begin(scope, key, print);
     switch (outcome.kind) {
       case 'mismatch':
-        throw problem.unprocessable('this Idempotency-Key was already used with a different request body');
+        throw mismatch();
       case 'in-flight':
         throw problem.conflict('a request with this Idempotency-Key is still being processed; retry later');
       case 'replay':
@@ -56,7 +58,7 @@ export class OrderPlacement {
     }
     let accepted: Accepted;
     try {
-      accepted = await place(orderIdFor(user.userId, key));
+      accepted = await place(orderIdFor(user.userId, key), print);
     } catch (error) {
       // Nothing was started (a 4xx, or Temporal unreachable): the client may retry with the same key.
       await this.idempotency.abandon(scope, key);
@@ -67,8 +69,14 @@ export class OrderPlacement {
     return c.json(accepted, 202);
   }
 
-  /** Starts the saga; an already running or finished saga of this id is the same order. */
-  async start(c: Context<GatewayEnv>, user: Caller, orderId: string, order: OrderRequest): Promise<Accepted> {
+  /** Starts the saga; an already running or finished saga of this id is the same order (422 if placed with another body). */
+  async start(c: Context<GatewayEnv>, user: Caller, orderId: string, order: OrderRequest, print: string): Promise<Accepted> {
+    await this.startSaga(c, user, orderId, order, print);
+    return acceptedAnswer(orderId);
+  }
+
+  /** Starts the saga: true when this call started it, false when the same request had already started it. */
+  async startSaga(c: Context<GatewayEnv>, user: Caller, orderId: string, order: OrderRequest, print: string): Promise<boolean> {
     const requestId = c.get('requestId');
     try {
       await this.deps.temporal.workflow.start<typeof orderSaga>(WorkflowTypes.orderSaga, {
@@ -81,15 +89,42 @@ export class OrderPlacement {
           { key: OrderStatusKey, value: 'PENDING' },
           { key: CustomerIdKey, value: user.userId },
         ],
-        memo: { requestId },
+        memo: { requestId, [FINGERPRINT_MEMO]: print },
       });
+      return true;
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
         this.deps.logger.error({ err: error, orderId }, 'could not start the order saga');
         throw problem.unavailable('the order could not be started; retry with the same Idempotency-Key');
       }
     }
-    return { orderId, status: 'PENDING', links: { self: `/api/v1/orders/${orderId}` } };
+    await this.existing(orderId, print);
+    return false;
+  }
+
+  /**
+   * The order already placed under this order id (i.e. this caller and key), if any.
+   * 422 when it was placed with another request body (sagas started before the
+   * fingerprint was kept in the memo have none and count as the same request).
+   */
+  async existing(orderId: string, print: string): Promise<Accepted | undefined> {
+    let memo: Record<string, unknown> | undefined;
+    try {
+      memo = (await this.deps.temporal.workflow.getHandle(workflowIds.order(orderId)).describe()).memo;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      this.deps.logger.error({ err: error, orderId }, 'could not look up the order saga');
+      throw problem.unavailable('the order could not be looked up; retry with the same Idempotency-Key');
+    }
+    const stored = memo?.[FINGERPRINT_MEMO];
+    if (typeof stored === 'string' && stored !== print) throw mismatch();
+    return acceptedAnswer(orderId);
   }
 }
 
+/** Memo field of the order saga holding the fingerprint of the request that placed it. */
+const FINGERPRINT_MEMO = 'requestFingerprint';
+
+const mismatch = () => problem.unprocessable('this Idempotency-Key was already used with a different request body');
+
+export const acceptedAnswer = (orderId: string): Accepted => ({ orderId, status: 'PENDING', links: { self: `/api/v1/orders/${orderId}` } });

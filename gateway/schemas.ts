@@ -103,3 +103,6 @@ const Id = z.string().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits
 export const SkuParam = z.object({ sku: Sku.openapi({ param: { name: 'sku', in: 'path' } }) });
 export const OrderIdParam = z.object({ orderId: Id.openapi({ param: { name: 'orderId', in: 'path' } }) });
 export const ShipmentIdParam = z.object({ shipmentId: Id.openapi({ param: { name: 'shipmentId', in: 'path' } }) });
+/** Notification ids are their idempotency keys, such as `<orderId>:order_confirmed`. */
+const NotificationId = z.string().min(1).max(300).regex(/^[A-Za-z0-9_:.-]+$/, 'letters, digits, _ : . and - only');
+export const NotificationIdParam = z.object({ notificationId: NotificationId.openapi({ param: { name: 'notificationId', in: 'path' } }) });

@@ -4,7 +4,13 @@
 // flight a repeat gets 409; the same key with another body gets 422.
 // Redis is a convenience here, not the guarantee: the order id is derived from
 // (caller, key), and Temporal refuses a second workflow with the same id, so
-// duplicates never create two orders even when Redis is down.
+// duplicates never create two orders even when Redis is down (and the request's
+// fingerprint in the workflow memo still refuses another body, see order-placement.ts).
+// While the Redis client is not connected the store is skipped at once rather than
+// making every order request wait for its commands to fail.
+// The in-flight marker only lives IN_FLIGHT_TTL_SECONDS: a request that never
+// completes (gateway process killed, Redis lost before the answer was stored)
+// must not answer its retries with 409 for the whole IDEMPOTENCY_TTL_SECONDS.
 import { createHash } from 'node:crypto';
 import type { Logger } from '../../shared/logger.js';
 import type { Redis } from '../../shared/redis.js';
@@ -14,6 +20,9 @@ export type IdempotencyOutcome =
   | { kind: 'replay'; status: number; body: unknown }
   | { kind: 'in-flight' }
   | { kind: 'mismatch' };
+
+/** How long a key stays "in flight" without an answer; placing an order takes far less. */
+export const IN_FLIGHT_TTL_SECONDS = 60;
 
 interface Entry {
   fingerprint: string;
@@ -46,11 +55,19 @@ export class IdempotencyStore {
     return `idem:${scope}:${createHash('sha256').update(key).digest('hex')}`;
   }
 
+  private get connected(): boolean {
+    return this.redis.status === 'ready';
+  }
+
   async begin(scope: string, key: string, print: string): Promise<IdempotencyOutcome> {
     const k = this.key(scope, key);
+    if (!this.connected) {
+      this.logger.warn({ redis: this.redis.status }, 'idempotency store not connected; relying on workflow-id deduplication');
+      return { kind: 'new' };
+    }
     try {
       const entry: Entry = { fingerprint: print, state: 'in-flight' };
-      if ((await this.redis.set(k, JSON.stringify(entry), 'EX', this.ttlSeconds, 'NX')) === 'OK') return { kind: 'new' };
+      if ((await this.redis.set(k, JSON.stringify(entry), 'EX', Math.min(IN_FLIGHT_TTL_SECONDS, this.ttlSeconds), 'NX')) === 'OK') return { kind: 'new' };
       const raw = await this.redis.get(k);
       if (!raw) return this.begin(scope, key, print); // expired in between
       const existing = JSON.parse(raw) as Entry;
@@ -64,6 +81,10 @@ export class IdempotencyStore {
   }
 
   async complete(scope: string, key: string, print: string, status: number, body: unknown): Promise<void> {
+    if (!this.connected) {
+      this.logger.warn({ redis: this.redis.status }, 'could not store the idempotent response: Redis not connected');
+      return;
+    }
     const entry: Entry = { fingerprint: print, state: 'done', status, body };
     await this.redis.set(this.key(scope, key), JSON.stringify(entry), 'EX', this.ttlSeconds).catch((error: unknown) => {
       this.logger.warn({ err: error }, 'could not store the idempotent response');
@@ -72,6 +93,7 @@ export class IdempotencyStore {
 
   /** The first request failed before creating anything: let the client retry with the same key. */
   async abandon(scope: string, key: string): Promise<void> {
+    if (!this.connected) return;
     await this.redis.del(this.key(scope, key)).catch(() => undefined);
   }
 }

@@ -3,6 +3,8 @@
 // budget. When Redis is down the limiter falls back to an in-process memory
 // limiter of the same size: requests keep flowing (fail-open) but each gateway
 // process still caps abuse on its own. That choice is documented in the README.
+// While the client is not connected the fallback is taken at once, instead of
+// every request first waiting for its Redis command to fail.
 import type { MiddlewareHandler } from 'hono';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from '../../shared/redis.js';
@@ -23,6 +25,7 @@ function limiter(redis: Redis, keyPrefix: string, points: number, duration: numb
     keyPrefix,
     points,
     duration,
+    rejectIfRedisNotReady: true,
     insuranceLimiter: new RateLimiterMemory({ keyPrefix: `${keyPrefix}:local`, points, duration }),
   });
 }

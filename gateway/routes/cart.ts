@@ -1,8 +1,9 @@
-// The caller's cart (cart service) and checkout, which places an order from it.
+// The caller's cart (cart service): read, add, remove a line, empty it; and checkout,
+// which places an order from it.
 import { createRoute } from '@hono/zod-openapi';
 import { problem } from '../../shared/problem.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
-import type { OrderPlacement } from '../order-placement.js';
+import { acceptedAnswer, type OrderPlacement } from '../order-placement.js';
 import { Cart, CheckoutBody, IdempotencyHeader, OrderAccepted, OrderLine, SkuParam } from '../schemas.js';
 import { body, json, pick, userOf } from './support.js';
 
@@ -21,6 +22,10 @@ const removeItem = createRoute({
   method: 'delete', path: '/api/v1/cart/items/{sku}', tags: ['cart'], ...signedIn,
   request: { params: SkuParam },
   responses: { 200: json(Cart, 'the cart'), ...pick(400, 401) },
+});
+const clearCart = createRoute({
+  method: 'delete', path: '/api/v1/cart', tags: ['cart'], summary: 'Empty the cart', ...signedIn,
+  responses: { 200: json(Cart, 'the (empty) cart'), ...pick(401) },
 });
 const checkout = createRoute({
   method: 'post', path: '/api/v1/cart/checkout', tags: ['cart'], summary: 'Place an order from the cart', ...signedIn,
@@ -48,6 +53,11 @@ export function installCartRoutes(app: GatewayApp, { services }: GatewayDeps, pl
     const { body: cart } = await services.cart.call<CartBody>('DELETE', `${cartPath(user.userId)}/items/${c.req.valid('param').sku}`, { caller: user, requestId: c.get('requestId') });
     return c.json(cart, 200);
   });
+  app.openapi(clearCart, async (c) => {
+    const user = userOf(c);
+    const { body: cart } = await services.cart.call<CartBody>('DELETE', cartPath(user.userId), { caller: user, requestId: c.get('requestId') });
+    return c.json(cart, 200);
+  });
 
   app.openapi(checkout, async (c) => {
     const user = userOf(c);
@@ -57,11 +67,20 @@ export function installCartRoutes(app: GatewayApp, { services }: GatewayDeps, pl
     const { body: cart } = await services.cart.call<CartBody>('GET', cartPath(user.userId), { caller: user, requestId });
     // A replay after the cart was emptied must still find the first answer, so the
     // idempotency fingerprint is the checkout body; the cart is read once, at first.
-    return placement.once(c, user, key, details, async (orderId) => {
-      if (cart.items.length === 0) throw problem.unprocessable('the cart is empty');
-      const accepted = await placement.start(c, user, orderId, { items: cart.items, ...details });
-      await services.cart.call('DELETE', cartPath(user.userId), { caller: user, requestId }).catch(() => undefined);
-      return accepted;
+    return placement.once(c, user, key, details, async (orderId, print) => {
+      if (cart.items.length === 0) {
+        // A retry whose first attempt placed the order and emptied the cart, when the stored
+        // answer is gone (Redis down or the key expired): still that order, not an error.
+        const placed = await placement.existing(orderId, print);
+        if (placed) return placed;
+        throw problem.unprocessable('the cart is empty');
+      }
+      // Only the checkout that placed the order empties the cart: a duplicate must not
+      // throw away what was added to the cart since.
+      if (await placement.startSaga(c, user, orderId, { items: cart.items, ...details }, print)) {
+        await services.cart.call('DELETE', cartPath(user.userId), { caller: user, requestId }).catch(() => undefined);
+      }
+      return acceptedAnswer(orderId);
     }) as never;
   });
 }

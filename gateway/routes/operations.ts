@@ -16,6 +16,9 @@ export function installOperationRoutes(app: GatewayApp, deps: GatewayDeps, metri
   for (const name of SERVICE_NAMES) {
     checks[name] = async () => {
       const res = await fetch(new URL('/health/ready', deps.services[name].baseUrl), { signal: AbortSignal.timeout(1_500) });
+      // Read the answer to its end under the same budget: a service that sends its
+      // headers and then stalls is not ready, and its connection must not stay open.
+      await res.text();
       if (!res.ok) throw new Error(`${name} answered ${res.status}`);
     };
   }

@@ -53,7 +53,7 @@ export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement
     const user = userOf(c);
     const order = c.req.valid('json');
     const key = c.req.valid('header')['idempotency-key'];
-    return placement.once(c, user, key, order, (orderId) => placement.start(c, user, orderId, order)) as never;
+    return placement.once(c, user, key, order, (orderId, print) => placement.start(c, user, orderId, order, print)) as never;
   });
 
   app.openapi(listOrders, async (c) => {

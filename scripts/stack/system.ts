@@ -66,9 +66,10 @@ function startNodeProcess(name: string, entry: string, env: NodeJS.ProcessEnv, o
   });
 }
 
-export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
+/** The servers every process of a system talks to, from its options. */
+function commonEnv(opts: SystemOptions): NodeJS.ProcessEnv {
   const prefix = opts.prefix ?? '';
-  const common: NodeJS.ProcessEnv = {
+  return {
     MONGO_URL: opts.mongoUrl,
     MONGO_DB_PREFIX: prefix,
     REDIS_URL: opts.redisUrl,
@@ -76,6 +77,37 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     TEMPORAL_ADDRESS: opts.temporalAddress,
     TEMPORAL_NAMESPACE: opts.temporalNamespace,
   };
+}
+
+/** `SERVICE_URL`-style variables for the gateway: USERS_URL, CATALOG_URL, ... */
+const serviceUrlEnv = (serviceUrls: Partial<Record<ServiceName, string>>): NodeJS.ProcessEnv =>
+  Object.fromEntries(Object.entries(serviceUrls).map(([n, url]) => [`${n.toUpperCase()}_URL`, url]));
+
+export interface ExtraGateway {
+  url: string;
+  managed: Managed;
+  stop(): Promise<void>;
+}
+
+/**
+ * One more gateway process beside a system's (tests: several gateways sharing one Redis,
+ * or a gateway whose service URLs point somewhere else). It gets the same environment as
+ * the system's gateway for `opts` and `serviceUrls`; `env` overrides any of it.
+ */
+export async function startGateway(
+  opts: SystemOptions,
+  serviceUrls: Partial<Record<ServiceName, string>>,
+  env: NodeJS.ProcessEnv = {},
+  name = 'gateway-extra',
+): Promise<ExtraGateway> {
+  const started = await startNodeProcess(name, join(root, 'gateway', 'main.ts'), {
+    ...commonEnv(opts), ...serviceUrlEnv(serviceUrls), GATEWAY_PORT: '0', ...env,
+  }, opts);
+  return { url: started.url!, managed: started.managed, stop: () => started.managed.stop() };
+}
+
+export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
+  const common = commonEnv(opts);
   const processes: Managed[] = [];
   const serviceUrls: Partial<Record<ServiceName, string>> = {};
   const byName = new Map<string, Managed>();
@@ -102,7 +134,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     const orchestrator = await startNodeProcess('orchestrator', join(root, 'services', 'orchestrator', 'main.ts'), common, opts);
     byName.set('orchestrator', orchestrator.managed);
     processes.push(orchestrator.managed);
-    const serviceEnv = Object.fromEntries(Object.entries(serviceUrls).map(([n, url]) => [`${n.toUpperCase()}_URL`, url]));
+    const serviceEnv = serviceUrlEnv(serviceUrls);
     const gateway = await startNodeProcess('gateway', join(root, 'gateway', 'main.ts'), {
       ...common, ...serviceEnv, GATEWAY_PORT: String(opts.gatewayPort ?? 0),
     }, opts);
