@@ -2,6 +2,7 @@
 // service, then the HTTP server. It logs 'listening' with its URL when ready.
 import { serve } from '@hono/node-server';
 import { SERVICE_NAMES, type ServiceName } from '../shared/domain.js';
+import { ServiceClient } from '../shared/http/service-client.js';
 import { runProcess } from '../shared/lifecycle.js';
 import { createLogger } from '../shared/logger.js';
 import { connectRedis } from '../shared/redis.js';
@@ -9,7 +10,6 @@ import { connectTemporalClient } from '../shared/temporal.js';
 import { createGatewayApp } from './app.js';
 import { Tokens } from './auth.js';
 import { loadGatewayConfig } from './config.js';
-import { DownstreamClient } from './downstream.js';
 
 const logger = createLogger('gateway');
 
@@ -24,8 +24,8 @@ await runProcess(logger, async (onStop) => {
     orders: config.ORDERS_URL, payments: config.PAYMENTS_URL, notifications: config.NOTIFICATIONS_URL, shipping: config.SHIPPING_URL,
   };
   const services = Object.fromEntries(
-    SERVICE_NAMES.map((name) => [name, new DownstreamClient({ name, baseUrl: urls[name], secret: config.SERVICE_TOKEN_SECRET, timeoutMs: config.DOWNSTREAM_TIMEOUT_MS })]),
-  ) as Record<ServiceName, DownstreamClient>;
+    SERVICE_NAMES.map((name) => [name, new ServiceClient({ name, baseUrl: urls[name], secret: config.SERVICE_TOKEN_SECRET, timeoutMs: config.DOWNSTREAM_TIMEOUT_MS })]),
+  ) as Record<ServiceName, ServiceClient>;
   const tokens = new Tokens({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.JWT_TTL_SECONDS });
 
   const app = createGatewayApp({ config, logger, redis, temporal, tokens, services });

@@ -1,6 +1,7 @@
 // Calls another service's HTTP API with a fresh service token, a per-call timeout
 // and the request id, and turns failures into problems the caller can pass on:
-// a service that is down gives 503, one that is too slow gives 504.
+// a service that is down gives 503, one that is too slow gives 504, one that
+// breaks off its answer 502.
 import { HttpProblem, problem } from '../problem.js';
 import { signServiceToken, type Caller } from '../service-auth.js';
 
@@ -59,7 +60,17 @@ export class ServiceClient {
       }
       throw problem.unavailable(`the ${name} service is unavailable`);
     }
-    const text = await res.text();
+    // The budget covers the body too: a service that sends its headers and then
+    // stalls is as slow as one that never answers; one that breaks off mid-body failed.
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (error) {
+      if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+        throw problem.timeout(`the ${name} service did not answer within ${timeoutMs} ms`);
+      }
+      throw problem.badGateway(`the ${name} service broke off its answer`);
+    }
     let body: unknown = undefined;
     if (text) {
       try { body = JSON.parse(text); } catch { body = text; }
