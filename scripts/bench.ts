@@ -16,6 +16,7 @@ const env = parseEnv(z.object({
   BENCH_CONCURRENCY: z.coerce.number().int().positive().default(10),
   /** How often each client looks at its order; every look is a read-model read plus a workflow query. */
   BENCH_POLL_MS: z.coerce.number().int().positive().default(250),
+  BENCH_SKUS: z.coerce.number().int().positive().default(1),
 }));
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -58,14 +59,17 @@ async function main(): Promise<void> {
   try {
     const admin = await json(await fetch(`${api}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'admin@sagashop.dev', password: 'admin-password-123' }) }));
     const adminAuth = { Authorization: `Bearer ${admin.accessToken}`, 'Content-Type': 'application/json' };
-    const sku = 'BENCH-WIDGET';
-    await json(await fetch(`${api}/products/${sku}`, { method: 'PUT', headers: adminAuth, body: JSON.stringify({ name: 'Bench widget', description: 'for benchmarks', priceCents: 1000, currency: 'EUR' }) }));
-    await json(await fetch(`${api}/inventory/${sku}`, { method: 'PUT', headers: adminAuth, body: JSON.stringify({ available: env.BENCH_ORDERS * 2 }) }));
+    // BENCH_SKUS=1 makes every order contend for one stock record; more spread them out.
+    const skus = Array.from({ length: env.BENCH_SKUS }, (_, i) => `BENCH-WIDGET-${i + 1}`);
+    for (const sku of skus) {
+      await json(await fetch(`${api}/products/${sku}`, { method: 'PUT', headers: adminAuth, body: JSON.stringify({ name: `Bench widget ${sku}`, description: 'for benchmarks', priceCents: 1000, currency: 'EUR' }) }));
+      await json(await fetch(`${api}/inventory/${sku}`, { method: 'PUT', headers: adminAuth, body: JSON.stringify({ available: env.BENCH_ORDERS * 2 }) }));
+    }
     const email = `bench-${Date.now()}@example.com`;
     await json(await fetch(`${api}/auth/register`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: 'bench-password-1', name: 'Bench' }) }));
     const login = await json(await fetch(`${api}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: 'bench-password-1' }) }));
     const auth = { Authorization: `Bearer ${login.accessToken}`, 'Content-Type': 'application/json' };
-    const body = JSON.stringify({ items: [{ sku, quantity: 1 }], paymentToken: 'tok_visa', shippingAddress: { name: 'Bench', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' } });
+    const bodyFor = (i: number) => JSON.stringify({ items: [{ sku: skus[i % skus.length], quantity: 1 }], paymentToken: 'tok_visa', shippingAddress: { name: 'Bench', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' } });
 
     const accepted: number[] = [];
     const confirmed: number[] = [];
@@ -73,7 +77,7 @@ async function main(): Promise<void> {
     const started = Date.now();
     await pool(Array.from({ length: env.BENCH_ORDERS }, (_, i) => i), env.BENCH_CONCURRENCY, async (i) => {
       const t0 = Date.now();
-      const placed = await json(await fetch(`${api}/orders`, { method: 'POST', headers: { ...auth, 'Idempotency-Key': `bench-${started}-${i}` }, body }));
+      const placed = await json(await fetch(`${api}/orders`, { method: 'POST', headers: { ...auth, 'Idempotency-Key': `bench-${started}-${i}` }, body: bodyFor(i) }));
       accepted.push(Date.now() - t0);
       for (;;) {
         // A slow answer under load is a figure, not a failure: count it and look again.
@@ -91,7 +95,7 @@ async function main(): Promise<void> {
     const seconds = (Date.now() - started) / 1000;
     accepted.sort((a, b) => a - b);
     confirmed.sort((a, b) => a - b);
-    console.log(`\nsagashop order benchmark: ${env.BENCH_ORDERS} orders, concurrency ${env.BENCH_CONCURRENCY}, 2-core machine`);
+    console.log(`\nsagashop order benchmark: ${env.BENCH_ORDERS} orders over ${env.BENCH_SKUS} sku(s), concurrency ${env.BENCH_CONCURRENCY}, poll ${env.BENCH_POLL_MS} ms`);
     console.log(`  throughput            ${(env.BENCH_ORDERS / seconds).toFixed(1)} orders/s confirmed end to end (${seconds.toFixed(1)} s)`);
     console.log(`  POST /orders -> 202   p50 ${fmt(percentile(accepted, 50))}  p95 ${fmt(percentile(accepted, 95))}  max ${fmt(accepted.at(-1)!)}`);
     console.log(`  order views answered 5xx (overload) ${slowPolls}`);

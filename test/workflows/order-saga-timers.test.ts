@@ -3,16 +3,21 @@
 // skipping is global to a server, so these stay apart from the other branch tests.
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { carrierEventSignal, fulfilmentStateQuery, sagaStateQuery } from '../../workflows/definitions.js';
 import { createTimeSkippingEnv } from '../support/stack.js';
 import { createFakes } from './fakes.js';
 import { deliver, sagaInput, startSaga, terminateStarted, until, waitForState, withWorkers } from './harness.js';
 
+// A fresh test server per test: after some branches the Java test server stops
+// skipping time for workflows started later, and one stuck test must not take the
+// next ones with it.
 let env: TestWorkflowEnvironment;
-beforeAll(async () => { env = await createTimeSkippingEnv(); }, 120_000);
-afterEach(async () => { await terminateStarted(env); });
-afterAll(async () => { await env?.teardown(); });
+beforeEach(async () => { env = await createTimeSkippingEnv(); }, 120_000);
+afterEach(async () => {
+  await terminateStarted(env);
+  await env.teardown();
+});
 
 describe('order saga timers and failures', () => {
   it('approval timeout: cancelled with APPROVAL_TIMEOUT after the durable timer, money refunded', async () => {
@@ -43,19 +48,18 @@ describe('order saga timers and failures', () => {
   it('a parcel overdue after pickup alerts operators once per timeout and is still delivered', async () => {
     const { fakes, calls } = createFakes();
     await withWorkers(env, fakes, async () => {
-      const input = sagaInput({}, { fulfilment: { pickupTimeout: '48h', deliveryTimeout: '1 day', reviewRequestDelay: '7 days' } });
+      // A short real delivery timeout rather than a skip: a skip that begins while the
+      // child's activities are in flight sometimes never ends on the Java test server.
+      const input = sagaInput({}, { fulfilment: { pickupTimeout: '48h', deliveryTimeout: '1s', reviewRequestDelay: '7 days' } });
       const handle = await startSaga(env, input);
       await waitForState(handle, (s) => !!s.shipment, 'a shipment');
       const child = env.client.workflow.getHandle(`fulfilment-${input.orderId}`);
       await child.signal(carrierEventSignal, { type: 'PICKED_UP', at: new Date().toISOString() });
       await waitForState(handle, (s) => s.status === 'SHIPPED', 'SHIPPED');
-      // Skip only once the child is idle on its timer: a skip begun while its
-      // activities are in flight sometimes never ends on the test server.
-      await until(() => calls.notifications.some((n) => n.template === 'order_shipped'), 'order_shipped sent');
-      await env.sleep('30h'); // one delivery timeout passes
-      const overdue = await child.query(fulfilmentStateQuery);
-      expect(overdue).toMatchObject({ stage: 'IN_TRANSIT', alerts: [expect.stringContaining('delivery is overdue')] });
-      expect(calls.notifications.filter((n) => n.template === 'operator_alert').map((n) => n.key)).toEqual([`${input.orderId}:DELIVERED:late:1`]);
+      const alerts = () => calls.notifications.filter((n) => n.template === 'operator_alert').map((n) => n.key);
+      await until(() => alerts().length >= 2, 'two delivery alerts');
+      expect(alerts().slice(0, 2)).toEqual([`${input.orderId}:DELIVERED:late:1`, `${input.orderId}:DELIVERED:late:2`]);
+      expect(await child.query(fulfilmentStateQuery)).toMatchObject({ stage: 'IN_TRANSIT', alerts: expect.arrayContaining([expect.stringContaining('delivery is overdue')]) });
       expect((await handle.query(sagaStateQuery)).status).toBe('SHIPPED');
       await child.signal(carrierEventSignal, { type: 'DELIVERED', at: new Date().toISOString() });
       expect(await handle.result()).toMatchObject({ status: 'DELIVERED' });
