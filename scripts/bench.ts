@@ -35,13 +35,14 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promi
   }));
 }
 
-function rssMb(pid: number | undefined): number {
-  if (!pid) return NaN;
+/** Resident memory (MiB) and CPU time used so far (s) of a process, from ps. */
+function usage(pid: number | undefined): { rssMb: number; cpuSeconds: number } {
+  if (!pid) return { rssMb: NaN, cpuSeconds: NaN };
   try {
-    const out = execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' });
-    return Number(out.trim()) / 1024;
+    const [rss, time] = execFileSync('ps', ['-o', 'rss=,cputimes=', '-p', String(pid)], { encoding: 'utf8' }).trim().split(/\s+/);
+    return { rssMb: Number(rss) / 1024, cpuSeconds: Number(time) };
   } catch {
-    return NaN;
+    return { rssMb: NaN, cpuSeconds: NaN };
   }
 }
 
@@ -100,8 +101,13 @@ async function main(): Promise<void> {
     console.log(`  POST /orders -> 202   p50 ${fmt(percentile(accepted, 50))}  p95 ${fmt(percentile(accepted, 95))}  max ${fmt(accepted.at(-1)!)}`);
     console.log(`  order views answered 5xx (overload) ${slowPolls}`);
     console.log(`  placed -> CONFIRMED   p50 ${fmt(percentile(confirmed, 50))}  p95 ${fmt(percentile(confirmed, 95))}  max ${fmt(confirmed.at(-1)!)}`);
-    console.log('  resident memory after the run:');
-    for (const p of system.processes) console.log(`    ${p.name.padEnd(14)} ${rssMb(p.child.pid).toFixed(0)} MiB`);
+    // CPU time includes start-up; it shows where the two cores went.
+    console.log('  per process after the run:   resident memory, CPU time since start');
+    const processes = [...infra.flatMap((s) => (s.managed ? [s.managed] : [])), ...system.processes];
+    for (const p of processes) {
+      const { rssMb, cpuSeconds } = usage(p.child.pid);
+      console.log(`    ${p.name.padEnd(14)} ${rssMb.toFixed(0).padStart(5)} MiB ${cpuSeconds.toFixed(0).padStart(6)} s`);
+    }
   } finally {
     await system.stop();
     await Promise.all(infra.map((s) => s.stop()));
