@@ -13,6 +13,7 @@ import { authenticate } from './auth.js';
 import type { GatewayApp, GatewayDeps, GatewayEnv } from './context.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { requestLog } from './middleware/request-log.js';
+import { temporalBudget, temporalProblem } from './middleware/temporal-budget.js';
 import { OrderPlacement } from './order-placement.js';
 import { installAuthRoutes } from './routes/auth.js';
 import { installCartRoutes } from './routes/cart.js';
@@ -49,7 +50,8 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
     windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
     trustProxy: config.TRUST_PROXY === 'true',
   }));
-  installProblemHandlers(app, logger);
+  app.use('/api/*', temporalBudget(deps.temporal, config.DOWNSTREAM_TIMEOUT_MS));
+  installProblemHandlers(app, logger, [temporalProblem(config.DOWNSTREAM_TIMEOUT_MS)]);
 
   const placement = new OrderPlacement(deps);
   installAuthRoutes(app, deps);

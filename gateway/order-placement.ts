@@ -9,6 +9,7 @@ import type { Context } from 'hono';
 import type { OrderLine, ShippingAddress } from '../shared/domain.js';
 import { TaskQueues, workflowIds } from '../shared/domain.js';
 import { problem } from '../shared/problem.js';
+import { temporalProblem } from './middleware/temporal-budget.js';
 import { orderSagaSettings } from '../shared/saga-settings.js';
 import type { Caller } from '../shared/service-auth.js';
 import { WorkflowTypes } from '../workflows/definitions.js';
@@ -31,9 +32,12 @@ export interface Accepted {
 
 export class OrderPlacement {
   private readonly idempotency: IdempotencyStore;
+  /** A timeout may or may not have started the saga: either way the same key is safe to retry. */
+  private readonly temporalFailure: ReturnType<typeof temporalProblem>;
 
   constructor(private readonly deps: GatewayDeps) {
     this.idempotency = new IdempotencyStore(deps.redis, deps.config.IDEMPOTENCY_TTL_SECONDS, deps.logger);
+    this.temporalFailure = temporalProblem(deps.config.DOWNSTREAM_TIMEOUT_MS, 'retry with the same Idempotency-Key');
   }
 
   /**
@@ -95,7 +99,7 @@ export class OrderPlacement {
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
         this.deps.logger.error({ err: error, orderId }, 'could not start the order saga');
-        throw problem.unavailable('the order could not be started; retry with the same Idempotency-Key');
+        throw this.temporalFailure(error) ?? problem.unavailable('the order could not be started; retry with the same Idempotency-Key');
       }
     }
     await this.existing(orderId, print);
@@ -114,7 +118,7 @@ export class OrderPlacement {
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return undefined;
       this.deps.logger.error({ err: error, orderId }, 'could not look up the order saga');
-      throw problem.unavailable('the order could not be looked up; retry with the same Idempotency-Key');
+      throw this.temporalFailure(error) ?? problem.unavailable('the order could not be looked up; retry with the same Idempotency-Key');
     }
     const stored = memo?.[FINGERPRINT_MEMO];
     if (typeof stored === 'string' && stored !== print) throw mismatch();

@@ -46,10 +46,11 @@ function toProblem(error: unknown): HttpProblem | undefined {
   return undefined;
 }
 
-export function installProblemHandlers<E extends Env>(app: Hono<E>, logger: Logger): void {
+/** `mappers` turn errors of the app's own downstreams (e.g. Temporal) into problems. */
+export function installProblemHandlers<E extends Env>(app: Hono<E>, logger: Logger, mappers: Array<(error: unknown) => HttpProblem | undefined> = []): void {
   app.notFound((c) => problemResponse(c, problem.notFound(`no route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {
-    const known = toProblem(error);
+    const known = toProblem(error) ?? mappers.reduce<HttpProblem | undefined>((found, map) => found ?? map(error), undefined);
     if (known) {
       if (known.status >= 500) logger.warn({ err: error, path: c.req.path }, 'request failed');
       return problemResponse(c, known);

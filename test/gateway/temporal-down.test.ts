@@ -1,0 +1,106 @@
+// Temporal is a downstream of the gateway like any service: a system on a private
+// Temporal dev server, which the test first freezes (SIGSTOP: connections open,
+// nothing answers) and then stops. Calls that need Temporal answer 504/503
+// problems within the downstream budget instead of hanging; reads degrade to
+// the orders read model. Only statuses are asserted, never durations.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTemporal, type Service, type TemporalInfo } from '../../scripts/stack/infra.js';
+import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
+import { stack, uniqueName } from '../support/stack.js';
+
+const NO_HANG = 30_000; // far above the budget: only reached if the gateway hangs
+const address = { name: 'Ada', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' };
+
+let dataDir: string;
+let temporal: Service<TemporalInfo>;
+let system: RunningSystem;
+let api: string;
+let token: string;
+let frozen = false;
+
+async function request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${api}${path}`, {
+    method,
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(NO_HANG),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, contentType: res.headers.get('content-type') };
+}
+
+const placeOrder = () =>
+  request('POST', '/orders', { items: [{ sku: 'STICKERS-5', quantity: 1 }], paymentToken: 'tok_visa', shippingAddress: address }, { 'Idempotency-Key': uniqueName('key') });
+
+function expectProblem(res: { status: number; body: any; contentType: string | null }, statuses: number[]) {
+  expect(statuses).toContain(res.status);
+  expect(res.contentType).toContain('application/problem+json');
+  expect(res.body).toMatchObject({ status: res.status, detail: expect.stringContaining('Temporal') });
+}
+
+const freeze = (on: boolean) => {
+  process.kill(temporal.managed!.child.pid!, on ? 'SIGSTOP' : 'SIGCONT');
+  frozen = on;
+};
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'sagashop-temporal-down-'));
+  temporal = await startTemporal({ dataDir, logDir: join(dataDir, 'logs'), persistent: false });
+  const s = stack();
+  const prefix = `${uniqueName('tdown')}_`;
+  system = await startSystem({
+    mongoUrl: s.mongoUrl, redisUrl: s.redisUrl, temporalAddress: temporal.value.address, temporalNamespace: temporal.value.namespace,
+    logDir: join(s.logDir, prefix), prefix,
+    env: { SEED_DEMO: 'true', DOWNSTREAM_TIMEOUT_MS: '1500' },
+  });
+  api = `${system.gatewayUrl}/api/v1`;
+  const email = `${uniqueName('ada')}@example.com`;
+  token = '';
+  expect((await request('POST', '/auth/register', { email, password: 'correct-horse-battery', name: 'Ada' })).status).toBe(201);
+  token = (await request('POST', '/auth/login', { email, password: 'correct-horse-battery' })).body.accessToken;
+}, 240_000);
+
+afterAll(async () => {
+  if (frozen) { try { freeze(false); } catch { /* already gone */ } }
+  await system?.stop();
+  await temporal?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('when Temporal hangs or is gone', () => {
+  let orderId: string;
+
+  it('works while Temporal answers', async () => {
+    const placed = await placeOrder();
+    expect(placed.status).toBe(202);
+    orderId = placed.body.orderId;
+    for (let i = 0; i < 100; i++) {
+      const order = await request('GET', `/orders/${orderId}`);
+      if (order.body.status === 'CONFIRMED') return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error('the order did not confirm');
+  });
+
+  it('hung: placing and cancelling answer 504 problems; the order view falls back to the read model', async () => {
+    freeze(true);
+    expectProblem(await placeOrder(), [504]);
+    expectProblem(await request('POST', `/orders/${orderId}/cancel`), [504]);
+    const view = await request('GET', `/orders/${orderId}`);
+    expect(view.status).toBe(200);
+    expect(view.body).toMatchObject({ orderId, status: 'CONFIRMED' });
+    const ready = await fetch(`${system.gatewayUrl}/health/ready`, { signal: AbortSignal.timeout(NO_HANG) });
+    expect(ready.status).toBe(503);
+    freeze(false);
+  });
+
+  it('gone: placing answers a 503/504 problem, never a hang', async () => {
+    await temporal.stop();
+    expectProblem(await placeOrder(), [503, 504]);
+    const view = await request('GET', `/orders/${orderId}`);
+    expect(view.status).toBe(200);
+  });
+});
