@@ -29,7 +29,8 @@ export interface OrderView {
   version: number;
 }
 
-function apply(view: OrderView, event: StoredEvent): OrderView {
+/** One step of the fold: the view after `event` (the store applies new events incrementally). */
+export function applyEvent(view: OrderView, event: StoredEvent): OrderView {
   const next: OrderView = { ...view, version: event.version, updatedAt: event.at };
   const e = { type: event.type, data: event.data } as OrderEvent;
   switch (e.type) {
@@ -63,5 +64,5 @@ export function project(events: StoredEvent[]): OrderView | undefined {
   const first = sorted[0];
   if (!first) return undefined;
   const empty: OrderView = { orderId: first.orderId, customerId: '', status: 'PENDING', items: [], createdAt: first.at, updatedAt: first.at, version: 0 };
-  return sorted.reduce(apply, empty);
+  return sorted.reduce(applyEvent, empty);
 }

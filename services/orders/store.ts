@@ -2,16 +2,26 @@
 // (orderId, version) and one event of each type per order) and a read model
 // materialised from it (CQRS). Appends are idempotent by (orderId, type), so a
 // retried activity records its event once.
+//
+// The hot path touches documents by `_id` only: FerretDB 1.24 (SQLite) pushes
+// down nothing but an exact `_id` filter, so any other query scans the whole
+// collection (measured: an append took 89 ms with 600 events stored, 359 ms with
+// 1,800). An event's `_id` is `<orderId>:<type>`, the next version comes from the
+// read model, and the read model advances by applying the new event to it; the
+// scans remain only as the fallback when those disagree (a crash between the
+// event and the read model, or events stored under the older `<orderId>:<version>` ids).
 import type { Collection, Db, Filter } from 'mongodb';
 import { BusinessError } from '../../shared/activity-failure.js';
 import { ORDER_EVENT_TYPES, type OrderEvent } from '../../shared/domain.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
 import { MongoLocks } from '../../shared/mongo-lock.js';
-import { project, type OrderView, type StoredEvent } from './projection.js';
+import { applyEvent, project, type OrderView, type StoredEvent } from './projection.js';
 
 interface EventDoc extends StoredEvent {
-  _id: string; // `${orderId}:${version}`
+  _id: string; // `${orderId}:${type}` (older events: `${orderId}:${version}`)
 }
+
+const eventId = (orderId: string, type: string) => `${orderId}:${type}`;
 
 interface OrderDoc extends OrderView {
   _id: string;
@@ -21,8 +31,6 @@ export interface OrderPage {
   items: OrderView[];
   next?: { createdAt: string; orderId: string };
 }
-
-const MAX_APPEND_ATTEMPTS = 20;
 
 export class OrdersStore {
   readonly events: Collection<EventDoc>;
@@ -47,27 +55,56 @@ export class OrdersStore {
   async append(orderId: string, event: OrderEvent): Promise<{ version: number }> {
     // The activity's schema already refuses unknown types; this keeps any other caller from storing one.
     if (!(ORDER_EVENT_TYPES as readonly string[]).includes(event.type)) throw new BusinessError('InvalidInput', `unknown order event type ${JSON.stringify(event.type)}`);
-    for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
-      const existing = await this.events.findOne({ orderId, type: event.type });
-      if (existing) {
-        await this.refresh(orderId); // an earlier attempt may have stopped before the read model
-        return { version: existing.version };
-      }
-      const last = await this.events.find({ orderId }).sort({ version: -1 }).limit(1).next();
-      // The saga records OrderPlaced before anything else, so its absence is a bug (or the wrong
-      // database), not something a retry fixes: fail the saga visibly instead of stalling it.
-      if (!last && event.type !== 'OrderPlaced') throw new BusinessError('InvalidState', `order ${orderId} has no OrderPlaced event`);
-      const version = (last?.version ?? 0) + 1;
-      try {
-        await this.events.insertOne({ _id: `${orderId}:${version}`, orderId, version, type: event.type, data: event.data, at: new Date() });
-      } catch (error) {
-        if (isDuplicateKeyError(error)) continue; // another writer took this version, or recorded this type: look again
-        throw error;
-      }
-      await this.refresh(orderId);
-      return { version };
+    // One writer per order at a time: the version and the read model are read, then written.
+    return this.locks.withLock(`order:${orderId}`, () => this.appendUnlocked(orderId, event));
+  }
+
+  private async appendUnlocked(orderId: string, event: OrderEvent): Promise<{ version: number }> {
+    const [recorded, head] = await Promise.all([this.events.findOne({ _id: eventId(orderId, event.type) }), this.readModel(orderId)]);
+    if (recorded) {
+      // A retry: an earlier attempt may have stopped before the read model.
+      if (!head || head.version < recorded.version) await this.refreshUnlocked(orderId);
+      return { version: recorded.version };
     }
-    throw new Error(`could not append ${event.type} to order ${orderId}: too much contention`);
+    // Without a read model only OrderPlaced (version 1) can go first; anything else needs the log.
+    if (!head && event.type !== 'OrderPlaced') return this.appendByScan(orderId, event);
+    const stored: EventDoc = { _id: eventId(orderId, event.type), orderId, version: (head?.version ?? 0) + 1, type: event.type, data: event.data, at: new Date() };
+    try {
+      await this.events.insertOne(stored);
+    } catch (error) {
+      // The version is taken (the read model lags a crashed append) or the type was stored
+      // under an older id: let the log itself decide.
+      if (isDuplicateKeyError(error)) return this.appendByScan(orderId, event);
+      throw error;
+    }
+    const { _id, ...storedEvent } = stored;
+    const view = head ? applyEvent(head, storedEvent) : project([storedEvent])!;
+    await this.orders.replaceOne({ _id: orderId }, view, { upsert: true });
+    return { version: stored.version };
+  }
+
+  /** The slow, always-right path: reads the order's whole log. Runs under the order's lock. */
+  private async appendByScan(orderId: string, event: OrderEvent): Promise<{ version: number }> {
+    const existing = await this.events.findOne({ orderId, type: event.type });
+    if (existing) {
+      await this.refreshUnlocked(orderId);
+      return { version: existing.version };
+    }
+    const last = await this.events.find({ orderId }).sort({ version: -1 }).limit(1).next();
+    // The saga records OrderPlaced before anything else, so its absence is a bug (or the wrong
+    // database), not something a retry fixes: fail the saga visibly instead of stalling it.
+    if (!last && event.type !== 'OrderPlaced') throw new BusinessError('InvalidState', `order ${orderId} has no OrderPlaced event`);
+    const version = (last?.version ?? 0) + 1;
+    await this.events.insertOne({ _id: eventId(orderId, event.type), orderId, version, type: event.type, data: event.data, at: new Date() });
+    await this.refreshUnlocked(orderId);
+    return { version };
+  }
+
+  private async readModel(orderId: string): Promise<OrderView | undefined> {
+    const doc = await this.orders.findOne({ _id: orderId });
+    if (!doc) return undefined;
+    const { _id, ...view } = doc;
+    return view;
   }
 
   async history(orderId: string): Promise<StoredEvent[]> {

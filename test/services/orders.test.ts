@@ -77,6 +77,34 @@ describe('recordOrderEvent activity', () => {
     expect((await store.get('o3'))?.version).toBe(5);
   });
 
+  it('recovers when the read model lags its log (a crash after the event, before the read model)', async () => {
+    await place('o-lag');
+    // what a crashed append leaves behind: the event stored, the read model not advanced
+    await store.events.insertOne({ _id: 'o-lag:StockReserved', orderId: 'o-lag', version: 2, type: 'StockReserved', data: {}, at: new Date() });
+    expect(await store.get('o-lag')).toMatchObject({ version: 1 });
+    // the retried append of that event answers its version and repairs the read model
+    expect(await record('o-lag', { type: 'StockReserved', data: {} })).toEqual({ version: 2 });
+    expect(await store.get('o-lag')).toMatchObject({ version: 2 });
+    // and when the next event comes first, it still lands after the stored one
+    await store.events.insertOne({ _id: 'o-lag:PaymentCaptured', orderId: 'o-lag', version: 3, type: 'PaymentCaptured', data: { chargeId: 'ch', amountCents: 1 }, at: new Date() });
+    expect(await record('o-lag', { type: 'OrderConfirmed', data: {} })).toEqual({ version: 4 });
+    expect((await store.history('o-lag')).map((e) => e.version)).toEqual([1, 2, 3, 4]);
+    expect(await store.get('o-lag')).toEqual(await store.rebuild('o-lag'));
+  });
+
+  it('keeps working on events stored under the older <orderId>:<version> ids', async () => {
+    const at = new Date();
+    await store.events.insertMany([
+      { _id: 'o-old:1', orderId: 'o-old', version: 1, type: 'OrderPlaced', data: { customerId: 'u1', items, shippingAddress: address }, at },
+      { _id: 'o-old:2', orderId: 'o-old', version: 2, type: 'StockReserved', data: {}, at },
+    ]);
+    await store.refresh('o-old');
+    expect(await record('o-old', { type: 'StockReserved', data: {} })).toEqual({ version: 2 });
+    expect(await record('o-old', { type: 'OrderConfirmed', data: {} })).toEqual({ version: 3 });
+    expect((await store.history('o-old')).map((e) => e.type)).toEqual(['OrderPlaced', 'StockReserved', 'OrderConfirmed']);
+    expect(await store.get('o-old')).toEqual(await store.rebuild('o-old'));
+  });
+
   it('fails InvalidInput (non-retryable) for malformed input and stores nothing', async () => {
     const before = await store.events.countDocuments();
     for (const input of [
