@@ -15,6 +15,23 @@ import { historiesDir, toFixture, type History } from './fixture.js';
 
 type Scenario = (env: TestWorkflowEnvironment) => Promise<Record<string, string>>;
 
+const startOnboarding = (env: TestWorkflowEnvironment, userId: string) =>
+  env.client.workflow.start<typeof onboarding>('onboarding', {
+    taskQueue: TaskQueues.sagas,
+    workflowId: `onboarding-${userId}`,
+    args: [{ userId, email: `${userId}@example.com`, name: 'Ada', settings: { reminderDelay: '3 days' } }],
+  });
+
+/** An order placed, picked up and delivered: the saga completes. */
+async function deliveredOrder(env: TestWorkflowEnvironment) {
+  const input = sagaInput();
+  const handle = await startSaga(env, input);
+  await waitForState(handle, (s) => !!s.shipment, 'a shipment');
+  await deliver(env, input.orderId);
+  await handle.result();
+  return { orderId: input.orderId, workflowId: handle.workflowId };
+}
+
 /** Each scenario runs one workflow to its end and names the workflow ids whose histories to keep. */
 const scenarios: Record<string, Scenario> = {
   async cancelledAfterCharge(env) {
@@ -43,41 +60,25 @@ const scenarios: Record<string, Scenario> = {
     return { 'order-approval-timeout': handle.workflowId };
   },
   async onboardingReminded(env) {
-    const handle = await env.client.workflow.start<typeof onboarding>('onboarding', {
-      taskQueue: TaskQueues.sagas,
-      workflowId: 'onboarding-replay-reminded',
-      args: [{ userId: 'replay-reminded', email: 'r@example.com', name: 'Ada', settings: { reminderDelay: '3 days' } }],
-    });
+    const handle = await startOnboarding(env, 'replay-reminded');
     await handle.result();
     return { 'onboarding-reminded': handle.workflowId };
   },
   async onboardingOrdered(env) {
-    const handle = await env.client.workflow.start<typeof onboarding>('onboarding', {
-      taskQueue: TaskQueues.sagas,
-      workflowId: 'onboarding-replay-ordered',
-      args: [{ userId: 'replay-ordered', email: 'o@example.com', name: 'Ada', settings: { reminderDelay: '3 days' } }],
-    });
+    const handle = await startOnboarding(env, 'replay-ordered');
     await handle.signal(firstOrderPlacedSignal, { orderId: 'o-1' });
     await handle.result();
     return { 'onboarding-ordered': handle.workflowId };
   },
   /** The same delivery, recorded by the saga as it was before the onboarding-signal patch. */
   async deliveredBeforeOnboardingPatch(env) {
-    const input = sagaInput();
-    const handle = await startSaga(env, input);
-    await waitForState(handle, (s) => !!s.shipment, 'a shipment');
-    await deliver(env, input.orderId);
-    await handle.result();
-    return { 'order-delivered-before-onboarding-patch': handle.workflowId };
+    const { workflowId } = await deliveredOrder(env);
+    return { 'order-delivered-before-onboarding-patch': workflowId };
   },
   async delivered(env) {
-    const input = sagaInput();
-    const handle = await startSaga(env, input);
-    await waitForState(handle, (s) => !!s.shipment, 'a shipment');
-    await deliver(env, input.orderId);
-    await handle.result();
-    await env.client.workflow.getHandle(`fulfilment-${input.orderId}`).result(); // the review request, 7 days on
-    return { 'order-delivered': handle.workflowId, 'fulfilment-reviewed': `fulfilment-${input.orderId}` };
+    const { orderId, workflowId } = await deliveredOrder(env);
+    await env.client.workflow.getHandle(`fulfilment-${orderId}`).result(); // the review request, 7 days on
+    return { 'order-delivered': workflowId, 'fulfilment-reviewed': `fulfilment-${orderId}` };
   },
 };
 

@@ -1,6 +1,7 @@
 // Per-test-file access to the shared servers (test/setup/global-stack.ts),
 // isolated by unique database names, Redis key prefixes and task queues.
 import { randomBytes } from 'node:crypto';
+import type { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SEARCH_ATTRIBUTES } from '../../shared/domain.js';
@@ -66,15 +67,19 @@ async function startTestServer(attempts = 4): Promise<TestWorkflowEnvironment> {
   }
 }
 
+/** Registers sagashop's custom search attributes (shared/domain.ts) on a namespace. */
+export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  const { INDEXED_VALUE_TYPE_INT, INDEXED_VALUE_TYPE_KEYWORD } = temporal.api.enums.v1.IndexedValueType;
+  await connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [name, type === 'Int' ? INDEXED_VALUE_TYPE_INT : INDEXED_VALUE_TYPE_KEYWORD])),
+  });
+}
+
 /** A time-skipping Temporal environment on the locally provisioned Java test server, with our search attributes registered. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const env = await startTestServer();
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(
-      Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [name, type === 'Int' ? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT : temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
-    ),
-  });
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;
 }
 

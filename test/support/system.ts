@@ -5,13 +5,8 @@
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
-import { temporal } from '@temporalio/proto';
 import type { SystemOptions } from '../../scripts/stack/system.js';
-import { SEARCH_ATTRIBUTES } from '../../shared/domain.js';
-import { stack, uniqueName } from './stack.js';
-
-const indexedType = (type: string) =>
-  type === 'Int' ? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT : temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+import { registerSearchAttributes, stack, uniqueName } from './stack.js';
 
 /** Registers a fresh namespace with our search attributes on the shared dev server. */
 export async function createNamespace(label: string): Promise<string> {
@@ -29,10 +24,7 @@ export async function createNamespace(label: string): Promise<string> {
         await new Promise((r) => setTimeout(r, 100));
       }
     }
-    await connection.operatorService.addSearchAttributes({
-      namespace,
-      searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [name, indexedType(type)])),
-    });
+    await registerSearchAttributes(connection, namespace);
     return namespace;
   } finally {
     await connection.close();
