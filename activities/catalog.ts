@@ -1,14 +1,19 @@
-// Catalog's activity, on task queue `catalog`: the order's price snapshot.
-import { activitiesFrom, parseInput } from '../shared/activity-failure.js';
-import { PriceOrderInput } from '../services/catalog/schemas.js';
-import type { CatalogStore } from '../services/catalog/store.js';
-import type { CatalogActivities } from './contracts.js';
+import { z } from 'zod';
+import { OrderId } from '../shared/domain/ids.js';
+import { OrderLines, PriceSnapshot } from '../shared/domain/order.js';
+import { defineCatalogue, type ActivitiesOf } from './catalogue.js';
+import { ping } from './probe.js';
 
-export function createCatalogActivities(store: CatalogStore): CatalogActivities {
-  return activitiesFrom<CatalogActivities>({
-    priceOrder: async (input) => {
-      const { orderId, items } = parseInput(PriceOrderInput, input);
-      return store.priceOrder(orderId, items);
+export const catalogCatalogue = defineCatalogue({
+  taskQueue: 'catalog',
+  activities: {
+    /** Prices the lines at today's prices and keeps that snapshot for the order: a second call returns the first snapshot. */
+    priceOrder: {
+      input: z.object({ orderId: OrderId, items: OrderLines }).strict(),
+      output: PriceSnapshot,
+      failures: ['UnknownProduct', 'InvalidInput'],
     },
-  });
-}
+    ping,
+  },
+});
+export type CatalogActivities = ActivitiesOf<typeof catalogCatalogue>;

@@ -1,13 +1,25 @@
-// Inventory's activities, on task queue `inventory`: the same store the HTTP routes use.
-import { activitiesFrom, parseInput } from '../shared/activity-failure.js';
-import { OrderLines } from '../services/inventory/schemas.js';
-import type { InventoryStore } from '../services/inventory/store.js';
-import type { InventoryActivities } from './contracts.js';
+import { z } from 'zod';
+import { OrderId } from '../shared/domain/ids.js';
+import { OrderLines } from '../shared/domain/order.js';
+import { defineCatalogue, type ActivitiesOf } from './catalogue.js';
+import { ping } from './probe.js';
 
-export function createInventoryActivities(store: InventoryStore): InventoryActivities {
-  return activitiesFrom<InventoryActivities>({
-    reserveStock: async ({ orderId, lines }) => store.reserve(orderId, parseInput(OrderLines, lines)),
-    releaseStock: async ({ orderId }) => store.release(orderId),
-    commitStock: async ({ orderId }) => store.commit(orderId),
-  });
-}
+const byOrder = z.object({ orderId: OrderId }).strict();
+
+export const inventoryCatalogue = defineCatalogue({
+  taskQueue: 'inventory',
+  activities: {
+    /** All-or-nothing reservation keyed by order id; a repeat answers the first outcome. */
+    reserveStock: {
+      input: z.object({ orderId: OrderId, lines: OrderLines }).strict(),
+      output: z.object({ orderId: OrderId, status: z.enum(['RESERVED', 'COMMITTED', 'RELEASED']) }),
+      failures: ['OutOfStock', 'UnknownProduct'],
+    },
+    /** Gives reserved (or committed) stock back; a no-op when nothing is held. */
+    releaseStock: { input: byOrder, output: z.object({ released: z.boolean() }), failures: [] },
+    /** Turns the reservation into a sale. Fails InvalidState if it was released. */
+    commitStock: { input: byOrder, output: z.object({ committed: z.boolean() }), failures: ['InvalidState'] },
+    ping,
+  },
+});
+export type InventoryActivities = ActivitiesOf<typeof inventoryCatalogue>;

@@ -1,11 +1,32 @@
-// Notifications' activity, on task queue `notifications`: one message per key.
-import { activitiesFrom, parseInput } from '../shared/activity-failure.js';
-import { SendInput } from '../services/notifications/schemas.js';
-import type { NotificationsStore } from '../services/notifications/store.js';
-import type { NotificationsActivities } from './contracts.js';
+import { z } from 'zod';
+import { UserId } from '../shared/domain/ids.js';
+import { NOTIFICATION_CHANNELS, NOTIFICATION_TEMPLATES } from '../shared/domain/vocabulary.js';
+import { defineCatalogue, type ActivitiesOf } from './catalogue.js';
+import { ping } from './probe.js';
 
-export function createNotificationsActivities(store: NotificationsStore): NotificationsActivities {
-  return activitiesFrom<NotificationsActivities>({
-    sendNotification: async (input) => store.send(parseInput(SendInput, input)),
-  });
-}
+const scalar = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]);
+
+export const notificationsCatalogue = defineCatalogue({
+  taskQueue: 'notifications',
+  activities: {
+    /** Sends one notification per key (e.g. `<orderId>:order_confirmed`); a repeat sends nothing. */
+    sendNotification: {
+      input: z
+        .object({
+          key: z.string().min(1).max(300).regex(/^[A-Za-z0-9_:.-]+$/, 'letters, digits, _ : . and - only'),
+          // Operator alerts go to the pseudo-user `operators`.
+          userId: UserId,
+          template: z.enum(NOTIFICATION_TEMPLATES),
+          channel: z.enum(NOTIFICATION_CHANNELS).optional(),
+          to: z.string().max(254).optional(),
+          data: z.record(z.string().max(100), scalar).optional(),
+        })
+        .strict(),
+      output: z.object({ notificationId: z.string() }),
+      failures: [],
+    },
+    ping,
+  },
+});
+export type NotificationsActivities = ActivitiesOf<typeof notificationsCatalogue>;
+export type SendNotificationInput = z.infer<typeof notificationsCatalogue.activities.sendNotification.input>;

@@ -1,15 +1,23 @@
-// Orders' activity, on task queue `orders`: the saga records each step as an event.
-import { activitiesFrom, parseInput } from '../shared/activity-failure.js';
-import type { OrderEvent } from '../shared/domain.js';
-import { OrderEventInput } from '../services/orders/schemas.js';
-import type { OrdersStore } from '../services/orders/store.js';
-import type { OrdersActivities } from './contracts.js';
+import { z } from 'zod';
+import { OrderId } from '../shared/domain/ids.js';
+import { OrderEvent } from '../shared/domain/order.js';
+import { defineCatalogue, type ActivitiesOf } from './catalogue.js';
+import { ping } from './probe.js';
 
-export function createOrdersActivities(store: OrdersStore): OrdersActivities {
-  return activitiesFrom<OrdersActivities>({
-    recordOrderEvent: async (input) => {
-      const { orderId, event } = parseInput(OrderEventInput, input);
-      return store.append(orderId, event as OrderEvent);
+export const ordersCatalogue = defineCatalogue({
+  taskQueue: 'orders',
+  activities: {
+    /**
+     * Appends the event to the order's log (one event of each type per order) and
+     * updates the read model; a repeat answers the version it was stored with.
+     * The order saga runs in the orders service and calls it as a local activity.
+     */
+    recordOrderEvent: {
+      input: z.object({ orderId: OrderId, event: OrderEvent }).strict(),
+      output: z.object({ version: z.number().int() }),
+      failures: ['InvalidState', 'InvalidInput'],
     },
-  });
-}
+    ping,
+  },
+});
+export type OrdersActivities = ActivitiesOf<typeof ordersCatalogue>;

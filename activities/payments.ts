@@ -1,19 +1,26 @@
-// Payments' activities, on task queue `payments`. Declines are non-retryable
-// PaymentDeclined failures; provider outages are plain errors the saga retries.
 import { z } from 'zod';
-import { activitiesFrom, parseInput } from '../shared/activity-failure.js';
-import { ChargeInput } from '../services/payments/schemas.js';
-import type { PaymentsStore } from '../services/payments/store.js';
-import type { PaymentsActivities } from './contracts.js';
+import { OrderId } from '../shared/domain/ids.js';
+import { AmountCents, Currency } from '../shared/domain/money.js';
+import { PaymentToken } from '../shared/domain/order.js';
+import { defineCatalogue, type ActivitiesOf } from './catalogue.js';
+import { ping } from './probe.js';
 
-const RefundInput = z.object({ orderId: z.string().min(1).max(100) }).strict();
-
-export function createPaymentsActivities(store: PaymentsStore): PaymentsActivities {
-  return activitiesFrom<PaymentsActivities>({
-    chargePayment: async (input) => {
-      const { orderId, amountCents, currency, paymentToken } = parseInput(ChargeInput, input);
-      return store.charge(orderId, amountCents, currency, paymentToken);
+export const paymentsCatalogue = defineCatalogue({
+  taskQueue: 'payments',
+  activities: {
+    /** Charges once per order id, however often retried. Provider outages are retried. */
+    chargePayment: {
+      input: z.object({ orderId: OrderId, amountCents: AmountCents.min(1), currency: Currency, paymentToken: PaymentToken }).strict(),
+      output: z.object({ chargeId: z.string(), amountCents: AmountCents }),
+      failures: ['PaymentDeclined', 'InvalidInput', 'InvalidState'],
     },
-    refundPayment: async (input) => store.refund(parseInput(RefundInput, input).orderId),
-  });
-}
+    /** Refunds what was charged for the order, at most once and never more; a no-op without a charge. */
+    refundPayment: {
+      input: z.object({ orderId: OrderId }).strict(),
+      output: z.object({ refunded: z.boolean(), refundId: z.string().optional(), amountCents: AmountCents }),
+      failures: [],
+    },
+    ping,
+  },
+});
+export type PaymentsActivities = ActivitiesOf<typeof paymentsCatalogue>;

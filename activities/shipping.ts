@@ -1,15 +1,26 @@
-// Shipping's activities, on task queue `shipping`: the shipment and its carrier events.
-import { activitiesFrom, parseInput } from '../shared/activity-failure.js';
-import { CarrierEventInput, CreateShipmentInput } from '../services/shipping/schemas.js';
-import type { ShippingStore } from '../services/shipping/store.js';
-import type { ShippingActivities } from './contracts.js';
+import { z } from 'zod';
+import { OrderId, ShipmentId, UserId } from '../shared/domain/ids.js';
+import { OrderLines, ShippingAddress } from '../shared/domain/order.js';
+import { CARRIER_EVENT_TYPES } from '../shared/domain/vocabulary.js';
+import { defineCatalogue, type ActivitiesOf } from './catalogue.js';
+import { ping } from './probe.js';
 
-export function createShippingActivities(store: ShippingStore): ShippingActivities {
-  return activitiesFrom<ShippingActivities>({
-    createShipment: async (input) => store.create(parseInput(CreateShipmentInput, input)),
-    recordCarrierEvent: async (input) => {
-      const { shipmentId, type, at } = parseInput(CarrierEventInput, input);
-      return store.recordEvent(shipmentId, type, at);
+export const shippingCatalogue = defineCatalogue({
+  taskQueue: 'shipping',
+  activities: {
+    /** One shipment per order id; a repeat returns the existing one. The fulfilment workflow calls it as a local activity. */
+    createShipment: {
+      input: z.object({ orderId: OrderId, customerId: UserId, address: ShippingAddress, lines: OrderLines }).strict(),
+      output: z.object({ shipmentId: ShipmentId, trackingNumber: z.string() }),
+      failures: [],
     },
-  });
-}
+    /** Records a carrier event once per (shipment, type). */
+    recordCarrierEvent: {
+      input: z.object({ shipmentId: ShipmentId, type: z.enum(CARRIER_EVENT_TYPES), at: z.iso.datetime({ offset: true }) }).strict(),
+      output: z.object({ recorded: z.boolean() }),
+      failures: ['NotFound'],
+    },
+    ping,
+  },
+});
+export type ShippingActivities = ActivitiesOf<typeof shippingCatalogue>;

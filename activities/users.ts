@@ -1,16 +1,19 @@
-// Users' activity, on task queue `users`: contact details for notifications.
-import { BusinessError, activitiesFrom, parseInput } from '../shared/activity-failure.js';
-import { ContactInput } from '../services/users/schemas.js';
-import type { UsersStore } from '../services/users/store.js';
-import type { UsersActivities } from './contracts.js';
+import { z } from 'zod';
+import { UserId } from '../shared/domain/ids.js';
+import { Email } from '../shared/domain/user.js';
+import { defineCatalogue, type ActivitiesOf } from './catalogue.js';
+import { ping } from './probe.js';
 
-export function createUsersActivities(store: UsersStore): UsersActivities {
-  return activitiesFrom<UsersActivities>({
-    getUserContact: async (input) => {
-      const { userId } = parseInput(ContactInput, input);
-      const user = await store.get(userId);
-      if (!user) throw new BusinessError('NotFound', `no user ${userId}`);
-      return { userId, email: user.email, name: user.name };
+export const usersCatalogue = defineCatalogue({
+  taskQueue: 'users',
+  activities: {
+    /** Contact details for notifications. */
+    getUserContact: {
+      input: z.object({ userId: UserId }).strict(),
+      output: z.object({ userId: UserId, email: Email, name: z.string() }),
+      failures: ['NotFound'],
     },
-  });
-}
+    ping,
+  },
+});
+export type UsersActivities = ActivitiesOf<typeof usersCatalogue>;

@@ -1,8 +1,8 @@
 // Every setting of the gateway, from the environment, validated at start-up:
 // a bad value stops the process with a message naming the variable.
 import { z } from 'zod';
-import { commonEnv, durationMs, parseEnv, port, redisEnv } from '../shared/config.js';
-import { sagaSettingsEnv } from '../shared/saga-settings.js';
+import { commonEnv, durationMs, parseEnv, port, redisEnv, temporalEnv } from '../shared/config.js';
+import { sagaSettingsEnv } from './saga-settings.js';
 
 const url = z.url();
 
@@ -35,6 +35,7 @@ export const gatewayEnv = commonEnv
     /** Take the client address from X-Forwarded-For (only behind a proxy you trust). */
     TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   })
+  .extend(temporalEnv.shape)
   .extend(redisEnv.shape)
   .extend(sagaSettingsEnv.shape);
 

@@ -6,7 +6,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Redis } from '../shared/redis.js';
 import type { Caller } from '../shared/service-auth.js';
 import type { ServiceClient } from '../shared/http/service-client.js';
-import type { ServiceName } from '../shared/domain.js';
+import type { ServiceName } from '../shared/domain/vocabulary.js';
 import type { Tokens } from './auth.js';
 import type { GatewayConfig } from './config.js';
 

@@ -6,13 +6,13 @@
 // when the Redis idempotency store is unavailable or has forgotten the key.
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
 import type { Context } from 'hono';
-import type { OrderLine, ShippingAddress } from '../shared/domain.js';
-import { TaskQueues, workflowIds } from '../shared/domain.js';
+import type { OrderLine, ShippingAddress } from '../shared/domain/order.js';
+import { workflowIds } from '../shared/domain/vocabulary.js';
 import { problem } from '../shared/problem.js';
 import { temporalProblem } from './middleware/temporal-budget.js';
-import { orderSagaSettings } from '../shared/saga-settings.js';
+import { orderSagaSettings } from './saga-settings.js';
 import type { Caller } from '../shared/service-auth.js';
-import { WorkflowTypes } from '../workflows/definitions.js';
+import { Workflows } from '../workflows/definitions.js';
 import type { orderSaga } from '../workflows/order-saga.js';
 import { CustomerIdKey, OrderStatusKey } from '../workflows/search-attributes.js';
 import type { GatewayDeps, GatewayEnv } from './context.js';
@@ -83,8 +83,8 @@ export class OrderPlacement {
   async startSaga(c: Context<GatewayEnv>, user: Caller, orderId: string, order: OrderRequest, print: string): Promise<boolean> {
     const requestId = c.get('requestId');
     try {
-      await this.deps.temporal.workflow.start<typeof orderSaga>(WorkflowTypes.orderSaga, {
-        taskQueue: TaskQueues.sagas,
+      await this.deps.temporal.workflow.start<typeof orderSaga>(Workflows.orderSaga.type, {
+        taskQueue: Workflows.orderSaga.taskQueue,
         workflowId: workflowIds.order(orderId),
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,

@@ -1,7 +1,7 @@
 // One order as the public API shows it: the orders read model (what has been
 // recorded) combined with the saga's live query (what is happening now).
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { workflowIds, type OrderStatus } from '../shared/domain.js';
+import { workflowIds, type OrderStatus } from '../shared/domain/vocabulary.js';
 import { problem } from '../shared/problem.js';
 import type { Caller } from '../shared/service-auth.js';
 import { sagaStateQuery, type SagaState } from '../workflows/definitions.js';

@@ -2,7 +2,7 @@
 // Every field is a plain string/number with bounds, so operator-injection bodies
 // such as {"email": {"$ne": ""}} fail validation with 400 before reaching a service.
 import { z } from '@hono/zod-openapi';
-import { CANCELLATION_REASONS, CARRIER_EVENT_TYPES, ORDER_STATUSES } from '../shared/domain.js';
+import { CANCELLATION_REASONS, CARRIER_EVENT_TYPES, ORDER_STATUSES } from '../shared/domain/vocabulary.js';
 
 export const Problem = z
   .object({ type: z.string(), title: z.string(), status: z.number().int(), detail: z.string().optional(), errors: z.array(z.object({ path: z.string(), message: z.string() })).optional() })

@@ -37,9 +37,20 @@ export const durationMs = (fallback: number) => z.coerce.number().int().positive
 export const commonEnv = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SERVICE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').default('dev-only-service-token-secret-change-me'),
+});
+
+/** Where a process's HTTP server listens; PORT=0 takes a free port (the launcher reads it from the log). */
+export const httpEnv = z.object({ PORT: port(0), HOST: z.string().default('127.0.0.1') });
+
+export const temporalEnv = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  SERVICE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').default('dev-only-service-token-secret-change-me'),
+});
+
+export const workerEnv = z.object({
+  /** How many workflow executions a worker keeps in memory; 0 replays every workflow task (a determinism check). */
+  WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(0).optional(),
 });
 
 export const mongoEnv = z.object({
@@ -55,3 +66,16 @@ export const redisEnv = z.object({
 });
 
 export type CommonConfig = z.infer<typeof commonEnv>;
+export type HttpConfig = z.infer<typeof httpEnv>;
+export type TemporalConfig = z.infer<typeof temporalEnv>;
+export type WorkerConfig = z.infer<typeof workerEnv>;
+export type MongoConfig = z.infer<typeof mongoEnv>;
+export type RedisConfig = z.infer<typeof redisEnv>;
+
+/** `npm start` seeds the demo shop (shared/demo-data.ts): each service its own slice of it. */
+export const seedEnv = z.object({ SEED_DEMO: z.enum(['true', 'false']).default('false') });
+
+/** The environment of a service process: HTTP, plus whatever it connects to. */
+export const serviceEnv = commonEnv.extend(httpEnv.shape);
+/** A service with a worker on its task queue and a database of its own. */
+export const workerServiceEnv = serviceEnv.extend(temporalEnv.shape).extend(workerEnv.shape).extend(mongoEnv.shape);

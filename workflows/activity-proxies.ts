@@ -1,23 +1,25 @@
 // How the workflows reach each service: one proxy per service task queue, each with
-// timeouts and retries that fit what the activity does. Business failures are thrown
-// non-retryable by the activities themselves, so retry policies only cover infrastructure.
-import { ActivityCancellationType, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
-import type {
-  CatalogActivities,
-  InventoryActivities,
-  NotificationsActivities,
-  OrdersActivities,
-  PaymentsActivities,
-  ShippingActivities,
-  UsersActivities,
-} from '../activities/contracts.js';
-import { TaskQueues } from '../shared/domain.js';
+// timeouts and retries that fit what the activity does. A workflow runs in the
+// service that owns it, so that service's own steps are local activities (no
+// task-queue round trip, no extra history events): the saga's event records in
+// orders, the shipment's steps in shipping. Business failures are thrown
+// non-retryable by the activities themselves, so retry policies only cover
+// infrastructure trouble.
+import { ActivityCancellationType, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { CatalogActivities } from '../activities/catalog.js';
+import type { InventoryActivities } from '../activities/inventory.js';
+import type { NotificationsActivities } from '../activities/notifications.js';
+import type { OrdersActivities } from '../activities/orders.js';
+import type { PaymentsActivities } from '../activities/payments.js';
+import type { ShippingActivities } from '../activities/shipping.js';
+import type { UsersActivities } from '../activities/users.js';
+import { TaskQueues } from '../shared/domain/vocabulary.js';
 
 /** Retries forever with capped backoff: for effects the saga cannot go on without (the service may be down for a while). */
-const untilDone: ActivityOptions['retry'] = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' };
+const untilDone: ActivityOptions['retry'] = { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '30s' };
 
-export const orders = proxyActivities<OrdersActivities>({
-  taskQueue: TaskQueues.orders,
+/** The order saga's own records (it runs in the orders service): local, retried until stored. */
+export const orders = proxyLocalActivities<OrdersActivities>({
   startToCloseTimeout: '10s',
   retry: untilDone,
 });
@@ -25,7 +27,7 @@ export const orders = proxyActivities<OrdersActivities>({
 export const catalog = proxyActivities<CatalogActivities>({
   taskQueue: TaskQueues.catalog,
   startToCloseTimeout: '10s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
 });
 
 // When the customer cancels mid-step, wait for the running attempt to end before
@@ -36,12 +38,13 @@ export const inventory = proxyActivities<InventoryActivities>({
   taskQueue: TaskQueues.inventory,
   cancellationType: finishBeforeUndo,
   startToCloseTimeout: '10s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
 });
 
 /** Committing a reservation the customer has paid for must eventually happen. */
 export const inventoryCommit = proxyActivities<InventoryActivities>({
   taskQueue: TaskQueues.inventory,
+  cancellationType: finishBeforeUndo,
   startToCloseTimeout: '10s',
   retry: untilDone,
 });
@@ -80,8 +83,8 @@ export const users = proxyActivities<UsersActivities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 },
 });
 
-export const shipping = proxyActivities<ShippingActivities>({
-  taskQueue: TaskQueues.shipping,
+/** The shipment's own steps (fulfilment runs in the shipping service): local, retried until stored. */
+export const shipping = proxyLocalActivities<ShippingActivities>({
   startToCloseTimeout: '10s',
   retry: untilDone,
 });

@@ -1,11 +1,20 @@
-// The workflows' public surface: names, inputs, queries, updates and signals.
-// The gateway imports these definitions to talk to running workflows; the
-// workflow files implement them. Keep this file free of Node and I/O imports.
+// The workflows' public surface: names, the task queue each runs on, inputs,
+// queries, updates and signals. The gateway imports these definitions to start
+// and talk to workflows; the workflow files implement them. Workflow-safe: no
+// Node, no I/O, no zod.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CancellationReason, CarrierEventType, OrderStatus, PlaceOrderInput, ShippingAddress, OrderLine } from '../shared/domain.js';
+import type { OrderLine, OrderRequest, ShippingAddress } from '../shared/domain/order.js';
+import { TaskQueues, type CancellationReason, type CarrierEventType, type OrderStatus } from '../shared/domain/vocabulary.js';
 
 /** Durations are Temporal duration strings ('24h', '7 days') or milliseconds. */
 export type Duration = string | number;
+
+/** Each workflow runs in the service that owns it, on that service's task queue. */
+export const Workflows = {
+  orderSaga: { type: 'orderSaga', taskQueue: TaskQueues.orders },
+  fulfilment: { type: 'fulfilment', taskQueue: TaskQueues.shipping },
+  onboarding: { type: 'onboarding', taskQueue: TaskQueues.users },
+} as const;
 
 /** Settings fixed when the saga starts, so they are part of its history. */
 export interface OrderSagaSettings {
@@ -32,7 +41,10 @@ export interface OnboardingSettings {
   reminderDelay: Duration;
 }
 
-export interface OrderSagaInput extends PlaceOrderInput {
+export interface OrderSagaInput extends OrderRequest {
+  orderId: string;
+  customerId: string;
+  requestId?: string;
   settings: OrderSagaSettings;
 }
 
@@ -57,14 +69,12 @@ export type CompensationStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED';
 export interface SagaStep {
   name: string;
   status: StepStatus;
-  attempts?: number;
   error?: string;
 }
 
 export interface SagaCompensation {
   name: string;
   status: CompensationStatus;
-  attempts?: number;
   error?: string;
 }
 
@@ -89,18 +99,23 @@ export interface OrderSagaResult {
   failure?: { reason: string };
 }
 
-/** The answer of the cancel and approve updates; `accepted: false` becomes HTTP 409. */
+/** The answer of an accepted cancel or approve update. */
 export interface UpdateAnswer {
-  accepted: boolean;
   status: OrderStatus;
-  reason?: string;
 }
 
-export const WorkflowTypes = { orderSaga: 'orderSaga', fulfilment: 'fulfilment', onboarding: 'onboarding' } as const;
+/**
+ * The type of the ApplicationFailure a refused cancel or approve update fails with
+ * (its validator refused it, so nothing is written to the history). Its details
+ * carry `{ status }`; the gateway answers 409 with the reason and that status.
+ */
+export const UPDATE_REJECTED = 'UpdateRejected';
 
 export const sagaStateQuery = defineQuery<SagaState>('sagaState');
 export const cancelOrderUpdate = defineUpdate<UpdateAnswer, [{ requestedBy: string }]>('cancelOrder');
 export const approveOrderUpdate = defineUpdate<UpdateAnswer, [{ approvedBy: string }]>('approveOrder');
+/** Answers once the saga has settled (any status but PENDING): what `Prefer: wait` waits for. */
+export const settledUpdate = defineUpdate<SagaState>('settled');
 
 export interface CarrierEvent {
   type: CarrierEventType;

@@ -1,9 +1,10 @@
-// Fulfilment of one order, a child of the order saga: create the shipment, wait
+// Fulfilment of one order, a child of the order saga run by the shipping service
+// (its own steps are local activities there): create the shipment, wait
 // for the carrier's events (signals from the gateway's carrier webhook), notify
 // the customer at each stage, alert operators when the carrier is late instead of
 // waiting silently forever, and ask for a review some days after delivery.
 import { condition, getExternalWorkflowHandle, isCancellation, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import type { CarrierEventType } from '../shared/domain.js';
+import type { CarrierEventType } from '../shared/domain/vocabulary.js';
 import { shipping } from './activity-proxies.js';
 import {
   carrierEventSignal,

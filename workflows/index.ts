@@ -1,4 +1,6 @@
-// The workflows the orchestrator worker registers (its workflowsPath).
+// Every workflow, for tests and tools that need them all in one bundle. Each
+// service's worker bundles only the workflows it hosts (workflows/hosts/).
 export { orderSaga } from './order-saga.js';
 export { fulfilment } from './fulfilment.js';
 export { onboarding } from './onboarding.js';
+export { engineFloor, engineFloorLocal } from './engine-floor.js';

@@ -1,4 +1,5 @@
-// Onboarding of a new customer, started by the gateway when someone registers:
+// Onboarding of a new customer, run by the users service and started by the
+// gateway when someone registers:
 // a welcome message now and, if no order came within the configured time, one
 // reminder. The order saga signals the first order, which cancels the reminder.
 import { condition, setHandler } from '@temporalio/workflow';

@@ -1,37 +1,51 @@
-// The order saga: record, price, reserve, charge, (approve), confirm, commit,
-// notify, ship. Each undoable step owes its compensation before it runs; on a
-// business failure, a timeout of the approval or a customer's cancel the owed
-// compensations run in reverse inside a non-cancellable scope. If one can never
-// succeed the order ends FAILED, visible in the query and the Web UI.
+// The order saga, run by the orders service: record, price, reserve, charge,
+// (approve), confirm, commit, then notify and ship. Each undoable step owes its
+// compensation before it runs; on a business failure, an approval timeout or a
+// customer's cancel the owed compensations run in reverse inside a
+// non-cancellable scope. Whatever happens, the run ends with an order status
+// (CONFIRMED..DELIVERED, CANCELLED or FAILED), never as a failed workflow run:
+// an order that needs an operator says so in its status, its events, the
+// `OrderStatus` search attribute, an alert and a metric.
 import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   ParentClosePolicy,
+  allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
   isCancellation,
   log,
+  metricMeter,
   patched,
   setHandler,
   startChild,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { REASON_FOR_FAILURE, workflowIds, type CancellationReason, type OrderEvent, type OrderStatus } from '../shared/domain.js';
-import { compensations, inventory, inventoryCommit, orders, catalog, payments } from './activity-proxies.js';
+import type { OrderEvent } from '../shared/domain/order.js';
 import {
+  REASON_FOR_FAILURE,
+  workflowIds,
+  type BusinessFailureType,
+  type CancellationReason,
+  type OrderStatus,
+} from '../shared/domain/vocabulary.js';
+import { catalog, compensations, inventory, inventoryCommit, orders, payments } from './activity-proxies.js';
+import {
+  UPDATE_REJECTED,
+  Workflows,
   approveOrderUpdate,
   cancelOrderUpdate,
   firstOrderPlacedSignal,
   sagaStateQuery,
+  settledUpdate,
   shipmentProgressSignal,
   type OrderSagaInput,
   type OrderSagaResult,
   type SagaState,
-  type UpdateAnswer,
 } from './definitions.js';
-import { fulfilment } from './fulfilment.js';
-import { alertOperators, notifyUser } from './notify.js';
+import type { fulfilment } from './fulfilment.js';
+import { alertOperators, lookUpContact, notifyUser } from './notify.js';
 import { SagaLog, describeFailure } from './saga-log.js';
 import { CustomerIdKey, OrderStatusKey, OrderTotalKey } from './search-attributes.js';
 
@@ -42,47 +56,80 @@ class SagaCancelled extends Error {
   }
 }
 
-const TERMINAL: readonly OrderStatus[] = ['CANCELLED', 'FAILED', 'DELIVERED'];
+const FINAL: readonly OrderStatus[] = ['CANCELLED', 'FAILED', 'DELIVERED'];
 
 /** Added after the first release: tell the onboarding workflow that the customer ordered. */
 export const SIGNAL_ONBOARDING_PATCH = 'signal-onboarding-on-first-order';
+
+/** Orders by how their saga came out (FAILED ones need an operator); replays do not count twice. */
+const outcomes = metricMeter.createCounter('sagashop_order_outcomes', 'orders', 'Order sagas by the status they came out in: CONFIRMED, CANCELLED or FAILED');
+const OUTCOMES: readonly OrderStatus[] = ['CONFIRMED', 'CANCELLED', 'FAILED'];
+
+/** A refused update: its validator throws, so nothing reaches the history; the gateway answers 409. */
+const refuse = (reason: string, status: OrderStatus) => ApplicationFailure.create({ type: UPDATE_REJECTED, message: reason, details: [{ status }], nonRetryable: true });
 
 export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult> {
   const { orderId, customerId, settings } = input;
   const saga = new SagaLog();
   const state: SagaState = { orderId, customerId, status: 'PENDING', steps: saga.steps, compensations: saga.compensations };
   const undo = compensations(settings.compensationMaxAttempts);
-  // Everything the customer may still cancel runs in this scope.
+  // Everything the customer may still cancel runs in this scope. A cancel that
+  // arrives before the scope runs cancels it in advance: its first step then
+  // stops at once and the (empty) compensations run.
   const cancellable = new CancellationScope();
   let cancelRequestedBy: string | undefined;
   let approvedBy: string | undefined;
+  /** Set once the forward path has stopped: 'cancel' ends CANCELLED, 'failure' ends FAILED. */
+  let unwinding: 'cancel' | 'failure' | undefined;
   let pickedUp = false;
   let delivered = false;
 
   const setStatus = (status: OrderStatus) => {
     state.status = status;
     upsertSearchAttributes([{ key: OrderStatusKey, value: status }]);
+    if (OUTCOMES.includes(status)) outcomes.add(1, { status });
   };
   const record = (event: OrderEvent) => orders.recordOrderEvent({ orderId, event });
 
   setHandler(sagaStateQuery, () => state);
-  setHandler(cancelOrderUpdate, ({ requestedBy }): UpdateAnswer => {
-    if (TERMINAL.includes(state.status) || pickedUp) {
-      return { accepted: false, status: state.status, reason: pickedUp ? 'the order has already been picked up by the carrier' : `the order is ${state.status}` };
-    }
-    if (!cancelRequestedBy) {
-      cancelRequestedBy = requestedBy;
-      cancellable.cancel();
-    }
-    return { accepted: true, status: state.status };
+  setHandler(settledUpdate, async () => {
+    await condition(() => state.status !== 'PENDING');
+    return state;
   });
-  setHandler(approveOrderUpdate, ({ approvedBy: by }): UpdateAnswer => {
-    if (state.status !== 'AWAITING_APPROVAL' || cancelRequestedBy) {
-      return { accepted: false, status: state.status, reason: 'the order is not awaiting approval' };
-    }
-    approvedBy ??= by;
-    return { accepted: true, status: state.status };
-  });
+  setHandler(
+    cancelOrderUpdate,
+    ({ requestedBy }) => {
+      if (!cancelRequestedBy) {
+        cancelRequestedBy = requestedBy;
+        cancellable.cancel();
+      }
+      return { status: state.status };
+    },
+    {
+      // Decided here, before anything is written: exactly one of a concurrent
+      // approve and cancel wins, the other is refused with the current status.
+      validator: (_request) => {
+        if (cancelRequestedBy) return; // a repeat of an accepted cancel: the same answer
+        if (pickedUp) throw refuse('the order has already been picked up by the carrier', state.status);
+        if (FINAL.includes(state.status)) throw refuse(`the order is ${state.status}`, state.status);
+        if (unwinding === 'failure') throw refuse('the order failed and is waiting for an operator', state.status);
+        if (approvedBy !== undefined && state.status === 'AWAITING_APPROVAL') throw refuse('the order was just approved and is being confirmed', state.status);
+      },
+    },
+  );
+  setHandler(
+    approveOrderUpdate,
+    ({ approvedBy: by }) => {
+      approvedBy ??= by;
+      return { status: state.status };
+    },
+    {
+      validator: (_request) => {
+        if (cancelRequestedBy || unwinding) throw refuse('the order is being cancelled', state.status);
+        if (state.status !== 'AWAITING_APPROVAL') throw refuse('the order is not awaiting approval', state.status);
+      },
+    },
+  );
   setHandler(shipmentProgressSignal, (progress) => {
     state.shipment = { shipmentId: progress.shipmentId, trackingNumber: progress.trackingNumber };
     if (progress.stage === 'PICKED_UP' || progress.stage === 'DELIVERED') pickedUp = true;
@@ -94,13 +141,22 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
     { key: CustomerIdKey, value: customerId },
   ]);
 
+  let result: OrderSagaResult;
   try {
-    await cancellable.run(async () => {
-      await saga.step('record', () =>
-        record({ type: 'OrderPlaced', data: { customerId, items: input.items, shippingAddress: input.shippingAddress, ...(input.requestId ? { requestId: input.requestId } : {}) } }),
-      );
+    // Outside the cancellable scope: every later event, OrderCancelled included, needs this one.
+    await saga.step('record', () =>
+      record({
+        type: 'OrderPlaced',
+        data: { customerId, items: input.items, shippingAddress: input.shippingAddress, ...(input.requestId ? { requestId: input.requestId } : {}) },
+      }),
+    );
 
-      const priced = await saga.step('price', () => catalog.priceOrder({ orderId, items: input.items }));
+    await cancellable.run(async () => {
+      // The customer's address is needed for the confirmation; fetch it while pricing.
+      const [priced, contact] = await Promise.all([
+        saga.step('price', () => catalog.priceOrder({ orderId, items: input.items })),
+        lookUpContact(customerId),
+      ]);
       state.totalCents = priced.totalCents;
       state.currency = priced.currency;
       upsertSearchAttributes([{ key: OrderTotalKey, value: priced.totalCents }]);
@@ -123,8 +179,8 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
       await record({ type: 'PaymentCaptured', data: { chargeId: charge.chargeId, amountCents: charge.amountCents } });
 
       if (priced.totalCents > settings.approvalThresholdCents) {
-        setStatus('AWAITING_APPROVAL');
         await record({ type: 'ApprovalRequested', data: { thresholdCents: settings.approvalThresholdCents } });
+        setStatus('AWAITING_APPROVAL');
         const approved = await saga.step('approval', () => condition(() => approvedBy !== undefined, settings.approvalTimeout));
         if (!approved) throw new SagaCancelled('APPROVAL_TIMEOUT');
         await record({ type: 'OrderApproved', data: { approvedBy: approvedBy ?? 'unknown' } });
@@ -137,22 +193,27 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
       await record({ type: 'StockCommitted', data: {} });
       // Shown once the stock is committed, so a CONFIRMED order never still holds a reservation.
       setStatus('CONFIRMED');
-      await saga.step('notify', () => notifyUser(`${orderId}:order_confirmed`, customerId, 'order_confirmed', { orderId, totalCents: priced.totalCents, currency: priced.currency }));
 
-      if (patched(SIGNAL_ONBOARDING_PATCH)) {
-        // The onboarding workflow may have finished already; then there is nobody to tell.
-        await getExternalWorkflowHandle(workflowIds.onboarding(customerId)).signal(firstOrderPlacedSignal, { orderId }).catch(() => undefined);
-      }
-
-      await saga.step('ship', async () => {
-        // The child outlives this saga (ABANDON): it asks for a review days after delivery.
-        await startChild(fulfilment, {
-          workflowId: workflowIds.fulfilment(orderId),
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-          args: [{ orderId, customerId, address: input.shippingAddress, lines: input.items, settings: settings.fulfilment }],
-        });
-        await condition(() => pickedUp);
-      });
+      // The confirmation, the onboarding signal and the shipment start together.
+      await Promise.all([
+        saga.step('notify', () =>
+          notifyUser(`${orderId}:order_confirmed`, customerId, 'order_confirmed', { orderId, totalCents: priced.totalCents, currency: priced.currency }, contact),
+        ),
+        patched(SIGNAL_ONBOARDING_PATCH)
+          ? // The onboarding workflow may have finished already; then there is nobody to tell.
+            getExternalWorkflowHandle(workflowIds.onboarding(customerId)).signal(firstOrderPlacedSignal, { orderId }).catch(() => undefined)
+          : undefined,
+        saga.step('ship', async () => {
+          // The child runs in the shipping service and outlives this saga (ABANDON): it asks for a review days after delivery.
+          await startChild<typeof fulfilment>(Workflows.fulfilment.type, {
+            taskQueue: Workflows.fulfilment.taskQueue,
+            workflowId: workflowIds.fulfilment(orderId),
+            parentClosePolicy: ParentClosePolicy.ABANDON,
+            args: [{ orderId, customerId, address: input.shippingAddress, lines: input.items, settings: settings.fulfilment }],
+          });
+          await condition(() => pickedUp);
+        }),
+      ]);
     });
 
     // Picked up: from here the customer can no longer cancel.
@@ -162,27 +223,36 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
     await condition(() => delivered);
     await record({ type: 'OrderDelivered', data: {} });
     setStatus('DELIVERED');
-    return { orderId, status: 'DELIVERED' };
+    result = { orderId, status: 'DELIVERED' };
   } catch (error) {
     const reason = cancellationReason(error, cancelRequestedBy !== undefined);
+    unwinding = reason ? 'cancel' : 'failure';
     if (!reason) log.error('order saga failed unexpectedly; compensating', { orderId, error: describeFailure(error) });
-    return await CancellationScope.nonCancellable(async () => {
-      const failed = await saga.compensate();
-      if (failed.length > 0 || !reason) {
-        const why = failed.length > 0 ? `compensation failed: ${failed.join('; ')}` : describeFailure(error);
-        // Recorded before the status changes, so whoever sees FAILED also finds the event.
-        await record({ type: 'OrderFailed', data: { reason: why } });
-        state.failure = { reason: why };
-        setStatus('FAILED');
-        await alertOperators(`${orderId}:failed`, { orderId, reason: why });
-        return { orderId, status: 'FAILED' as const, failure: state.failure };
-      }
-      await record({ type: 'OrderCancelled', data: { reason } });
-      state.cancellation = { reason };
-      setStatus('CANCELLED');
-      await notifyUser(`${orderId}:order_cancelled`, customerId, 'order_cancelled', { orderId, reason });
-      return { orderId, status: 'CANCELLED' as const, cancellation: { reason } };
-    });
+    result = await CancellationScope.nonCancellable(() => unwind(reason, error));
+  }
+  // Updates still waiting (e.g. `settled`) answer before the run closes.
+  await condition(allHandlersFinished);
+  return result;
+
+  /** Runs the owed compensations and settles the order CANCELLED, or FAILED when an undo never succeeded. */
+  async function unwind(reason: CancellationReason | undefined, error: unknown): Promise<OrderSagaResult> {
+    const failed = await saga.compensate();
+    if (failed.length > 0 || !reason) {
+      const why = failed.length > 0 ? `compensation failed: ${failed.join('; ')}` : describeFailure(error);
+      // Recorded before the status changes, so whoever sees FAILED also finds the event.
+      await record({ type: 'OrderFailed', data: { reason: why.slice(0, 2000) } }).catch((recordError: unknown) =>
+        log.error('could not record OrderFailed', { orderId, error: describeFailure(recordError) }),
+      );
+      state.failure = { reason: why };
+      setStatus('FAILED');
+      await alertOperators(`${orderId}:failed`, { orderId, reason: why.slice(0, 2000) });
+      return { orderId, status: 'FAILED', failure: state.failure };
+    }
+    await record({ type: 'OrderCancelled', data: { reason } });
+    state.cancellation = { reason };
+    setStatus('CANCELLED');
+    await notifyUser(`${orderId}:order_cancelled`, customerId, 'order_cancelled', { orderId, reason });
+    return { orderId, status: 'CANCELLED', cancellation: { reason } };
   }
 }
 
@@ -192,10 +262,9 @@ function cancellationReason(error: unknown, customerCancelled: boolean): Cancell
   if (customerCancelled && isCancellation(error)) return 'CUSTOMER_CANCELLED';
   const cause = error instanceof ActivityFailure ? error.cause : error;
   if (cause instanceof ApplicationFailure && cause.type) {
-    const reason = REASON_FOR_FAILURE[cause.type as keyof typeof REASON_FOR_FAILURE];
+    const reason = REASON_FOR_FAILURE[cause.type as BusinessFailureType];
     if (reason) return reason;
   }
   if (customerCancelled) return 'CUSTOMER_CANCELLED';
   return undefined;
 }
-

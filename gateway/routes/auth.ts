@@ -3,9 +3,9 @@
 // onboarding workflow.
 import { createRoute } from '@hono/zod-openapi';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
-import { TaskQueues, workflowIds } from '../../shared/domain.js';
-import { onboardingSettings } from '../../shared/saga-settings.js';
-import { WorkflowTypes } from '../../workflows/definitions.js';
+import { workflowIds } from '../../shared/domain/vocabulary.js';
+import { onboardingSettings } from '../saga-settings.js';
+import { Workflows } from '../../workflows/definitions.js';
 import type { onboarding } from '../../workflows/onboarding.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
 import { LoginBody, Me, PublicUser, RegisterBody, Token } from '../schemas.js';
@@ -36,8 +36,8 @@ export function installAuthRoutes(app: GatewayApp, deps: GatewayDeps): void {
     const input = c.req.valid('json');
     const { body: user } = await services.users.call<UserRecord>('POST', '/users', { caller: SYSTEM, body: input, requestId: c.get('requestId') });
     try {
-      await temporal.workflow.start<typeof onboarding>(WorkflowTypes.onboarding, {
-        taskQueue: TaskQueues.sagas,
+      await temporal.workflow.start<typeof onboarding>(Workflows.onboarding.type, {
+        taskQueue: Workflows.onboarding.taskQueue,
         workflowId: workflowIds.onboarding(user.id),
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         args: [{ userId: user.id, email: user.email, name: user.name, settings: onboardingSettings(config) }],

@@ -1,7 +1,7 @@
 // Health (liveness and an aggregated readiness over Redis, Temporal and every
 // service), Prometheus metrics, the OpenAPI document and the interactive docs.
 import { swaggerUI } from '@hono/swagger-ui';
-import { SERVICE_NAMES } from '../../shared/domain.js';
+import { SERVICE_NAMES } from '../../shared/domain/vocabulary.js';
 import { installHealthRoutes, type HealthChecks } from '../../shared/http/health.js';
 import type { createHttpMetrics } from '../../shared/http/metrics.js';
 import { installMetricsRoute } from '../../shared/http/metrics.js';

@@ -2,10 +2,10 @@
 // the saga's live state; cancel and approve are workflow updates whose answer
 // becomes the HTTP status (200 accepted, 409 too late).
 import { createRoute } from '@hono/zod-openapi';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { workflowIds } from '../../shared/domain.js';
+import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { workflowIds } from '../../shared/domain/vocabulary.js';
 import { problem } from '../../shared/problem.js';
-import { approveOrderUpdate, cancelOrderUpdate, type UpdateAnswer } from '../../workflows/definitions.js';
+import { UPDATE_REJECTED, approveOrderUpdate, cancelOrderUpdate, type UpdateAnswer } from '../../workflows/definitions.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
 import type { OrderPlacement } from '../order-placement.js';
 import { loadOrder, orderView, type ReadModel } from '../order-view.js';
@@ -83,18 +83,19 @@ export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement
   });
 
   const update = async (orderId: string, run: () => Promise<UpdateAnswer>) => {
-    let answer: UpdateAnswer;
     try {
-      answer = await run();
+      const answer = await run();
+      return { orderId, status: answer.status };
     } catch (error) {
-      // A finished saga takes no more updates: the order is already final.
-      if (error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError || (error as Error).name === 'WorkflowNotFoundError') {
-        throw problem.conflict('the order is already final');
+      // The saga's validator refused it: 409 with the reason and the order's status now.
+      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === UPDATE_REJECTED) {
+        const [details] = error.cause.details as Array<{ status?: string } | undefined>;
+        throw problem.conflict(error.cause.message, details?.status ? { orderStatus: details.status } : {});
       }
+      // A finished saga takes no more updates: the order is already final.
+      if (error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError) throw problem.conflict('the order is already final');
       throw error;
     }
-    if (!answer.accepted) throw problem.conflict(answer.reason ?? `the order is ${answer.status}`, { orderStatus: answer.status });
-    return { orderId, status: answer.status };
   };
 
   app.openapi(cancelOrder, async (c) => {

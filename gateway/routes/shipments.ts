@@ -1,7 +1,7 @@
 // The carrier webhook: a carrier event becomes a signal to the order's fulfilment workflow.
 import { createRoute } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { workflowIds } from '../../shared/domain.js';
+import { workflowIds } from '../../shared/domain/vocabulary.js';
 import { problem } from '../../shared/problem.js';
 import { carrierEventSignal } from '../../workflows/definitions.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';

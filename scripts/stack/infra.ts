@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
-import { SEARCH_ATTRIBUTES } from '../../shared/domain.js';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes.js';
 import { freePort, portAnswers, spawnManaged, waitFor, type Managed } from './processes.js';
 import { tools } from './tools.js';
 
@@ -108,7 +108,8 @@ export async function startTemporal(opts: InfraOptions): Promise<Service<Tempora
   const args = [
     'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort),
     '--metrics-port', String(metricsPort), '--namespace', namespace, '--log-level', 'warn',
-    ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+    // The CLI spells the types Keyword, Int, ...
+    ...SEARCH_ATTRIBUTE_KEYS.flatMap(({ name, type }) => ['--search-attribute', `${name}=${type.charAt(0)}${type.slice(1).toLowerCase()}`]),
   ];
   if (opts.persistent) args.push('--db-filename', join(dir, 'temporal.db'));
   const managed = spawnManaged('temporal', cli, args, { logFile: join(opts.logDir, 'temporal.log') });

@@ -1,4 +1,4 @@
-// Starts sagashop's own processes (every service, the orchestrator worker and the
+// Starts sagashop's own processes (every service, each with its worker, and the
 // gateway) against running infrastructure. Used by `npm start` and the end-to-end tests.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -7,7 +7,7 @@ import { spawnManaged, type Managed } from './processes.js';
 
 export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
-import { SERVICE_NAMES, type ServiceName } from '../../shared/domain.js';
+import { SERVICE_NAMES, type ServiceName } from '../../shared/domain/vocabulary.js';
 
 export { SERVICE_NAMES, type ServiceName };
 
@@ -131,9 +131,6 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     const present = SERVICE_NAMES.filter((n) => existsSync(join(root, 'services', n, 'main.ts')));
     await Promise.all(present.filter((n) => n !== 'cart').map((n) => startOne(n)));
     if (present.includes('cart')) await startOne('cart');
-    const orchestrator = await startNodeProcess('orchestrator', join(root, 'services', 'orchestrator', 'main.ts'), common, opts);
-    byName.set('orchestrator', orchestrator.managed);
-    processes.push(orchestrator.managed);
     const serviceEnv = serviceUrlEnv(serviceUrls);
     const gateway = await startNodeProcess('gateway', join(root, 'gateway', 'main.ts'), {
       ...common, ...serviceEnv, GATEWAY_PORT: String(opts.gatewayPort ?? 0),

@@ -1,19 +1,17 @@
-import { z } from 'zod';
+// The cart process: carts in Redis over HTTP; it runs no worker.
 import { ServiceClient } from '../../shared/http/service-client.js';
-import { startService } from '../../shared/service-main.js';
+import { openRedis, runProcess, serviceAppOptions } from '../../shared/process.js';
 import { createCartApp } from './app.js';
 import { catalogLookup } from './catalog-lookup.js';
+import { cartEnv } from './config.js';
 import { CartStore } from './store.js';
 
-await startService({
+await runProcess({
   name: 'cart',
-  uses: { redis: true },
-  env: z.object({
-    CATALOG_URL: z.url(),
-    CART_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
-  }),
-  build: async ({ redis, config, appOptions }) => {
+  env: cartEnv,
+  start: async (ctx) => {
+    const { config } = ctx;
     const catalog = catalogLookup(new ServiceClient({ name: 'catalog', baseUrl: config.CATALOG_URL, secret: config.SERVICE_TOKEN_SECRET, timeoutMs: 3_000 }));
-    return { app: createCartApp({ store: new CartStore(redis, config.CART_TTL_SECONDS), catalog, appOptions }) };
+    return { app: createCartApp({ store: new CartStore(openRedis(ctx), config.CART_TTL_SECONDS), catalog, appOptions: serviceAppOptions(ctx) }) };
   },
 });

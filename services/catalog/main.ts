@@ -1,20 +1,20 @@
-import { z } from 'zod';
-import { createCatalogActivities } from '../../activities/catalog.js';
+// The catalog process: products over HTTP (Redis cache-aside) and order pricing on task queue `catalog`.
+import { catalogCatalogue } from '../../activities/catalog.js';
 import { DEMO_PRODUCTS } from '../../shared/demo-data.js';
-import { TaskQueues } from '../../shared/domain.js';
-import { startService } from '../../shared/service-main.js';
+import { openDatabase, openRedis, openWorker, runProcess, serviceAppOptions } from '../../shared/process.js';
+import { createCatalogActivities } from './activities.js';
 import { createCatalogApp } from './app.js';
+import { catalogEnv } from './config.js';
 import { CatalogStore } from './store.js';
 
-await startService({
+await runProcess({
   name: 'catalog',
-  taskQueue: TaskQueues.catalog,
-  uses: { mongo: true, redis: true },
-  env: z.object({ SEED_DEMO: z.enum(['true', 'false']).default('false') }),
-  build: async ({ db, redis, config, appOptions, logger }) => {
-    const store = new CatalogStore(db, redis, logger);
+  env: catalogEnv,
+  start: async (ctx) => {
+    const store = new CatalogStore(await openDatabase(ctx), openRedis(ctx), ctx.logger);
     await store.ensureIndexes();
-    if (config.SEED_DEMO === 'true') await store.seed(DEMO_PRODUCTS);
-    return { app: createCatalogApp({ store, appOptions }), activities: createCatalogActivities(store) };
+    if (ctx.config.SEED_DEMO === 'true') await store.seed(DEMO_PRODUCTS);
+    const worker = await openWorker(ctx, { taskQueue: catalogCatalogue.taskQueue, activities: createCatalogActivities(store) });
+    return { app: createCatalogApp({ store, appOptions: serviceAppOptions(ctx) }), worker };
   },
 });

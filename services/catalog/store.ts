@@ -3,7 +3,7 @@
 // after the database write. Price snapshots per order make pricing idempotent.
 import type { Collection, Db } from 'mongodb';
 import { BusinessError } from '../../shared/activity-failure.js';
-import type { OrderLine, PriceSnapshot } from '../../shared/domain.js';
+import type { OrderLine, PriceSnapshot } from '../../shared/domain/order.js';
 import type { Logger } from '../../shared/logger.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
 import type { Redis } from '../../shared/redis.js';

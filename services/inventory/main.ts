@@ -1,20 +1,20 @@
-import { z } from 'zod';
-import { createInventoryActivities } from '../../activities/inventory.js';
+// The inventory process: stock levels over HTTP, reservations on task queue `inventory`.
+import { inventoryCatalogue } from '../../activities/inventory.js';
 import { DEMO_PRODUCTS } from '../../shared/demo-data.js';
-import { TaskQueues } from '../../shared/domain.js';
-import { startService } from '../../shared/service-main.js';
+import { openDatabase, openWorker, runProcess, serviceAppOptions } from '../../shared/process.js';
+import { createInventoryActivities } from './activities.js';
 import { createInventoryApp } from './app.js';
+import { inventoryEnv } from './config.js';
 import { InventoryStore } from './store.js';
 
-await startService({
+await runProcess({
   name: 'inventory',
-  taskQueue: TaskQueues.inventory,
-  uses: { mongo: true },
-  env: z.object({ SEED_DEMO: z.enum(['true', 'false']).default('false') }),
-  build: async ({ db, config, appOptions }) => {
-    const store = new InventoryStore(db);
+  env: inventoryEnv,
+  start: async (ctx) => {
+    const store = new InventoryStore(await openDatabase(ctx));
     await store.ensureIndexes();
-    if (config.SEED_DEMO === 'true') for (const p of DEMO_PRODUCTS) await store.seed(p.sku, p.stock);
-    return { app: createInventoryApp({ store, appOptions }), activities: createInventoryActivities(store) };
+    if (ctx.config.SEED_DEMO === 'true') for (const p of DEMO_PRODUCTS) await store.seed(p.sku, p.stock);
+    const worker = await openWorker(ctx, { taskQueue: inventoryCatalogue.taskQueue, activities: createInventoryActivities(store) });
+    return { app: createInventoryApp({ store, appOptions: serviceAppOptions(ctx) }), worker };
   },
 });

@@ -6,7 +6,7 @@ import type { Collection, Db } from 'mongodb';
 import { BusinessError } from '../../shared/activity-failure.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
 import { MongoLocks } from '../../shared/mongo-lock.js';
-import type { OrderLine } from '../../shared/domain.js';
+import type { OrderLine } from '../../shared/domain/order.js';
 
 export type ReservationStatus = 'PENDING' | 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'REJECTED';
 

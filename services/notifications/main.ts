@@ -1,28 +1,21 @@
-import { z } from 'zod';
-import { createNotificationsActivities } from '../../activities/notifications.js';
-import { TaskQueues } from '../../shared/domain.js';
-import { startService } from '../../shared/service-main.js';
+// The notifications process: a user's notifications over HTTP, sending on task queue `notifications`.
+import { notificationsCatalogue } from '../../activities/notifications.js';
+import { openDatabase, openWorker, runProcess, serviceAppOptions } from '../../shared/process.js';
+import { createNotificationsActivities } from './activities.js';
 import { createNotificationsApp } from './app.js';
+import { notificationsEnv } from './config.js';
 import { NotificationsStore } from './store.js';
 import { OutboxTransport, SmtpTransport, type Transport } from './transport.js';
 
-const env = z
-  .object({
-    NOTIFY_TRANSPORT: z.enum(['outbox', 'smtp']).default('outbox'),
-    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
-    SMTP_FROM: z.string().default('sagashop <no-reply@sagashop.dev>'),
-  })
-  .refine((e) => e.NOTIFY_TRANSPORT !== 'smtp' || e.SMTP_URL, { path: ['SMTP_URL'], message: 'required when NOTIFY_TRANSPORT=smtp' });
-
-await startService({
+await runProcess({
   name: 'notifications',
-  taskQueue: TaskQueues.notifications,
-  uses: { mongo: true },
-  env,
-  build: async ({ db, config, appOptions }) => {
-    const transport: Transport = config.NOTIFY_TRANSPORT === 'smtp' ? new SmtpTransport(config.SMTP_URL!, config.SMTP_FROM) : new OutboxTransport();
-    const store = new NotificationsStore(db, transport);
+  env: notificationsEnv,
+  start: async (ctx) => {
+    const { config } = ctx;
+    const transport: Transport = config.NOTIFY_TRANSPORT === 'smtp' && config.SMTP_URL ? new SmtpTransport(config.SMTP_URL, config.SMTP_FROM) : new OutboxTransport();
+    const store = new NotificationsStore(await openDatabase(ctx), transport);
     await store.ensureIndexes();
-    return { app: createNotificationsApp({ store, appOptions }), activities: createNotificationsActivities(store) };
+    const worker = await openWorker(ctx, { taskQueue: notificationsCatalogue.taskQueue, activities: createNotificationsActivities(store) });
+    return { app: createNotificationsApp({ store, appOptions: serviceAppOptions(ctx) }), worker };
   },
 });

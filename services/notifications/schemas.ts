@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { NOTIFICATION_CHANNELS, NOTIFICATION_TEMPLATES } from '../../shared/domain.js';
+import { NOTIFICATION_CHANNELS, NOTIFICATION_TEMPLATES } from '../../shared/domain/vocabulary.js';
 import { limitParam } from '../../shared/pagination.js';
 
 export const Notification = z

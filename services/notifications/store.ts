@@ -2,12 +2,12 @@
 // outbox entry; sent through the transport once (PENDING -> SENT guarded by a
 // conditional update); listed per user, newest first, with read state.
 import type { Collection, Db, Filter } from 'mongodb';
-import type { NotificationChannel, NotificationTemplate } from '../../shared/domain.js';
+import type { NotificationChannel, NotificationTemplate } from '../../shared/domain/vocabulary.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
 import { MongoLocks } from '../../shared/mongo-lock.js';
 import { render } from './templates.js';
 import type { Transport } from './transport.js';
-import type { NotificationsActivities } from '../../activities/contracts.js';
+import type { SendNotificationInput } from '../../activities/notifications.js';
 
 interface NotificationDoc {
   _id: string;
@@ -26,7 +26,7 @@ interface NotificationDoc {
 }
 
 /** What the sendNotification activity asks for: one contract, defined with the activity. */
-export type SendRequest = Parameters<NotificationsActivities['sendNotification']>[0];
+export type SendRequest = SendNotificationInput;
 
 const view = (d: NotificationDoc) => ({
   id: d._id, userId: d.userId, channel: d.channel, template: d.template, subject: d.subject, body: d.body, status: d.status,

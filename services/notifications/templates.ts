@@ -1,5 +1,5 @@
 // The message of each template, rendered from the data the workflow sends.
-import type { NotificationTemplate } from '../../shared/domain.js';
+import type { NotificationTemplate } from '../../shared/domain/vocabulary.js';
 
 type Data = Record<string, string | number | boolean | null | undefined>;
 

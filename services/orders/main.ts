@@ -1,16 +1,19 @@
-import { createOrdersActivities } from '../../activities/orders.js';
-import { TaskQueues } from '../../shared/domain.js';
-import { startService } from '../../shared/service-main.js';
+// The orders process: the order log and read model over HTTP, and on task queue
+// `orders` the order saga itself, which records its steps here as local activities.
+import { ordersCatalogue } from '../../activities/orders.js';
+import { openDatabase, openWorker, runProcess, serviceAppOptions } from '../../shared/process.js';
+import { createOrdersActivities } from './activities.js';
 import { createOrdersApp } from './app.js';
+import { ordersEnv } from './config.js';
 import { OrdersStore } from './store.js';
 
-await startService({
+await runProcess({
   name: 'orders',
-  taskQueue: TaskQueues.orders,
-  uses: { mongo: true },
-  build: async ({ db, appOptions }) => {
-    const store = new OrdersStore(db);
+  env: ordersEnv,
+  start: async (ctx) => {
+    const store = new OrdersStore(await openDatabase(ctx));
     await store.ensureIndexes();
-    return { app: createOrdersApp({ store, appOptions }), activities: createOrdersActivities(store) };
+    const worker = await openWorker(ctx, { taskQueue: ordersCatalogue.taskQueue, activities: createOrdersActivities(store), workflows: 'orders' });
+    return { app: createOrdersApp({ store, appOptions: serviceAppOptions(ctx) }), worker };
   },
 });

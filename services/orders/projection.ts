@@ -1,7 +1,8 @@
 // The orders read model is a pure function of the event log: fold the events in
 // version order. The store keeps a materialised copy; rebuilding from the log
 // alone gives the same document (a test proves it).
-import type { CancellationReason, OrderEvent, OrderLine, OrderStatus, ShippingAddress } from '../../shared/domain.js';
+import type { CancellationReason, OrderStatus } from '../../shared/domain/vocabulary.js';
+import type { OrderEvent, OrderLine, ShippingAddress } from '../../shared/domain/order.js';
 
 export interface StoredEvent {
   orderId: string;

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { CANCELLATION_REASONS, ORDER_EVENT_TYPES, ORDER_STATUSES } from '../../shared/domain.js';
+import { CANCELLATION_REASONS, ORDER_EVENT_TYPES, ORDER_STATUSES } from '../../shared/domain/vocabulary.js';
 import { limitParam } from '../../shared/pagination.js';
 
 export const OrderIdParam = z.object({ orderId: z.string().min(1).max(100).openapi({ param: { name: 'orderId', in: 'path' } }) });

@@ -12,7 +12,8 @@
 // event and the read model, or events stored under the older `<orderId>:<version>` ids).
 import type { Collection, Db, Filter } from 'mongodb';
 import { BusinessError } from '../../shared/activity-failure.js';
-import { ORDER_EVENT_TYPES, type OrderEvent } from '../../shared/domain.js';
+import { ORDER_EVENT_TYPES } from '../../shared/domain/vocabulary.js';
+import { type OrderEvent } from '../../shared/domain/order.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
 import { MongoLocks } from '../../shared/mongo-lock.js';
 import { applyEvent, project, type OrderView, type StoredEvent } from './projection.js';

@@ -1,36 +1,29 @@
-import { z } from 'zod';
-import { createPaymentsActivities } from '../../activities/payments.js';
-import { TaskQueues } from '../../shared/domain.js';
-import { startService } from '../../shared/service-main.js';
+// The payments process: an operator's view over HTTP, charges and refunds on task queue `payments`.
+import { paymentsCatalogue } from '../../activities/payments.js';
+import { openDatabase, openWorker, runProcess, serviceAppOptions } from '../../shared/process.js';
+import { createPaymentsActivities } from './activities.js';
 import { createPaymentsApp } from './app.js';
+import { paymentsEnv, type PaymentsConfig } from './config.js';
 import type { PaymentProvider } from './provider.js';
 import { SimulatedProvider } from './simulator.js';
 import { PaymentsStore } from './store.js';
 
-const env = z.object({
-  /** Which provider takes the money; only the simulator ships today, a real one plugs in here. */
-  PAYMENT_PROVIDER: z.enum(['simulator']).default('simulator'),
-  SIMULATOR_FLAKY_FAILURES: z.coerce.number().int().min(0).max(20).default(2),
-  SIMULATOR_SLOW_MS: z.coerce.number().int().min(0).max(25_000).default(3_000),
-});
-
-function providerFrom(config: z.infer<typeof env>): PaymentProvider {
+function providerFrom(config: PaymentsConfig): PaymentProvider {
   switch (config.PAYMENT_PROVIDER) {
     case 'simulator':
       return new SimulatedProvider({ flakyFailures: config.SIMULATOR_FLAKY_FAILURES, slowMs: config.SIMULATOR_SLOW_MS });
   }
 }
 
-await startService({
+await runProcess({
   name: 'payments',
-  taskQueue: TaskQueues.payments,
-  uses: { mongo: true },
-  env,
-  build: async ({ db, config, appOptions, logger }) => {
-    const provider = providerFrom(config);
-    logger.info({ provider: provider.name }, 'payment provider');
-    const store = new PaymentsStore(db, provider);
+  env: paymentsEnv,
+  start: async (ctx) => {
+    const provider = providerFrom(ctx.config);
+    ctx.logger.info({ provider: provider.name }, 'payment provider');
+    const store = new PaymentsStore(await openDatabase(ctx), provider);
     await store.ensureIndexes();
-    return { app: createPaymentsApp({ store, appOptions }), activities: createPaymentsActivities(store) };
+    const worker = await openWorker(ctx, { taskQueue: paymentsCatalogue.taskQueue, activities: createPaymentsActivities(store) });
+    return { app: createPaymentsApp({ store, appOptions: serviceAppOptions(ctx) }), worker };
   },
 });

@@ -1,16 +1,19 @@
-import { createShippingActivities } from '../../activities/shipping.js';
-import { TaskQueues } from '../../shared/domain.js';
-import { startService } from '../../shared/service-main.js';
+// The shipping process: shipments over HTTP, and on task queue `shipping` the
+// fulfilment workflow, which creates shipments and records carrier events here locally.
+import { shippingCatalogue } from '../../activities/shipping.js';
+import { openDatabase, openWorker, runProcess, serviceAppOptions } from '../../shared/process.js';
+import { createShippingActivities } from './activities.js';
 import { createShippingApp } from './app.js';
+import { shippingEnv } from './config.js';
 import { ShippingStore } from './store.js';
 
-await startService({
+await runProcess({
   name: 'shipping',
-  taskQueue: TaskQueues.shipping,
-  uses: { mongo: true },
-  build: async ({ db, appOptions }) => {
-    const store = new ShippingStore(db);
+  env: shippingEnv,
+  start: async (ctx) => {
+    const store = new ShippingStore(await openDatabase(ctx));
     await store.ensureIndexes();
-    return { app: createShippingApp({ store, appOptions }), activities: createShippingActivities(store) };
+    const worker = await openWorker(ctx, { taskQueue: shippingCatalogue.taskQueue, activities: createShippingActivities(store), workflows: 'shipping' });
+    return { app: createShippingApp({ store, appOptions: serviceAppOptions(ctx) }), worker };
   },
 });

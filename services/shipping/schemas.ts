@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { CARRIER_EVENT_TYPES } from '../../shared/domain.js';
+import { CARRIER_EVENT_TYPES } from '../../shared/domain/vocabulary.js';
 
 export const Shipment = z
   .object({

@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { BusinessError } from '../../shared/activity-failure.js';
-import type { CarrierEventType, OrderLine, ShippingAddress } from '../../shared/domain.js';
+import type { CarrierEventType } from '../../shared/domain/vocabulary.js';
+import type { OrderLine, ShippingAddress } from '../../shared/domain/order.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
 import { MongoLocks } from '../../shared/mongo-lock.js';
 

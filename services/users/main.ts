@@ -1,20 +1,20 @@
-import { z } from 'zod';
-import { createUsersActivities } from '../../activities/users.js';
+// The users process: accounts over HTTP, contact lookups and the onboarding workflow on task queue `users`.
+import { usersCatalogue } from '../../activities/users.js';
 import { DEMO_ADMIN } from '../../shared/demo-data.js';
-import { TaskQueues } from '../../shared/domain.js';
-import { startService } from '../../shared/service-main.js';
+import { openDatabase, openWorker, runProcess, serviceAppOptions } from '../../shared/process.js';
+import { createUsersActivities } from './activities.js';
 import { createUsersApp } from './app.js';
+import { usersEnv } from './config.js';
 import { UsersStore } from './store.js';
 
-await startService({
+await runProcess({
   name: 'users',
-  taskQueue: TaskQueues.users,
-  uses: { mongo: true },
-  env: z.object({ SEED_DEMO: z.enum(['true', 'false']).default('false') }),
-  build: async ({ db, config, appOptions }) => {
-    const store = new UsersStore(db);
+  env: usersEnv,
+  start: async (ctx) => {
+    const store = new UsersStore(await openDatabase(ctx));
     await store.ensureIndexes();
-    if (config.SEED_DEMO === 'true') await store.seedAdmin(DEMO_ADMIN);
-    return { app: createUsersApp({ store, appOptions }), activities: createUsersActivities(store) };
+    if (ctx.config.SEED_DEMO === 'true') await store.seedAdmin(DEMO_ADMIN);
+    const worker = await openWorker(ctx, { taskQueue: usersCatalogue.taskQueue, activities: createUsersActivities(store), workflows: 'users' });
+    return { app: createUsersApp({ store, appOptions: serviceAppOptions(ctx) }), worker };
   },
 });

@@ -4,8 +4,8 @@ import type { Context, Env, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import { BusinessError } from '../activity-failure.js';
-import type { BusinessFailureType } from '../domain.js';
+import type { BusinessFailureType } from '../domain/vocabulary.js';
+import { DomainError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, fieldErrors, problem, type ProblemBody } from '../problem.js';
 
@@ -34,7 +34,7 @@ const BUSINESS_STATUS: Record<BusinessFailureType, ContentfulStatusCode> = {
 
 function toProblem(error: unknown): HttpProblem | undefined {
   if (error instanceof HttpProblem) return error;
-  if (error instanceof BusinessError) {
+  if (error instanceof DomainError) {
     return new HttpProblem(BUSINESS_STATUS[error.type], error.type.replace(/[A-Z]/g, (m, i: number) => (i ? '-' : '') + m.toLowerCase()), error.message);
   }
   if (error instanceof HTTPException) {

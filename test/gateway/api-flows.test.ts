@@ -7,7 +7,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ADMIN, DEMO_PRODUCTS } from '../../shared/demo-data.js';
-import { ORDER_STATUSES } from '../../shared/domain.js';
+import { ORDER_STATUSES } from '../../shared/domain/vocabulary.js';
 import { connectRedis } from '../../shared/redis.js';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { stack, uniqueName } from '../support/stack.js';

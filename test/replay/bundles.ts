@@ -2,7 +2,7 @@
 // for a variant (see workflow-api-*.ts), for the patch (versioning) tests.
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
-import { workflowsPath } from '../../services/orchestrator/worker-options.js';
+import { workflowsPath } from '../workflows/harness.js';
 
 const silent = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 

@@ -1,8 +1,8 @@
 // A deliberately incompatible edit of the order saga (pricing moved before the
 // order is recorded), to prove that the replay test catches such a change.
 import { proxyActivities } from '@temporalio/workflow';
-import type { CatalogActivities } from '../../activities/contracts.js';
-import { TaskQueues } from '../../shared/domain.js';
+import type { CatalogActivities } from '../../activities/catalog.js';
+import { TaskQueues } from '../../shared/domain/vocabulary.js';
 import type { OrderSagaInput, OrderSagaResult } from '../../workflows/definitions.js';
 
 export { fulfilment } from '../../workflows/fulfilment.js';

@@ -2,7 +2,7 @@
 // pagination, the cache-aside for single products (and reads that survive a
 // Redis outage), admin-only writes, the demo seed and the order price snapshot.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCatalogActivities } from '../../activities/catalog.js';
+import { createCatalogActivities } from '../../services/catalog/activities.js';
 import { createCatalogApp } from '../../services/catalog/app.js';
 import { CatalogStore } from '../../services/catalog/store.js';
 import { DEMO_PRODUCTS } from '../../shared/demo-data.js';

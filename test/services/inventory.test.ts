@@ -1,7 +1,7 @@
 // Inventory on the real Mongo-protocol server: routes, all-or-nothing
 // reservations, idempotent activities, and no overselling under concurrency.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInventoryActivities } from '../../activities/inventory.js';
+import { createInventoryActivities } from '../../services/inventory/activities.js';
 import { createInventoryApp } from '../../services/inventory/app.js';
 import { InventoryStore } from '../../services/inventory/store.js';
 import { call } from '../support/http.js';

@@ -3,8 +3,8 @@
 // filter and read marks; the SMTP transport against a tiny local SMTP server.
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNotificationsActivities } from '../../activities/notifications.js';
-import { NOTIFICATION_TEMPLATES } from '../../shared/domain.js';
+import { createNotificationsActivities } from '../../services/notifications/activities.js';
+import { NOTIFICATION_TEMPLATES } from '../../shared/domain/vocabulary.js';
 import { createNotificationsApp } from '../../services/notifications/app.js';
 import { NotificationsStore } from '../../services/notifications/store.js';
 import { render } from '../../services/notifications/templates.js';

@@ -2,8 +2,9 @@
 // event of each type per order, a read model that equals the log folded again,
 // and the query routes (newest first, cursor paging) only for the order's customer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrdersActivities } from '../../activities/orders.js';
-import { ORDER_EVENT_TYPES, type OrderEvent } from '../../shared/domain.js';
+import { createOrdersActivities } from '../../services/orders/activities.js';
+import { ORDER_EVENT_TYPES } from '../../shared/domain/vocabulary.js';
+import { type OrderEvent } from '../../shared/domain/order.js';
 import { OrderEventInput } from '../../services/orders/schemas.js';
 import { createOrdersApp } from '../../services/orders/app.js';
 import { OrdersStore } from '../../services/orders/store.js';

@@ -4,7 +4,7 @@
 // and the payment view for operators only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
-import { createPaymentsActivities } from '../../activities/payments.js';
+import { createPaymentsActivities } from '../../services/payments/activities.js';
 import { createPaymentsApp } from '../../services/payments/app.js';
 import type { ChargeRequest, PaymentProvider, RefundRequest } from '../../services/payments/provider.js';
 import { SimulatedProvider } from '../../services/payments/simulator.js';

@@ -2,7 +2,7 @@
 // events recorded once each with a status that only moves forwards, and the
 // shipment routes only for the order's customer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createShippingActivities } from '../../activities/shipping.js';
+import { createShippingActivities } from '../../services/shipping/activities.js';
 import { createShippingApp } from '../../services/shipping/app.js';
 import { ShippingStore } from '../../services/shipping/store.js';
 import { call } from '../support/http.js';

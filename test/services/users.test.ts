@@ -2,7 +2,7 @@
 // unique emails, scrypt credentials, profiles only for their owner, the demo
 // admin seed and the contact activity.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUsersActivities } from '../../activities/users.js';
+import { createUsersActivities } from '../../services/users/activities.js';
 import { DEMO_ADMIN } from '../../shared/demo-data.js';
 import { createUsersApp } from '../../services/users/app.js';
 import { hashPassword, verifyPassword } from '../../services/users/password.js';

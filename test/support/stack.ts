@@ -2,9 +2,9 @@
 // isolated by unique database names, Redis key prefixes and task queues.
 import { randomBytes } from 'node:crypto';
 import type { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { SEARCH_ATTRIBUTES } from '../../shared/domain.js';
+import { temporal } from '@temporalio/proto';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes.js';
 import type { Db, MongoClient } from 'mongodb';
 import { inject } from 'vitest';
 import { connectMongo } from '../../shared/mongo.js';
@@ -69,10 +69,9 @@ async function startTestServer(attempts = 4): Promise<TestWorkflowEnvironment> {
 
 /** Registers sagashop's custom search attributes (shared/domain.ts) on a namespace. */
 export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
-  const { INDEXED_VALUE_TYPE_INT, INDEXED_VALUE_TYPE_KEYWORD } = temporal.api.enums.v1.IndexedValueType;
   await connection.operatorService.addSearchAttributes({
     namespace,
-    searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [name, type === 'Int' ? INDEXED_VALUE_TYPE_INT : INDEXED_VALUE_TYPE_KEYWORD])),
+    searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTE_KEYS.map(({ name, type }) => [name, temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${type}`]])),
   });
 }
 

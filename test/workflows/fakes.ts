@@ -2,10 +2,14 @@
 // tests: each records its calls, and any of them can be replaced per test.
 // (Every branch family also runs once on the real activities: test/e2e/.)
 import { ApplicationFailure } from '@temporalio/common';
-import type {
-  CatalogActivities, InventoryActivities, NotificationsActivities, OrdersActivities, PaymentsActivities, ShippingActivities, UsersActivities,
-} from '../../activities/contracts.js';
-import { TaskQueues } from '../../shared/domain.js';
+import type { CatalogActivities } from '../../activities/catalog.js';
+import type { InventoryActivities } from '../../activities/inventory.js';
+import type { NotificationsActivities } from '../../activities/notifications.js';
+import type { OrdersActivities } from '../../activities/orders.js';
+import type { PaymentsActivities } from '../../activities/payments.js';
+import type { ShippingActivities } from '../../activities/shipping.js';
+import type { UsersActivities } from '../../activities/users.js';
+import { TaskQueues } from '../../shared/domain/vocabulary.js';
 
 export interface Fakes {
   users: UsersActivities;
@@ -27,6 +31,8 @@ export interface Calls {
   refunded: number;
 }
 
+const pong = (taskQueue: string) => async () => ({ taskQueue });
+
 export function createFakes(overrides: { [Q in keyof Fakes]?: Partial<Fakes[Q]> } = {}): { fakes: Fakes; calls: Calls } {
   const calls: Calls = { names: [], events: [], notifications: [], charged: 0, refunded: 0 };
   const seen = new Set<string>();
@@ -35,12 +41,13 @@ export function createFakes(overrides: { [Q in keyof Fakes]?: Partial<Fakes[Q]> 
     Object.fromEntries(Object.entries(group).map(([name, fn]) => [name, async (...args: unknown[]) => { calls.names.push(name); return (fn as (...a: unknown[]) => unknown)(...args); }])) as T;
 
   const base: Fakes = {
-    users: { getUserContact: async ({ userId }) => ({ userId, email: `${userId}@example.com`, name: 'Ada' }) },
+    users: { getUserContact: async ({ userId }) => ({ userId, email: `${userId}@example.com`, name: 'Ada' }), ping: pong('users') },
     catalog: {
       priceOrder: async ({ orderId, items }) => {
         const lines = items.map((i) => ({ ...i, name: i.sku, unitPriceCents: i.sku.startsWith('PRICEY') ? 150_000 : 1_000 }));
         return { orderId, lines, totalCents: lines.reduce((s, l) => s + l.quantity * l.unitPriceCents, 0), currency: 'EUR' };
       },
+      ping: pong('catalog'),
     },
     inventory: {
       reserveStock: async ({ orderId, lines }) => {
@@ -49,6 +56,7 @@ export function createFakes(overrides: { [Q in keyof Fakes]?: Partial<Fakes[Q]> 
       },
       releaseStock: async () => ({ released: true }),
       commitStock: async () => ({ committed: true }),
+      ping: pong('inventory'),
     },
     payments: {
       chargePayment: async ({ orderId, amountCents, paymentToken }) => {
@@ -61,22 +69,26 @@ export function createFakes(overrides: { [Q in keyof Fakes]?: Partial<Fakes[Q]> 
         if (once(`refund:${orderId}`)) calls.refunded++;
         return { refunded: true, refundId: `rf_${orderId}`, amountCents: 1_000 };
       },
+      ping: pong('payments'),
     },
     orders: {
       recordOrderEvent: async ({ event }) => {
         calls.events.push(event.type);
         return { version: calls.events.length };
       },
+      ping: pong('orders'),
     },
     notifications: {
       sendNotification: async ({ key, template, userId }) => {
         calls.notifications.push({ key, template, userId });
         return { notificationId: key };
       },
+      ping: pong('notifications'),
     },
     shipping: {
       createShipment: async ({ orderId }) => ({ shipmentId: `shp_${orderId}`, trackingNumber: 'SGS0000000001' }),
       recordCarrierEvent: async () => ({ recorded: true }),
+      ping: pong('shipping'),
     },
   };
   const fakes = Object.fromEntries(

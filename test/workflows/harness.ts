@@ -1,25 +1,34 @@
 // Runs workflows on a time-skipping test server: the workflows bundle once per
-// file, one worker per task queue (the saga's worker exactly as the orchestrator
-// configures it), and helpers to start sagas and wait on their live state.
+// file, one worker per service task queue as the services run them (orders,
+// shipping and users also run the workflows they own, with their own
+// activities local to them), and helpers to start sagas and wait on their live state.
+import { fileURLToPath } from 'node:url';
+import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { expect } from 'vitest';
 import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
-import { orchestratorWorkerOptions, workflowsPath } from '../../services/orchestrator/worker-options.js';
-import { TaskQueues, type PlaceOrderInput } from '../../shared/domain.js';
+import type { OrderRequest } from '../../shared/domain/order.js';
 import type { OrderSagaInput, OrderSagaSettings, SagaState } from '../../workflows/definitions.js';
-import { carrierEventSignal, sagaStateQuery } from '../../workflows/definitions.js';
+import { UPDATE_REJECTED, Workflows, carrierEventSignal, sagaStateQuery } from '../../workflows/definitions.js';
 import { queueOf, type Fakes } from './fakes.js';
+
+/** Every workflow in one module; each hosting worker below polls only its own queue. */
+export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+const HOSTS: ReadonlyArray<keyof Fakes> = ['orders', 'shipping', 'users'];
 
 let bundle: Promise<WorkflowBundle> | undefined;
 export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath, logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } }));
 
-/** Runs `body` while the saga worker and one worker per service queue poll. */
-export async function withWorkers<T>(env: TestWorkflowEnvironment, activities: Fakes | Record<keyof Fakes, object>, body: () => Promise<T>, sagaOptions: Partial<WorkerOptions> = {}): Promise<T> {
-  const { workflowsPath: _ignored, ...options } = orchestratorWorkerOptions(sagaOptions);
-  const workers = [
-    await Worker.create({ ...options, connection: env.nativeConnection, workflowBundle: sagaOptions.workflowBundle ?? (await workflowBundle()) }),
-    ...(await Promise.all((Object.keys(queueOf) as Array<keyof Fakes>).map((q) =>
-      Worker.create({ connection: env.nativeConnection, taskQueue: queueOf[q], activities: activities[q] as object })))),
-  ];
+/** Runs `body` while one worker per service queue polls; `workflowOptions` apply to the workflow hosts. */
+export async function withWorkers<T>(env: TestWorkflowEnvironment, activities: Fakes | Record<keyof Fakes, object>, body: () => Promise<T>, workflowOptions: Partial<WorkerOptions> = {}): Promise<T> {
+  const workflowBundleToRun = workflowOptions.workflowBundle ?? (await workflowBundle());
+  const workers = await Promise.all((Object.keys(queueOf) as Array<keyof Fakes>).map((q) =>
+    Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: queueOf[q],
+      activities: activities[q] as object,
+      ...(HOSTS.includes(q) ? { ...workflowOptions, workflowBundle: workflowBundleToRun } : {}),
+    })));
   const running = workers.map((w) => w.run());
   try {
     return await body();
@@ -41,7 +50,7 @@ export const settings = (over: Partial<OrderSagaSettings> = {}): OrderSagaSettin
 });
 
 let counter = 0;
-export function sagaInput(over: Partial<PlaceOrderInput> = {}, s: Partial<OrderSagaSettings> = {}): OrderSagaInput {
+export function sagaInput(over: Partial<OrderRequest & { orderId: string; customerId: string }> = {}, s: Partial<OrderSagaSettings> = {}): OrderSagaInput {
   counter += 1;
   return {
     orderId: `o${Date.now().toString(36)}${counter}`,
@@ -58,7 +67,7 @@ const started: string[] = [];
 
 export function startSaga(env: TestWorkflowEnvironment, input: OrderSagaInput) {
   started.push(input.orderId);
-  return env.client.workflow.start('orderSaga', { taskQueue: TaskQueues.sagas, workflowId: `order-${input.orderId}`, args: [input] });
+  return env.client.workflow.start('orderSaga', { taskQueue: Workflows.orderSaga.taskQueue, workflowId: `order-${input.orderId}`, args: [input] });
 }
 
 /**
@@ -111,4 +120,14 @@ export async function deliver(env: TestWorkflowEnvironment, orderId: string): Pr
   const child = env.client.workflow.getHandle(`fulfilment-${orderId}`);
   await child.signal(carrierEventSignal, { type: 'PICKED_UP', at: new Date().toISOString() });
   await child.signal(carrierEventSignal, { type: 'DELIVERED', at: new Date().toISOString() });
+}
+
+/** The update was refused by the saga's validator: nothing recorded, the order's status and the reason in the failure. */
+export async function expectRefused(update: Promise<unknown>, status: string, reason: RegExp): Promise<void> {
+  const error = await update.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+  const cause = (error as WorkflowUpdateFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  expect(cause).toMatchObject({ type: UPDATE_REJECTED, details: [{ status }] });
+  expect((cause as ApplicationFailure).message).toMatch(reason);
 }

@@ -2,7 +2,7 @@
 // after the configured delay unless the first order arrives before it.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TaskQueues } from '../../shared/domain.js';
+import { TaskQueues } from '../../shared/domain/vocabulary.js';
 import { firstOrderPlacedSignal } from '../../workflows/definitions.js';
 import type { onboarding } from '../../workflows/onboarding.js';
 import { createTimeSkippingEnv } from '../support/stack.js';
@@ -15,7 +15,7 @@ afterAll(async () => { await env?.teardown(); });
 
 const start = (userId: string) =>
   env.client.workflow.start<typeof onboarding>('onboarding', {
-    taskQueue: TaskQueues.sagas,
+    taskQueue: TaskQueues.users,
     workflowId: `onboarding-${userId}`,
     args: [{ userId, email: `${userId}@example.com`, name: 'Ada', settings: { reminderDelay: '3 days' } }],
   });

@@ -7,13 +7,13 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from 'mongodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCatalogActivities } from '../../activities/catalog.js';
-import { createInventoryActivities } from '../../activities/inventory.js';
-import { createNotificationsActivities } from '../../activities/notifications.js';
-import { createOrdersActivities } from '../../activities/orders.js';
-import { createPaymentsActivities } from '../../activities/payments.js';
-import { createShippingActivities } from '../../activities/shipping.js';
-import { createUsersActivities } from '../../activities/users.js';
+import { createCatalogActivities } from '../../services/catalog/activities.js';
+import { createInventoryActivities } from '../../services/inventory/activities.js';
+import { createNotificationsActivities } from '../../services/notifications/activities.js';
+import { createOrdersActivities } from '../../services/orders/activities.js';
+import { createPaymentsActivities } from '../../services/payments/activities.js';
+import { createShippingActivities } from '../../services/shipping/activities.js';
+import { createUsersActivities } from '../../services/users/activities.js';
 import { CatalogStore } from '../../services/catalog/store.js';
 import { InventoryStore } from '../../services/inventory/store.js';
 import { NotificationsStore } from '../../services/notifications/store.js';
@@ -26,7 +26,7 @@ import { UsersStore } from '../../services/users/store.js';
 import { connectMongo } from '../../shared/mongo.js';
 import { approveOrderUpdate } from '../../workflows/definitions.js';
 import type { onboarding } from '../../workflows/onboarding.js';
-import { TaskQueues } from '../../shared/domain.js';
+import { TaskQueues } from '../../shared/domain/vocabulary.js';
 import { createTimeSkippingEnv, stack, testDb, testRedis, type TestDb } from '../support/stack.js';
 import type { Fakes } from './fakes.js';
 import { deliver, sagaInput, startSaga, terminateStarted, until, waitForState, withWorkers } from './harness.js';
@@ -96,7 +96,7 @@ describe('order saga on the real activities', () => {
       const handle = await startSaga(env, input);
       await waitForState(handle, (s) => s.status === 'AWAITING_APPROVAL', 'AWAITING_APPROVAL');
       expect(await stockOf('ESPRESSO-PRO')).toMatchObject({ available: before.available - 1, reserved: before.reserved + 1 });
-      expect(await handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: 'admin-1' }] })).toMatchObject({ accepted: true });
+      expect(await handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: 'admin-1' }] })).toMatchObject({ status: 'AWAITING_APPROVAL' });
       await waitForState(handle, (s) => s.status === 'CONFIRMED' && !!s.shipment, 'CONFIRMED with a shipment');
 
       expect(await stores.payments.charges.findOne({ _id: input.orderId })).toMatchObject({ status: 'CAPTURED', amountCents: 149_900 });
@@ -156,7 +156,7 @@ describe('order saga on the real activities', () => {
   it('onboarding: welcome at once, a reminder after 3 days without an order', async () => {
     await withWorkers(env, activities, async () => {
       const handle = await env.client.workflow.start<typeof onboarding>('onboarding', {
-        taskQueue: TaskQueues.sagas,
+        taskQueue: TaskQueues.users,
         workflowId: `onboarding-${customerId}`,
         args: [{ userId: customerId, email: 'real-activities@example.com', name: 'Ada', settings: { reminderDelay: '3 days' } }],
       });

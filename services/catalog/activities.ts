@@ -1,0 +1,10 @@
+// The catalog service's activities: the order's price snapshot.
+import { catalogCatalogue } from '../../activities/catalog.js';
+import { implementActivities } from '../../shared/temporal/activity-adapter.js';
+import type { CatalogStore } from './store.js';
+
+export function createCatalogActivities(store: CatalogStore) {
+  return implementActivities(catalogCatalogue, {
+    priceOrder: ({ orderId, items }) => store.priceOrder(orderId, items),
+  });
+}

@@ -1,0 +1,12 @@
+// The inventory service's activities: reserve, release and commit stock per order.
+import { inventoryCatalogue } from '../../activities/inventory.js';
+import { implementActivities } from '../../shared/temporal/activity-adapter.js';
+import type { InventoryStore } from './store.js';
+
+export function createInventoryActivities(store: InventoryStore) {
+  return implementActivities(inventoryCatalogue, {
+    reserveStock: ({ orderId, lines }) => store.reserve(orderId, lines),
+    releaseStock: ({ orderId }) => store.release(orderId),
+    commitStock: ({ orderId }) => store.commit(orderId),
+  });
+}

@@ -1,0 +1,10 @@
+// The notifications service's activity: one message per key.
+import { notificationsCatalogue } from '../../activities/notifications.js';
+import { implementActivities } from '../../shared/temporal/activity-adapter.js';
+import type { NotificationsStore } from './store.js';
+
+export function createNotificationsActivities(store: NotificationsStore) {
+  return implementActivities(notificationsCatalogue, {
+    sendNotification: (request) => store.send(request),
+  });
+}

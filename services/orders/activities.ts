@@ -1,0 +1,10 @@
+// The orders service's activity: the saga (running in this service) records each step as an event.
+import { ordersCatalogue } from '../../activities/orders.js';
+import { implementActivities } from '../../shared/temporal/activity-adapter.js';
+import type { OrdersStore } from './store.js';
+
+export function createOrdersActivities(store: OrdersStore) {
+  return implementActivities(ordersCatalogue, {
+    recordOrderEvent: ({ orderId, event }) => store.append(orderId, event),
+  });
+}

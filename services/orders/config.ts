@@ -1,0 +1,3 @@
+import { workerServiceEnv } from '../../shared/config.js';
+
+export const ordersEnv = workerServiceEnv;

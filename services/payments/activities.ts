@@ -1,0 +1,11 @@
+// The payments service's activities: one charge and at most one refund per order.
+import { paymentsCatalogue } from '../../activities/payments.js';
+import { implementActivities } from '../../shared/temporal/activity-adapter.js';
+import type { PaymentsStore } from './store.js';
+
+export function createPaymentsActivities(store: PaymentsStore) {
+  return implementActivities(paymentsCatalogue, {
+    chargePayment: ({ orderId, amountCents, currency, paymentToken }) => store.charge(orderId, amountCents, currency, paymentToken),
+    refundPayment: ({ orderId }) => store.refund(orderId),
+  });
+}

@@ -1,0 +1,11 @@
+// The shipping service's activities (fulfilment, running in this service, calls them locally).
+import { shippingCatalogue } from '../../activities/shipping.js';
+import { implementActivities } from '../../shared/temporal/activity-adapter.js';
+import type { ShippingStore } from './store.js';
+
+export function createShippingActivities(store: ShippingStore) {
+  return implementActivities(shippingCatalogue, {
+    createShipment: (input) => store.create(input),
+    recordCarrierEvent: ({ shipmentId, type, at }) => store.recordEvent(shipmentId, type, at),
+  });
+}

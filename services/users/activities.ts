@@ -1,0 +1,15 @@
+// The users service's activities, on its task queue, over the same store its routes use.
+import { usersCatalogue } from '../../activities/users.js';
+import { DomainError } from '../../shared/errors.js';
+import { implementActivities } from '../../shared/temporal/activity-adapter.js';
+import type { UsersStore } from './store.js';
+
+export function createUsersActivities(store: UsersStore) {
+  return implementActivities(usersCatalogue, {
+    getUserContact: async ({ userId }) => {
+      const user = await store.get(userId);
+      if (!user) throw new DomainError('NotFound', `no user ${userId}`);
+      return { userId, email: user.email, name: user.name };
+    },
+  });
+}

@@ -1,0 +1,3 @@
+import { seedEnv, workerServiceEnv } from '../../shared/config.js';
+
+export const usersEnv = workerServiceEnv.extend(seedEnv.shape);

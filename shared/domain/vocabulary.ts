@@ -1,0 +1,90 @@
+// The words every process shares: statuses, reasons, event and template names,
+// the services and their task queues, workflow ids. Constants and types only,
+// no zod and no Node: workflow code imports this file, and it must stay
+// deterministic and small. The zod schemas built on these lists live beside it.
+
+export const ORDER_STATUSES = ['PENDING', 'AWAITING_APPROVAL', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'FAILED'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** The statuses an order reaches when its saga has settled (the answer `Prefer: wait` waits for). */
+export const SETTLED_STATUSES: readonly OrderStatus[] = ['AWAITING_APPROVAL', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'FAILED'];
+
+export const CANCELLATION_REASONS = ['OUT_OF_STOCK', 'PAYMENT_DECLINED', 'CUSTOMER_CANCELLED', 'APPROVAL_TIMEOUT', 'UNKNOWN_PRODUCT'] as const;
+export type CancellationReason = (typeof CANCELLATION_REASONS)[number];
+
+/** Business outcomes a service reports; retrying cannot change them. */
+export const BUSINESS_FAILURES = ['OutOfStock', 'UnknownProduct', 'PaymentDeclined', 'NotFound', 'InvalidState', 'InvalidInput'] as const;
+export type BusinessFailureType = (typeof BUSINESS_FAILURES)[number];
+
+/** Which cancellation reason a business failure of a saga step maps to. */
+export const REASON_FOR_FAILURE: Partial<Record<BusinessFailureType, CancellationReason>> = {
+  OutOfStock: 'OUT_OF_STOCK',
+  UnknownProduct: 'UNKNOWN_PRODUCT',
+  PaymentDeclined: 'PAYMENT_DECLINED',
+};
+
+export const ORDER_EVENT_TYPES = [
+  'OrderPlaced',
+  'OrderPriced',
+  'StockReserved',
+  'PaymentCaptured',
+  'ApprovalRequested',
+  'OrderApproved',
+  'OrderConfirmed',
+  'StockCommitted',
+  'OrderShipped',
+  'OrderDelivered',
+  'StockReleased',
+  'PaymentRefunded',
+  'OrderCancelled',
+  'OrderFailed',
+] as const;
+export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
+
+export const CARRIER_EVENT_TYPES = ['PICKED_UP', 'DELIVERED'] as const;
+export type CarrierEventType = (typeof CARRIER_EVENT_TYPES)[number];
+
+export const NOTIFICATION_TEMPLATES = [
+  'order_confirmed',
+  'order_cancelled',
+  'order_shipped',
+  'order_delivered',
+  'welcome',
+  'reminder',
+  'review_request',
+  'shipment_delayed',
+  'operator_alert',
+] as const;
+export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
+
+export const NOTIFICATION_CHANNELS = ['email', 'sms'] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
+
+export const ROLES = ['customer', 'admin', 'carrier'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The services, each its own process with its own data. */
+export const SERVICE_NAMES = ['users', 'catalog', 'inventory', 'cart', 'orders', 'payments', 'notifications', 'shipping'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/**
+ * The task queue of each service that runs a Temporal worker: its activities and
+ * the workflows it owns (the order saga in orders, fulfilment in shipping,
+ * onboarding in users). The queue is named after the service.
+ */
+export const TaskQueues = {
+  users: 'users',
+  catalog: 'catalog',
+  inventory: 'inventory',
+  orders: 'orders',
+  payments: 'payments',
+  notifications: 'notifications',
+  shipping: 'shipping',
+} as const satisfies Partial<Record<ServiceName, string>>;
+export type TaskQueue = (typeof TaskQueues)[keyof typeof TaskQueues];
+
+export const workflowIds = {
+  order: (orderId: string) => `order-${orderId}`,
+  fulfilment: (orderId: string) => `fulfilment-${orderId}`,
+  onboarding: (userId: string) => `onboarding-${userId}`,
+};

@@ -1,0 +1,18 @@
+// A business outcome a store reports (out of stock, declined, not found, ...).
+// Retrying cannot change it. It knows nothing of Temporal or HTTP: the activity
+// adapter (shared/temporal/activity-adapter.ts) turns it into a non-retryable
+// ApplicationFailure of the same type, the HTTP layer into a 4xx problem.
+import type { BusinessFailureType } from './domain/vocabulary.js';
+
+export class DomainError extends Error {
+  override name = 'DomainError';
+
+  constructor(
+    readonly type: BusinessFailureType,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

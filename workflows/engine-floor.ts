@@ -1,0 +1,25 @@
+// The engine floor the benchmark measures the order saga against: a workflow of
+// n no-op activities (`ping`) spread over the saga's task queues (B2), and the
+// same with local activities (B3). Whatever these cost is Temporal's cost on
+// this server; the saga's cost beyond it is ours.
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { UsersActivities } from '../activities/users.js';
+import { TaskQueues } from '../shared/domain/vocabulary.js';
+
+type Ping = Pick<UsersActivities, 'ping'>;
+
+const QUEUES = Object.values(TaskQueues);
+const remote = QUEUES.map((taskQueue) => proxyActivities<Ping>({ taskQueue, startToCloseTimeout: '10s' }));
+const local = proxyLocalActivities<Ping>({ startToCloseTimeout: '10s' });
+
+/** n sequential no-op activities, round-robin over every service's task queue. */
+export async function engineFloor(n: number): Promise<number> {
+  for (let i = 0; i < n; i++) await remote[i % remote.length]!.ping({});
+  return n;
+}
+
+/** n sequential no-op local activities on the worker that runs the workflow. */
+export async function engineFloorLocal(n: number): Promise<number> {
+  for (let i = 0; i < n; i++) await local.ping({});
+  return n;
+}

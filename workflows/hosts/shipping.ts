@@ -1,0 +1,2 @@
+// The workflows the shipping service's worker runs.
+export { fulfilment } from '../fulfilment.js';

@@ -1,0 +1,2 @@
+// The workflows the users service's worker runs.
+export { onboarding } from '../onboarding.js';
