@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { parseEnv } from '../shared/config.js';
-import { historiesDir, toFixture } from '../test/replay/fixture.js';
+import { historiesDir, toFixture } from './replay-fixture.js';
 
 const env = parseEnv(z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),

@@ -8,10 +8,10 @@ import { z } from 'zod';
 import { parseEnv, port } from '../shared/config.js';
 import { startMongo, startRedis, startTemporal, type Service } from './stack/infra.js';
 import { freePort, portAnswers } from './stack/processes.js';
-import { root, startSystem, type RunningSystem } from './stack/system.js';
+import { startSystem, type RunningSystem } from './stack/system.js';
 
 const env = parseEnv(z.object({
-  SAGASHOP_DATA_DIR: z.string().default(join(root, '.data')),
+  SAGASHOP_DATA_DIR: z.string().default(join(process.cwd(), '.data')),
   GATEWAY_PORT: port(3000),
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),

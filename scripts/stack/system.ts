@@ -1,11 +1,16 @@
 // Starts sagashop's own processes (every service, each with its worker, and the
 // gateway) against running infrastructure. Used by `npm start` and the end-to-end tests.
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnManaged, type Managed } from './processes.js';
 
 export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+// Compiled (dist/, `npm start`) the launcher starts compiled processes; under tsx
+// (tests, development) it starts the TypeScript sources through tsx.
+const sourceExtension = extname(fileURLToPath(import.meta.url));
+const entryOf = (...path: string[]) => `${join(root, ...path, 'main')}${sourceExtension}`;
+const nodeArgs = (entry: string) => (sourceExtension === '.ts' ? ['--import', 'tsx', entry] : [entry]);
 
 import { SERVICE_NAMES, type ServiceName } from '../../shared/domain/vocabulary.js';
 
@@ -37,11 +42,11 @@ export interface RunningSystem {
 
 interface ListeningLine { msg?: string; url?: string }
 
-/** Runs a TypeScript entry point with tsx and resolves once it logs its 'listening' (or 'ready') line. */
+/** Runs an entry point (compiled, or TypeScript through tsx) and resolves once it logs its 'listening' (or 'ready') line. */
 function startNodeProcess(name: string, entry: string, env: NodeJS.ProcessEnv, opts: SystemOptions): Promise<{ managed: Managed; url?: string }> {
   return new Promise((resolvePromise, reject) => {
     let settled = false;
-    const managed = spawnManaged(name, process.execPath, ['--import', 'tsx', entry], {
+    const managed = spawnManaged(name, process.execPath, nodeArgs(entry), {
       cwd: root,
       env: { ...process.env, ...opts.env, ...env },
       logFile: join(opts.logDir, `${name}.log`),
@@ -100,7 +105,7 @@ export async function startGateway(
   env: NodeJS.ProcessEnv = {},
   name = 'gateway-extra',
 ): Promise<ExtraGateway> {
-  const started = await startNodeProcess(name, join(root, 'gateway', 'main.ts'), {
+  const started = await startNodeProcess(name, entryOf('gateway'), {
     ...commonEnv(opts), ...serviceUrlEnv(serviceUrls), GATEWAY_PORT: '0', ...env,
   }, opts);
   return { url: started.url!, managed: started.managed, stop: () => started.managed.stop() };
@@ -120,19 +125,17 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     name === 'cart' && serviceUrls.catalog ? { CATALOG_URL: serviceUrls.catalog } : {};
 
   const startOne = async (name: ServiceName, port = '0') => {
-    const entry = join(root, 'services', name, 'main.ts');
-    const started = await startNodeProcess(name, entry, { ...common, ...dependencyEnv(name), PORT: port }, opts);
+    const started = await startNodeProcess(name, entryOf('services', name), { ...common, ...dependencyEnv(name), PORT: port }, opts);
     byName.set(name, started.managed);
     processes.push(started.managed);
     if (started.url) serviceUrls[name] = started.url;
   };
 
   try {
-    const present = SERVICE_NAMES.filter((n) => existsSync(join(root, 'services', n, 'main.ts')));
-    await Promise.all(present.filter((n) => n !== 'cart').map((n) => startOne(n)));
-    if (present.includes('cart')) await startOne('cart');
+    await Promise.all(SERVICE_NAMES.filter((n) => n !== 'cart').map((n) => startOne(n)));
+    await startOne('cart');
     const serviceEnv = serviceUrlEnv(serviceUrls);
-    const gateway = await startNodeProcess('gateway', join(root, 'gateway', 'main.ts'), {
+    const gateway = await startNodeProcess('gateway', entryOf('gateway'), {
       ...common, ...serviceEnv, GATEWAY_PORT: String(opts.gatewayPort ?? 0),
     }, opts);
     byName.set('gateway', gateway.managed);

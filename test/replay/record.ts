@@ -11,7 +11,7 @@ import type { onboarding } from '../../workflows/onboarding.js';
 import { createFakes } from '../workflows/fakes.js';
 import { deliver, sagaInput, startSaga, terminateStarted, waitForState, withWorkers } from '../workflows/harness.js';
 import { bundleWithWorkflowApi } from './bundles.js';
-import { historiesDir, toFixture, type History } from './fixture.js';
+import { historiesDir, toFixture, type History } from '../../scripts/replay-fixture.js';
 
 type Scenario = (env: TestWorkflowEnvironment) => Promise<Record<string, string>>;
 

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createTimeSkippingEnv } from '../support/stack.js';
 import { workflowBundle } from '../workflows/harness.js';
 import { bundleWithWorkflowApi } from './bundles.js';
-import { fromFixture, historiesDir } from './fixture.js';
+import { fromFixture, historiesDir } from '../../scripts/replay-fixture.js';
 import { recordHistories } from './record.js';
 
 const silent = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -1,7 +1,7 @@
 // The on-disk form of a recorded workflow history (test/replay/histories/<name>.json).
 import proto from '@temporalio/proto';
 
-export const historiesDir = new URL('./histories/', import.meta.url);
+export const historiesDir = new URL('../test/replay/histories/', import.meta.url);
 
 // Not historyToJSON/historyFromJSON of @temporalio/common: with two copies of
 // protobufjs installed they throw "type must be a Type". The generated class's
