@@ -59,6 +59,14 @@ export const CheckoutBody = z.object({ paymentToken: PaymentToken, shippingAddre
 export const IdempotencyHeader = z.object({
   'idempotency-key': z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').openapi({ param: { name: 'idempotency-key', in: 'header', description: 'Idempotency-Key (header names are case-insensitive)' }, example: 'c0ffee-1' }),
 });
+/** RFC 7240: `Prefer: wait=N` (seconds, at most 30) answers once the saga has settled. */
+export const PreferHeader = z.object({
+  prefer: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ param: { name: 'prefer', in: 'header', description: 'RFC 7240 preferences; `wait=N` (seconds, at most 30) waits for the saga to settle' }, example: 'wait=10' }),
+});
 export const OrderAccepted = z
   .object({ orderId: z.string(), status: z.enum(ORDER_STATUSES), links: z.object({ self: z.string() }) })
   .openapi('OrderAccepted');

@@ -3,8 +3,9 @@
 import { createRoute } from '@hono/zod-openapi';
 import { problem } from '../../shared/problem.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
-import { acceptedAnswer, type OrderPlacement } from '../order-placement.js';
-import { Cart, CheckoutBody, IdempotencyHeader, OrderAccepted, OrderLine, SkuParam } from '../schemas.js';
+import type { OrderPlacement } from '../order-placement.js';
+import { preferredWait, waitUntilSettled } from '../saga-wait.js';
+import { Cart, CheckoutBody, IdempotencyHeader, OrderAccepted, OrderLine, OrderView, PreferHeader, SkuParam } from '../schemas.js';
 import { body, json, pick, userOf } from './support.js';
 
 const signedIn = { security: [{ bearer: [] }] };
@@ -29,13 +30,17 @@ const clearCart = createRoute({
 });
 const checkout = createRoute({
   method: 'post', path: '/api/v1/cart/checkout', tags: ['cart'], summary: 'Place an order from the cart', ...signedIn,
-  request: { headers: IdempotencyHeader, ...body(CheckoutBody) },
-  responses: { 202: json(OrderAccepted, 'accepted; poll links.self'), ...pick(400, 401, 409, 422, 503) },
+  request: { headers: IdempotencyHeader.extend(PreferHeader.shape), ...body(CheckoutBody) },
+  responses: {
+    201: json(OrderView, 'with `Prefer: wait=N`: the saga settled in time; the order as GET shows it'),
+    202: json(OrderAccepted, 'accepted; poll links.self, or ask with `Prefer: wait=N`'),
+    ...pick(400, 401, 409, 422, 503),
+  },
 });
 
 type CartBody = { items: Array<{ sku: string; quantity: number }> };
 
-export function installCartRoutes(app: GatewayApp, { services }: GatewayDeps, placement: OrderPlacement): void {
+export function installCartRoutes(app: GatewayApp, { services, temporal }: GatewayDeps, placement: OrderPlacement): void {
   const cartPath = (userId: string) => `/carts/${encodeURIComponent(userId)}`;
 
   app.openapi(getCart, async (c) => {
@@ -67,20 +72,19 @@ export function installCartRoutes(app: GatewayApp, { services }: GatewayDeps, pl
     const { body: cart } = await services.cart.call<CartBody>('GET', cartPath(user.userId), { caller: user, requestId });
     // A replay after the cart was emptied must still find the first answer, so the
     // idempotency fingerprint is the checkout body; the cart is read once, at first.
+    const wait = preferredWait(c.req.header('Prefer'));
     return placement.once(c, user, key, details, async (orderId, print) => {
       if (cart.items.length === 0) {
         // A retry whose first attempt placed the order and emptied the cart, when the stored
         // answer is gone (Redis down or the key expired): still that order, not an error.
-        const placed = await placement.existing(orderId, print);
-        if (placed) return placed;
+        if (await placement.existing(orderId, print)) return { settled: wait ? await waitUntilSettled(temporal, orderId, wait) : false };
         throw problem.unprocessable('the cart is empty');
       }
+      const placed = await placement.startSaga(c, user, orderId, { items: cart.items, ...details }, print, wait);
       // Only the checkout that placed the order empties the cart: a duplicate must not
       // throw away what was added to the cart since.
-      if (await placement.startSaga(c, user, orderId, { items: cart.items, ...details }, print)) {
-        await services.cart.call('DELETE', cartPath(user.userId), { caller: user, requestId }).catch(() => undefined);
-      }
-      return acceptedAnswer(orderId);
-    }) as never;
+      if (placed.started) await services.cart.call('DELETE', cartPath(user.userId), { caller: user, requestId }).catch(() => undefined);
+      return placed;
+    }, wait) as never;
   });
 }

@@ -9,15 +9,20 @@ import { UPDATE_REJECTED, approveOrderUpdate, cancelOrderUpdate, type UpdateAnsw
 import type { GatewayApp, GatewayDeps } from '../context.js';
 import type { OrderPlacement } from '../order-placement.js';
 import { loadOrder, orderView, type ReadModel } from '../order-view.js';
-import { IdempotencyHeader, ListQuery, OrderAccepted, OrderEvents, OrderIdParam, OrderPage, OrderStatusAnswer, OrderView, PlaceOrderBody } from '../schemas.js';
+import { preferredWait, waitUntilSettled } from '../saga-wait.js';
+import { IdempotencyHeader, ListQuery, PreferHeader, OrderAccepted, OrderEvents, OrderIdParam, OrderPage, OrderStatusAnswer, OrderView, PlaceOrderBody } from '../schemas.js';
 import { adminOf, body, json, pick, userOf } from './support.js';
 
 const signedIn = { security: [{ bearer: [] }] };
 
 const placeOrder = createRoute({
   method: 'post', path: '/api/v1/orders', tags: ['orders'], summary: 'Place an order (starts its saga)', ...signedIn,
-  request: { headers: IdempotencyHeader, ...body(PlaceOrderBody) },
-  responses: { 202: json(OrderAccepted, 'accepted; poll links.self'), ...pick(400, 401, 409, 422, 429, 503) },
+  request: { headers: IdempotencyHeader.extend(PreferHeader.shape), ...body(PlaceOrderBody) },
+  responses: {
+    201: json(OrderView, 'with `Prefer: wait=N`: the saga settled in time; the order as GET shows it'),
+    202: json(OrderAccepted, 'accepted; poll links.self, or ask with `Prefer: wait=N`'),
+    ...pick(400, 401, 409, 422, 429, 503),
+  },
 });
 const listOrders = createRoute({
   method: 'get', path: '/api/v1/orders', tags: ['orders'], summary: 'The caller\'s orders, newest first', ...signedIn,
@@ -26,8 +31,8 @@ const listOrders = createRoute({
 });
 const getOrder = createRoute({
   method: 'get', path: '/api/v1/orders/{orderId}', tags: ['orders'], ...signedIn,
-  request: { params: OrderIdParam },
-  responses: { 200: json(OrderView, 'the order with its live saga state'), ...pick(401, 404) },
+  request: { params: OrderIdParam, headers: PreferHeader },
+  responses: { 200: json(OrderView, 'the order with its live saga state (with `Prefer: wait=N`, once it is no longer PENDING or N seconds passed)'), ...pick(401, 404) },
 });
 const getEvents = createRoute({
   method: 'get', path: '/api/v1/orders/{orderId}/events', tags: ['orders'], summary: 'The order\'s event log', ...signedIn,
@@ -53,7 +58,8 @@ export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement
     const user = userOf(c);
     const order = c.req.valid('json');
     const key = c.req.valid('header')['idempotency-key'];
-    return placement.once(c, user, key, order, (orderId, print) => placement.start(c, user, orderId, order, print)) as never;
+    const wait = preferredWait(c.req.header('Prefer'));
+    return placement.once(c, user, key, order, (orderId, print) => placement.start(c, user, orderId, order, print, wait), wait) as never;
   });
 
   app.openapi(listOrders, async (c) => {
@@ -71,7 +77,14 @@ export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement
 
   app.openapi(getOrder, async (c) => {
     const { orderId } = c.req.valid('param');
-    return c.json(orderView(orderId, await loadOrder(deps, userOf(c), orderId, c.get('requestId'))) as never, 200);
+    const user = userOf(c);
+    const found = await loadOrder(deps, user, orderId, c.get('requestId'));
+    const wait = preferredWait(c.req.header('Prefer'));
+    if (!wait || found.live?.status !== 'PENDING') return c.json(orderView(orderId, found) as never, 200);
+    // Still PENDING: wait for the saga to settle (or the time to pass), then show it as it is then.
+    await waitUntilSettled(temporal, orderId, wait);
+    c.header('Preference-Applied', `wait=${wait}`);
+    return c.json(orderView(orderId, await loadOrder(deps, user, orderId, c.get('requestId'))) as never, 200);
   });
 
   app.openapi(getEvents, async (c) => {

@@ -1,0 +1,47 @@
+// Waiting instead of polling (RFC 7240 `Prefer: wait=N`, API.md): the gateway
+// asks the saga itself, through its `settled` update, to answer once the order
+// is no longer PENDING. Every waiter of one order (the placing request, its
+// retries, any GET) uses the same update id, so they share one in-flight update
+// in the workflow (Temporal caps those at 10 per execution) and a late waiter
+// gets the stored outcome at once.
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import { workflowIds } from '../shared/domain/vocabulary.js';
+import { settledUpdate } from '../workflows/definitions.js';
+
+/** The update id every `settled` waiter of an order shares. */
+export const SETTLED_UPDATE_ID = 'settled';
+
+/** At most this long (API.md). */
+export const MAX_WAIT_SECONDS = 30;
+
+/**
+ * The `wait` preference of a Prefer header in seconds (capped at 30), or
+ * undefined: absent, zero or malformed preferences are ignored, as RFC 7240 asks.
+ */
+export function preferredWait(header: string | undefined): number | undefined {
+  if (!header) return undefined;
+  for (const preference of header.split(',')) {
+    const [name, value] = preference.split(';')[0]!.split('=').map((part) => part.trim().toLowerCase());
+    if (name !== 'wait' || !value || !/^\d{1,6}$/.test(value)) continue;
+    const seconds = Math.min(Number(value), MAX_WAIT_SECONDS);
+    return seconds > 0 ? seconds : undefined;
+  }
+  return undefined;
+}
+
+/** Whatever `settledUpdate` throws when the deadline passed first. */
+export const isStillWaiting = (error: unknown) => error instanceof WorkflowUpdateRPCTimeoutOrCancelledError;
+
+/** Waits up to `seconds` for the order's saga to settle; true once it has (a closed saga has). */
+export async function waitUntilSettled(temporal: Client, orderId: string, seconds: number): Promise<boolean> {
+  const handle = temporal.workflow.getHandle(workflowIds.order(orderId));
+  try {
+    await temporal.connection.withDeadline(Date.now() + seconds * 1000, () => handle.executeUpdate(settledUpdate, { updateId: SETTLED_UPDATE_ID }));
+    return true;
+  } catch (error) {
+    if (isStillWaiting(error)) return false;
+    // A saga that has closed takes no updates: it settled long ago.
+    if (error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError) return true;
+    throw error;
+  }
+}

@@ -1,0 +1,101 @@
+// `Prefer: wait=N` (API.md) on the running system: placing an order or checking
+// out answers 201 with the settled order when the saga settles in time, 202 as
+// usual when it does not; a replay of the same request waits too; GET waits
+// while the order is PENDING; many waiters of one order share one update.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ADMIN } from '../../shared/demo-data.js';
+import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
+import { ADDRESS, Api } from '../support/api.js';
+import { isolatedSystemOptions } from '../support/system.js';
+
+let system: RunningSystem;
+let api: Api;
+let ada: { id: string; token: string };
+
+beforeAll(async () => {
+  // tok_slow takes 4 s at the provider: long enough to outlast a 1 s wait.
+  system = await startSystem(await isolatedSystemOptions('prefer', { env: { SEED_DEMO: 'true', SIMULATOR_SLOW_MS: '4000', RATE_LIMIT_PER_USER: '100000', RATE_LIMIT_PER_IP: '100000' } }));
+  api = new Api(`${system.gatewayUrl}/api/v1`);
+  ada = await api.account('ada');
+}, 240_000);
+afterAll(async () => {
+  await system?.stop();
+});
+
+const wait = (seconds: number) => ({ Prefer: `wait=${seconds}` });
+
+describe('Prefer: wait', () => {
+  it('a saga that settles in time: 201 with the order as GET shows it', async () => {
+    const key = randomUUID();
+    const res = await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { key, headers: wait(20) });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('preference-applied')).toBe('wait=20');
+    expect(res.headers.get('location')).toBe(`/api/v1/orders/${res.body.orderId}`);
+    expect(res.body).toMatchObject({ status: 'CONFIRMED', totalCents: 1250, currency: 'EUR', items: [{ sku: 'MUG-SAGA', quantity: 1, unitPriceCents: 1250 }] });
+    const shown = await api.request('GET', `/orders/${res.body.orderId}`, { token: ada.token });
+    expect(shown.body.status).toBe('CONFIRMED');
+    expect(shown.body.totalCents).toBe(res.body.totalCents);
+
+    // The same request again (an idempotent replay) waits as well: the same order, settled.
+    const again = await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { key, headers: wait(20) });
+    expect(again.status).toBe(201);
+    expect(again.body.orderId).toBe(res.body.orderId);
+    // Without the preference it is the stored 202, as before.
+    const replayed = await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { key });
+    expect(replayed.status).toBe(202);
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    expect(replayed.body.orderId).toBe(res.body.orderId);
+  });
+
+  it('settled also means cancelled or awaiting approval', async () => {
+    const declined = await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { paymentToken: 'tok_declined', headers: wait(20) });
+    expect(declined.status).toBe(201);
+    expect(declined.body).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'PAYMENT_DECLINED' } });
+    const pricey = await api.placeOrder(ada.token, [{ sku: 'ESPRESSO-PRO', quantity: 1 }], { headers: wait(20) });
+    expect(pricey.status).toBe(201);
+    expect(pricey.body.status).toBe('AWAITING_APPROVAL');
+  });
+
+  it('a saga that does not settle in time: 202, and GET with Prefer waits for it', async () => {
+    const res = await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { paymentToken: 'tok_slow', headers: wait(1) });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ orderId: expect.any(String), status: 'PENDING', links: { self: `/api/v1/orders/${res.body.orderId}` } });
+    // Tens of waiters at once share the saga's one `settled` update (Temporal allows 10 in flight per workflow).
+    const waiters = await Promise.all(Array.from({ length: 20 }, () => api.request('GET', `/orders/${res.body.orderId}`, { token: ada.token, headers: wait(25) })));
+    for (const w of waiters) {
+      expect(w.status).toBe(200);
+      expect(w.body.status).toBe('CONFIRMED');
+    }
+    // A settled order answers at once, without the header.
+    const now = await api.request('GET', `/orders/${res.body.orderId}`, { token: ada.token, headers: wait(25) });
+    expect(now.body.status).toBe('CONFIRMED');
+    expect(now.headers.get('preference-applied')).toBeNull();
+  });
+
+  it('checkout waits too', async () => {
+    expect((await api.request('POST', '/cart/items', { token: ada.token, body: { sku: 'STICKERS-5', quantity: 2 } })).status).toBe(200);
+    const res = await api.request('POST', '/cart/checkout', { token: ada.token, body: { paymentToken: 'tok_visa', shippingAddress: ADDRESS }, headers: { 'Idempotency-Key': randomUUID(), ...wait(20) } });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'CONFIRMED', items: [{ sku: 'STICKERS-5', quantity: 2 }] });
+    expect((await api.request('GET', '/cart', { token: ada.token })).body.items).toEqual([]);
+  });
+
+  it('malformed or zero preferences are ignored (RFC 7240): the usual 202', async () => {
+    for (const prefer of ['wait=abc', 'wait=0', 'wait', 'respond-async']) {
+      const res = await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { headers: { Prefer: prefer } });
+      expect(res.status, prefer).toBe(202);
+    }
+  });
+
+  it('the admin sees another customer\'s order settle; a stranger gets 404 without waiting', async () => {
+    const admin = await api.login(DEMO_ADMIN.email, DEMO_ADMIN.password);
+    const res = await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { paymentToken: 'tok_slow' });
+    expect(res.status).toBe(202);
+    const bob = await api.account('bob');
+    const stranger = await api.request('GET', `/orders/${res.body.orderId}`, { token: bob.token, headers: wait(25) });
+    expect(stranger.status).toBe(404);
+    const seen = await api.request('GET', `/orders/${res.body.orderId}`, { token: admin, headers: wait(25) });
+    expect(seen.body.status).toBe('CONFIRMED');
+  });
+});
