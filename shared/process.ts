@@ -120,7 +120,7 @@ export async function openDatabase(ctx: ProcessContext<MongoConfig>): Promise<Db
 }
 
 export function openRedis(ctx: ProcessContext<RedisConfig>): Redis {
-  const redis = connectRedis(ctx.config.REDIS_URL, ctx.config.REDIS_KEY_PREFIX);
+  const redis = connectRedis(ctx.config.REDIS_URL, ctx.config.REDIS_KEY_PREFIX, { commandTimeoutMs: ctx.config.REDIS_COMMAND_TIMEOUT_MS });
   ctx.onStop(async () => {
     await redis.quit().catch(() => undefined);
   });
