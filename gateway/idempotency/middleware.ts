@@ -66,10 +66,8 @@ export function idempotency(options: IdempotencyOptions): MiddlewareHandler<Idem
       case 'replay': {
         const custom = await options.onReplay?.(c, outcome.answer);
         if (custom) return custom;
-        const { status, body: stored } = outcome.answer;
-        if (!hasContent(status)) break; // never stored (only answers with a body are); treat as new
         c.header('Idempotent-Replayed', 'true');
-        return c.json(stored, status);
+        return c.json(outcome.answer.body, outcome.answer.status);
       }
       case 'new':
       case 'skipped':

@@ -6,12 +6,13 @@
 // completes (gateway process killed, Redis lost before the answer was stored)
 // must not answer its retries with 409 for the whole IDEMPOTENCY_TTL_SECONDS.
 import { createHash } from 'node:crypto';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../../shared/logger.js';
 import type { Redis } from '../../shared/redis.js';
 
 /** The answer remembered for a key: what a replay answers. */
 export interface StoredAnswer {
-  status: number;
+  status: ContentfulStatusCode;
   body: unknown;
 }
 
@@ -29,7 +30,7 @@ export const IN_FLIGHT_TTL_SECONDS = 60;
 interface Entry {
   fingerprint: string;
   state: 'in-flight' | 'done';
-  status?: number;
+  status?: ContentfulStatusCode;
   body?: unknown;
 }
 
