@@ -6,9 +6,10 @@
 // that time, and a busy user costs the users service one lookup per period
 // (concurrent lookups of one account share one call).
 //
-// When the users service cannot answer and nothing fresh is cached, the request
-// fails with its 503/504 problem: a token is honoured only while its account is
-// confirmed, never on the strength of the token alone.
+// When the users service cannot answer, the last answer about the account is used
+// however old (so an outage of the users service does not sign everyone out); an
+// account never seen before fails the request with the service's 503/504 problem:
+// a token is never honoured on the strength of the token alone.
 import { LRUCache } from 'lru-cache';
 import { SYSTEM } from '../../shared/auth/caller.js';
 import type { ServiceClient } from '../../shared/http/service-client.js';
@@ -29,6 +30,8 @@ export class Accounts {
     this.cache = new LRUCache<string, AccountState>({
       max: 50_000,
       ttl: cacheSeconds * 1000,
+      allowStaleOnFetchRejection: true,
+      noDeleteOnFetchRejection: true,
       fetchMethod: async (userId) => {
         // A subject the users service does not take as an id is no account either.
         const res = await users.as({ caller: SYSTEM, accept: [400, 404] }).users[':userId'].access.$get({ param: { userId } });
