@@ -30,19 +30,23 @@ export class Accounts {
     this.cache = new LRUCache<string, AccountState>({
       max: 50_000,
       ttl: cacheSeconds * 1000,
-      allowStaleOnFetchRejection: true,
-      noDeleteOnFetchRejection: true,
-      fetchMethod: async (userId) => {
-        // A subject the users service does not take as an id is no account either.
-        const res = await users.as({ caller: SYSTEM, accept: [400, 404] }).users[':userId'].access.$get({ param: { userId } });
-        if (res.status !== 200) return GONE;
-        const { active, roles } = await res.json();
-        return { active, roles };
+      fetchMethod: async (userId, last) => {
+        try {
+          // A subject the users service does not take as an id is no account either.
+          const res = await users.as({ caller: SYSTEM, accept: [400, 404] }).users[':userId'].access.$get({ param: { userId } });
+          if (res.status !== 200) return GONE;
+          const { active, roles } = await res.json();
+          return { active, roles };
+        } catch (error) {
+          if (last) return last;
+          throw error;
+        }
       },
     });
   }
 
   async get(userId: string): Promise<AccountState> {
+    // fetch() answers undefined only when aborted, which nothing here does.
     return (await this.cache.fetch(userId)) ?? GONE;
   }
 }
