@@ -102,7 +102,7 @@ describe('inventory under 50 concurrent calls', () => {
       const orderId = `race-${n}`;
       await store.setAvailable(sku, 10);
       await store.reserve(orderId, [{ sku, quantity: 3 }]);
-      const results = await times(50, (i) => (i % 2 ? store.commit(orderId) : store.release(orderId)));
+      const results = await times<unknown>(50, (i) => (i % 2 ? store.commit(orderId) : store.release(orderId)));
       const commits = results.filter((_, i) => i % 2);
       const committed = values(commits).length;
       const reservation = (await store.reservations.findOne({ _id: orderId }))!;
@@ -128,7 +128,7 @@ describe('inventory under 50 concurrent calls', () => {
       const sku = `STORM-${n}`;
       const orderId = `storm-${n}`;
       await store.setAvailable(sku, 10);
-      await times(60, (i) => [() => store.reserve(orderId, [{ sku, quantity: 2 }]), () => store.commit(orderId), () => store.release(orderId)][i % 3]!());
+      await times<unknown>(60, (i) => [() => store.reserve(orderId, [{ sku, quantity: 2 }]), () => store.commit(orderId), () => store.release(orderId)][i % 3]!());
       const reservation = await store.reservations.findOne({ _id: orderId });
       const level = (await store.level(sku))!;
       const holds = (await stockDoc(sku))?.holds ?? {};
