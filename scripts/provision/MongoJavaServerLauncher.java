@@ -18,9 +18,9 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
 public final class MongoJavaServerLauncher {
 
-    // The library reports MongoDB 5.0 at most (wire version 8) by default; the
-    // official Node driver 7.x refuses servers below wire version 8 and warns below
-    // the versions it is tested with, so the server says it is a 7.0 (wire version 21).
+    // The library reports MongoDB 5.0 with wire version 8 by default; the official
+    // Node driver 7.x refuses anything below wire version 9 (MongoDB 4.4), so the
+    // server says it is a 7.0 (wire version 21), the version the stores target.
     private static final MongoVersion REPORTED_VERSION = new MongoVersion() {
         @Override
         public List<Integer> getVersionArray() {
