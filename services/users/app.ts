@@ -1,6 +1,6 @@
 // Users' HTTP API: registration, credential checks for the gateway's login, profiles.
 import { createRoute } from '@hono/zod-openapi';
-import { BusinessError } from '../../shared/activity-failure.js';
+import { DomainError } from '../../shared/errors.js';
 import { assertMayActFor } from '../../shared/http/caller.js';
 import { body, json } from '../../shared/http/openapi.js';
 import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../../shared/http/service-app.js';
@@ -33,7 +33,7 @@ export function createUsersApp(deps: { store: UsersStore; appOptions: ServiceApp
     try {
       return c.json(await store.register(c.req.valid('json')), 201);
     } catch (error) {
-      if (error instanceof BusinessError) throw problem.conflict('an account with this email exists');
+      if (error instanceof DomainError) throw problem.conflict('an account with this email exists');
       throw error;
     }
   });
