@@ -84,6 +84,7 @@ describe('recordOrderEvent activity', () => {
     const data: Record<string, unknown> = {
       OrderPriced: { lines: [], totalCents: 0, currency: 'EUR' }, OrderShipped: { shipmentId: 's', trackingNumber: 't' },
       OrderCancelled: { reason: 'CUSTOMER_CANCELLED' }, OrderFailed: { reason: 'r' }, OrderApproved: { approvedBy: 'a' },
+      PaymentCaptured: { chargeId: 'ch', amountCents: 100 }, ApprovalRequested: { thresholdCents: 100 }, PaymentRefunded: { refundId: 'rf', amountCents: 100 },
     };
     for (const type of ORDER_EVENT_TYPES.filter((t) => t !== 'OrderPlaced')) {
       await record('o-all', { type, data: data[type] ?? {} } as never);
@@ -132,7 +133,7 @@ describe('recordOrderEvent activity', () => {
   });
 
   it('fails InvalidState (non-retryable, so the saga fails visibly instead of stalling) for a later event of an order never placed', async () => {
-    await expectBusinessFailure(activities().recordOrderEvent({ orderId: 'o-never-placed', event: { type: 'OrderPriced', data: { totalCents: 1, currency: 'EUR' } } } as never), 'InvalidState');
+    await expectBusinessFailure(activities().recordOrderEvent({ orderId: 'o-never-placed', event: { type: 'OrderPriced', data: { lines: [], totalCents: 1, currency: 'EUR' } } }), 'InvalidState');
     expect(await store.history('o-never-placed')).toEqual([]);
     // malformed data of a known type: InvalidInput once the order exists, nothing stored
     await place('o-malformed');
