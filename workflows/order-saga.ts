@@ -89,7 +89,9 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
     upsertSearchAttributes([{ key: OrderStatusKey, value: status }]);
     if (OUTCOMES.includes(status)) outcomes.add(1, { status });
   };
-  const record = (event: OrderEvent) => orders.recordOrderEvent({ orderId, event });
+  // The order's log must say what happened: a record is never cut short by a cancel
+  // (a cancel in the meantime takes effect at the next step).
+  const record = (event: OrderEvent) => CancellationScope.nonCancellable(() => orders.recordOrderEvent({ orderId, event }));
 
   setHandler(sagaStateQuery, () => state);
   setHandler(settledUpdate, async () => {
