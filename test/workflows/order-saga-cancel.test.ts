@@ -82,7 +82,8 @@ describe('a customer cancel at every point of the saga', () => {
       const open = held.open;
       await withWorkers(env, fakes, async () => {
         const input = sagaInput(cut.over);
-        const handle = await startSaga(env, input);
+        // Short task timeouts, so a held local activity's progress (and the cancel) reaches the server quickly.
+        const handle = await startSaga(env, input, { workflowTaskTimeout: '2s' });
         await waitForState(handle, cut.ready, cut.name);
         const answer = await handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: input.customerId }] }).finally(open);
         expect(answer.status).not.toBe('CANCELLED'); // accepted while the saga was still going
