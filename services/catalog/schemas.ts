@@ -15,6 +15,3 @@ export const ProductPage = z.object({ items: z.array(Product), nextCursor: z.str
 export const SkuParam = z.object({ sku: Sku.openapi({ param: { name: 'sku', in: 'path' } }) });
 export const SearchQuery = z.object({ q: z.string().max(100).optional(), limit: limitParam, cursor: z.string().max(500).optional() });
 export const CursorPosition = z.object({ sku: z.string() });
-export const PriceOrderInput = z
-  .object({ orderId: z.string().min(1).max(100), items: z.array(z.object({ sku: Sku, quantity: z.number().int().min(1).max(1000) })).min(1).max(100) })
-  .strict();

@@ -21,7 +21,3 @@ export const Reservation = z
 export const SkuParam = z.object({ sku: Sku.openapi({ param: { name: 'sku', in: 'path' } }) });
 export const OrderIdParam = z.object({ orderId: z.string().min(1).max(100).openapi({ param: { name: 'orderId', in: 'path' } }) });
 
-export const OrderLines = z
-  .array(z.object({ sku: Sku, quantity: z.number().int().min(1).max(1000) }).strict())
-  .min(1)
-  .max(100);

@@ -13,14 +13,3 @@ export const ListQuery = z.object({ userId: z.string().min(1).max(100), unread: 
 export const UnreadQuery = z.object({ userId: z.string().min(1).max(100) });
 export const IdParam = z.object({ id: z.string().min(1).max(300).openapi({ param: { name: 'id', in: 'path' } }) });
 export const CursorPosition = z.object({ createdAt: z.iso.datetime(), id: z.string() });
-const scalar = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]);
-export const SendInput = z
-  .object({
-    key: z.string().min(1).max(300),
-    userId: z.string().min(1).max(100),
-    template: z.enum(NOTIFICATION_TEMPLATES),
-    channel: z.enum(NOTIFICATION_CHANNELS).optional(),
-    to: z.string().max(254).optional(),
-    data: z.record(z.string(), scalar).optional(),
-  })
-  .strict();

@@ -35,8 +35,3 @@ export const OrderEvents = z
   .object({ items: z.array(z.object({ type: z.enum(ORDER_EVENT_TYPES), version: z.number().int(), at: z.string(), data: z.record(z.string(), z.unknown()) })) })
   .openapi('OrderEvents');
 
-/** What recordOrderEvent accepts: only the event types of shared/domain.ts (anything else is InvalidInput and stores nothing). */
-export const OrderEventInput = z.object({
-  orderId: z.string().min(1).max(100),
-  event: z.object({ type: z.enum(ORDER_EVENT_TYPES), data: z.record(z.string(), z.unknown()) }),
-});

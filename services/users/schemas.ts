@@ -11,4 +11,3 @@ export const User = z
   .object({ id: z.string(), email: z.string(), name: z.string(), roles: z.array(z.string()), createdAt: z.string() })
   .openapi('User');
 export const UserIdParam = z.object({ userId: z.string().min(1).max(100).openapi({ param: { name: 'userId', in: 'path' } }) });
-export const ContactInput = z.object({ userId: z.string().min(1).max(100) }).strict();
