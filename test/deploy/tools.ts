@@ -4,10 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { deployTools } from '../../scripts/provision/deploy-tools.js';
+import { cacheDir } from '../../scripts/stack/tools.js';
 import { root } from './processes.js';
 
 function required<T>(what: string, found: T | undefined): T {
-  if (found === undefined) throw new Error(`${what} is not installed: run \`npm run provision\` (npm test runs it first), which installs it into ~/.cache/sagashop`);
+  if (found === undefined) throw new Error(`${what} is not installed: run \`npm run provision\` (npm test runs it first), which installs it into ${cacheDir}`);
   return found;
 }
 
