@@ -6,6 +6,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseEnv, port } from '../shared/config.js';
+import { tracingConfigured } from '../shared/telemetry/switch.js';
 import { startMongo, startRedis, startTemporal, type Service } from './stack/infra.js';
 import { freePort, portAnswers } from './stack/processes.js';
 import { startSystem, type RunningSystem } from './stack/system.js';
@@ -77,6 +78,9 @@ sagashop is running.
   MongoDB          ${mongo.value}
   Redis            ${redis.value}
   Demo admin       admin@sagashop.dev / admin-password-123
+  Metrics          ${gateway}/metrics (and each service's /metrics); Temporal workers:
+${Object.entries(system.workerMetricsUrls).map(([name, url]) => `    ${name.padEnd(15)}${url}`).join('\n')}
+  Tracing          ${tracingConfigured() ? `OTLP to ${process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT}` : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT, see the README)'}
   Logs             ${logDir}
 Press Ctrl-C to stop.`);
   } catch (error) {
