@@ -29,6 +29,9 @@ WORKDIR /app
 ENV NODE_ENV=production
 # In a container the process must answer on the container's address, not loopback.
 ENV HOST=0.0.0.0
+# Tracing starts before anything it instruments is loaded (shared/telemetry/preload.ts);
+# it loads nothing unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+ENV NODE_OPTIONS=--import=/app/dist/shared/telemetry/preload.js
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist

@@ -65,6 +65,7 @@ const SAGA = 'a business setting of the workflows; its default is the shop polic
  */
 export const LEFT_AT_DEFAULT: Readonly<Record<string, string>> = {
   WORKFLOW_CACHE_SIZE: 'the SDK default; 0 is a determinism check for tests',
+  TEMPORAL_TLS: 'plain text to the in-cluster Temporal of compose and the overlays; a TLS or Temporal Cloud deployment sets it with its certificates or an API key (README, Temporal anywhere)',
   MONGO_DB_PREFIX: SHARED_SERVERS,
   REDIS_KEY_PREFIX: SHARED_SERVERS,
   SEED_DEMO: 'off unless asked for: compose and the dev overlay may turn the demo shop on',
@@ -168,7 +169,7 @@ async function appOf(proc: SagashopProcess): Promise<{ app: App; close(): Promis
   const urls = Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, urlOf(name)]));
   const config = loadGatewayConfig({ ...urls, TEMPORAL_ADDRESS: stack().temporalAddress, REDIS_URL: stack().redisUrl, LOG_LEVEL: 'silent' });
   const services = Object.fromEntries(SERVICE_NAMES.map((name) => [name, new ServiceClient({ name, baseUrl: urlOf(name), secret: PLACEHOLDER_SECRET, timeoutMs: 500 })]));
-  const temporal = await connectTemporalClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
+  const temporal = await connectTemporalClient({ settings: { connection: { address: config.TEMPORAL_ADDRESS }, namespace: config.TEMPORAL_NAMESPACE ?? 'default' } });
   const redis = connectRedis(config.REDIS_URL);
   const tokens = new Tokens({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.JWT_TTL_SECONDS });
   const app = createGatewayApp({ config, logger, redis, temporal, tokens, services: services as Record<ServiceName, ServiceClient> });
