@@ -1,6 +1,6 @@
 // `npm start`: the whole system as separate processes — Temporal dev server with
-// its Web UI, the MongoDB-protocol server, Redis, every service, the orchestrator
-// worker and the gateway — with a demo catalog, stock and admin user. Ctrl-C or
+// its Web UI, the MongoDB-protocol server, Redis, every service (each with its
+// Temporal worker) and the gateway — with a demo catalog, stock and admin user. Ctrl-C or
 // SIGTERM stops everything. Data lives in SAGASHOP_DATA_DIR (default ./.data), so
 // orders and workflow histories survive a restart.
 import { join, resolve } from 'node:path';
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     console.log(`[start] starting infrastructure (data: ${dataDir}, logs: ${logDir})`);
     const [mongo, redis, temporal] = await Promise.all([startMongo(opts), startRedis(opts), startTemporal(opts)]);
     started.push(mongo, redis, temporal);
-    console.log('[start] starting services, orchestrator and gateway');
+    console.log('[start] starting the services (each with its worker) and the gateway');
     const system = await startSystem({
       mongoUrl: mongo.value,
       redisUrl: redis.value,
