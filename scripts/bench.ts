@@ -1,26 +1,49 @@
-// `npm run bench`: places orders through the gateway on a freshly started local
-// stack and prints throughput, latencies and memory. Figures only, no pass/fail:
-// the machines are shared and noisy. BENCH_ORDERS (default 100), BENCH_CONCURRENCY
-// (default 10) and BENCH_POLL_MS (default 250) size the run.
+// `npm run bench`: starts the stack exactly as `npm start` runs it (compiled
+// processes, the file databases of Temporal and MongoDB, in a temporary
+// directory) and measures, in one run on the same server:
+//   saga-wait   POST /orders with `Prefer: wait=30` → 201 CONFIRMED, through the gateway
+//   saga-poll   POST /orders → 202, then GET every BENCH_POLL_MS until CONFIRMED
+//   B2          a workflow of 12 no-op activities over the saga's task queues (the engine floor)
+//   B3          the same with 12 local activities
+// each alone (solo latency), in a closed loop of BENCH_CONCURRENCY clients
+// (throughput), and saga-wait and B2 in an open loop at BENCH_OPEN_LOAD of the
+// saga's closed-loop rate (p50/p95/p99 under a steady arrival rate); plus the
+// resident memory of every process idle and after the run, and the CPU each
+// used during the saga's closed loop. Figures only, never a pass/fail: the
+// machines are shared and noisy, so only the ratios to the engine floor
+// measured in the same run mean much.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { parseEnv } from '../shared/config.js';
-import { startMongo, startRedis, startTemporal } from './stack/infra.js';
-import { startSystem } from './stack/system.js';
+import { DEMO_ADMIN } from '../shared/demo-data.js';
+import { closedLoop, openLoop, solo, type Operation } from './bench/load.js';
+import { engineFloor, sagaPolling, sagaWaiting, type Shop } from './bench/scenarios.js';
+import { ms, ratio, summarize } from './bench/stats.js';
+import { coreShare, usageOf, type Usage } from './bench/usage.js';
+import { startMongo, startRedis, startTemporal, type Service } from './stack/infra.js';
+import type { Managed } from './stack/processes.js';
+import { startSystem, type RunningSystem } from './stack/system.js';
 
-const env = parseEnv(z.object({
-  BENCH_ORDERS: z.coerce.number().int().positive().default(100),
-  BENCH_CONCURRENCY: z.coerce.number().int().positive().default(10),
-  /** How often each client looks at its order; every look is a read-model read plus a workflow query. */
-  BENCH_POLL_MS: z.coerce.number().int().positive().default(250),
-  BENCH_SKUS: z.coerce.number().int().positive().default(1),
-}));
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
+const env = parseEnv(
+  z.object({
+    /** Operations of each scenario in the closed loop. */
+    BENCH_ORDERS: z.coerce.number().int().positive().default(150),
+    BENCH_CONCURRENCY: z.coerce.number().int().positive().default(10),
+    /** Operations of each scenario one at a time. */
+    BENCH_SOLO: z.coerce.number().int().positive().default(25),
+    /** Open-loop arrival rate as a share of the saga's closed-loop throughput, and how long it runs. */
+    BENCH_OPEN_LOAD: z.coerce.number().positive().max(2).default(0.6),
+    BENCH_OPEN_SECONDS: z.coerce.number().int().positive().default(30),
+    BENCH_POLL_MS: z.coerce.number().int().positive().default(100),
+    /** Skus the orders spread over (1: every order contends for one stock document). */
+    BENCH_SKUS: z.coerce.number().int().positive().default(20),
+    /** false: in-memory databases instead of the files `npm start` uses. */
+    BENCH_PERSISTENT: z.enum(['true', 'false']).default('true'),
+  }),
+);
 
 async function json(res: Response): Promise<any> {
   const text = await res.text();
@@ -28,88 +51,119 @@ async function json(res: Response): Promise<any> {
   return text ? JSON.parse(text) : undefined;
 }
 
-async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(json);
+const put = (url: string, body: unknown, token: string) =>
+  fetch(url, { method: 'PUT', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(body) }).then(json);
+
+/** A customer and BENCH_SKUS products with enough stock for every order of the run. */
+async function seedShop(api: string): Promise<Shop> {
+  const admin = (await post(`${api}/auth/login`, { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password })).accessToken as string;
+  const skus = Array.from({ length: env.BENCH_SKUS }, (_, i) => `BENCH-WIDGET-${i + 1}`);
+  for (const sku of skus) {
+    await put(`${api}/products/${sku}`, { name: `Bench widget ${sku}`, description: 'for benchmarks', priceCents: 1000, currency: 'EUR' }, admin);
+    await put(`${api}/inventory/${sku}`, { available: 1_000_000 }, admin);
+  }
+  const email = `bench-${Date.now()}@example.com`;
+  await post(`${api}/auth/register`, { email, password: 'bench-password-1', name: 'Bench' });
+  const token = (await post(`${api}/auth/login`, { email, password: 'bench-password-1' })).accessToken as string;
+  return { api, token, skus, pollMs: env.BENCH_POLL_MS };
 }
 
-/** Resident memory (MiB) and CPU time used so far (s) of a process, from ps. */
-function usage(pid: number | undefined): { rssMb: number; cpuSeconds: number } {
-  if (!pid) return { rssMb: NaN, cpuSeconds: NaN };
-  try {
-    const [rss, time] = execFileSync('ps', ['-o', 'rss=,cputimes=', '-p', String(pid)], { encoding: 'utf8' }).trim().split(/\s+/);
-    return { rssMb: Number(rss) / 1024, cpuSeconds: Number(time) };
-  } catch {
-    return { rssMb: NaN, cpuSeconds: NaN };
-  }
-}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const row = (cells: Array<string | number>, widths: number[]) => cells.map((c, i) => String(c).padEnd(widths[i] ?? 10)).join('  ');
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sagashop-bench-'));
-  const opts = { dataDir, logDir: join(dataDir, 'logs'), persistent: false };
-  const infra = await Promise.all([startMongo(opts), startRedis(opts), startTemporal(opts)]);
-  const [mongo, redis, temporal] = infra;
-  const system = await startSystem({
-    mongoUrl: mongo.value, redisUrl: redis.value, temporalAddress: temporal.value.address,
-    temporalNamespace: temporal.value.namespace, logDir: opts.logDir, prefix: 'bench_',
-    env: { SEED_DEMO: 'true', RATE_LIMIT_PER_USER: '1000000', RATE_LIMIT_PER_IP: '1000000' },
-  });
-  const api = `${system.gatewayUrl}/api/v1`;
+  const opts = { dataDir, logDir: join(dataDir, 'logs'), persistent: env.BENCH_PERSISTENT === 'true' };
+  const infra: Array<Service<unknown>> = [];
+  let system: RunningSystem | undefined;
+  let connection: Connection | undefined;
   try {
-    const admin = await json(await fetch(`${api}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'admin@sagashop.dev', password: 'admin-password-123' }) }));
-    const adminAuth = { Authorization: `Bearer ${admin.accessToken}`, 'Content-Type': 'application/json' };
-    // BENCH_SKUS=1 makes every order contend for one stock record; more spread them out.
-    const skus = Array.from({ length: env.BENCH_SKUS }, (_, i) => `BENCH-WIDGET-${i + 1}`);
-    for (const sku of skus) {
-      await json(await fetch(`${api}/products/${sku}`, { method: 'PUT', headers: adminAuth, body: JSON.stringify({ name: `Bench widget ${sku}`, description: 'for benchmarks', priceCents: 1000, currency: 'EUR' }) }));
-      await json(await fetch(`${api}/inventory/${sku}`, { method: 'PUT', headers: adminAuth, body: JSON.stringify({ available: env.BENCH_ORDERS * 2 }) }));
-    }
-    const email = `bench-${Date.now()}@example.com`;
-    await json(await fetch(`${api}/auth/register`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: 'bench-password-1', name: 'Bench' }) }));
-    const login = await json(await fetch(`${api}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: 'bench-password-1' }) }));
-    const auth = { Authorization: `Bearer ${login.accessToken}`, 'Content-Type': 'application/json' };
-    const bodyFor = (i: number) => JSON.stringify({ items: [{ sku: skus[i % skus.length], quantity: 1 }], paymentToken: 'tok_visa', shippingAddress: { name: 'Bench', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' } });
-
-    const accepted: number[] = [];
-    const confirmed: number[] = [];
-    let slowPolls = 0;
-    const started = Date.now();
-    await pool(Array.from({ length: env.BENCH_ORDERS }, (_, i) => i), env.BENCH_CONCURRENCY, async (i) => {
-      const t0 = Date.now();
-      const placed = await json(await fetch(`${api}/orders`, { method: 'POST', headers: { ...auth, 'Idempotency-Key': `bench-${started}-${i}` }, body: bodyFor(i) }));
-      accepted.push(Date.now() - t0);
-      for (;;) {
-        // A slow answer under load is a figure, not a failure: count it and look again.
-        const res = await fetch(`${api}/orders/${placed.orderId}`, { headers: auth });
-        if (res.status >= 500) { slowPolls += 1; await res.text(); continue; }
-        const order = await json(res);
-        if (order.status === 'CONFIRMED' || order.status === 'CANCELLED' || order.status === 'FAILED') {
-          if (order.status !== 'CONFIRMED') throw new Error(`order ${placed.orderId} ended ${order.status}`);
-          confirmed.push(Date.now() - t0);
-          return;
-        }
-        await new Promise((r) => setTimeout(r, env.BENCH_POLL_MS));
-      }
+    const [mongo, redis, temporal] = await Promise.all([startMongo(opts), startRedis(opts), startTemporal(opts)]);
+    infra.push(mongo, redis, temporal);
+    system = await startSystem({
+      mongoUrl: mongo.value,
+      redisUrl: redis.value,
+      temporalAddress: temporal.value.address,
+      temporalNamespace: temporal.value.namespace,
+      logDir: opts.logDir,
+      prefix: 'bench_',
+      env: { SEED_DEMO: 'true', RATE_LIMIT_PER_USER: '100000000', RATE_LIMIT_PER_IP: '100000000' },
     });
-    const seconds = (Date.now() - started) / 1000;
-    accepted.sort((a, b) => a - b);
-    confirmed.sort((a, b) => a - b);
-    console.log(`\nsagashop order benchmark: ${env.BENCH_ORDERS} orders over ${env.BENCH_SKUS} sku(s), concurrency ${env.BENCH_CONCURRENCY}, poll ${env.BENCH_POLL_MS} ms`);
-    console.log(`  throughput            ${(env.BENCH_ORDERS / seconds).toFixed(1)} orders/s confirmed end to end (${seconds.toFixed(1)} s)`);
-    console.log(`  POST /orders -> 202   p50 ${fmt(percentile(accepted, 50))}  p95 ${fmt(percentile(accepted, 95))}  max ${fmt(accepted.at(-1)!)}`);
-    console.log(`  order views answered 5xx (overload) ${slowPolls}`);
-    console.log(`  placed -> CONFIRMED   p50 ${fmt(percentile(confirmed, 50))}  p95 ${fmt(percentile(confirmed, 95))}  max ${fmt(confirmed.at(-1)!)}`);
-    // CPU time includes start-up; it shows where the two cores went.
-    console.log('  per process after the run:   resident memory, CPU time since start');
-    const processes = [...infra.flatMap((s) => (s.managed ? [s.managed] : [])), ...system.processes];
+    const processes: Managed[] = [...infra.flatMap((s) => (s.managed ? [s.managed] : [])), ...system.processes];
+    const usage = () => new Map(processes.map((p) => [p.name, usageOf(p.child.pid)]));
+
+    const shop = await seedShop(`${system.gatewayUrl}/api/v1`);
+    connection = await Connection.connect({ address: temporal.value.address });
+    const client = new Client({ connection, namespace: temporal.value.namespace });
+    const scenarios: Record<string, Operation> = {
+      'saga-wait': sagaWaiting(shop),
+      'saga-poll': sagaPolling(shop),
+      B2: engineFloor(client, 'engineFloor'),
+      B3: engineFloor(client, 'engineFloorLocal'),
+    };
+
+    // Warm up every path (JIT, connection pools, workflow caches), then let the stack settle before the idle reading.
+    for (const op of Object.values(scenarios)) await closedLoop(20, 4, op);
+    await sleep(10_000);
+    const idle = usage();
+
+    const soloP50: Record<string, number> = {};
+    for (const [name, op] of Object.entries(scenarios)) soloP50[name] = summarize(await solo(env.BENCH_SOLO, op)).p50;
+
+    const closed: Record<string, { perSecond: number; p50: number; p95: number }> = {};
+    const cpu: Record<string, Map<string, number>> = {};
+    for (const [name, op] of Object.entries(scenarios)) {
+      const before = usage();
+      const result = await closedLoop(env.BENCH_ORDERS, env.BENCH_CONCURRENCY, op);
+      const after = usage();
+      cpu[name] = new Map(processes.map((p) => [p.name, coreShare(before.get(p.name)!, after.get(p.name)!, result.seconds)]));
+      const s = summarize(result.latencies);
+      closed[name] = { perSecond: result.perSecond, p50: s.p50, p95: s.p95 };
+    }
+
+    const rate = closed['saga-wait']!.perSecond * env.BENCH_OPEN_LOAD;
+    const open: Record<string, ReturnType<typeof summarize> & { failed: number; completedPerSecond: number }> = {};
+    for (const name of ['saga-wait', 'B2']) {
+      const result = await openLoop(rate, env.BENCH_OPEN_SECONDS, scenarios[name]!);
+      open[name] = { ...summarize(result.latencies), failed: result.failed, completedPerSecond: result.completedPerSecond };
+    }
+    const after = usage();
+
+    const persistence = opts.persistent ? 'file databases (as npm start)' : 'in-memory databases';
+    console.log(`\nsagashop benchmark, ${new Date().toISOString().slice(0, 10)}: ${persistence}, ${env.BENCH_SKUS} skus, concurrency ${env.BENCH_CONCURRENCY}, ${env.BENCH_ORDERS} per closed loop, ${env.BENCH_SOLO} solo, poll ${env.BENCH_POLL_MS} ms`);
+    const w1 = [12, 12, 16, 12, 12];
+    console.log(`\n${row(['scenario', 'solo p50', 'closed loop /s', 'loop p50', 'loop p95'], w1)}`);
+    for (const name of Object.keys(scenarios)) {
+      const c = closed[name]!;
+      console.log(row([name, ms(soloP50[name]!), c.perSecond.toFixed(2), ms(c.p50), ms(c.p95)], w1));
+    }
+    const w2 = [12, 14, 14, 10, 10, 10, 8];
+    console.log(`\nopen loop at ${rate.toFixed(2)}/s (${(env.BENCH_OPEN_LOAD * 100).toFixed(0)}% of the saga's closed-loop rate) for ${env.BENCH_OPEN_SECONDS} s`);
+    console.log(row(['scenario', 'completed /s', 'p50', 'p95', 'p99', 'p99/p50', 'failed'], w2));
+    for (const [name, o] of Object.entries(open)) console.log(row([name, o.completedPerSecond.toFixed(2), ms(o.p50), ms(o.p95), ms(o.p99), ratio(o.p99 / o.p50), o.failed], w2));
+
+    const b2 = closed.B2!;
+    const saga = closed['saga-wait']!;
+    console.log('\nratios (targets of issue 11 in brackets)');
+    console.log(`  saga orders/s / B2 workflows/s at concurrency ${env.BENCH_CONCURRENCY}: ${ratio(saga.perSecond / b2.perSecond)}  [>= 0.8x]`);
+    console.log(`  saga solo p50 / B2 solo p50:                  ${ratio(soloP50['saga-wait']! / soloP50.B2!)}  [<= 1.2x]`);
+    console.log(`  B2 solo p50:                                  ${ms(soloP50.B2!)}  [<= 400 ms]`);
+    console.log(`  saga p99 / p50 in the open loop:              ${ratio(open['saga-wait']!.p99 / open['saga-wait']!.p50)}  [< 3x]`);
+    console.log(`  polling vs Prefer: wait, solo p50:            ${ms(soloP50['saga-poll']!)} vs ${ms(soloP50['saga-wait']!)}`);
+
+    const w3 = [16, 10, 12, 14, 10];
+    console.log('\nper process: resident memory idle and after the run; CPU during the saga-wait closed loop (1.00 = one core)');
+    console.log(row(['process', 'idle', 'after', 'saga CPU', 'B2 CPU'], w3));
+    const fmtMb = (u: Usage | undefined) => (u ? `${u.rssMb.toFixed(0)} MiB` : 'n/a');
     for (const p of processes) {
-      const { rssMb, cpuSeconds } = usage(p.child.pid);
-      console.log(`    ${p.name.padEnd(14)} ${rssMb.toFixed(0).padStart(5)} MiB ${cpuSeconds.toFixed(0).padStart(6)} s`);
+      console.log(row([p.name, fmtMb(idle.get(p.name)), fmtMb(after.get(p.name)), (cpu['saga-wait']!.get(p.name) ?? NaN).toFixed(2), (cpu.B2!.get(p.name) ?? NaN).toFixed(2)], w3));
     }
   } finally {
-    await system.stop();
+    await connection?.close();
+    await system?.stop();
     await Promise.all(infra.map((s) => s.stop()));
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -2,11 +2,12 @@
 // this machine reaches (Go module proxy, Maven Central, Debian) into a cache
 // outside the clone. Idempotent: a second run finds everything and returns at once.
 // Run by `npm start` and `npm test`; `--skip-test-server` is for `npm start`.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FERRETDB_VERSION, TEMPORAL_CLI_VERSION, TEST_SERVER_VERSION, cacheBin, cacheDir, onPath, tools } from './stack/tools.js';
+import { MONGO_JAVA_SERVER_VERSION, TEMPORAL_CLI_VERSION, TEST_SERVER_VERSION, cacheBin, cacheDir, mongoJavaServerHome, onPath, tools } from './stack/tools.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -39,25 +40,35 @@ async function ensureTemporalCli(): Promise<void> {
   );
 }
 
-async function ensureFerretDb(): Promise<void> {
-  if (process.env.MONGO_URL || tools.mongod() || tools.ferretdb()) return;
-  const go = requireGo('FerretDB (or set MONGO_URL, or put mongod on PATH)');
-  // `go install ferretdb@v1.24.2` fails on the module proxy here: its deprecation check
-  // lists the module's versions, which the proxy refuses (403). Downloading the exact
-  // version and building it as its own main module avoids that list.
-  await timed(`building FerretDB ${FERRETDB_VERSION}`, () => {
-    const module = `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`;
-    const info = JSON.parse(execFileSync(go, ['mod', 'download', '-json', module], { encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod' } })) as { Dir: string };
-    // The module zip lacks the generated build/version/version.txt that FerretDB
-    // panics without, so build from a writable copy that has it.
-    const src = join(cacheDir, 'build', `ferretdb-${FERRETDB_VERSION}`);
-    rmSync(src, { recursive: true, force: true });
-    cpSync(info.Dir, src, { recursive: true });
-    run('chmod', ['-R', 'u+w', src]);
-    writeFileSync(join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
-    run(go, ['build', '-trimpath', '-o', join(cacheBin, 'ferretdb'), './cmd/ferretdb'], { GOFLAGS: '-mod=mod -buildvcs=false' }, src);
-    rmSync(src, { recursive: true, force: true });
+async function ensureMongoJavaServer(): Promise<void> {
+  if (process.env.MONGO_URL || tools.mongod()) return;
+  const source = resolve(here, 'provision/MongoJavaServerLauncher.java');
+  // The launcher is compiled from the committed source: a changed source is compiled again.
+  const fingerprint = createHash('sha256').update(readFileSync(source)).update(MONGO_JAVA_SERVER_VERSION).digest('hex');
+  const stamp = join(mongoJavaServerHome, 'launcher.sha256');
+  if (tools.mongoJavaServer() && existsSync(stamp) && readFileSync(stamp, 'utf8') === fingerprint) return;
+  const java = onPath('java');
+  const javac = onPath('javac');
+  const mvn = onPath('mvn');
+  if (!java || !javac || !mvn) throw new MissingToolchain('the embedded MongoDB server (mongo-java-server) needs a JDK (>= 17, with javac) and Maven (apt-get install openjdk-17-jdk-headless maven), or set MONGO_URL, or put mongod on PATH');
+  const lib = join(mongoJavaServerHome, 'lib');
+  const classes = join(mongoJavaServerHome, 'classes');
+  if (!existsSync(join(lib, `mongo-java-server-core-${MONGO_JAVA_SERVER_VERSION}.jar`))) {
+    await timed(`resolving mongo-java-server ${MONGO_JAVA_SERVER_VERSION} from Maven Central`, () => {
+      run(mvn, ['-q', '-B', '-f', resolve(here, 'provision/mongo-java-server-pom.xml'), `-Dmongo.java.server.version=${MONGO_JAVA_SERVER_VERSION}`,
+        'dependency:copy-dependencies', `-DoutputDirectory=${lib}`, '-DincludeScope=runtime']);
+    });
+  }
+  await timed('compiling the mongo-java-server launcher', () => {
+    rmSync(classes, { recursive: true, force: true });
+    run(javac, ['-nowarn', '--release', '17', '-d', classes, '-cp', `${lib}/*`, source]);
   });
+  // A small heap keeps it at about 60-70 MB resident; the serial collector needs no
+  // extra threads on a 2-core machine. The data of a test run or a demo shop is far below the cap.
+  const launcher = join(mongoJavaServerHome, 'mongo-java-server');
+  writeFileSync(launcher, `#!/bin/sh\nexec java -Xms16m -Xmx256m -XX:+UseSerialGC -Xss512k -cp "${lib}/*:${classes}" MongoJavaServerLauncher "$@"\n`);
+  chmodSync(launcher, 0o755);
+  writeFileSync(stamp, fingerprint);
 }
 
 async function ensureRedis(): Promise<void> {
@@ -95,8 +106,9 @@ async function main(): Promise<void> {
   try {
     await ensureRedis();
     await ensureTemporalCli();
-    await ensureFerretDb();
+    await ensureMongoJavaServer();
     if (!forStartOnly) await ensureTestServer();
+    if (!forStartOnly) await import('./provision/deploy-tools.js').then((deploy) => deploy.ensureDeployTools({ run, requireGo, timed }));
     if (!forStartOnly) (await import('./provision/python-tools.js')).ensureSchemathesis();
   } catch (error) {
     console.error(`[provision] ${error instanceof Error ? error.message : String(error)}`);

@@ -49,14 +49,26 @@ export const commonEnv = z.object({
 /** Where a process's HTTP server listens; PORT=0 takes a free port (the launcher reads it from the log). */
 export const httpEnv = z.object({ PORT: port(0), HOST: z.string().default('127.0.0.1') });
 
+/**
+ * Where Temporal is. Resolved by shared/temporal/connection.ts with the SDK's
+ * envconfig conventions: TEMPORAL_ADDRESS (localhost:7233), TEMPORAL_NAMESPACE
+ * (default), TEMPORAL_API_KEY, TEMPORAL_TLS, TEMPORAL_TLS_CLIENT_CERT_PATH|_DATA,
+ * TEMPORAL_TLS_CLIENT_KEY_PATH|_DATA, TEMPORAL_TLS_SERVER_CA_CERT_PATH|_DATA,
+ * TEMPORAL_TLS_SERVER_NAME, TEMPORAL_GRPC_META_<HEADER>, over the profile
+ * TEMPORAL_PROFILE of the file TEMPORAL_CONFIG_FILE. Only what has a form to
+ * check is checked here; an empty value counts as unset.
+ */
 export const temporalEnv = z.object({
-  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().optional(),
+  TEMPORAL_TLS: z.enum(['true', 'false', '1', '0', '']).optional(),
 });
 
 export const workerEnv = z.object({
   /** How many workflow executions a worker keeps in memory; 0 replays every workflow task (a determinism check). */
   WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(0).optional(),
+  /** Where the worker's SDK runtime serves its Prometheus metrics (GET /metrics), on HOST; its own port, apart from the app's /metrics. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9464),
 });
 
 export const mongoEnv = z.object({

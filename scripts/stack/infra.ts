@@ -49,15 +49,14 @@ export async function startMongo(opts: InfraOptions): Promise<Service<string>> {
   const dir = join(opts.dataDir, 'mongo');
   mkdirSync(dir, { recursive: true });
   const mongod = tools.mongod();
-  const ferretdb = tools.ferretdb();
+  const embedded = tools.mongoJavaServer();
   let managed: Managed;
   if (mongod) {
     managed = spawnManaged('mongod', mongod, ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'], { logFile: join(opts.logDir, 'mongod.log') });
-  } else if (ferretdb) {
-    managed = spawnManaged('ferretdb', ferretdb, [
-      '--handler=sqlite', `--sqlite-url=file:${dir}/`, `--listen-addr=127.0.0.1:${port}`, `--state-dir=${dir}`,
-      '--telemetry=disable', '--debug-addr=-', '--log-level=warn',
-    ], { logFile: join(opts.logDir, 'ferretdb.log') });
+  } else if (embedded) {
+    // Memory for tests and benchmarks; one H2 file for `npm start`, flushed when the server stops.
+    const storage = opts.persistent ? ['--h2', join(dir, 'mongo-java-server.mv')] : [];
+    managed = spawnManaged('mongo-java-server', embedded, ['--host', '127.0.0.1', '--port', String(port), ...storage], { logFile: join(opts.logDir, 'mongo-java-server.log') });
   } else {
     throw new Error('no MongoDB-protocol server: run `npm run provision`, put mongod on PATH, or set MONGO_URL');
   }
@@ -95,6 +94,24 @@ async function temporalAnswers(address: string): Promise<boolean> {
   }
 }
 
+/**
+ * Dev-server settings that pace it for throughput instead of its defaults: task
+ * dispatch is polled at 20 reads/s by default (a 12-activity workflow took 1.25 s
+ * here, 0.13 s with these), and one task-queue partition suits one history shard.
+ * `SAGASHOP_TEMPORAL_DEFAULTS=true` starts the dev server without them (for a comparison).
+ */
+export const TEMPORAL_DEV_SERVER_TUNING: readonly string[] = [
+  '--dynamic-config-value', 'history.transferProcessorMaxPollRPS=1000',
+  '--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false',
+  '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
+  '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
+];
+
+/** With a file database (`--db-filename`): the dev server's one SQLite connection writes through a WAL, synced at checkpoints. */
+export const TEMPORAL_SQLITE_TUNING: readonly string[] = ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'];
+
+const temporalDefaults = () => process.env.SAGASHOP_TEMPORAL_DEFAULTS === 'true';
+
 export async function startTemporal(opts: InfraOptions): Promise<Service<TemporalInfo>> {
   const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
   if (process.env.TEMPORAL_ADDRESS) return external({ address: process.env.TEMPORAL_ADDRESS, namespace });
@@ -111,7 +128,8 @@ export async function startTemporal(opts: InfraOptions): Promise<Service<Tempora
     // The CLI spells the types Keyword, Int, ...
     ...SEARCH_ATTRIBUTE_KEYS.flatMap(({ name, type }) => ['--search-attribute', `${name}=${type.charAt(0)}${type.slice(1).toLowerCase()}`]),
   ];
-  if (opts.persistent) args.push('--db-filename', join(dir, 'temporal.db'));
+  if (!temporalDefaults()) args.push(...TEMPORAL_DEV_SERVER_TUNING);
+  if (opts.persistent) args.push('--db-filename', join(dir, 'temporal.db'), ...(temporalDefaults() ? [] : TEMPORAL_SQLITE_TUNING));
   const managed = spawnManaged('temporal', cli, args, { logFile: join(opts.logDir, 'temporal.log') });
   const address = `127.0.0.1:${port}`;
   await waitFor(`temporal dev server on ${address}`, () => temporalAnswers(address), 60_000, managed.child);

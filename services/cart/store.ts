@@ -2,7 +2,7 @@
 // every write. Adding is one Lua script, so concurrent adds can never push a
 // line past the limit or the cart past its number of lines.
 import type { Redis } from '../../shared/redis.js';
-import { BusinessError } from '../../shared/activity-failure.js';
+import { DomainError } from '../../shared/errors.js';
 import { MAX_LINES, MAX_QUANTITY } from './schemas.js';
 
 export interface CartView {
@@ -38,8 +38,8 @@ export class CartStore {
 
   async add(userId: string, sku: string, quantity: number): Promise<CartView> {
     const result = Number(await this.redis.eval(ADD_SCRIPT, 1, this.key(userId), sku, quantity, MAX_QUANTITY, MAX_LINES, this.ttlSeconds));
-    if (result === -1) throw new BusinessError('InvalidInput', `at most ${MAX_QUANTITY} units of one product per cart`);
-    if (result === -2) throw new BusinessError('InvalidInput', `at most ${MAX_LINES} different products per cart`);
+    if (result === -1) throw new DomainError('InvalidInput', `at most ${MAX_QUANTITY} units of one product per cart`);
+    if (result === -2) throw new DomainError('InvalidInput', `at most ${MAX_LINES} different products per cart`);
     return this.get(userId);
   }
 

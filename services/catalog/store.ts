@@ -2,7 +2,7 @@
 // read the cache, fall back to Mongo and fill it; every write deletes the key
 // after the database write. Price snapshots per order make pricing idempotent.
 import type { Collection, Db } from 'mongodb';
-import { BusinessError } from '../../shared/activity-failure.js';
+import { DomainError } from '../../shared/errors.js';
 import type { OrderLine, PriceSnapshot } from '../../shared/domain/order.js';
 import type { Logger } from '../../shared/logger.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
@@ -84,7 +84,7 @@ export class CatalogStore {
     try {
       await this.products.insertOne({ _id: sku, ...fields, createdAt: now, updatedAt: now });
     } catch (error) {
-      if (isDuplicateKeyError(error)) throw new BusinessError('InvalidState', `product ${sku} exists`);
+      if (isDuplicateKeyError(error)) throw new DomainError('InvalidState', `product ${sku} exists`);
       throw error;
     }
     await this.invalidate(sku);
@@ -116,11 +116,11 @@ export class CatalogStore {
     const bySku = new Map(docs.map((d) => [d._id, d]));
     const lines = items.map(({ sku, quantity }) => {
       const doc = bySku.get(sku);
-      if (!doc) throw new BusinessError('UnknownProduct', `no product ${sku}`, { sku });
+      if (!doc) throw new DomainError('UnknownProduct', `no product ${sku}`, { sku });
       return { sku, quantity, name: doc.name, unitPriceCents: doc.priceCents };
     });
     const currencies = new Set(docs.map((d) => d.currency));
-    if (currencies.size !== 1) throw new BusinessError('InvalidInput', `the order mixes currencies: ${[...currencies].join(', ')}`);
+    if (currencies.size !== 1) throw new DomainError('InvalidInput', `the order mixes currencies: ${[...currencies].join(', ')}`);
     const snapshot: SnapshotDoc = {
       _id: orderId,
       lines,

@@ -1,23 +1,52 @@
-// Stock per sku and reservations per order, without multi-document transactions:
-// every change to a stock document is one atomic update guarded by a marker on
-// that same document (the order id in `holds` or `restocks`), so a retried or
-// duplicated call can never apply twice, and `available` never goes negative.
-import type { Collection, Db } from 'mongodb';
-import { BusinessError } from '../../shared/activity-failure.js';
+// Stock per sku and reservations per order, with no transactions and no locks:
+// every write is one atomic single-document update, guarded so that a retried,
+// duplicated or stale call can never apply twice.
+//
+// Two kinds of document:
+// - stock (`_id` = sku): `available`, `reserved`, `holds` (orderId -> units, the
+//   OPEN reservations of this sku only) and `closed`, the last CLOSED_MARKERS
+//   markers of holds closed here (`<orderId>`) and of committed units restocked
+//   (`<orderId>:restocked`). Both stay bounded however many orders pass.
+// - reservations (`_id` = orderId): the state machine
+//     PENDING -> RESERVED -> COMMITTED -> RELEASED (units come back: a restock)
+//     PENDING | RESERVED -> RELEASED,  PENDING -> REJECTED
+//   Each transition is a conditional update from an explicit set of states, so of
+//   two racing transitions out of one state exactly one matches (commit and
+//   release can never both take RESERVED).
+//
+// Per line, the stock updates mirror the reservation's state and are each
+// idempotent on their own (a call may stop between documents and be retried):
+//   hold     available -= q, reserved += q, holds.o = q   only while holds.o is absent and o is not in `closed`
+//   close    reserved -= q (+ available += q on release), holds.o unset, o pushed to `closed`   only while holds.o = q
+//   restock  available += q, `o:restocked` pushed   only while holds.o is absent and the marker is not in `closed`
+// The markers make a stale duplicate (a hold or restock arriving after the hold
+// was closed) a no-op. They are capped, so that guard covers the last
+// CLOSED_MARKERS closings of the sku; past that window the reservation's state
+// still stops a stale reserve (it gives back what it held when it finds the
+// reservation closed), and a restock is also recorded on the reservation
+// (`restockedSkus`), which retries consult first.
+import type { Collection, Db, UpdateFilter } from 'mongodb';
+import { DomainError } from '../../shared/errors.js';
+import type { BusinessFailureType } from '../../shared/domain/vocabulary.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
-import { MongoLocks } from '../../shared/mongo-lock.js';
 import type { OrderLine } from '../../shared/domain/order.js';
 
 export type ReservationStatus = 'PENDING' | 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'REJECTED';
+
+/** How many closed-hold and restock markers a stock document keeps. */
+export const CLOSED_MARKERS = 500;
+
+/** Order ids become field names in `holds`: no dots, no `$`, nothing that could be a path. */
+const ORDER_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
 interface StockDoc {
   _id: string;
   available: number;
   reserved: number;
-  /** Orders holding reserved units of this sku (removed on commit or release). */
-  holds?: string[];
-  /** Orders whose committed units came back (a cancel after confirmation). */
-  restocks?: string[];
+  /** Open reservations only: orderId -> units held. */
+  holds?: Record<string, number>;
+  /** The latest CLOSED_MARKERS closings: `<orderId>` (hold closed) and `<orderId>:restocked`. */
+  closed?: string[];
   updatedAt: Date;
 }
 
@@ -25,8 +54,12 @@ interface ReservationDoc {
   _id: string;
   status: ReservationStatus;
   lines: OrderLine[];
-  /** Set once the units left the warehouse; a later release restocks them. */
+  /** Set by the commit's transition; a later release restocks instead of returning holds. */
   committed?: boolean;
+  /** Skus whose committed units came back (a release after commit). */
+  restockedSkus?: string[];
+  /** Why a REJECTED reservation was refused: a repeat answers the same. */
+  rejection?: { type: BusinessFailureType; message: string; details?: Record<string, unknown> };
   createdAt: Date;
   updatedAt: Date;
 }
@@ -44,40 +77,39 @@ export function mergeLines(lines: OrderLine[]): OrderLine[] {
   return [...bySku.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([sku, quantity]) => ({ sku, quantity }));
 }
 
+const restockedMarker = (orderId: string) => `${orderId}:restocked`;
+const pushMarker = (marker: string) => ({ closed: { $each: [marker], $slice: -CLOSED_MARKERS } });
+
+type HoldOutcome = { kind: 'held' } | { kind: 'closed' } | { kind: 'refused'; rejection: NonNullable<ReservationDoc['rejection']> };
+
 export class InventoryStore {
   readonly stock: Collection<StockDoc>;
   readonly reservations: Collection<ReservationDoc>;
-  private readonly locks: MongoLocks;
 
   constructor(db: Db) {
     this.stock = db.collection<StockDoc>('stock');
     this.reservations = db.collection<ReservationDoc>('reservations');
-    this.locks = new MongoLocks(db);
-  }
-
-  /** Every write of a stock document runs under its sku's lock (see shared/mongo-lock.ts). */
-  private updateStock(sku: string, filter: Record<string, unknown>, update: Record<string, unknown>, options: { upsert?: boolean } = {}) {
-    return this.locks.withLock(`stock:${sku}`, () => this.stock.updateOne({ _id: sku, ...filter }, update, options));
   }
 
   async ensureIndexes(): Promise<void> {
+    // Stock and reservations are reached by _id only; this one serves operators' queries on real MongoDB.
     await this.reservations.createIndex({ status: 1, updatedAt: 1 });
   }
 
   async level(sku: string): Promise<StockLevel | undefined> {
-    const doc = await this.stock.findOne({ _id: sku });
+    const doc = await this.stock.findOne({ _id: sku }, { projection: { available: 1, reserved: 1 } });
     return doc ? { sku, available: doc.available, reserved: doc.reserved } : undefined;
   }
 
   /** Sets the sellable units of a sku (an admin's stock count); reserved units stay as they are. */
   async setAvailable(sku: string, available: number): Promise<StockLevel> {
-    await this.updateStock(sku, {}, { $set: { available, updatedAt: new Date() }, $setOnInsert: { reserved: 0 } }, { upsert: true });
+    await this.stock.updateOne({ _id: sku }, { $set: { available, updatedAt: new Date() }, $setOnInsert: { reserved: 0 } }, { upsert: true });
     return (await this.level(sku))!;
   }
 
   /** Opening stock for a sku that has none yet (demo seed); existing stock is kept. */
   async seed(sku: string, available: number): Promise<void> {
-    await this.updateStock(sku, {}, { $setOnInsert: { available, reserved: 0, updatedAt: new Date() } }, { upsert: true });
+    await this.stock.updateOne({ _id: sku }, { $setOnInsert: { available, reserved: 0, updatedAt: new Date() } }, { upsert: true });
   }
 
   async reservation(orderId: string): Promise<{ orderId: string; status: ReservationStatus; lines: OrderLine[] } | undefined> {
@@ -87,69 +119,101 @@ export class InventoryStore {
 
   /**
    * All-or-nothing: either every line is held for the order or none is.
-   * A repeat returns the first outcome (OutOfStock again after a rejection).
+   * A repeat returns the first outcome (the same business failure after a rejection).
    */
   async reserve(orderId: string, lines: OrderLine[]): Promise<{ orderId: string; status: 'RESERVED' | 'COMMITTED' | 'RELEASED' }> {
-    const merged = mergeLines(lines);
+    checkOrderId(orderId);
     const now = new Date();
-    let reservation: ReservationDoc;
+    let reservation: ReservationDoc = { _id: orderId, status: 'PENDING', lines: mergeLines(lines), createdAt: now, updatedAt: now };
     try {
-      reservation = { _id: orderId, status: 'PENDING', lines: merged, createdAt: now, updatedAt: now };
       await this.reservations.insertOne(reservation);
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
       reservation = (await this.reservations.findOne({ _id: orderId }))!;
-      if (reservation.status === 'REJECTED') throw new BusinessError('OutOfStock', `not enough stock for order ${orderId}`);
-      if (reservation.status !== 'PENDING') return { orderId, status: reservation.status };
-      // PENDING: an earlier attempt stopped half-way; finish it with the lines it started with.
+      // PENDING: another attempt is holding (or died half-way). Joining it is safe: a hold
+      // already taken for this order is not taken again, so both end with the same holds.
+      if (reservation.status !== 'PENDING') return this.settled(reservation);
     }
 
     for (const line of reservation.lines) {
-      const held = await this.updateStock(line.sku,
-        { available: { $gte: line.quantity }, holds: { $ne: orderId } },
-        { $inc: { available: -line.quantity, reserved: line.quantity }, $push: { holds: orderId }, $set: { updatedAt: new Date() } },
+      const outcome = await this.hold(orderId, line);
+      if (outcome.kind === 'held') continue;
+      // 'closed': this order's hold on the sku was closed by a commit or release, so the
+      // reservation has already left PENDING/RESERVED; the current state answers.
+      if (outcome.kind === 'closed') return this.settled((await this.reservations.findOne({ _id: orderId }))!);
+      const rejected = await this.reservations.updateOne(
+        { _id: orderId, status: 'PENDING' },
+        { $set: { status: 'REJECTED', rejection: outcome.rejection, updatedAt: new Date() } },
       );
-      if (held.modifiedCount === 1) continue;
-      const doc = await this.stock.findOne({ _id: line.sku });
-      // `holds` may be absent: FerretDB drops empty arrays from an upsert's $setOnInsert.
-      if (doc?.holds?.includes(orderId)) continue; // held by the earlier attempt
+      // Lost the race: a duplicate finished first (stock came free for it), or a release came.
+      if (rejected.modifiedCount === 0) return this.settled((await this.reservations.findOne({ _id: orderId }))!);
       await this.returnHolds(orderId, reservation.lines);
-      await this.reservations.updateOne({ _id: orderId, status: 'PENDING' }, { $set: { status: 'REJECTED', updatedAt: new Date() } });
-      if (!doc) throw new BusinessError('UnknownProduct', `no stock record for ${line.sku}`, { sku: line.sku });
-      throw new BusinessError('OutOfStock', `only ${doc.available} of ${line.sku} available, ${line.quantity} requested`, { sku: line.sku, available: doc.available });
+      throw rejectionError(outcome.rejection);
     }
 
     const done = await this.reservations.updateOne({ _id: orderId, status: 'PENDING' }, { $set: { status: 'RESERVED', updatedAt: new Date() } });
     if (done.modifiedCount === 1) return { orderId, status: 'RESERVED' };
-    // Released while we were still holding (a compensation overtook a slow attempt): give everything back.
-    const current = (await this.reservations.findOne({ _id: orderId }))!;
-    if (current.status === 'RELEASED') await this.returnHolds(orderId, reservation.lines);
-    if (current.status === 'REJECTED') throw new BusinessError('OutOfStock', `not enough stock for order ${orderId}`);
-    return { orderId, status: current.status as 'RESERVED' | 'COMMITTED' | 'RELEASED' };
+    // RESERVED or COMMITTED by a duplicate holding the very same holds; RELEASED or REJECTED
+    // while we were holding: settled() gives back whatever this attempt took after the others cleaned up.
+    return this.settled((await this.reservations.findOne({ _id: orderId }))!);
+  }
+
+  /** Answers a reserve for a reservation that has left PENDING, first undoing holds that a closed reservation must not keep. */
+  private async settled(doc: ReservationDoc): Promise<{ orderId: string; status: 'RESERVED' | 'COMMITTED' | 'RELEASED' }> {
+    // Every caller saw it leave PENDING (markers are pushed only after the transition); should that
+    // ever not hold, a plain error lets the activity retry rather than answer wrongly.
+    if (doc.status === 'PENDING') throw new Error(`reservation ${doc._id} is still PENDING`);
+    if ((doc.status === 'RELEASED' && !doc.committed) || doc.status === 'REJECTED') {
+      // A stale attempt can still have held a line after the release or rejection
+      // returned that line (no marker stopped it: nothing was held there yet).
+      await this.returnHolds(doc._id, doc.lines);
+    }
+    if (doc.status === 'REJECTED') throw rejectionError(doc.rejection);
+    return { orderId: doc._id, status: doc.status };
+  }
+
+  /** Holds one line for the order, idempotently; refuses when the stock is short or unknown. */
+  private async hold(orderId: string, line: OrderLine): Promise<HoldOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      const held = await this.stock.updateOne(
+        { _id: line.sku, available: { $gte: line.quantity }, [`holds.${orderId}`]: { $exists: false }, closed: { $ne: orderId } },
+        { $inc: { available: -line.quantity, reserved: line.quantity }, $set: { [`holds.${orderId}`]: line.quantity, updatedAt: new Date() } },
+      );
+      if (held.modifiedCount === 1) return { kind: 'held' };
+      const doc = await this.stock.findOne({ _id: line.sku });
+      if (!doc) return { kind: 'refused', rejection: { type: 'UnknownProduct', message: `no stock record for ${line.sku}`, details: { sku: line.sku } } };
+      if (doc.holds?.[orderId] !== undefined) return { kind: 'held' }; // a duplicate of this reserve held it
+      if (doc.closed?.includes(orderId)) return { kind: 'closed' };
+      // The stock was short when we tried; units freed since then deserve one more try.
+      if (doc.available >= line.quantity && attempt < 3) continue;
+      return {
+        kind: 'refused',
+        rejection: { type: 'OutOfStock', message: `only ${doc.available} of ${line.sku} available, ${line.quantity} requested`, details: { sku: line.sku, available: doc.available } },
+      };
+    }
   }
 
   /** The reserved units leave the warehouse. Fails InvalidState for a released or unknown reservation. */
   async commit(orderId: string): Promise<{ committed: boolean }> {
-    const doc = await this.reservations.findOneAndUpdate(
+    checkOrderId(orderId);
+    // From RESERVED, or again from COMMITTED: a repeat (or a retry of a commit that stopped
+    // half-way) closes whatever holds are still open. Release takes RESERVED only if this did not.
+    const before = await this.reservations.findOneAndUpdate(
       { _id: orderId, status: { $in: ['RESERVED', 'COMMITTED'] } },
       { $set: { status: 'COMMITTED', committed: true, updatedAt: new Date() } },
-      { returnDocument: 'after' },
+      { returnDocument: 'before' },
     );
-    if (!doc) throw new BusinessError('InvalidState', `order ${orderId} has no reservation to commit`);
-    for (const line of doc.lines) {
-      await this.updateStock(line.sku,
-        { holds: orderId },
-        { $inc: { reserved: -line.quantity }, $pull: { holds: orderId }, $set: { updatedAt: new Date() } },
-      );
-    }
+    if (!before) throw new DomainError('InvalidState', `order ${orderId} has no reservation to commit`);
+    for (const line of before.lines) await this.closeHold(orderId, line, 'commit');
     return { committed: true };
   }
 
   /**
    * Gives the order's units back: held units return to available, committed ones
-   * are restocked. A no-op without a reservation; a repeat answers the same.
+   * are restocked once. A no-op without a reservation; a repeat answers the same.
    */
   async release(orderId: string): Promise<{ released: boolean }> {
+    checkOrderId(orderId);
     const before = await this.reservations.findOneAndUpdate(
       { _id: orderId, status: { $in: ['PENDING', 'RESERVED', 'COMMITTED'] } },
       { $set: { status: 'RELEASED', updatedAt: new Date() } },
@@ -157,44 +221,68 @@ export class InventoryStore {
     );
     const doc = before ?? (await this.reservations.findOne({ _id: orderId }));
     if (!doc) {
-      // A tombstone, so a reserve attempt still in flight cannot hold stock afterwards.
+      // A tombstone, so a reserve attempt still in flight finds RELEASED and holds nothing.
       const now = new Date();
       await this.reservations.insertOne({ _id: orderId, status: 'RELEASED', lines: [], createdAt: now, updatedAt: now }).catch((error: unknown) => {
         if (!isDuplicateKeyError(error)) throw error;
       });
       return this.release(orderId);
     }
-    if (!before && doc.status !== 'RELEASED') return { released: false }; // REJECTED: nothing was ever held
-    // Also when it was released before: finishes what an interrupted earlier call left (every update is guarded).
-    if (doc.committed) await this.restock(orderId, doc.lines);
+    if (doc.status === 'REJECTED') {
+      await this.returnHolds(orderId, doc.lines); // what a rejecting attempt that died left held
+      return { released: false };
+    }
+    // Also when an earlier call released it: every duplicate finishes what an interrupted
+    // one left, and every step below is a no-op where it already happened.
+    if (doc.committed) await this.restock(orderId, doc);
     else await this.returnHolds(orderId, doc.lines);
     return { released: doc.lines.length > 0 };
   }
 
   private async returnHolds(orderId: string, lines: OrderLine[]): Promise<void> {
-    for (const line of lines) {
-      await this.updateStock(line.sku,
-        { holds: orderId },
-        { $inc: { available: line.quantity, reserved: -line.quantity }, $pull: { holds: orderId }, $set: { updatedAt: new Date() } },
-      );
-    }
+    for (const line of lines) await this.closeHold(orderId, line, 'release');
   }
 
   /**
-   * A committed order's units come back once: the `restocks` marker guards each sku,
-   * whether the unit was still held (commit interrupted) or had left the warehouse.
+   * Closes the order's open hold on one sku, once: on commit the units leave
+   * (reserved only), on release they become available again. Matching the held
+   * quantity keeps a commit and a release of the same hold from both applying.
    */
-  private async restock(orderId: string, lines: OrderLine[]): Promise<void> {
-    for (const line of lines) {
-      const fromHold = await this.updateStock(line.sku,
-        { holds: orderId, restocks: { $ne: orderId } },
-        { $inc: { available: line.quantity, reserved: -line.quantity }, $pull: { holds: orderId }, $push: { restocks: orderId }, $set: { updatedAt: new Date() } },
+  private async closeHold(orderId: string, line: OrderLine, how: 'commit' | 'release'): Promise<void> {
+    const update: UpdateFilter<StockDoc> = {
+      $inc: how === 'commit' ? { reserved: -line.quantity } : { available: line.quantity, reserved: -line.quantity },
+      $unset: { [`holds.${orderId}`]: '' },
+      $push: pushMarker(orderId),
+      $set: { updatedAt: new Date() },
+    };
+    await this.stock.updateOne({ _id: line.sku, [`holds.${orderId}`]: line.quantity }, update);
+  }
+
+  /**
+   * A committed order's units come back once per sku. A hold still open (the commit
+   * stopped half-way, or is still running) is first closed as committed, exactly as
+   * the commit would have: whichever of the two closes it, the units then count once
+   * as gone, and the restock below brings them back once.
+   */
+  private async restock(orderId: string, doc: ReservationDoc): Promise<void> {
+    for (const line of doc.lines) {
+      if (doc.restockedSkus?.includes(line.sku)) continue;
+      await this.closeHold(orderId, line, 'commit');
+      await this.stock.updateOne(
+        { _id: line.sku, [`holds.${orderId}`]: { $exists: false }, closed: { $ne: restockedMarker(orderId) } },
+        { $inc: { available: line.quantity }, $push: pushMarker(restockedMarker(orderId)), $set: { updatedAt: new Date() } },
       );
-      if (fromHold.modifiedCount === 1) continue;
-      await this.updateStock(line.sku,
-        { holds: { $ne: orderId }, restocks: { $ne: orderId } },
-        { $inc: { available: line.quantity }, $push: { restocks: orderId }, $set: { updatedAt: new Date() } },
-      );
+      // Recorded after the stock: a retry past the marker window still skips this sku.
+      await this.reservations.updateOne({ _id: orderId }, { $addToSet: { restockedSkus: line.sku } });
     }
   }
+}
+
+function checkOrderId(orderId: string): void {
+  if (!ORDER_ID.test(orderId)) throw new DomainError('InvalidInput', `an order id is 1-100 of A-Z a-z 0-9 _ -, not ${JSON.stringify(orderId)}`);
+}
+
+function rejectionError(rejection: ReservationDoc['rejection']): DomainError {
+  // Reservations rejected before the reason was stored were all short of stock.
+  return rejection ? new DomainError(rejection.type, rejection.message, rejection.details) : new DomainError('OutOfStock', 'not enough stock');
 }

@@ -1,10 +1,21 @@
 // Notifications: one document per idempotency key (its _id), which is also the
-// outbox entry; sent through the transport once (PENDING -> SENT guarded by a
-// conditional update); listed per user, newest first, with read state.
+// outbox entry; listed per user, newest first, with read state. Sending is
+// claimed by a conditional transition, PENDING -> SENDING -> SENT, so of any
+// number of concurrent sends of one key exactly one reaches the transport.
+//
+// The trade-off: a send that finds a fresh SENDING claim answers with the id at
+// once, because the claimant is sending this very message. Should the claimant
+// die mid-send, its claim keeps the message from going out until it is older
+// than CLAIM_TIMEOUT_MS; a retry after that takes the claim over and sends,
+// and the transport may then see the message twice (the claimant may have sent
+// it just before dying). So delivery is at most once while claims are fresh and
+// at least once across a crash, for a bounded delay; a transport that dedupes by
+// message id (SMTP's Message-ID, the outbox's id) absorbs the rare duplicate.
+// A transport that fails hands the claim back (PENDING), so a retry sends at once.
 import type { Collection, Db, Filter } from 'mongodb';
+import { randomUUID } from 'node:crypto';
 import type { NotificationChannel, NotificationTemplate } from '../../shared/domain/vocabulary.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
-import { MongoLocks } from '../../shared/mongo-lock.js';
 import { render } from './templates.js';
 import type { Transport } from './transport.js';
 import type { SendNotificationInput } from '../../activities/notifications.js';
@@ -19,7 +30,9 @@ interface NotificationDoc {
   subject: string;
   body: string;
   data: Record<string, string | number | boolean | null>;
-  status: 'PENDING' | 'SENT';
+  status: 'PENDING' | 'SENDING' | 'SENT';
+  /** The attempt sending it now, and since when (status SENDING). */
+  claim?: { id: string; at: Date };
   transportId?: string;
   createdAt: Date;
   readAt: Date | null;
@@ -27,6 +40,9 @@ interface NotificationDoc {
 
 /** What the sendNotification activity asks for: one contract, defined with the activity. */
 export type SendRequest = SendNotificationInput;
+
+/** After this long a SENDING claim is taken to be a dead attempt's, and a retry sends. */
+export const CLAIM_TIMEOUT_MS = 30_000;
 
 const view = (d: NotificationDoc) => ({
   id: d._id, userId: d.userId, channel: d.channel, template: d.template, subject: d.subject, body: d.body, status: d.status,
@@ -37,11 +53,8 @@ export type NotificationView = ReturnType<typeof view>;
 export class NotificationsStore {
   readonly notifications: Collection<NotificationDoc>;
 
-  private readonly locks: MongoLocks;
-
-  constructor(db: Db, private readonly transport: Transport) {
+  constructor(db: Db, private readonly transport: Transport, private readonly claimTimeoutMs = CLAIM_TIMEOUT_MS) {
     this.notifications = db.collection<NotificationDoc>('notifications');
-    this.locks = new MongoLocks(db);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -58,15 +71,24 @@ export class NotificationsStore {
     await this.notifications.insertOne(doc).catch((error: unknown) => {
       if (!isDuplicateKeyError(error)) throw error; // the same key again: the first message stands
     });
-    // A duplicate send waits for the first and then finds it SENT: the transport sees each message once.
-    return this.locks.withLock(`notification:${request.key}`, async () => {
-      const stored = (await this.notifications.findOne({ _id: request.key }))!;
-      if (stored.status === 'PENDING') {
-        const { transportId } = await this.transport.send({ id: stored._id, channel: stored.channel, ...(stored.to ? { to: stored.to } : {}), subject: stored.subject, body: stored.body });
-        await this.notifications.updateOne({ _id: stored._id, status: 'PENDING' }, { $set: { status: 'SENT', transportId } });
-      }
-      return { notificationId: stored._id };
-    });
+    const claim = { id: randomUUID(), at: new Date() };
+    const claimed = await this.notifications.findOneAndUpdate(
+      { _id: request.key, $or: [{ status: 'PENDING' }, { status: 'SENDING', 'claim.at': { $lt: new Date(claim.at.getTime() - this.claimTimeoutMs) } }] },
+      { $set: { status: 'SENDING', claim } },
+      { returnDocument: 'before' },
+    );
+    // Not claimed: SENT, or another attempt holds a fresh claim and is sending this same message.
+    if (!claimed) return { notificationId: request.key };
+    let transportId: string;
+    try {
+      ({ transportId } = await this.transport.send({ id: claimed._id, channel: claimed.channel, ...(claimed.to ? { to: claimed.to } : {}), subject: claimed.subject, body: claimed.body }));
+    } catch (error) {
+      await this.notifications.updateOne({ _id: claimed._id, status: 'SENDING', 'claim.id': claim.id }, { $set: { status: 'PENDING' }, $unset: { claim: '' } });
+      throw error;
+    }
+    // Guarded by our claim: a claimant that was taken over (it was too slow) does not overwrite the new one's outcome.
+    await this.notifications.updateOne({ _id: claimed._id, status: 'SENDING', 'claim.id': claim.id }, { $set: { status: 'SENT', transportId }, $unset: { claim: '' } });
+    return { notificationId: claimed._id };
   }
 
   async list(userId: string, unreadOnly: boolean, limit: number, after?: { createdAt: string; id: string }) {

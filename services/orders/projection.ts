@@ -1,6 +1,7 @@
 // The orders read model is a pure function of the event log: fold the events in
-// version order. The store keeps a materialised copy; rebuilding from the log
-// alone gives the same document (a test proves it).
+// version order. The store keeps a materialised copy, advanced by each event's
+// changes in the same atomic write that stores the event; rebuilding from the
+// log alone gives the same document (a test proves it).
 import type { CancellationReason, OrderStatus } from '../../shared/domain/vocabulary.js';
 import type { OrderEvent, OrderLine, ShippingAddress } from '../../shared/domain/order.js';
 
@@ -30,33 +31,41 @@ export interface OrderView {
   version: number;
 }
 
-/** One step of the fold: the view after `event` (the store applies new events incrementally). */
-export function applyEvent(view: OrderView, event: StoredEvent): OrderView {
-  const next: OrderView = { ...view, version: event.version, updatedAt: event.at };
+/**
+ * The read-model fields an event sets, derived from the event alone. The store
+ * `$set`s exactly these in the same atomic update that appends the event; the
+ * fold below applies them in version order, so both give the same document.
+ */
+export function eventChanges(event: StoredEvent): Partial<OrderView> {
   const e = { type: event.type, data: event.data } as OrderEvent;
   switch (e.type) {
     case 'OrderPlaced':
-      return { ...next, customerId: e.data.customerId, items: e.data.items, shippingAddress: e.data.shippingAddress, ...(e.data.requestId ? { requestId: e.data.requestId } : {}), createdAt: event.at };
+      return { customerId: e.data.customerId, items: e.data.items, shippingAddress: e.data.shippingAddress, ...(e.data.requestId ? { requestId: e.data.requestId } : {}), createdAt: event.at };
     case 'OrderPriced':
-      return { ...next, items: e.data.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPriceCents: l.unitPriceCents, name: l.name })), totalCents: e.data.totalCents, currency: e.data.currency };
+      return { items: e.data.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPriceCents: l.unitPriceCents, name: l.name })), totalCents: e.data.totalCents, currency: e.data.currency };
     case 'ApprovalRequested':
-      return { ...next, status: 'AWAITING_APPROVAL' };
+      return { status: 'AWAITING_APPROVAL' };
     case 'OrderApproved':
-      return { ...next, approvedBy: e.data.approvedBy };
+      return { approvedBy: e.data.approvedBy };
     case 'OrderConfirmed':
-      return { ...next, status: 'CONFIRMED' };
+      return { status: 'CONFIRMED' };
     case 'OrderShipped':
-      return { ...next, status: 'SHIPPED', shipment: { shipmentId: e.data.shipmentId, trackingNumber: e.data.trackingNumber } };
+      return { status: 'SHIPPED', shipment: { shipmentId: e.data.shipmentId, trackingNumber: e.data.trackingNumber } };
     case 'OrderDelivered':
-      return { ...next, status: 'DELIVERED' };
+      return { status: 'DELIVERED' };
     case 'OrderCancelled':
-      return { ...next, status: 'CANCELLED', cancellation: { reason: e.data.reason } };
+      return { status: 'CANCELLED', cancellation: { reason: e.data.reason } };
     case 'OrderFailed':
-      return { ...next, status: 'FAILED', failure: { reason: e.data.reason } };
+      return { status: 'FAILED', failure: { reason: e.data.reason } };
     default:
       // StockReserved, PaymentCaptured, StockCommitted, StockReleased, PaymentRefunded: history only.
-      return next;
+      return {};
   }
+}
+
+/** One step of the fold: the view after `event`. */
+export function applyEvent(view: OrderView, event: StoredEvent): OrderView {
+  return { ...view, ...eventChanges(event), version: event.version, updatedAt: event.at };
 }
 
 /** Folds an order's events (any order in, sorted by version) into its read model. */

@@ -10,9 +10,3 @@ export const OrderPage = z.object({ items: z.array(OrderRecord), nextCursor: Tim
 export const OrderEvents = z
   .object({ items: z.array(z.object({ type: z.enum(ORDER_EVENT_TYPES), version: z.number().int(), at: z.string(), data: z.record(z.string(), z.unknown()) })) })
   .openapi('OrderEvents');
-
-/** What recordOrderEvent accepts: only the event types of shared/domain (anything else is InvalidInput and stores nothing). */
-export const OrderEventInput = z.object({
-  orderId: z.string().min(1).max(100),
-  event: z.object({ type: z.enum(ORDER_EVENT_TYPES), data: z.record(z.string(), z.unknown()) }),
-});

@@ -1,31 +1,27 @@
-// The orders service's data: an append-only event log per order (unique
-// (orderId, version) and one event of each type per order) and a read model
-// materialised from it (CQRS). Appends are idempotent by (orderId, type), so a
-// retried activity records its event once.
-//
-// The hot path touches documents by `_id` only: FerretDB 1.24 (SQLite) pushes
-// down nothing but an exact `_id` filter, so any other query scans the whole
-// collection (measured: an append took 89 ms with 600 events stored, 359 ms with
-// 1,800). An event's `_id` is `<orderId>:<type>`, the next version comes from the
-// read model, and the read model advances by applying the new event to it; the
-// scans remain only as the fallback when those disagree (a crash between the
-// event and the read model, or events stored under the older `<orderId>:<version>` ids).
+// The orders service's data: one document per order (`_id` = orderId) that holds
+// both its event log (`events`, at most one event of each type, so at most
+// ORDER_EVENT_TYPES.length) and the read model folded from it (CQRS). Appending
+// an event is ONE atomic update: guarded by `'events.type': {$ne: type}`, it
+// pushes the event, increments `version` and `$set`s the read-model fields the
+// event changes. So the log and the read model can never disagree, a retried or
+// duplicated append records its event once, and no lock or scan is needed.
+// An event's version is its position in the log + 1.
 import type { Collection, Db, Filter } from 'mongodb';
-import { BusinessError } from '../../shared/activity-failure.js';
+import { DomainError } from '../../shared/errors.js';
 import { ORDER_EVENT_TYPES } from '../../shared/domain/vocabulary.js';
 import { type OrderEvent } from '../../shared/domain/order.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
-import { MongoLocks } from '../../shared/mongo-lock.js';
-import { applyEvent, project, type OrderView, type StoredEvent } from './projection.js';
+import { eventChanges, project, type OrderView, type StoredEvent } from './projection.js';
 
-interface EventDoc extends StoredEvent {
-  _id: string; // `${orderId}:${type}` (older events: `${orderId}:${version}`)
+interface EmbeddedEvent {
+  type: StoredEvent['type'];
+  data: StoredEvent['data'];
+  at: Date;
 }
-
-const eventId = (orderId: string, type: string) => `${orderId}:${type}`;
 
 interface OrderDoc extends OrderView {
   _id: string;
+  events: EmbeddedEvent[];
 }
 
 export interface OrderPage {
@@ -33,21 +29,17 @@ export interface OrderPage {
   next?: { createdAt: string; orderId: string };
 }
 
+const withoutLog = { projection: { events: 0 } } as const;
+
 export class OrdersStore {
-  readonly events: Collection<EventDoc>;
   readonly orders: Collection<OrderDoc>;
 
-  private readonly locks: MongoLocks;
-
   constructor(db: Db) {
-    this.events = db.collection<EventDoc>('events');
     this.orders = db.collection<OrderDoc>('orders');
-    this.locks = new MongoLocks(db);
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.events.createIndex({ orderId: 1, version: 1 }, { unique: true });
-    await this.events.createIndex({ orderId: 1, type: 1 }, { unique: true });
+    // For the lists on real MongoDB (mongo-java-server ignores non-unique indexes and scans).
     await this.orders.createIndex({ customerId: 1, createdAt: -1, _id: -1 });
     await this.orders.createIndex({ createdAt: -1, _id: -1 });
   }
@@ -55,62 +47,50 @@ export class OrdersStore {
   /** Appends the event unless the order already has one of its type; returns the event's version either way. */
   async append(orderId: string, event: OrderEvent): Promise<{ version: number }> {
     // The activity's schema already refuses unknown types; this keeps any other caller from storing one.
-    if (!(ORDER_EVENT_TYPES as readonly string[]).includes(event.type)) throw new BusinessError('InvalidInput', `unknown order event type ${JSON.stringify(event.type)}`);
-    // One writer per order at a time: the version and the read model are read, then written.
-    return this.locks.withLock(`order:${orderId}`, () => this.appendUnlocked(orderId, event));
-  }
+    if (!(ORDER_EVENT_TYPES as readonly string[]).includes(event.type)) throw new DomainError('InvalidInput', `unknown order event type ${JSON.stringify(event.type)}`);
+    const at = new Date();
+    const logged: EmbeddedEvent = { type: event.type, data: event.data, at };
 
-  private async appendUnlocked(orderId: string, event: OrderEvent): Promise<{ version: number }> {
-    const [recorded, head] = await Promise.all([this.events.findOne({ _id: eventId(orderId, event.type) }), this.readModel(orderId)]);
-    if (recorded) {
-      // A retry: an earlier attempt may have stopped before the read model.
-      if (!head || head.version < recorded.version) await this.refreshUnlocked(orderId);
-      return { version: recorded.version };
+    if (event.type === 'OrderPlaced') {
+      // OrderPlaced creates the document, so it is always version 1; a duplicate
+      // (E11000 on _id) finds it recorded, and the first one's data stands.
+      const view = project([{ orderId, version: 1, ...logged }])!;
+      try {
+        await this.orders.insertOne({ _id: orderId, ...view, events: [logged] });
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+      return { version: 1 };
     }
-    // Without a read model only OrderPlaced (version 1) can go first; anything else needs the log.
-    if (!head && event.type !== 'OrderPlaced') return this.appendByScan(orderId, event);
-    const stored: EventDoc = { _id: eventId(orderId, event.type), orderId, version: (head?.version ?? 0) + 1, type: event.type, data: event.data, at: new Date() };
+
+    let changes: ReturnType<typeof eventChanges>;
     try {
-      await this.events.insertOne(stored);
-    } catch (error) {
-      // The version is taken (the read model lags a crashed append) or the type was stored
-      // under an older id: let the log itself decide.
-      if (isDuplicateKeyError(error)) return this.appendByScan(orderId, event);
-      throw error;
+      changes = eventChanges({ orderId, version: 0, ...logged });
+    } catch {
+      // Data that does not fit its type: never storable, so not worth a retry.
+      if (!(await this.orders.findOne({ _id: orderId }, { projection: { _id: 1 } }))) throw notPlaced(orderId);
+      throw new DomainError('InvalidInput', `malformed data for order event ${event.type}`);
     }
-    const { _id, ...storedEvent } = stored;
-    const view = head ? applyEvent(head, storedEvent) : project([storedEvent])!;
-    await this.orders.replaceOne({ _id: orderId }, view, { upsert: true });
-    return { version: stored.version };
-  }
+    // The before image is the caller's own: under contention an 'after' image may
+    // already include later appends, so the version is computed from 'before'.
+    const before = await this.orders.findOneAndUpdate(
+      { _id: orderId, 'events.type': { $ne: event.type } },
+      { $push: { events: logged }, $inc: { version: 1 }, $set: { ...changes, updatedAt: at } },
+      { returnDocument: 'before', projection: { version: 1 } },
+    );
+    if (before) return { version: before.version + 1 };
 
-  /** The slow, always-right path: reads the order's whole log. Runs under the order's lock. */
-  private async appendByScan(orderId: string, event: OrderEvent): Promise<{ version: number }> {
-    const existing = await this.events.findOne({ orderId, type: event.type });
-    if (existing) {
-      await this.refreshUnlocked(orderId);
-      return { version: existing.version };
-    }
-    const last = await this.events.find({ orderId }).sort({ version: -1 }).limit(1).next();
-    // The saga records OrderPlaced before anything else, so its absence is a bug (or the wrong
-    // database), not something a retry fixes: fail the saga visibly instead of stalling it.
-    if (!last && event.type !== 'OrderPlaced') throw new BusinessError('InvalidState', `order ${orderId} has no OrderPlaced event`);
-    const version = (last?.version ?? 0) + 1;
-    await this.events.insertOne({ _id: eventId(orderId, event.type), orderId, version, type: event.type, data: event.data, at: new Date() });
-    await this.refreshUnlocked(orderId);
-    return { version };
-  }
-
-  private async readModel(orderId: string): Promise<OrderView | undefined> {
-    const doc = await this.orders.findOne({ _id: orderId });
-    if (!doc) return undefined;
-    const { _id, ...view } = doc;
-    return view;
+    const doc = await this.orders.findOne({ _id: orderId }, { projection: { 'events.type': 1 } });
+    if (!doc) throw notPlaced(orderId);
+    const position = doc.events.findIndex((e) => e.type === event.type);
+    // Types are never removed from a log, so a refused append means the type is there.
+    if (position < 0) throw new Error(`order ${orderId}: the ${event.type} append was refused but the event is not in the log`);
+    return { version: position + 1 };
   }
 
   async history(orderId: string): Promise<StoredEvent[]> {
-    const docs = await this.events.find({ orderId }).sort({ version: 1 }).toArray();
-    return docs.map(({ _id, ...event }) => event);
+    const doc = await this.orders.findOne({ _id: orderId }, { projection: { events: 1 } });
+    return (doc?.events ?? []).map((e, i) => ({ orderId, version: i + 1, type: e.type, data: e.data, at: e.at }));
   }
 
   /** The read model rebuilt from the event log alone. */
@@ -118,24 +98,8 @@ export class OrdersStore {
     return project(await this.history(orderId));
   }
 
-  /** Materialises the read model; an older projection never overwrites a newer one. */
-  async refresh(orderId: string): Promise<void> {
-    await this.locks.withLock(`order:${orderId}`, () => this.refreshUnlocked(orderId));
-  }
-
-  private async refreshUnlocked(orderId: string): Promise<void> {
-    const view = await this.rebuild(orderId);
-    if (!view) return;
-    try {
-      await this.orders.replaceOne({ _id: orderId, version: { $lt: view.version } }, view, { upsert: true });
-    } catch (error) {
-      // The upsert collided with a newer copy written meanwhile: that one wins.
-      if (!isDuplicateKeyError(error)) throw error;
-    }
-  }
-
   async get(orderId: string): Promise<OrderView | undefined> {
-    const doc = await this.orders.findOne({ _id: orderId });
+    const doc = await this.orders.findOne({ _id: orderId }, withoutLog);
     if (!doc) return undefined;
     const { _id, ...view } = doc;
     return view;
@@ -148,9 +112,15 @@ export class OrdersStore {
       const at = new Date(after.createdAt);
       Object.assign(filter, { $or: [{ createdAt: { $lt: at } }, { createdAt: at, _id: { $lt: after.orderId } }] });
     }
-    const docs = await this.orders.find(filter).sort({ createdAt: -1, _id: -1 }).limit(limit + 1).toArray();
+    const docs = await this.orders.find(filter, withoutLog).sort({ createdAt: -1, _id: -1 }).limit(limit + 1).toArray();
     const items = docs.slice(0, limit).map(({ _id, ...view }) => view);
     const last = items[items.length - 1];
     return { items, ...(docs.length > limit && last ? { next: { createdAt: last.createdAt.toISOString(), orderId: last.orderId } } : {}) };
   }
 }
+
+/**
+ * The saga records OrderPlaced before anything else, so its absence is a bug (or the wrong
+ * database), not something a retry fixes: fail the saga visibly instead of stalling it.
+ */
+const notPlaced = (orderId: string) => new DomainError('InvalidState', `order ${orderId} has no OrderPlaced event`);

@@ -1,16 +1,27 @@
 // Charges and refunds, one of each at most per order, and the ledger that
 // records every money movement. Each effect is guarded by a state transition on
 // the order's charge document, and the provider deduplicates by idempotency key,
-// so a retried or duplicated activity never moves money twice.
+// so a retried or duplicated activity never moves money twice. Nothing is locked:
+// concurrent duplicates may each call the provider, but always under the same
+// key (one capture, one refund), and of their writes only the conditional
+// transition out of PENDING applies once; the others find its outcome:
+//
+//   PENDING -> CAPTURED   the provider captured (recorded by the charge, or by a refund that asked it)
+//   PENDING -> DECLINED   the provider declined
+//   PENDING -> VOIDED     a refund found no capture: the charge may never capture afterwards; a capture
+//                         that lands anyway (a request still in flight) is given back by whoever sees it
+//   (none)  -> VOIDED     a refund that came before any charge leaves a tombstone, so a charge attempt
+//                         still on its way finds the payment voided instead of capturing
+//
+// The ledger's _ids (`<orderId>:charge|refund|void`) make each entry unique.
 //
 // A charge left PENDING (the process died between the provider's answer and our
 // write) is never guessed at: the retried charge and the refund both ask the
 // provider what it holds under the charge's idempotency key, then record the
 // capture it reports (and refund it) or void the charge if there is none.
 import type { Collection, Db } from 'mongodb';
-import { BusinessError } from '../../shared/activity-failure.js';
+import { DomainError } from '../../shared/errors.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
-import { MongoLocks } from '../../shared/mongo-lock.js';
 import { ProviderDeclined, type CapturedCharge, type PaymentProvider } from './provider.js';
 
 type ChargeStatus = 'PENDING' | 'CAPTURED' | 'DECLINED' | 'VOIDED';
@@ -28,6 +39,8 @@ interface ChargeDoc {
   refundId?: string;
   refundedCents: number;
   refundedAt?: Date;
+  /** A tombstone: a refund came before any charge (see below). */
+  voidedBeforeCharge?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -70,28 +83,16 @@ export class PaymentsStore {
   readonly charges: Collection<ChargeDoc>;
   readonly ledger: Collection<LedgerDoc>;
 
-  private readonly locks: MongoLocks;
-
   constructor(db: Db, private readonly provider: PaymentProvider) {
     this.charges = db.collection<ChargeDoc>('charges');
     this.ledger = db.collection<LedgerDoc>('ledger');
-    this.locks = new MongoLocks(db, 60_000);
-  }
-
-  /** Charges and refunds of one order never run at the same time (a duplicate waits and then sees the first's outcome). */
-  charge(orderId: string, amountCents: number, currency: string, token: string): Promise<ChargeResult> {
-    return this.locks.withLock(`payment:${orderId}`, () => this.chargeOnce(orderId, amountCents, currency, token));
-  }
-
-  refund(orderId: string): Promise<RefundResult> {
-    return this.locks.withLock(`payment:${orderId}`, () => this.refundOnce(orderId));
   }
 
   async ensureIndexes(): Promise<void> {
     await this.ledger.createIndex({ orderId: 1, at: 1 });
   }
 
-  private async chargeOnce(orderId: string, amountCents: number, currency: string, token: string): Promise<ChargeResult> {
+  async charge(orderId: string, amountCents: number, currency: string, token: string): Promise<ChargeResult> {
     const now = new Date();
     let doc: ChargeDoc = { _id: orderId, status: 'PENDING', amountCents, currency, provider: this.provider.name, refundedCents: 0, createdAt: now, updatedAt: now };
     try {
@@ -99,8 +100,14 @@ export class PaymentsStore {
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
       doc = (await this.charges.findOne({ _id: orderId }))!;
+      if (doc.status === 'VOIDED') {
+        // A capture that reached the provider after the void (a request of a dead attempt still in flight) goes back now.
+        const late = await this.provider.findCharge(keys.charge(orderId));
+        if (late) await this.giveBackLateCapture(doc, late);
+        throw new DomainError('InvalidState', `the payment of order ${orderId} was voided`);
+      }
       if (doc.amountCents !== amountCents || doc.currency !== currency) {
-        throw new BusinessError('InvalidInput', `order ${orderId} was charged ${doc.amountCents} ${doc.currency} before, not ${amountCents} ${currency}`);
+        throw new DomainError('InvalidInput', `order ${orderId} was charged ${doc.amountCents} ${doc.currency} before, not ${amountCents} ${currency}`);
       }
       if (doc.status === 'PENDING') {
         // An earlier attempt did not finish: if the provider captured for it, that capture is the charge.
@@ -111,14 +118,10 @@ export class PaymentsStore {
         await this.writeChargeLedger(doc); // the attempt that captured may have died before its ledger entry
         return { chargeId: doc.providerChargeId!, amountCents: capturedOf(doc) };
       }
-      if (doc.status === 'DECLINED') throw new BusinessError('PaymentDeclined', doc.declineReason ?? 'payment declined');
-      if (doc.status === 'VOIDED') {
-        // A capture that reached the provider after the void (a request of a dead attempt still in flight) goes back now.
-        const late = await this.provider.findCharge(keys.charge(orderId));
-        if (late) await this.giveBackLateCapture(doc, late);
-        throw new BusinessError('InvalidState', `the payment of order ${orderId} was voided`);
-      }
-      // PENDING and the provider holds nothing: charge under the same key.
+      if (doc.status === 'DECLINED') throw new DomainError('PaymentDeclined', doc.declineReason ?? 'payment declined');
+      if (doc.status === 'VOIDED') throw new DomainError('InvalidState', `the payment of order ${orderId} was voided`); // voided while we asked
+      // PENDING and the provider holds nothing: charge under the same key. A duplicate doing the
+      // same at this moment gets the same capture from the provider.
     }
 
     let providerChargeId: string;
@@ -127,7 +130,7 @@ export class PaymentsStore {
     } catch (error) {
       if (!(error instanceof ProviderDeclined)) throw error; // transient: the activity retries
       await this.charges.updateOne({ _id: orderId, status: 'PENDING' }, { $set: { status: 'DECLINED', declineReason: error.message, updatedAt: new Date() } });
-      throw new BusinessError('PaymentDeclined', error.message);
+      throw new DomainError('PaymentDeclined', error.message);
     }
 
     const captured = await this.charges.updateOne(
@@ -135,11 +138,12 @@ export class PaymentsStore {
       { $set: { status: 'CAPTURED', providerChargeId, capturedCents: amountCents, updatedAt: new Date() } },
     );
     if (captured.modifiedCount === 0) {
+      // A duplicate (or a refund that asked the provider) recorded this same capture first, or a refund voided it.
       const current = (await this.charges.findOne({ _id: orderId }))!;
       if (current.status === 'VOIDED') {
         // A refund overtook this slow attempt and voided the payment: give the money back now.
         await this.giveBackLateCapture(current, { providerChargeId, amountCents, currency, refundedCents: 0 });
-        throw new BusinessError('InvalidState', `the payment of order ${orderId} was voided while it was being charged`);
+        throw new DomainError('InvalidState', `the payment of order ${orderId} was voided while it was being charged`);
       }
     }
     await this.writeChargeLedger({ ...doc, status: 'CAPTURED', providerChargeId, capturedCents: amountCents });
@@ -147,9 +151,29 @@ export class PaymentsStore {
   }
 
   /** Refunds the whole charge once; without a captured charge there is nothing to refund. */
-  private async refundOnce(orderId: string): Promise<RefundResult> {
+  async refund(orderId: string): Promise<RefundResult> {
     let charge = await this.charges.findOne({ _id: orderId });
-    if (!charge) return NOTHING_REFUNDED;
+    if (!charge) {
+      // The charge may still be on its way (its activity timed out before it wrote anything):
+      // the tombstone makes it find the payment voided. Lost the insert race: a charge began; look again.
+      const now = new Date();
+      const tombstone: ChargeDoc = {
+        _id: orderId, status: 'VOIDED', amountCents: 0, currency: '', provider: this.provider.name, refundedCents: 0, voidedBeforeCharge: true, createdAt: now, updatedAt: now,
+      };
+      try {
+        await this.charges.insertOne(tombstone);
+        return NOTHING_REFUNDED;
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        return this.refund(orderId);
+      }
+    }
+    if (charge.status === 'VOIDED') {
+      // Voided, but a capture may have landed afterwards and its charge attempt died before giving it back.
+      const late = await this.provider.findCharge(keys.charge(orderId));
+      if (late) await this.giveBackLateCapture(charge, late);
+      return NOTHING_REFUNDED;
+    }
     if (charge.status === 'PENDING') {
       // Its outcome was never recorded: the provider says whether it captured. A capture is refunded
       // below; without one the charge is voided, so it can never be captured afterwards.
@@ -159,6 +183,7 @@ export class PaymentsStore {
     if (charge.status !== 'CAPTURED') return NOTHING_REFUNDED;
     await this.writeChargeLedger(charge);
 
+    // Duplicates all reach here with the same refund id and provider key: one refund at the provider.
     const refundId = charge.refundId ?? `rf_${orderId}`;
     if (!charge.refundId) await this.charges.updateOne({ _id: orderId, refundId: { $exists: false } }, { $set: { refundId, updatedAt: new Date() } });
 
@@ -173,7 +198,7 @@ export class PaymentsStore {
   private async recordCapture(doc: ChargeDoc, captured: CapturedCharge): Promise<ChargeDoc> {
     const fields = { status: 'CAPTURED' as const, providerChargeId: captured.providerChargeId, capturedCents: captured.amountCents, updatedAt: new Date() };
     const result = await this.charges.updateOne({ _id: doc._id, status: 'PENDING' }, { $set: fields });
-    // Under the lock nobody else resolves it; should it have changed anyway, the stored outcome stands.
+    // A duplicate may have resolved it first (the same capture), or a refund voided it: the stored outcome stands.
     const current = result.modifiedCount === 1 ? { ...doc, ...fields } : (await this.charges.findOne({ _id: doc._id }))!;
     if (current.status === 'CAPTURED') await this.writeChargeLedger(current);
     return current;
@@ -194,8 +219,8 @@ export class PaymentsStore {
       { _id: orderId, status: 'VOIDED' },
       { $set: { providerChargeId: captured.providerChargeId, capturedCents: captured.amountCents, refundedCents: captured.amountCents, refundedAt: now, updatedAt: now } },
     );
-    await this.writeLedger({ _id: `${orderId}:charge`, orderId, type: 'charge', amountCents: captured.amountCents, currency: doc.currency, reference: captured.providerChargeId, at: now });
-    await this.writeLedger({ _id: `${orderId}:void`, orderId, type: 'refund', amountCents: captured.amountCents, currency: doc.currency, reference: providerRefundId, at: new Date() });
+    await this.writeLedger({ _id: `${orderId}:charge`, orderId, type: 'charge', amountCents: captured.amountCents, currency: captured.currency, reference: captured.providerChargeId, at: now });
+    await this.writeLedger({ _id: `${orderId}:void`, orderId, type: 'refund', amountCents: captured.amountCents, currency: captured.currency, reference: providerRefundId, at: new Date() });
   }
 
   private async writeChargeLedger(doc: ChargeDoc): Promise<void> {
@@ -203,7 +228,8 @@ export class PaymentsStore {
   }
 
   async view(orderId: string) {
-    const [charge, ledger] = await Promise.all([this.charges.findOne({ _id: orderId }), this.ledger.find({ orderId }).sort({ at: 1, type: 1 }).toArray()]); // a charge before its refund within one ms
+    const [stored, ledger] = await Promise.all([this.charges.findOne({ _id: orderId }), this.ledger.find({ orderId }).sort({ at: 1, type: 1 }).toArray()]); // a charge before its refund within one ms
+    const charge = stored?.voidedBeforeCharge && !stored.providerChargeId ? null : stored; // a tombstone is no payment
     if (!charge && ledger.length === 0) return undefined;
     return {
       orderId,

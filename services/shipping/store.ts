@@ -1,12 +1,14 @@
 // Shipments: one per order (unique index on orderId) with a tracking number,
-// and carrier events recorded once each, moving the status only forwards.
+// and carrier events recorded once each, moving the status only forwards. Both
+// are single-document conditional updates: an event is pushed only while no
+// event of its type is there, and the status moves only to a higher `rank`, so
+// duplicated, retried and out-of-order carrier events need no lock.
 import { randomBytes } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
-import { BusinessError } from '../../shared/activity-failure.js';
+import { DomainError } from '../../shared/errors.js';
 import type { CarrierEventType } from '../../shared/domain/vocabulary.js';
 import type { OrderLine, ShippingAddress } from '../../shared/domain/order.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
-import { MongoLocks } from '../../shared/mongo-lock.js';
 
 type ShipmentStatus = 'LABEL_CREATED' | 'PICKED_UP' | 'DELIVERED';
 
@@ -18,6 +20,8 @@ interface ShipmentDoc {
   address: ShippingAddress;
   lines: OrderLine[];
   status: ShipmentStatus;
+  /** RANK of the status; the guard that keeps it from moving backwards. */
+  rank: number;
   events: Array<{ type: CarrierEventType; at: string; recordedAt: Date }>;
   createdAt: Date;
 }
@@ -33,11 +37,8 @@ export type ShipmentView = ReturnType<typeof view>;
 export class ShippingStore {
   readonly shipments: Collection<ShipmentDoc>;
 
-  private readonly locks: MongoLocks;
-
   constructor(db: Db) {
     this.shipments = db.collection<ShipmentDoc>('shipments');
-    this.locks = new MongoLocks(db);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -51,6 +52,7 @@ export class ShippingStore {
       ...input,
       trackingNumber: `SGS${randomBytes(5).toString('hex').toUpperCase()}`,
       status: 'LABEL_CREATED',
+      rank: RANK.LABEL_CREATED,
       events: [],
       createdAt: new Date(),
     };
@@ -66,17 +68,13 @@ export class ShippingStore {
 
   /** Records the event once per (shipment, type); the status never moves backwards. */
   async recordEvent(shipmentId: string, type: CarrierEventType, at: string): Promise<{ recorded: boolean }> {
-    // A read-modify-write under a lock: FerretDB 1.24 matches `'events.type': {$ne: type}` when any
-    // element differs (so a repeated DELIVERED was pushed again) and does not isolate concurrent
-    // conditional updates of one document (see shared/mongo-lock.ts).
-    return this.locks.withLock(`shipment:${shipmentId}`, async () => {
-      const doc = await this.shipments.findOne({ _id: shipmentId });
-      if (!doc) throw new BusinessError('NotFound', `no shipment ${shipmentId}`);
-      if (doc.events.some((e) => e.type === type)) return { recorded: false };
-      const status: ShipmentStatus = RANK[type] > RANK[doc.status] ? type : doc.status;
-      await this.shipments.updateOne({ _id: shipmentId }, { $push: { events: { type, at, recordedAt: new Date() } }, $set: { status } });
-      return { recorded: true };
-    });
+    const pushed = await this.shipments.updateOne({ _id: shipmentId, 'events.type': { $ne: type } }, { $push: { events: { type, at, recordedAt: new Date() } } });
+    if (pushed.matchedCount === 0 && !(await this.shipments.findOne({ _id: shipmentId }, { projection: { _id: 1 } }))) {
+      throw new DomainError('NotFound', `no shipment ${shipmentId}`);
+    }
+    // Also for a repeat: the attempt that pushed the event may have stopped before this step.
+    await this.shipments.updateOne({ _id: shipmentId, rank: { $lt: RANK[type] } }, { $set: { status: type, rank: RANK[type] } });
+    return { recorded: pushed.modifiedCount === 1 };
   }
 
   async get(shipmentId: string): Promise<ShipmentView | undefined> {

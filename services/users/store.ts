@@ -2,7 +2,7 @@
 // email), passwords only as scrypt hashes, roles for authorisation.
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
-import { BusinessError } from '../../shared/activity-failure.js';
+import { DomainError } from '../../shared/errors.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password.js';
 
@@ -57,7 +57,7 @@ export class UsersStore {
     try {
       await this.users.insertOne(doc);
     } catch (error) {
-      if (isDuplicateKeyError(error)) throw new BusinessError('InvalidState', 'an account with this email exists');
+      if (isDuplicateKeyError(error)) throw new DomainError('InvalidState', 'an account with this email exists');
       throw error;
     }
     return view(doc);
@@ -96,7 +96,7 @@ export class UsersStore {
   async seedAdmin(admin: { email: string; password: string; name: string }): Promise<void> {
     if (await this.users.findOne({ emailLower: admin.email.toLowerCase() })) return;
     await this.register(admin, ['customer', 'admin']).catch((error: unknown) => {
-      if (!(error instanceof BusinessError)) throw error;
+      if (!(error instanceof DomainError)) throw error;
     });
   }
 }

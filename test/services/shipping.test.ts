@@ -32,14 +32,14 @@ describe('createShipment activity', () => {
     expect(created.shipmentId).toMatch(/^shp_[0-9a-z]+$/);
     expect(created.trackingNumber).toMatch(/^SGS[0-9A-Z]{10}$/);
     expect(await store.shipments.findOne({ orderId: 'ord-1' })).toMatchObject({
-      _id: created.shipmentId, orderId: 'ord-1', customerId: 'u1', trackingNumber: created.trackingNumber, status: 'LABEL_CREATED', events: [], address, lines,
+      _id: created.shipmentId, orderId: 'ord-1', customerId: 'u1', trackingNumber: created.trackingNumber, status: 'LABEL_CREATED', rank: 0, events: [], address, lines,
     });
   });
 
   it('returns the existing shipment on a repeat, also when repeats race', async () => {
     const first = await shipmentFor('ord-2');
     expect(await shipmentFor('ord-2')).toEqual(first);
-    const raced = await Promise.all(Array.from({ length: 6 }, () => shipmentFor('ord-3')));
+    const raced = await Promise.all(Array.from({ length: 50 }, () => shipmentFor('ord-3')));
     expect(new Set(raced.map((r) => r.shipmentId)).size).toBe(1);
     expect(new Set(raced.map((r) => r.trackingNumber)).size).toBe(1);
     expect(await store.shipments.countDocuments({ orderId: 'ord-2' })).toBe(1);
@@ -94,11 +94,22 @@ describe('recordCarrierEvent activity', () => {
     expect(shipment?.events.map((e) => e.type).sort()).toEqual(['DELIVERED', 'PICKED_UP']);
   });
 
-  it('records a duplicated event once even when the duplicates race', async () => {
+  it('records a duplicated event once even when 50 duplicates race', async () => {
     const { shipmentId } = await shipmentFor('ord-12');
-    const results = await Promise.all(Array.from({ length: 6 }, () => activities().recordCarrierEvent({ shipmentId, type: 'PICKED_UP', at: '2026-01-01T10:00:00.000Z' })));
+    const results = await Promise.all(Array.from({ length: 50 }, () => activities().recordCarrierEvent({ shipmentId, type: 'PICKED_UP', at: '2026-01-01T10:00:00.000Z' })));
     expect(results.filter((r) => r.recorded)).toHaveLength(1);
-    expect((await store.get(shipmentId))?.events).toHaveLength(1);
+    expect(await store.get(shipmentId)).toMatchObject({ status: 'PICKED_UP', events: [{ type: 'PICKED_UP' }] });
+  });
+
+  it('50 carrier events of both types racing, in any order: one of each, status DELIVERED', async () => {
+    const { shipmentId } = await shipmentFor('ord-12b');
+    const types = Array.from({ length: 50 }, (_, i) => (i % 3 ? 'DELIVERED' : 'PICKED_UP') as 'DELIVERED' | 'PICKED_UP');
+    const results = await Promise.all(types.map((type) => activities().recordCarrierEvent({ shipmentId, type, at: '2026-01-01T10:00:00.000Z' })));
+    expect(results.filter((r) => r.recorded)).toHaveLength(2);
+    const shipment = await store.get(shipmentId);
+    expect(shipment?.status).toBe('DELIVERED');
+    expect(shipment?.events.map((e) => e.type).sort()).toEqual(['DELIVERED', 'PICKED_UP']);
+    expect((await store.shipments.findOne({ _id: shipmentId }))?.rank).toBe(2);
   });
 
   it('fails NotFound for an unknown shipment and InvalidInput for a malformed event', async () => {

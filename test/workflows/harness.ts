@@ -65,9 +65,10 @@ export function sagaInput(over: Partial<OrderRequest & { orderId: string; custom
 
 const started: string[] = [];
 
-export function startSaga(env: TestWorkflowEnvironment, input: OrderSagaInput) {
+/** `workflowTaskTimeout`: a worker holding a local activity reports back every 80% of it (10 s by default). */
+export function startSaga(env: TestWorkflowEnvironment, input: OrderSagaInput, options: { workflowTaskTimeout?: string } = {}) {
   started.push(input.orderId);
-  return env.client.workflow.start('orderSaga', { taskQueue: Workflows.orderSaga.taskQueue, workflowId: `order-${input.orderId}`, args: [input] });
+  return env.client.workflow.start('orderSaga', { taskQueue: Workflows.orderSaga.taskQueue, workflowId: `order-${input.orderId}`, args: [input], ...options });
 }
 
 /**

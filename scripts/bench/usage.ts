@@ -1,0 +1,27 @@
+// Resident memory and CPU time of the stack's processes, read from /proc.
+import { readFileSync } from 'node:fs';
+
+const CLOCK_TICKS_PER_SECOND = 100; // _SC_CLK_TCK on Linux
+
+export interface Usage {
+  rssMb: number;
+  cpuSeconds: number;
+}
+
+export function usageOf(pid: number | undefined): Usage {
+  if (!pid) return { rssMb: NaN, cpuSeconds: NaN };
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+    // utime and stime are fields 14 and 15; the command name (field 2) may contain spaces, so count from its ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return { rssMb: rssKb / 1024, cpuSeconds: ticks / CLOCK_TICKS_PER_SECOND };
+  } catch {
+    return { rssMb: NaN, cpuSeconds: NaN };
+  }
+}
+
+/** CPU used between two readings, as a share of one core over `seconds`. */
+export const coreShare = (before: Usage, after: Usage, seconds: number) => (after.cpuSeconds - before.cpuSeconds) / seconds;

@@ -1,0 +1,183 @@
+// Inventory under concurrent duplicate and conflicting calls, on the real
+// Mongo-protocol server: each operation fired 50 times at once applies exactly
+// once, stock is conserved, and no document grows without bound.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLOSED_MARKERS, InventoryStore } from '../../services/inventory/store.js';
+import type { OrderLine } from '../../shared/domain/order.js';
+import { testDb, type TestDb } from '../support/stack.js';
+
+let mongo: TestDb;
+let store: InventoryStore;
+
+beforeAll(async () => {
+  mongo = await testDb('inventory_conc');
+  store = new InventoryStore(mongo.db);
+  await store.ensureIndexes();
+});
+afterAll(async () => { await mongo.close(); });
+
+const times = <T>(n: number, f: (i: number) => Promise<T>) => Promise.allSettled(Array.from({ length: n }, (_, i) => f(i)));
+const values = <T>(results: Array<PromiseSettledResult<T>>) => results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+const errors = <T>(results: Array<PromiseSettledResult<T>>) => results.flatMap((r) => (r.status === 'rejected' ? [r.reason as { type?: string }] : []));
+const stockDoc = (sku: string) => store.stock.findOne({ _id: sku });
+
+describe('inventory under 50 concurrent calls', () => {
+  it('reserve of one order ×50: held once, every call answers RESERVED', async () => {
+    await store.setAvailable('R-1', 20);
+    await store.setAvailable('R-2', 20);
+    const lines: OrderLine[] = [{ sku: 'R-1', quantity: 3 }, { sku: 'R-2', quantity: 2 }, { sku: 'R-1', quantity: 1 }];
+    const results = await times(50, () => store.reserve('dup-1', lines));
+    expect(values(results)).toEqual(Array(50).fill({ orderId: 'dup-1', status: 'RESERVED' }));
+    expect(await store.level('R-1')).toMatchObject({ available: 16, reserved: 4 });
+    expect(await store.level('R-2')).toMatchObject({ available: 18, reserved: 2 });
+    expect((await stockDoc('R-1'))?.holds).toEqual({ 'dup-1': 4 });
+  });
+
+  it('50 different orders on a stock of 30: exactly 30 reserved, the rest OutOfStock, never negative', async () => {
+    await store.setAvailable('HOT-30', 30);
+    const results = await times(50, (i) => store.reserve(`many-${i}`, [{ sku: 'HOT-30', quantity: 1 }]));
+    expect(values(results)).toHaveLength(30);
+    expect(errors(results).map((e) => e.type)).toEqual(Array(20).fill('OutOfStock'));
+    expect(await store.level('HOT-30')).toEqual({ sku: 'HOT-30', available: 0, reserved: 30 });
+    expect(Object.keys((await stockDoc('HOT-30'))?.holds ?? {})).toHaveLength(30);
+    // the refused ones are REJECTED and stay so
+    const rejected = await store.reservations.countDocuments({ _id: { $regex: '^many-' }, status: 'REJECTED' });
+    expect(rejected).toBe(20);
+  });
+
+  it('multi-line orders racing for two skus: all-or-nothing, stock conserved', async () => {
+    await store.setAvailable('PAIR-A', 10);
+    await store.setAvailable('PAIR-B', 10);
+    const lines = (i: number): OrderLine[] => (i % 2 ? [{ sku: 'PAIR-A', quantity: 1 }, { sku: 'PAIR-B', quantity: 2 }] : [{ sku: 'PAIR-B', quantity: 1 }, { sku: 'PAIR-A', quantity: 2 }]);
+    // every order twice, as a duplicated activity would be
+    const results = await times(60, (i) => store.reserve(`pair-${i % 30}`, lines(i % 30)));
+    const reserved = new Set(values(results).map((r) => r.orderId));
+    const sum = (sku: string) => [...reserved].reduce((n, id) => n + (lines(Number(id.slice(5))).find((l) => l.sku === sku)?.quantity ?? 0), 0);
+    for (const sku of ['PAIR-A', 'PAIR-B']) {
+      const level = (await store.level(sku))!;
+      expect(level.available).toBeGreaterThanOrEqual(0);
+      expect(level.reserved).toBe(sum(sku));
+      expect(level.available + level.reserved).toBe(10);
+    }
+    expect(reserved.size).toBeGreaterThan(0);
+    expect(await store.reservations.countDocuments({ _id: { $regex: '^pair-' }, status: 'PENDING' })).toBe(0);
+  });
+
+  it('release ×50: the units come back once', async () => {
+    await store.setAvailable('REL-1', 10);
+    await store.reserve('rel-1', [{ sku: 'REL-1', quantity: 4 }]);
+    const results = await times(50, () => store.release('rel-1'));
+    expect(values(results)).toEqual(Array(50).fill({ released: true }));
+    expect(await store.level('REL-1')).toEqual({ sku: 'REL-1', available: 10, reserved: 0 });
+    expect((await stockDoc('REL-1'))?.holds).toEqual({});
+  });
+
+  it('commit ×50: the reserved units leave once', async () => {
+    await store.setAvailable('COM-1', 10);
+    await store.reserve('com-1', [{ sku: 'COM-1', quantity: 4 }]);
+    const results = await times(50, () => store.commit('com-1'));
+    expect(values(results)).toEqual(Array(50).fill({ committed: true }));
+    expect(await store.level('COM-1')).toEqual({ sku: 'COM-1', available: 6, reserved: 0 });
+    expect((await store.reservation('com-1'))?.status).toBe('COMMITTED');
+  });
+
+  it('release after commit ×50: restocks once', async () => {
+    await store.setAvailable('RST-1', 10);
+    await store.setAvailable('RST-2', 10);
+    await store.reserve('rst-1', [{ sku: 'RST-1', quantity: 4 }, { sku: 'RST-2', quantity: 1 }]);
+    await store.commit('rst-1');
+    const results = await times(50, () => store.release('rst-1'));
+    expect(values(results)).toEqual(Array(50).fill({ released: true }));
+    expect(await store.level('RST-1')).toEqual({ sku: 'RST-1', available: 10, reserved: 0 });
+    expect(await store.level('RST-2')).toEqual({ sku: 'RST-2', available: 10, reserved: 0 });
+    // and later retries, too
+    await store.release('rst-1');
+    expect(await store.level('RST-1')).toEqual({ sku: 'RST-1', available: 10, reserved: 0 });
+  });
+
+  it('commit racing release (25 + 25 per order): one transition out of RESERVED wins, stock conserved', async () => {
+    const outcomes = { commitWon: 0, releaseWon: 0 };
+    for (let n = 0; n < 6; n++) {
+      const sku = `RACE-${n}`;
+      const orderId = `race-${n}`;
+      await store.setAvailable(sku, 10);
+      await store.reserve(orderId, [{ sku, quantity: 3 }]);
+      const results = await times<unknown>(50, (i) => (i % 2 ? store.commit(orderId) : store.release(orderId)));
+      const commits = results.filter((_, i) => i % 2);
+      const committed = values(commits).length;
+      const reservation = (await store.reservations.findOne({ _id: orderId }))!;
+      expect(reservation.status).toBe('RELEASED');
+      if (reservation.committed) {
+        // commit took RESERVED; the releases then restocked, once
+        outcomes.commitWon++;
+        expect(committed).toBeGreaterThan(0);
+      } else {
+        // release took RESERVED; no commit succeeded
+        outcomes.releaseWon++;
+        expect(committed).toBe(0);
+        expect(errors(commits).every((e) => e.type === 'InvalidState')).toBe(true);
+      }
+      expect(await store.level(sku)).toEqual({ sku, available: 10, reserved: 0 });
+      expect((await stockDoc(sku))?.holds).toEqual({});
+    }
+    expect(outcomes.commitWon + outcomes.releaseWon).toBe(6);
+  });
+
+  it('reserve, commit and release of one order all at once (stale reserves resuming after a commit or release): stock conserved', async () => {
+    for (let n = 0; n < 6; n++) {
+      const sku = `STORM-${n}`;
+      const orderId = `storm-${n}`;
+      await store.setAvailable(sku, 10);
+      await times<unknown>(60, (i) => [() => store.reserve(orderId, [{ sku, quantity: 2 }]), () => store.commit(orderId), () => store.release(orderId)][i % 3]!());
+      const reservation = await store.reservations.findOne({ _id: orderId });
+      const level = (await store.level(sku))!;
+      const holds = (await stockDoc(sku))?.holds ?? {};
+      switch (reservation?.status) {
+        case 'RESERVED': expect(level).toMatchObject({ available: 8, reserved: 2 }); expect(holds).toEqual({ [orderId]: 2 }); break;
+        case 'COMMITTED': expect(level).toMatchObject({ available: 8, reserved: 0 }); expect(holds).toEqual({}); break;
+        case 'RELEASED': expect(level).toMatchObject({ available: 10, reserved: 0 }); expect(holds).toEqual({}); break;
+        default: throw new Error(`unexpected reservation ${JSON.stringify(reservation)}`);
+      }
+      // whatever happened, a final release leaves the stock whole
+      await store.release(orderId);
+      expect(await store.level(sku)).toEqual({ sku, available: 10, reserved: 0 });
+    }
+  });
+
+  it('a stale hold arriving after its hold was closed is refused by the marker', async () => {
+    await store.setAvailable('STALE-1', 10);
+    await store.reserve('stale-1', [{ sku: 'STALE-1', quantity: 2 }]);
+    await store.commit('stale-1');
+    // what a reserve attempt that stalled before this line would do now
+    const hold = (store as unknown as { hold(o: string, l: OrderLine): Promise<{ kind: string }> }).hold.bind(store);
+    const outcomes = await Promise.all(Array.from({ length: 50 }, () => hold('stale-1', { sku: 'STALE-1', quantity: 2 })));
+    expect(new Set(outcomes.map((o) => o.kind))).toEqual(new Set(['closed']));
+    expect(await store.level('STALE-1')).toEqual({ sku: 'STALE-1', available: 8, reserved: 0 });
+    expect(await store.reserve('stale-1', [{ sku: 'STALE-1', quantity: 2 }])).toEqual({ orderId: 'stale-1', status: 'COMMITTED' });
+  });
+
+  it('keeps a stock document bounded: open holds only, at most CLOSED_MARKERS markers', async () => {
+    await store.setAvailable('BOUND-1', 1000);
+    const total = CLOSED_MARKERS + 60;
+    for (let start = 0; start < total; start += 20) {
+      await Promise.all(Array.from({ length: Math.min(20, total - start) }, async (_, k) => {
+        const orderId = `bound-${start + k}`;
+        await store.reserve(orderId, [{ sku: 'BOUND-1', quantity: 1 }]);
+        await ((start + k) % 2 ? store.commit(orderId) : store.release(orderId));
+      }));
+    }
+    const doc = (await stockDoc('BOUND-1'))!;
+    expect(doc.holds).toEqual({});
+    expect(doc.closed).toHaveLength(CLOSED_MARKERS);
+    expect(doc.closed).toContain(`bound-${total - 1}`);
+    expect(doc).toMatchObject({ available: 1000 - total / 2, reserved: 0 });
+  });
+
+  it('refuses order ids that could be field paths', async () => {
+    for (const bad of ['a.b', '$x', '', 'x'.repeat(101), 'a b']) {
+      await expect(store.reserve(bad, [{ sku: 'R-1', quantity: 1 }])).rejects.toMatchObject({ type: 'InvalidInput' });
+      await expect(store.release(bad)).rejects.toMatchObject({ type: 'InvalidInput' });
+      await expect(store.commit(bad)).rejects.toMatchObject({ type: 'InvalidInput' });
+    }
+  });
+});

@@ -1,0 +1,123 @@
+// Payments under 50 concurrent duplicate or conflicting calls, on the real
+// Mongo-protocol server and the provider simulator: money moves at most once per
+// order — one capture, at most one refund, and a refund racing a charge always
+// leaves the customer whole.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChargeRequest, PaymentProvider, RefundRequest } from '../../services/payments/provider.js';
+import { SimulatedProvider } from '../../services/payments/simulator.js';
+import { PaymentsStore } from '../../services/payments/store.js';
+import { testDb, type TestDb } from '../support/stack.js';
+
+/** The simulator, counting the distinct captures and refunds it made. */
+class CountingProvider implements PaymentProvider {
+  readonly name = 'simulator';
+  readonly sim = new SimulatedProvider({ slowMs: 30 });
+  readonly captures = new Set<string>();
+  readonly refunds = new Set<string>();
+  async charge(request: ChargeRequest) {
+    const result = await this.sim.charge(request);
+    this.captures.add(result.providerChargeId);
+    return result;
+  }
+  async refund(request: RefundRequest) {
+    const result = await this.sim.refund(request);
+    this.refunds.add(result.providerRefundId);
+    return result;
+  }
+  findCharge(key: string) { return this.sim.findCharge(key); }
+}
+
+let mongo: TestDb;
+let provider: CountingProvider;
+let store: PaymentsStore;
+
+beforeAll(async () => {
+  mongo = await testDb('payments_conc');
+  provider = new CountingProvider();
+  store = new PaymentsStore(mongo.db, provider);
+  await store.ensureIndexes();
+});
+afterAll(async () => { await mongo.close(); });
+
+const settle = <T>(n: number, f: (i: number) => Promise<T>) => Promise.allSettled(Array.from({ length: n }, (_, i) => f(i)));
+const values = <T>(results: Array<PromiseSettledResult<T>>) => results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+const errorTypes = <T>(results: Array<PromiseSettledResult<T>>) => results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { type?: string }).type ?? String(r.reason)] : []));
+const ledgerOf = (orderId: string) => store.ledger.find({ orderId }).toArray();
+
+describe('payments under 50 concurrent calls', () => {
+  it('charge ×50: one capture at the provider, one ledger entry, the same answer for all', async () => {
+    const before = provider.captures.size;
+    const results = await settle(50, () => store.charge('pc-1', 2500, 'EUR', 'tok_visa'));
+    const answers = values(results);
+    expect(answers).toHaveLength(50);
+    expect(new Set(answers.map((a) => a.chargeId)).size).toBe(1);
+    expect(provider.captures.size - before).toBe(1);
+    expect(await ledgerOf('pc-1')).toMatchObject([{ _id: 'pc-1:charge', type: 'charge', amountCents: 2500 }]);
+    expect(await store.charges.findOne({ _id: 'pc-1' })).toMatchObject({ status: 'CAPTURED', providerChargeId: answers[0]!.chargeId });
+  });
+
+  it('charge ×50 with a slow provider: still one capture', async () => {
+    const before = provider.captures.size;
+    const answers = values(await settle(50, () => store.charge('pc-slow', 900, 'EUR', 'tok_slow')));
+    expect(answers).toHaveLength(50);
+    expect(new Set(answers.map((a) => a.chargeId)).size).toBe(1);
+    expect(provider.captures.size - before).toBe(1);
+    expect(await ledgerOf('pc-slow')).toHaveLength(1);
+  });
+
+  it('a declined charge ×50: every call PaymentDeclined, nothing captured or recorded', async () => {
+    const results = await settle(50, () => store.charge('pd-1', 2500, 'EUR', 'tok_declined'));
+    expect(errorTypes(results)).toEqual(Array(50).fill('PaymentDeclined'));
+    expect(await store.charges.findOne({ _id: 'pd-1' })).toMatchObject({ status: 'DECLINED' });
+    expect(await ledgerOf('pd-1')).toEqual([]);
+  });
+
+  it('refund ×50: one refund at the provider, one ledger entry, the same answer for all', async () => {
+    await store.charge('pr-1', 4200, 'EUR', 'tok_visa');
+    const before = provider.refunds.size;
+    const answers = values(await settle(50, () => store.refund('pr-1')));
+    expect(answers).toHaveLength(50);
+    expect(new Set(answers.map((a) => JSON.stringify(a)))).toEqual(new Set([JSON.stringify({ refunded: true, refundId: 'rf_pr-1', amountCents: 4200 })]));
+    expect(provider.refunds.size - before).toBe(1);
+    expect((await ledgerOf('pr-1')).map((e) => e._id).sort()).toEqual(['pr-1:charge', 'pr-1:refund']);
+    expect(await provider.findCharge('pr-1:charge')).toMatchObject({ amountCents: 4200, refundedCents: 4200 });
+  });
+
+  for (const token of ['tok_visa', 'tok_slow']) {
+    it(`charge racing refund (25 + 25, ${token}): at most one capture, and the customer ends whole`, async () => {
+      for (let n = 0; n < 5; n++) {
+        const orderId = `race-${token}-${n}`;
+        // the refunds start a little later or at once, so every interleaving gets its turn
+        const results = await settle(50, async (i) => {
+          if (i % 2) {
+            await new Promise((r) => setTimeout(r, n * 3));
+            return store.refund(orderId);
+          }
+          return store.charge(orderId, 1000, 'EUR', token);
+        });
+        const charges = results.filter((_, i) => i % 2 === 0);
+        // a charge either went through before the refund (and is refunded) or found the payment voided
+        expect(errorTypes(charges).every((t) => t === 'InvalidState')).toBe(true);
+        const held = await provider.findCharge(`${orderId}:charge`);
+        if (held) expect(held.refundedCents).toBe(held.amountCents);
+        const doc = (await store.charges.findOne({ _id: orderId }))!;
+        expect(['CAPTURED', 'VOIDED']).toContain(doc.status);
+        if (doc.status === 'CAPTURED') expect(doc.refundedCents).toBe(1000);
+        const ledger = await ledgerOf(orderId);
+        const sum = (type: string) => ledger.filter((e) => e.type === type).reduce((s, e) => s + e.amountCents, 0);
+        expect(ledger.filter((e) => e.type === 'charge').length).toBeLessThanOrEqual(1);
+        expect(sum('refund')).toBe(sum('charge'));
+        expect(sum('charge')).toBe(held ? 1000 : 0);
+      }
+    });
+  }
+
+  it('a refund before any charge leaves a tombstone: 50 late charges capture nothing', async () => {
+    expect(await store.refund('pt-1')).toEqual({ refunded: false, amountCents: 0 });
+    const results = await settle(50, () => store.charge('pt-1', 1000, 'EUR', 'tok_visa'));
+    expect(errorTypes(results)).toEqual(Array(50).fill('InvalidState'));
+    expect(await provider.findCharge('pt-1:charge')).toBeUndefined();
+    expect(await ledgerOf('pt-1')).toEqual([]);
+    expect(await store.view('pt-1')).toBeUndefined();
+  });
+});
