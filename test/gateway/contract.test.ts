@@ -61,7 +61,7 @@ describe('the OpenAPI document against the running gateway', () => {
       '--workers', '2',
       '--no-color',
     ], { SCHEMATHESIS_TELEMETRY: 'false', SCHEMATHESIS_HOOKS: here('./schemathesis_hooks.py'), SAGASHOP_TOKEN: token });
-    const sections = ['= FAILURES =', '= WARNINGS =', '= SUMMARY ='].map((title) => output.indexOf(title)).filter((at) => at >= 0);
+    const sections = ['= ERRORS =', '= FAILURES =', '= WARNINGS =', '= SUMMARY ='].map((title) => output.indexOf(title)).filter((at) => at >= 0);
     const summary = sections.length ? output.slice(Math.max(0, Math.min(...sections) - 40)) : output.slice(-4_000);
     console.log(`schemathesis exited with ${code}\n${summary.slice(-30_000)}`);
     expect(code, 'schemathesis found failures (see the output above)').toBe(0);
