@@ -58,7 +58,10 @@ describe('the OpenAPI document against the running gateway', () => {
       '--checks', 'all',
       '--max-examples', String(EXAMPLES),
       '--seed', '1',
-      '--workers', '2',
+      // One worker: with two threads, Hypothesis's ast.parse of its own lambdas hits
+      // CPython 3.11.7's "AST constructor recursion depth mismatch" (a thread-safety bug of
+      // that interpreter, fixed in later 3.11/3.12 releases) and the run ends in an error.
+      '--workers', '1',
       '--no-color',
     ], { SCHEMATHESIS_TELEMETRY: 'false', SCHEMATHESIS_HOOKS: here('./schemathesis_hooks.py'), SAGASHOP_TOKEN: token });
     const sections = ['= ERRORS =', '= FAILURES =', '= WARNINGS =', '= SUMMARY ='].map((title) => output.indexOf(title)).filter((at) => at >= 0);
