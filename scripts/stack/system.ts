@@ -2,7 +2,7 @@
 // gateway) against running infrastructure. Used by `npm start` and the end-to-end tests.
 import { join, resolve, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnManaged, type Managed } from './processes.js';
+import { spawnManaged, type Managed, type SuperviseOptions } from './processes.js';
 
 export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -29,6 +29,8 @@ export interface SystemOptions {
   env?: NodeJS.ProcessEnv;
   /** Echo each process's log lines to this process's stdout. */
   echoLogs?: boolean;
+  /** How dead processes are restarted (backoff, where it is reported); every process is supervised. */
+  supervision?: Omit<SuperviseOptions, 'env'>;
 }
 
 export interface RunningSystem {
@@ -42,8 +44,12 @@ export interface RunningSystem {
 
 interface ListeningLine { msg?: string; url?: string }
 
-/** Runs an entry point (compiled, or TypeScript through tsx) and resolves once it logs its 'listening' (or 'ready') line. */
-function startNodeProcess(name: string, entry: string, env: NodeJS.ProcessEnv, opts: SystemOptions): Promise<{ managed: Managed; url?: string }> {
+/**
+ * Runs an entry point (compiled, or TypeScript through tsx) and resolves once it logs its
+ * 'listening' (or 'ready') line. From then on it is supervised: restarted when it dies, on the
+ * port it first listened on (`portVariable` carries it), so every URL handed out stays right.
+ */
+function startNodeProcess(name: string, entry: string, env: NodeJS.ProcessEnv, opts: SystemOptions, portVariable = 'PORT'): Promise<{ managed: Managed; url?: string }> {
   return new Promise((resolvePromise, reject) => {
     let settled = false;
     const managed = spawnManaged(name, process.execPath, nodeArgs(entry), {
@@ -57,6 +63,7 @@ function startNodeProcess(name: string, entry: string, env: NodeJS.ProcessEnv, o
         try { parsed = JSON.parse(line) as ListeningLine; } catch { return; }
         if (parsed.msg === 'listening' || parsed.msg === 'ready') {
           settled = true;
+          managed.supervise({ ...opts.supervision, env: parsed.url ? { [portVariable]: new URL(parsed.url).port } : {} });
           resolvePromise({ managed, url: parsed.url });
         }
       },
@@ -107,7 +114,7 @@ export async function startGateway(
 ): Promise<ExtraGateway> {
   const started = await startNodeProcess(name, entryOf('gateway'), {
     ...commonEnv(opts), ...serviceUrlEnv(serviceUrls), GATEWAY_PORT: '0', ...env,
-  }, opts);
+  }, opts, 'GATEWAY_PORT');
   return { url: started.url!, managed: started.managed, stop: () => started.managed.stop() };
 }
 
@@ -137,7 +144,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     const serviceEnv = serviceUrlEnv(serviceUrls);
     const gateway = await startNodeProcess('gateway', entryOf('gateway'), {
       ...common, ...serviceEnv, GATEWAY_PORT: String(opts.gatewayPort ?? 0),
-    }, opts);
+    }, opts, 'GATEWAY_PORT');
     byName.set('gateway', gateway.managed);
     processes.push(gateway.managed);
     return {
