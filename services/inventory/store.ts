@@ -303,6 +303,9 @@ export class InventoryStore {
       { returnDocument: 'before' },
     );
     const doc = before ?? (await this.reservations.findOne({ _id: orderId }));
+    // Not there for the transition, there now: a first reserve created it in between. It must be
+    // released like any other (a reserve still running then finds it RELEASED), never just emptied.
+    if (!before && doc && RELEASABLE.includes(doc.status)) return this.release(orderId);
     if (!doc) {
       // A tombstone, so a reserve attempt still in flight finds RELEASED and holds nothing.
       const now = new Date();

@@ -153,6 +153,19 @@ describe('inventory under 50 concurrent calls', () => {
     }
   });
 
+  it('release racing the first reserve of its order, ×50 orders: a reservation that lives on keeps its units', async () => {
+    // Found by the running totals' test below: a release that found no reservation, then found the one a
+    // reserve had just created, gave back its holds without closing it; the reserve then went on
+    // to RESERVED (and a commit to COMMITTED) with its units back on the shelf.
+    await store.setAvailable('RR-1', 1000);
+    const orders = Array.from({ length: 50 }, (_, i) => `rr-${i}`);
+    await times<unknown>(100, (i) => (i % 2 ? store.release(orders[i >> 1]!) : store.reserve(orders[i >> 1]!, [{ sku: 'RR-1', quantity: 2 }])));
+    const holds = (await stockDoc('RR-1'))?.holds ?? {};
+    const reservations = await store.reservations.find({ _id: { $regex: '^rr-' } }).toArray();
+    for (const r of reservations) expect({ id: r._id, held: holds[r._id] }).toEqual({ id: r._id, held: r.status === 'RESERVED' ? 2 : undefined });
+    expect((await store.level('RR-1'))?.reserved).toBe(2 * reservations.filter((r) => r.status === 'RESERVED').length);
+  });
+
   it('stock counts ×50 racing reservations, commits and releases: each count is a delta on received, nothing lost', async () => {
     await store.setAvailable('CNT-1', 100);
     const counts = Array.from({ length: 25 }, (_, i) => 80 + i);
