@@ -57,6 +57,8 @@ export interface StockDoc {
   received?: number;
   committed?: number;
   restocked?: number;
+  /** Set when the totals were started on a document that existed before them: they miss what came earlier. */
+  totalsSince?: Date;
   /** Open reservations only: orderId -> units held. */
   holds?: Record<string, number>;
   /** The latest CLOSED_MARKERS closings: `<orderId>` (hold closed) and `<orderId>:restocked`. */
@@ -146,7 +148,7 @@ export class InventoryStore {
             _id: current._id, received: { $exists: false }, available: current.available, reserved: current.reserved,
             committed: current.committed ?? { $exists: false }, restocked: current.restocked ?? { $exists: false },
           },
-          { $set: { received: current.available + current.reserved + committed - restocked, committed, restocked } },
+          { $set: { received: current.available + current.reserved + committed - restocked, committed, restocked, totalsSince: new Date() } },
         );
         if (started.modifiedCount === 1) break;
       }
