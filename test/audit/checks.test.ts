@@ -129,6 +129,10 @@ describe('the audit checks', () => {
   it('name a confirmation never sent, one stuck, one that may have gone out twice, and one its order does not call for', () => {
     const shop = cleanShop();
     shop.orders.push(order('twice', 'CONFIRMED', { events: ['OrderConfirmed'] }), order('stuck-mail', 'DELIVERED', { events: ['OrderConfirmed'] }), order('silent', 'CANCELLED'));
+    // cancelled after its confirmation, before the confirmation went out: only the cancel is owed
+    shop.orders.push(order('late-cancel', 'CANCELLED', { events: ['OrderConfirmed'] }));
+    shop.workflows.set('late-cancel', saga('late-cancel', 'CANCELLED', 'COMPLETED'));
+    shop.notifications.set('late-cancel:order_cancelled', { id: 'late-cancel:order_cancelled', status: 'SENT', sendAttempts: 1 });
     shop.workflows.set('twice', saga('twice', 'CONFIRMED', 'RUNNING'));
     shop.workflows.set('stuck-mail', saga('stuck-mail', 'DELIVERED', 'COMPLETED'));
     shop.workflows.set('silent', saga('silent', 'CANCELLED', 'COMPLETED'));
