@@ -5,6 +5,7 @@ import { workflowIds, type OrderStatus } from '../shared/domain/vocabulary.js';
 import { problem } from '../shared/problem.js';
 import type { Caller } from '../shared/service-auth.js';
 import { sagaStateQuery, type SagaState } from '../workflows/definitions.js';
+import { CustomerIdKey } from '../workflows/search-attributes.js';
 import type { GatewayDeps } from './context.js';
 
 export interface ReadModel {
@@ -30,14 +31,32 @@ export async function liveSaga(deps: GatewayDeps, orderId: string): Promise<Saga
   }
 }
 
+/**
+ * Whom the saga was started for: its CustomerId search attribute, set by the start itself, so it
+ * is known before any worker has run the saga (the orders service down or restarting), when
+ * neither the read model nor the live query can answer.
+ */
+async function startedFor(deps: GatewayDeps, orderId: string): Promise<string | undefined> {
+  try {
+    return (await deps.temporal.workflow.getHandle(workflowIds.order(orderId)).describe()).typedSearchAttributes.get(CustomerIdKey);
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+}
+
 /** The order if `caller` may see it (owner or admin); otherwise 404, so ids of other users' orders do not leak. */
 export async function loadOrder(deps: GatewayDeps, caller: Caller, orderId: string, requestId: string) {
-  const [model, live] = await Promise.all([
-    deps.services.orders.call<ReadModel>('GET', `/orders/${encodeURIComponent(orderId)}`, { caller, requestId, accept: [404] }),
+  const recorded = deps.services.orders.call<ReadModel>('GET', `/orders/${encodeURIComponent(orderId)}`, { caller, requestId, accept: [404] });
+  // Not recorded yet: ask Temporal whom the saga was started for at once, as a live query
+  // waits for a worker (up to the whole budget when none is running the saga yet).
+  const [model, live, started] = await Promise.all([
+    recorded,
     liveSaga(deps, orderId),
+    recorded.then((m) => (m.status === 200 ? undefined : startedFor(deps, orderId))),
   ]);
   const stored = model.status === 200 ? model.body : undefined;
-  const owner = stored?.customerId ?? live?.customerId;
+  const owner = stored?.customerId ?? live?.customerId ?? started;
   if (!owner || (owner !== caller.userId && !caller.roles.includes('admin'))) throw problem.notFound('no such order');
   return { stored, live, customerId: owner };
 }
