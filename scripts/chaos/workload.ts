@@ -102,13 +102,21 @@ async function watch(shop: Shop, token: string, orderId: string, done: (order: O
   const deadline = Date.now() + timeoutMs;
   let order: OrderSeen;
   do {
-    order = body<OrderSeen>(expectStatus(await shop.client.call('GET', `/orders/${orderId}`, { token }), [200], 'GET /orders/{id}'));
+    // Prefer: wait answers at once once the order has left PENDING, and saves polling until then.
+    order = body<OrderSeen>(expectStatus(await shop.client.call('GET', `/orders/${orderId}`, { token, headers: { Prefer: 'wait=10' } }), [200], 'GET /orders/{id}'));
     if (done(order)) return order;
     await sleep(500);
   } while (Date.now() < deadline);
   return order;
 }
 
+const settled = (order: OrderSeen) => order.status !== 'PENDING';
+
+/**
+ * One order of the plan, as its customer would go about it. The customer waits for each order to
+ * leave PENDING before the next, so the orders in flight stay about as many as the customers and
+ * the faults, paced by the orders begun, land while sagas are moving.
+ */
 async function runOne(shop: Shop, token: string, run: OrderRun): Promise<void> {
   const { client, admin } = shop;
   switch (run.scenario) {
@@ -118,10 +126,12 @@ async function runOne(shop: Shop, token: string, run: OrderRun): Promise<void> {
     case 'slow': {
       const paymentToken = { ok: 'tok_visa', flaky: 'tok_flaky', declined: 'tok_declined', slow: 'tok_slow' }[run.scenario];
       run.orderId = await place(shop, token, lines(SKUS.regular), paymentToken);
+      await watch(shop, token, run.orderId, settled);
       return;
     }
     case 'outOfStock':
       run.orderId = await place(shop, token, [{ sku: SKUS.scarce, quantity: 1 + Math.floor(Math.random() * 2) }], 'tok_visa');
+      await watch(shop, token, run.orderId, settled);
       return;
     case 'cancel': {
       run.orderId = await place(shop, token, lines(SKUS.regular), pick(['tok_visa', 'tok_visa', 'tok_flaky']));
@@ -132,8 +142,8 @@ async function runOne(shop: Shop, token: string, run: OrderRun): Promise<void> {
     case 'approve':
     case 'approvalTimeout': {
       run.orderId = await place(shop, token, [{ sku: SKUS.expensive, quantity: 1 }], 'tok_visa');
+      const order = await watch(shop, token, run.orderId, settled);
       if (run.scenario === 'approvalTimeout') return;
-      const order = await watch(shop, token, run.orderId, (o) => o.status !== 'PENDING');
       if (order.status !== 'AWAITING_APPROVAL') return;
       await sleep(Math.random() * 2_000);
       run.approval = expectStatus(await client.call('POST', `/orders/${run.orderId}/approve`, { token: admin }), [200, 409], 'approve').status;
@@ -148,7 +158,8 @@ async function runOne(shop: Shop, token: string, run: OrderRun): Promise<void> {
         client.call('POST', '/cart/checkout', { token, retryConflict: true, headers: { 'Idempotency-Key': key }, body: { paymentToken: 'tok_visa', shippingAddress: ADDRESS } })));
       run.checkoutIds = [...new Set(answers.filter((a) => a.status === 201 || a.status === 202).map((a) => body<{ orderId: string }>(a).orderId))];
       run.orderId = run.checkoutIds[0];
-      if (run.checkoutIds.length === 0) throw new Error(`checkout answered ${answers.map((a) => a.status).join(', ')}`);
+      if (!run.orderId) throw new Error(`checkout answered ${answers.map((a) => a.status).join(', ')}`);
+      await watch(shop, token, run.orderId, settled);
       return;
     }
     case 'delivered': {
