@@ -11,6 +11,7 @@ import { runChecks, type CheckResult } from '../audit/checks.js';
 import { breachCount, formatReport } from '../audit/report.js';
 import { takeSnapshot, type StackAddress } from '../audit/snapshot.js';
 import { startLocalStack, type LocalStack } from '../stack/local.js';
+import { chargeAttempts } from './attempts.js';
 import { newStats, ShopClient, type ClientStats } from './client.js';
 import { drain } from './drain.js';
 import { faultReport, planFaults, runFaults, type FaultPlan } from './faults.js';
@@ -91,9 +92,12 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosOutcome> {
 
     // Judged with no grace: whatever still moves after the drain is a breach.
     const snapshot = await takeSnapshot(address);
+    const workload = judge(runs, new Map(snapshot.orders.map((o) => [o.orderId, o])));
+    const slow = await chargeAttempts(address, runs.flatMap((r) => (r.scenario === 'slow' && r.orderId ? [r.orderId] : [])));
+    if (slow.length) workload.figures.push(`slow charges took ${slow.filter((a) => a > 1).length} of ${slow.length} more than one ${config.slowPaymentMs > 30_000 ? '30 s ' : ''}attempt (attempts: ${slow.sort((a, b) => a - b).join(', ')})`);
     results = [
       ...runChecks(snapshot, { pendingGraceMs: 0 }),
-      judge(runs, new Map(snapshot.orders.map((o) => [o.orderId, o]))),
+      workload,
       faultReport(faultRecords, config, stack),
       { name: 'drain', checked: `${drained.seconds.toFixed(0)} s`, figures: [drained.rested ? 'came to rest' : `not at rest within ${config.drainMs / 1000} s`], breaches: drained.rested ? [] : drained.moving },
       apiReport(stats, (Date.now() - started) / 1000),
