@@ -47,8 +47,9 @@ async function main(): Promise<void> {
   // The children run in process groups of their own (so a Ctrl-C does not kill them before the
   // database is flushed): without this, a launcher whose parent was killed would leave them running.
   const parent = process.ppid;
-  setInterval(() => {
+  const watchParent = setInterval(() => {
     if (process.ppid === parent) return;
+    clearInterval(watchParent);
     console.log('[start] the process that started me has gone');
     void stopAll(0);
   }, 1_000).unref();
