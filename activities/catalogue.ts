@@ -3,7 +3,7 @@
 // its output schema, and the business failures it may report (non-retryable,
 // with a stable type the workflows branch on). Workflows import the resulting
 // types only; each service implements its catalogue beside its store
-// (services/<name>/activities.ts, through shared/temporal/activity-adapter.ts).
+// (services/<name>/activities.ts, through activities/implement.ts).
 import type { z } from 'zod';
 import type { BusinessFailureType, TaskQueue } from '../shared/domain/vocabulary.js';
 

@@ -6,12 +6,14 @@
 // cannot be read. Read-only: safe against any stack, at any time.
 //
 //   MONGO_URL, MONGO_DB_PREFIX           the stack's MongoDB and database prefix (npm start: 127.0.0.1:27017, none)
-//   TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE its Temporal (npm start: 127.0.0.1:7233, default)
+//   TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE its Temporal (npm start: 127.0.0.1:7233, default); TLS, API
+//                                        keys and profiles as every process reads them (shared/temporal/connection.ts)
 //   AUDIT_PENDING_GRACE                  how long an order may still be in flight (default 2m)
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import { z } from 'zod';
 import { mongoEnv, parseEnv, temporalEnv } from '../shared/config.js';
+import { temporalSettings } from '../shared/temporal/connection.js';
 import { audit } from './audit/run.js';
 
 const duration = (value: string): number | undefined => {
@@ -24,14 +26,13 @@ const duration = (value: string): number | undefined => {
 };
 
 const env = parseEnv(mongoEnv.extend(temporalEnv.shape).extend({
-  // Where `npm start` says its Temporal is (the shared default names localhost, which may resolve to ::1 first).
-  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   AUDIT_PENDING_GRACE: z.string().default('2m').refine((v) => duration(v) !== undefined, 'must be a duration such as 90s or 2m'),
 }));
 
 try {
   const outcome = await audit(
-    { mongoUrl: env.MONGO_URL, prefix: env.MONGO_DB_PREFIX, temporalAddress: env.TEMPORAL_ADDRESS, temporalNamespace: env.TEMPORAL_NAMESPACE },
+    // Unset, the address is where `npm start` puts its Temporal (the shared default names localhost).
+    { mongoUrl: env.MONGO_URL, prefix: env.MONGO_DB_PREFIX, temporal: temporalSettings({ TEMPORAL_ADDRESS: '127.0.0.1:7233', ...process.env }) },
     duration(env.AUDIT_PENDING_GRACE)!,
   );
   console.log(outcome.report);

@@ -1,6 +1,6 @@
 // A business outcome a store reports (out of stock, declined, not found, ...).
 // Retrying cannot change it. It knows nothing of Temporal or HTTP: the activity
-// adapter (shared/temporal/activity-adapter.ts) turns it into a non-retryable
+// adapter (activities/implement.ts) turns it into a non-retryable
 // ApplicationFailure of the same type, the HTTP layer into a 4xx problem.
 import type { BusinessFailureType } from './domain/vocabulary.js';
 

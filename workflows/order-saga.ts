@@ -22,6 +22,7 @@ import {
   setHandler,
   startChild,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { OrderEvent } from '../shared/domain/order.js';
 import {
@@ -67,6 +68,8 @@ export const NO_DECISION_AFTER_CANCEL_PATCH = 'no-decision-after-cancel';
 
 /** Orders by how their saga came out (FAILED ones need an operator); replays do not count twice. */
 const outcomes = metricMeter.createCounter('sagashop_order_outcomes', 'orders', 'Order sagas by the status they came out in: CONFIRMED, CANCELLED or FAILED');
+/** Seconds from the saga's start to each of those outcomes: placed → CONFIRMED is what a customer waits for. */
+const outcomeSeconds = metricMeter.createHistogram('sagashop_order_saga_seconds', 'float', 's', 'Time from the start of an order saga to its outcome, by status');
 const OUTCOMES: readonly OrderStatus[] = ['CONFIRMED', 'CANCELLED', 'FAILED'];
 
 /** A refused update: its validator throws, so nothing reaches the history; the gateway answers 409. */
@@ -91,7 +94,10 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
   const setStatus = (status: OrderStatus) => {
     state.status = status;
     upsertSearchAttributes([{ key: OrderStatusKey, value: status }]);
-    if (OUTCOMES.includes(status)) outcomes.add(1, { status });
+    if (OUTCOMES.includes(status)) {
+      outcomes.add(1, { status });
+      outcomeSeconds.record((Date.now() - workflowInfo().startTime.getTime()) / 1000, { status });
+    }
   };
   // The order's log must say what happened: a record is never cut short by a cancel
   // (a cancel in the meantime takes effect at the next step).

@@ -12,6 +12,6 @@ export interface AuditOutcome {
 export async function audit(address: StackAddress, pendingGraceMs: number): Promise<AuditOutcome> {
   const snapshot = await takeSnapshot(address);
   const results = runChecks(snapshot, { pendingGraceMs });
-  const heading = `sagashop audit of ${address.mongoUrl} (database prefix '${address.prefix}') and Temporal ${address.temporalAddress}/${address.temporalNamespace}, ${snapshot.takenAt.toISOString()}`;
+  const heading = `sagashop audit of ${address.mongoUrl} (database prefix '${address.prefix}') and Temporal ${address.temporal.connection.address}/${address.temporal.namespace}, ${snapshot.takenAt.toISOString()}`;
   return { results, breaches: breachCount(results), report: formatReport(results, heading) };
 }

@@ -5,12 +5,12 @@
 // when the stack runs the simulator), the inventory's stock and reservations,
 // and the order notifications. Read-only; everything is held in memory, which
 // suits a local shop or a test stack (millions of orders would want streaming).
-import { Client, Connection } from '@temporalio/client';
 import type { Db, MongoClient } from 'mongodb';
 import type { StockDoc } from '../../services/inventory/store.js';
 import type { ReservationStatus } from '../../services/inventory/store.js';
 import { SIMULATOR_DB } from '../../services/payments/simulator.js';
 import { connectMongo, serviceDb } from '../../shared/mongo.js';
+import { connectTemporalClient, type TemporalSettings } from '../../shared/temporal/connection.js';
 import type { OrderStatus } from '../../shared/domain/vocabulary.js';
 import { Workflows } from '../../workflows/definitions.js';
 import { OrderStatusKey } from '../../workflows/search-attributes.js';
@@ -19,8 +19,8 @@ export interface StackAddress {
   mongoUrl: string;
   /** MONGO_DB_PREFIX of the stack: its databases are `<prefix>orders`, `<prefix>payments`, ... */
   prefix: string;
-  temporalAddress: string;
-  temporalNamespace: string;
+  /** How to reach its Temporal (shared/temporal/connection.ts: address, namespace, TLS, API key). */
+  temporal: TemporalSettings;
 }
 
 export interface Line {
@@ -116,9 +116,8 @@ async function loadOrders(db: Db): Promise<OrderRecord[]> {
 
 /** Every order saga the namespace knows, by order id (the latest run where there are several). */
 async function loadWorkflows(address: StackAddress): Promise<Map<string, WorkflowRecord>> {
-  const connection = await Connection.connect({ address: address.temporalAddress, connectTimeout: '10s' });
+  const client = await connectTemporalClient({ settings: address.temporal });
   try {
-    const client = new Client({ connection, namespace: address.temporalNamespace });
     const workflows = new Map<string, WorkflowRecord>();
     for await (const info of client.workflow.list({ query: `WorkflowType = '${Workflows.orderSaga.type}'` })) {
       const orderId = info.workflowId.replace(/^order-/, '');
@@ -129,7 +128,7 @@ async function loadWorkflows(address: StackAddress): Promise<Map<string, Workflo
     }
     return workflows;
   } finally {
-    await connection.close();
+    await client.connection.close();
   }
 }
 
@@ -146,7 +145,7 @@ export async function takeSnapshot(address: StackAddress): Promise<Snapshot> {
       databaseExists(mongo, simulatorDb).then(async (exists) => (exists ? db(SIMULATOR_DB).collection('charges').find().toArray() : undefined)),
       db('inventory').collection<StockDoc>('stock').find().toArray(),
       db('inventory').collection('reservations').find().toArray(),
-      db('notifications').collection('notifications').find({ _id: { $regex: ':order_(confirmed|cancelled)$' } } as never, { projection: { status: 1, sendAttempts: 1 } }).toArray(),
+      db('notifications').collection<{ _id: string; status: string; sendAttempts?: number }>('notifications').find({ _id: { $regex: ':order_(confirmed|cancelled)$' } }, { projection: { status: 1, sendAttempts: 1 } }).toArray(),
     ]);
     return {
       takenAt,

@@ -2,14 +2,13 @@
 // records only the attempt that ended an activity, so the charge's
 // ActivityTaskStarted attempt in each slow order's history says how many
 // 30 s attempts it took (more than one: earlier ones timed out).
-import { Client, Connection } from '@temporalio/client';
+import { connectTemporalClient } from '../../shared/temporal/connection.js';
 import { workflowIds } from '../../shared/domain/vocabulary.js';
 import type { StackAddress } from '../audit/snapshot.js';
 
 export async function chargeAttempts(address: StackAddress, orderIds: string[]): Promise<number[]> {
-  const connection = await Connection.connect({ address: address.temporalAddress });
+  const client = await connectTemporalClient({ settings: address.temporal });
   try {
-    const client = new Client({ connection, namespace: address.temporalNamespace });
     const attempts: number[] = [];
     for (const orderId of orderIds) {
       const events = (await client.workflow.getHandle(workflowIds.order(orderId)).fetchHistory()).events ?? [];
@@ -19,6 +18,6 @@ export async function chargeAttempts(address: StackAddress, orderIds: string[]):
     }
     return attempts;
   } finally {
-    await connection.close();
+    await client.connection.close();
   }
 }

@@ -72,7 +72,7 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosOutcome> {
         RATE_LIMIT_PER_IP: '100000000',
       },
     });
-    const address: StackAddress = { mongoUrl: stack.mongo.value, prefix: '', temporalAddress: stack.temporal.value.address, temporalNamespace: stack.temporal.value.namespace };
+    const address: StackAddress = { mongoUrl: stack.mongo.value, prefix: '', temporal: { connection: { address: stack.temporal.value.address }, namespace: stack.temporal.value.namespace } };
     const stats = newStats();
     const shop = await seedShop(new ShopClient(`${stack.system.gatewayUrl}/api/v1`, stats), config.concurrency, config.scarceUnits);
     const plan = planOrders(config.orders, config.mix);

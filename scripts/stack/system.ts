@@ -1,8 +1,8 @@
 // Starts sagashop's own processes (every service, each with its worker, and the
 // gateway) against running infrastructure. Used by `npm start` and the end-to-end tests.
 import { join, resolve, extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { spawnManaged, type Managed, type SuperviseOptions } from './processes.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { freePort, spawnManaged, type Managed, type SuperviseOptions } from './processes.js';
 
 export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -10,7 +10,16 @@ export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 // (tests, development) it starts the TypeScript sources through tsx.
 const sourceExtension = extname(fileURLToPath(import.meta.url));
 const entryOf = (...path: string[]) => `${join(root, ...path, 'main')}${sourceExtension}`;
-const nodeArgs = (entry: string) => (sourceExtension === '.ts' ? ['--import', 'tsx', entry] : [entry]);
+// Every process preloads shared/telemetry/preload: it starts tracing before the
+// entry point's imports load node:http, mongodb and ioredis when OTEL_* asks for
+// it (see shared/telemetry/switch.ts), and does nothing otherwise.
+// Workflow worker threads inherit the preload, and tsx does not load TypeScript
+// in them: under tsx the preload is reached through a JavaScript shim that
+// imports it in the main thread only.
+const preload = pathToFileURL(`${join(root, 'shared', 'telemetry', 'preload')}${sourceExtension}`).href;
+const nodeArgs = (entry: string) => (sourceExtension === '.ts'
+  ? ['--import', 'tsx', '--import', `data:text/javascript,if((await import('node:worker_threads')).isMainThread)await import(${JSON.stringify(preload)})`, entry]
+  : ['--import', preload, entry]);
 
 import { SERVICE_NAMES, type ServiceName } from '../../shared/domain/vocabulary.js';
 
@@ -36,6 +45,8 @@ export interface SystemOptions {
 export interface RunningSystem {
   gatewayUrl: string;
   serviceUrls: Partial<Record<ServiceName, string>>;
+  /** Each worker's SDK metrics endpoint (Prometheus), on a free port the launcher gave it (WORKER_METRICS_PORT). */
+  workerMetricsUrls: Partial<Record<ServiceName, string>>;
   processes: Managed[];
   stop(): Promise<void>;
   /** Stops one service process (fault tests) and returns a function that starts it again. */
@@ -44,27 +55,32 @@ export interface RunningSystem {
 
 interface ListeningLine { msg?: string; url?: string }
 
+interface StartedProcess { managed: Managed; url?: string; workerMetricsUrl?: string }
+
 /**
  * Runs an entry point (compiled, or TypeScript through tsx) and resolves once it logs its
  * 'listening' (or 'ready') line. From then on it is supervised: restarted when it dies, on the
  * port it first listened on (`portVariable` carries it), so every URL handed out stays right.
  */
-function startNodeProcess(name: string, entry: string, env: NodeJS.ProcessEnv, opts: SystemOptions, portVariable = 'PORT'): Promise<{ managed: Managed; url?: string }> {
+function startNodeProcess(name: string, entry: string, env: NodeJS.ProcessEnv, opts: SystemOptions, portVariable = 'PORT'): Promise<StartedProcess> {
   return new Promise((resolvePromise, reject) => {
     let settled = false;
+    let workerMetricsUrl: string | undefined;
     const managed = spawnManaged(name, process.execPath, nodeArgs(entry), {
       cwd: root,
-      env: { ...process.env, ...opts.env, ...env },
+      // One trace service per process, whatever OTEL_SERVICE_NAME the launcher itself was given.
+      env: { ...process.env, ...opts.env, OTEL_SERVICE_NAME: name, ...env },
       logFile: join(opts.logDir, `${name}.log`),
       onLine: (line) => {
         if (opts.echoLogs) process.stdout.write(`${line}\n`);
         if (settled) return;
         let parsed: ListeningLine;
         try { parsed = JSON.parse(line) as ListeningLine; } catch { return; }
+        if (parsed.msg === 'worker metrics') workerMetricsUrl = parsed.url;
         if (parsed.msg === 'listening' || parsed.msg === 'ready') {
           settled = true;
           managed.supervise({ ...opts.supervision, env: parsed.url ? { [portVariable]: new URL(parsed.url).port } : {} });
-          resolvePromise({ managed, url: parsed.url });
+          resolvePromise({ managed, url: parsed.url, ...(workerMetricsUrl ? { workerMetricsUrl } : {}) });
         }
       },
     });
@@ -122,6 +138,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const common = commonEnv(opts);
   const processes: Managed[] = [];
   const serviceUrls: Partial<Record<ServiceName, string>> = {};
+  const workerMetricsUrls: Partial<Record<ServiceName, string>> = {};
   const byName = new Map<string, Managed>();
   const stop = async () => {
     await Promise.all([...byName.values()].reverse().map((p) => p.stop()));
@@ -132,10 +149,13 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     name === 'cart' && serviceUrls.catalog ? { CATALOG_URL: serviceUrls.catalog } : {};
 
   const startOne = async (name: ServiceName, port = '0') => {
-    const started = await startNodeProcess(name, entryOf('services', name), { ...common, ...dependencyEnv(name), PORT: port }, opts);
+    // The SDK cannot tell which port it took, so each process is given a free one (a process without a worker ignores it).
+    const metricsPort = String(await freePort());
+    const started = await startNodeProcess(name, entryOf('services', name), { ...common, ...dependencyEnv(name), PORT: port, WORKER_METRICS_PORT: metricsPort }, opts);
     byName.set(name, started.managed);
     processes.push(started.managed);
     if (started.url) serviceUrls[name] = started.url;
+    if (started.workerMetricsUrl) workerMetricsUrls[name] = started.workerMetricsUrl;
   };
 
   try {
@@ -150,6 +170,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     return {
       gatewayUrl: gateway.url!,
       serviceUrls,
+      workerMetricsUrls,
       processes,
       stop,
       stopService: async (name) => {

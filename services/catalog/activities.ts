@@ -1,6 +1,6 @@
 // The catalog service's activities: the order's price snapshot.
 import { catalogCatalogue } from '../../activities/catalog.js';
-import { implementActivities } from '../../shared/temporal/activity-adapter.js';
+import { implementActivities } from '../../activities/implement.js';
 import type { CatalogStore } from './store.js';
 
 export function createCatalogActivities(store: CatalogStore) {

@@ -1,6 +1,6 @@
 // The inventory service's activities: reserve, release and commit stock per order.
 import { inventoryCatalogue } from '../../activities/inventory.js';
-import { implementActivities } from '../../shared/temporal/activity-adapter.js';
+import { implementActivities } from '../../activities/implement.js';
 import type { InventoryStore } from './store.js';
 
 export function createInventoryActivities(store: InventoryStore) {

@@ -1,6 +1,6 @@
 // The notifications service's activity: one message per key.
 import { notificationsCatalogue } from '../../activities/notifications.js';
-import { implementActivities } from '../../shared/temporal/activity-adapter.js';
+import { implementActivities } from '../../activities/implement.js';
 import type { NotificationsStore } from './store.js';
 
 export function createNotificationsActivities(store: NotificationsStore) {

@@ -1,6 +1,6 @@
 // The orders service's activity: the saga (running in this service) records each step as an event.
 import { ordersCatalogue } from '../../activities/orders.js';
-import { implementActivities } from '../../shared/temporal/activity-adapter.js';
+import { implementActivities } from '../../activities/implement.js';
 import type { OrdersStore } from './store.js';
 
 export function createOrdersActivities(store: OrdersStore) {

@@ -1,6 +1,6 @@
 // The payments service's activities: one charge and at most one refund per order.
 import { paymentsCatalogue } from '../../activities/payments.js';
-import { implementActivities } from '../../shared/temporal/activity-adapter.js';
+import { implementActivities } from '../../activities/implement.js';
 import type { PaymentsStore } from './store.js';
 
 export function createPaymentsActivities(store: PaymentsStore) {

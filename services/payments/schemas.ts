@@ -1,15 +1,7 @@
 import { z } from '@hono/zod-openapi';
+import { OrderId } from '../../shared/domain/ids.js';
 
-export const OrderIdParam = z.object({ orderId: z.string().min(1).max(100).openapi({ param: { name: 'orderId', in: 'path' } }) });
-
-export const ChargeInput = z
-  .object({
-    orderId: z.string().min(1).max(100),
-    amountCents: z.number().int().min(1).max(100_000_000),
-    currency: z.string().regex(/^[A-Z]{3}$/),
-    paymentToken: z.string().min(1).max(200),
-  })
-  .strict();
+export const OrderIdParam = z.object({ orderId: OrderId });
 
 const LedgerEntry = z.object({ id: z.string(), type: z.enum(['charge', 'refund']), amountCents: z.number().int(), currency: z.string(), at: z.string() });
 

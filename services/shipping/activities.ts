@@ -1,6 +1,6 @@
 // The shipping service's activities (fulfilment, running in this service, calls them locally).
 import { shippingCatalogue } from '../../activities/shipping.js';
-import { implementActivities } from '../../shared/temporal/activity-adapter.js';
+import { implementActivities } from '../../activities/implement.js';
 import type { ShippingStore } from './store.js';
 
 export function createShippingActivities(store: ShippingStore) {

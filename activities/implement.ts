@@ -5,8 +5,8 @@
 // the workflow branches on; any other error stays retryable.
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
-import type { ActivitiesOf, ActivitySpec, Catalogue, ImplementationOf } from '../../activities/catalogue.js';
-import { DomainError } from '../errors.js';
+import type { ActivitiesOf, ActivitySpec, Catalogue, ImplementationOf } from './catalogue.js';
+import { DomainError } from '../shared/errors.js';
 
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.map(String).join('.') || '(input)'}: ${i.message}`).join('; ');
