@@ -7,15 +7,19 @@
 // the activity interceptors continue it around each activity, local ones too.
 // Imported only by processes that trace.
 import { createRequire } from 'node:module';
-import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { createTraceState, type SpanContext } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { ClientInterceptors } from '@temporalio/client';
 import {
   OpenTelemetryActivityInboundInterceptor,
   OpenTelemetryActivityOutboundInterceptor,
   OpenTelemetryWorkflowClientInterceptor,
-  makeWorkflowExporter,
+  type OpenTelemetryWorkflowExporter,
+  type SerializableSpan,
 } from '@temporalio/interceptors-opentelemetry';
-import type { WorkerInterceptors, WorkerOptions } from '@temporalio/worker';
+import type { InjectedSink, WorkerInterceptors, WorkerOptions } from '@temporalio/worker';
+import type { WorkflowInfo } from '@temporalio/workflow';
 import type { Tracing } from './tracing.js';
 
 /** The module the bundler adds to a host's workflows (`interceptors()`: inbound, outbound and internals). */
@@ -23,28 +27,45 @@ export const workflowInterceptorsModule = createRequire(import.meta.url).resolve
 
 export const clientInterceptors = (): ClientInterceptors => ({ workflow: [new OpenTelemetryWorkflowClientInterceptor()] });
 
-type V1Span = ReadableSpan & { instrumentationLibrary?: ReadableSpan['instrumentationScope']; parentSpanId?: string };
-
 /**
- * The interceptors package brings its own OpenTelemetry SDK 1.x: workflow spans
- * reach the sink v1-shaped (instrumentationLibrary, parentSpanId), and the 2.x
- * OTLP serializer fails on them (it reads instrumentationScope.name and
- * parentSpanContext). Rename the two fields before the spans reach our processor.
+ * The workflow interceptors hand their spans to the `exporter` sink in a
+ * serializable form of OpenTelemetry 1.x (`instrumentationLibrary`,
+ * `parentSpanId`), which the 2.x OTLP serializer cannot read. This sink turns
+ * each into a 2.x ReadableSpan of this process's resource — the package's own
+ * makeWorkflowExporter does the same for 1.x only.
  */
-export function acceptV1Spans(processor: SpanProcessor): SpanProcessor {
+export function workflowSpanSink(tracing: Tracing): InjectedSink<OpenTelemetryWorkflowExporter> {
   return {
-    onStart: () => undefined,
-    onEnd: (span) => {
-      const v1 = span as V1Span;
-      const { traceId, traceFlags } = span.spanContext();
-      processor.onEnd({
-        ...v1,
-        instrumentationScope: v1.instrumentationScope ?? v1.instrumentationLibrary ?? { name: '@temporalio/interceptor-workflow' },
-        parentSpanContext: v1.parentSpanContext ?? (v1.parentSpanId ? { traceId, spanId: v1.parentSpanId, traceFlags } : undefined),
-      });
+    export: {
+      fn: (info, spans) => {
+        for (const span of spans) tracing.spanProcessor.onEnd(toReadableSpan(span, info, tracing.resource));
+      },
     },
-    forceFlush: () => processor.forceFlush(),
-    shutdown: () => processor.shutdown(),
+  };
+}
+
+function toReadableSpan(span: SerializableSpan, info: WorkflowInfo, resource: Resource): ReadableSpan {
+  const { traceState, ...context } = span.spanContext;
+  const spanContext: SpanContext = { ...context, ...(traceState ? { traceState: createTraceState(traceState) } : {}) };
+  return {
+    name: span.name,
+    kind: span.kind,
+    spanContext: () => spanContext,
+    ...(span.parentSpanId ? { parentSpanContext: { traceId: context.traceId, spanId: span.parentSpanId, traceFlags: context.traceFlags } } : {}),
+    startTime: span.startTime,
+    endTime: span.endTime,
+    status: span.status,
+    // Which workflow the span belongs to, as the interceptors' own exporter records it.
+    attributes: { ...span.attributes, workflowId: info.workflowId, runId: info.runId, workflowType: info.workflowType, taskQueue: info.taskQueue, namespace: info.namespace },
+    links: span.links,
+    events: span.events,
+    duration: span.duration,
+    ended: span.ended,
+    resource,
+    instrumentationScope: span.instrumentationLibrary,
+    droppedAttributesCount: span.droppedAttributesCount,
+    droppedEventsCount: span.droppedEventsCount,
+    droppedLinksCount: span.droppedLinksCount,
   };
 }
 
@@ -54,7 +75,6 @@ export function workerTracingOptions(tracing: Tracing): { interceptors: WorkerIn
     interceptors: {
       activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })],
     },
-    // Typed against the nested 1.x SDK; the shapes it uses (onEnd, attributes) are the same in 2.x.
-    sinks: { exporter: makeWorkflowExporter(acceptV1Spans(tracing.spanProcessor) as never, tracing.resource as never) },
+    sinks: { exporter: workflowSpanSink(tracing) },
   };
 }

@@ -103,6 +103,16 @@ export const LEFT_AT_DEFAULT: Readonly<Record<string, string>> = {
 const isRequired = (field: z.ZodType) => !field.safeParse(undefined).success;
 
 /**
+ * Variables read by Node, its allocator or a library rather than by a process's
+ * own schema (the image sets them for every process), so no schema knows them.
+ */
+export const RUNTIME_VARIABLES: Readonly<Record<string, string>> = {
+  NODE_OPTIONS: 'the tracing preload and V8 heap settings (Dockerfile)',
+  MALLOC_ARENA_MAX: 'glibc allocator settings that keep resident memory small (Dockerfile)',
+  MALLOC_MMAP_THRESHOLD_: 'glibc allocator settings that keep resident memory small (Dockerfile)',
+};
+
+/**
  * What is wrong with the environment a deployment gives a process (`where`
  * names the deployment in messages): a required variable missing, a variable
  * its schema does not know, a new variable nobody decided about, a value the
@@ -119,7 +129,7 @@ export function configurationProblems(where: string, proc: SagashopProcess, env:
     }
   }
   for (const key of Object.keys(env)) {
-    if (!(key in shape)) problems.push(`${where}: ${proc.name} is given ${key}, which ${proc.configFile} does not know (a typo, or another process's variable?)`);
+    if (!(key in shape) && !(key in RUNTIME_VARIABLES)) problems.push(`${where}: ${proc.name} is given ${key}, which ${proc.configFile} does not know (a typo, or another process's variable?)`);
   }
   if (problems.length) return problems;
   try {

@@ -10,7 +10,7 @@
 // - readiness reflects workers actually polling their task queues.
 import { randomInt, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_ADMIN } from '../../shared/demo-data.js';
 import { startGateway, startSystem, type ExtraGateway, type RunningSystem } from '../../scripts/stack/system.js';
 import { ADDRESS, Api, expectProblem } from '../support/api.js';
@@ -241,9 +241,18 @@ describe('readiness', () => {
   });
 
   it('is ready while every task queue has a worker polling', async () => {
-    const res = await fetch(`${system.gatewayUrl}/health/ready`);
-    const body = (await res.json()) as { checks: Record<string, { status: string }> };
-    expect(res.status).toBe(200);
+    // Each check has a 2 s budget; on a machine busy with every other test file one
+    // may miss it now and then (a 503 naming that check), so readiness is asked again
+    // for a while: what must hold is that the running system becomes and stays ready.
+    const body = await vi.waitFor(
+      async () => {
+        const res = await fetch(`${system.gatewayUrl}/health/ready`);
+        const answer = (await res.json()) as { checks: Record<string, { status: string }> };
+        expect(res.status, JSON.stringify(answer)).toBe(200);
+        return answer;
+      },
+      { timeout: 30_000, interval: 1_000 },
+    );
     for (const queue of ['users', 'catalog', 'inventory', 'orders', 'payments', 'notifications', 'shipping']) {
       expect(body.checks[`worker:${queue}`], queue).toEqual({ status: 'up' });
     }
