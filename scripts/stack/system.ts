@@ -3,6 +3,7 @@
 import { join, resolve, extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { freePort, spawnManaged, type Managed, type SuperviseOptions } from './processes.js';
+import { v8Flags, withAllocatorTuning } from './runtime-tuning.js';
 
 export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -17,9 +18,12 @@ const entryOf = (...path: string[]) => `${join(root, ...path, 'main')}${sourceEx
 // in them: under tsx the preload is reached through a JavaScript shim that
 // imports it in the main thread only.
 const preload = pathToFileURL(`${join(root, 'shared', 'telemetry', 'preload')}${sourceExtension}`).href;
-const nodeArgs = (entry: string) => (sourceExtension === '.ts'
-  ? ['--import', 'tsx', '--import', `data:text/javascript,if((await import('node:worker_threads')).isMainThread)await import(${JSON.stringify(preload)})`, entry]
-  : ['--import', preload, entry]);
+const nodeArgs = (entry: string, env: NodeJS.ProcessEnv) => [
+  ...v8Flags(env.NODE_OPTIONS),
+  ...(sourceExtension === '.ts'
+    ? ['--import', 'tsx', '--import', `data:text/javascript,if((await import('node:worker_threads')).isMainThread)await import(${JSON.stringify(preload)})`, entry]
+    : ['--import', preload, entry]),
+];
 
 import { SERVICE_NAMES, type ServiceName } from '../../shared/domain/vocabulary.js';
 
@@ -66,10 +70,11 @@ function startNodeProcess(name: string, entry: string, env: NodeJS.ProcessEnv, o
   return new Promise((resolvePromise, reject) => {
     let settled = false;
     let workerMetricsUrl: string | undefined;
-    const managed = spawnManaged(name, process.execPath, nodeArgs(entry), {
+    // One trace service per process, whatever OTEL_SERVICE_NAME the launcher itself was given.
+    const processEnv = withAllocatorTuning({ ...process.env, ...opts.env, OTEL_SERVICE_NAME: name, ...env });
+    const managed = spawnManaged(name, process.execPath, nodeArgs(entry, processEnv), {
       cwd: root,
-      // One trace service per process, whatever OTEL_SERVICE_NAME the launcher itself was given.
-      env: { ...process.env, ...opts.env, OTEL_SERVICE_NAME: name, ...env },
+      env: processEnv,
       logFile: join(opts.logDir, `${name}.log`),
       onLine: (line) => {
         if (opts.echoLogs) process.stdout.write(`${line}\n`);
