@@ -1,8 +1,10 @@
 // `npm start`: the whole system as separate processes — Temporal dev server with
 // its Web UI, the MongoDB-protocol server, Redis, every service (each with its
-// Temporal worker) and the gateway — with a demo catalog, stock and admin user. Ctrl-C or
-// SIGTERM stops everything. Data lives in SAGASHOP_DATA_DIR (default ./.data), so
-// orders and workflow histories survive a restart.
+// Temporal worker) and the gateway — with a demo catalog, stock and admin user.
+// Every process is supervised: one that dies is restarted on its port (see
+// scripts/stack/processes.ts). Ctrl-C, SIGTERM or SIGHUP stops everything, and so
+// does the death of whoever started this launcher (npm, a shell). Data lives in
+// SAGASHOP_DATA_DIR (default ./.data), so orders and workflow histories survive a restart.
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseEnv, port } from '../shared/config.js';
@@ -42,8 +44,16 @@ async function main(): Promise<void> {
     console.log('[start] stopped');
     process.exit(code);
   };
-  process.once('SIGINT', () => void stopAll(0));
-  process.once('SIGTERM', () => void stopAll(0));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void stopAll(0));
+  // The children run in process groups of their own (so a Ctrl-C does not kill them before the
+  // database is flushed): without this, a launcher whose parent was killed would leave them running.
+  const parent = process.ppid;
+  const watchParent = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watchParent);
+    console.log('[start] the process that started me has gone');
+    void stopAll(0);
+  }, 1_000).unref();
 
   try {
     const ports = {
@@ -52,7 +62,7 @@ async function main(): Promise<void> {
       temporal: await preferred('Temporal', env.TEMPORAL_PORT),
       temporalUi: await preferred('Temporal Web UI', env.TEMPORAL_UI_PORT),
     };
-    const opts = { dataDir, logDir, ports, persistent: true };
+    const opts = { dataDir, logDir, ports, persistent: true, supervision: {} };
     console.log(`[start] starting infrastructure (data: ${dataDir}, logs: ${logDir})`);
     const [mongo, redis, temporal] = await Promise.all([startMongo(opts), startRedis(opts), startTemporal(opts)]);
     started.push(mongo, redis, temporal);

@@ -2,12 +2,13 @@
 // the saga's live state; cancel and approve are workflow updates whose answer
 // becomes the HTTP status (200 accepted, 409 refused with the order's status).
 import { createRoute } from '@hono/zod-openapi';
-import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { parseResponse } from 'hono/client';
 import { workflowIds } from '../../shared/domain/vocabulary.js';
 import { authorize } from '../../shared/http/authorize.js';
 import { HttpProblem } from '../../shared/problem.js';
 import { UPDATE_REJECTED, approveOrderUpdate, cancelOrderUpdate, type UpdateAnswer } from '../../workflows/definitions.js';
+import { OrderStatusKey } from '../../workflows/search-attributes.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
 import { idempotency } from '../idempotency/middleware.js';
 import type { IdempotencyStore } from '../idempotency/store.js';
@@ -49,7 +50,7 @@ const approveOrder = createRoute({
 });
 
 /** The answer of a cancel or approve update; a refused one is 409 with the order's status. */
-async function decided(orderId: string, run: () => Promise<UpdateAnswer>) {
+async function decided(orderId: string, handle: WorkflowHandle, run: () => Promise<UpdateAnswer>) {
   try {
     return { orderId, status: (await run()).status };
   } catch (error) {
@@ -60,7 +61,11 @@ async function decided(orderId: string, run: () => Promise<UpdateAnswer>) {
       throw new HttpProblem('conflict', { detail: error.cause.message, cause: error, extensions: typeof status === 'string' ? { orderStatus: status } : {} });
     }
     // A finished saga takes no more updates: the order is already final.
-    if (error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError) throw new HttpProblem('conflict', { detail: 'the order is already final', cause: error });
+    // Its final status is the saga's search attribute, so the 409 names it like a refusal does.
+    if (error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError) {
+      const status = await handle.describe().then((d) => d.typedSearchAttributes.get(OrderStatusKey), () => undefined);
+      throw new HttpProblem('conflict', { detail: 'the order is already final', cause: error, extensions: status ? { orderStatus: status } : {} });
+    }
     throw error;
   }
 }
@@ -121,13 +126,13 @@ export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement
     // 404 unless it is the caller's order (or the caller is an admin).
     await loadOrder(deps, c.var.caller, orderId, c.var.requestId);
     const handle = temporal.workflow.getHandle(workflowIds.order(orderId));
-    return c.json(await decided(orderId, () => handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: c.var.caller.userId }] })), 200);
+    return c.json(await decided(orderId, handle, () => handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: c.var.caller.userId }] })), 200);
   });
 
   app.openapi(approveOrder, async (c) => {
     const { orderId } = c.req.valid('param');
     await loadOrder(deps, c.var.caller, orderId, c.var.requestId);
     const handle = temporal.workflow.getHandle(workflowIds.order(orderId));
-    return c.json(await decided(orderId, () => handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: c.var.caller.userId }] })), 200);
+    return c.json(await decided(orderId, handle, () => handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: c.var.caller.userId }] })), 200);
   });
 }

@@ -2,7 +2,8 @@
 // gateway) against running infrastructure. Used by `npm start` and the end-to-end tests.
 import { join, resolve, extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { freePort, spawnManaged, type Managed } from './processes.js';
+import { freePort, spawnManaged, type Managed, type SuperviseOptions } from './processes.js';
+import { v8Flags, withAllocatorTuning } from './runtime-tuning.js';
 
 export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -17,9 +18,12 @@ const entryOf = (...path: string[]) => `${join(root, ...path, 'main')}${sourceEx
 // in them: under tsx the preload is reached through a JavaScript shim that
 // imports it in the main thread only.
 const preload = pathToFileURL(`${join(root, 'shared', 'telemetry', 'preload')}${sourceExtension}`).href;
-const nodeArgs = (entry: string) => (sourceExtension === '.ts'
-  ? ['--import', 'tsx', '--import', `data:text/javascript,if((await import('node:worker_threads')).isMainThread)await import(${JSON.stringify(preload)})`, entry]
-  : ['--import', preload, entry]);
+const nodeArgs = (entry: string, env: NodeJS.ProcessEnv) => [
+  ...v8Flags(env.NODE_OPTIONS),
+  ...(sourceExtension === '.ts'
+    ? ['--import', 'tsx', '--import', `data:text/javascript,if((await import('node:worker_threads')).isMainThread)await import(${JSON.stringify(preload)})`, entry]
+    : ['--import', preload, entry]),
+];
 
 import { SERVICE_NAMES, type ServiceName } from '../../shared/domain/vocabulary.js';
 
@@ -38,6 +42,8 @@ export interface SystemOptions {
   env?: NodeJS.ProcessEnv;
   /** Echo each process's log lines to this process's stdout. */
   echoLogs?: boolean;
+  /** How dead processes are restarted (backoff, where it is reported); every process is supervised. */
+  supervision?: Omit<SuperviseOptions, 'env'>;
 }
 
 export interface RunningSystem {
@@ -55,15 +61,20 @@ interface ListeningLine { msg?: string; url?: string }
 
 interface StartedProcess { managed: Managed; url?: string; workerMetricsUrl?: string }
 
-/** Runs an entry point (compiled, or TypeScript through tsx) and resolves once it logs its 'listening' (or 'ready') line. */
-function startNodeProcess(name: string, entry: string, env: NodeJS.ProcessEnv, opts: SystemOptions): Promise<StartedProcess> {
+/**
+ * Runs an entry point (compiled, or TypeScript through tsx) and resolves once it logs its
+ * 'listening' (or 'ready') line. From then on it is supervised: restarted when it dies, on the
+ * port it first listened on (`portVariable` carries it), so every URL handed out stays right.
+ */
+function startNodeProcess(name: string, entry: string, env: NodeJS.ProcessEnv, opts: SystemOptions, portVariable = 'PORT'): Promise<StartedProcess> {
   return new Promise((resolvePromise, reject) => {
     let settled = false;
     let workerMetricsUrl: string | undefined;
-    const managed = spawnManaged(name, process.execPath, nodeArgs(entry), {
+    // One trace service per process, whatever OTEL_SERVICE_NAME the launcher itself was given.
+    const processEnv = withAllocatorTuning({ ...process.env, ...opts.env, OTEL_SERVICE_NAME: name, ...env });
+    const managed = spawnManaged(name, process.execPath, nodeArgs(entry, processEnv), {
       cwd: root,
-      // One trace service per process, whatever OTEL_SERVICE_NAME the launcher itself was given.
-      env: { ...process.env, ...opts.env, OTEL_SERVICE_NAME: name, ...env },
+      env: processEnv,
       logFile: join(opts.logDir, `${name}.log`),
       onLine: (line) => {
         if (opts.echoLogs) process.stdout.write(`${line}\n`);
@@ -73,6 +84,7 @@ function startNodeProcess(name: string, entry: string, env: NodeJS.ProcessEnv, o
         if (parsed.msg === 'worker metrics') workerMetricsUrl = parsed.url;
         if (parsed.msg === 'listening' || parsed.msg === 'ready') {
           settled = true;
+          managed.supervise({ ...opts.supervision, env: parsed.url ? { [portVariable]: new URL(parsed.url).port } : {} });
           resolvePromise({ managed, url: parsed.url, ...(workerMetricsUrl ? { workerMetricsUrl } : {}) });
         }
       },
@@ -123,7 +135,7 @@ export async function startGateway(
 ): Promise<ExtraGateway> {
   const started = await startNodeProcess(name, entryOf('gateway'), {
     ...commonEnv(opts), ...serviceUrlEnv(serviceUrls), GATEWAY_PORT: '0', ...env,
-  }, opts);
+  }, opts, 'GATEWAY_PORT');
   return { url: started.url!, managed: started.managed, stop: () => started.managed.stop() };
 }
 
@@ -157,7 +169,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     const serviceEnv = serviceUrlEnv(serviceUrls);
     const gateway = await startNodeProcess('gateway', entryOf('gateway'), {
       ...common, ...serviceEnv, GATEWAY_PORT: String(opts.gatewayPort ?? 0),
-    }, opts);
+    }, opts, 'GATEWAY_PORT');
     byName.set('gateway', gateway.managed);
     processes.push(gateway.managed);
     return {
