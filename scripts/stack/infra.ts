@@ -37,6 +37,8 @@ export interface InfraOptions {
   persistent: boolean;
   /** How a persistent server that dies is restarted. */
   supervision?: Omit<SuperviseOptions, 'env'>;
+  /** The dev server's tuning flags instead of ours (the flag benchmark tries each). */
+  temporalFlags?: readonly string[];
 }
 
 async function mongoAnswers(url: string): Promise<boolean> {
@@ -136,8 +138,10 @@ export async function startTemporal(opts: InfraOptions): Promise<Service<Tempora
     // The CLI spells the types Keyword, Int, ...
     ...SEARCH_ATTRIBUTE_KEYS.flatMap(({ name, type }) => ['--search-attribute', `${name}=${type.charAt(0)}${type.slice(1).toLowerCase()}`]),
   ];
-  if (!temporalDefaults()) args.push(...TEMPORAL_DEV_SERVER_TUNING);
-  if (opts.persistent) args.push('--db-filename', join(dir, 'temporal.db'), ...(temporalDefaults() ? [] : TEMPORAL_SQLITE_TUNING));
+  const tuned = !temporalDefaults();
+  if (opts.temporalFlags) args.push(...opts.temporalFlags);
+  else if (tuned) args.push(...TEMPORAL_DEV_SERVER_TUNING);
+  if (opts.persistent) args.push('--db-filename', join(dir, 'temporal.db'), ...(tuned && !opts.temporalFlags ? TEMPORAL_SQLITE_TUNING : []));
   const managed = spawnManaged('temporal', cli, args, { logFile: join(opts.logDir, 'temporal.log') });
   const address = `127.0.0.1:${port}`;
   await waitFor(`temporal dev server on ${address}`, () => temporalAnswers(address), 60_000, managed.child);
