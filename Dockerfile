@@ -29,6 +29,12 @@ WORKDIR /app
 ENV NODE_ENV=production
 # In a container the process must answer on the container's address, not loopback.
 ENV HOST=0.0.0.0
+# Tracing starts before anything it instruments is loaded (shared/telemetry/preload.ts);
+# it loads nothing unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+# V8's young generation and glibc's allocator sized for small resident memory
+# (scripts/stack/runtime-tuning.ts says why; the local stack runs the same).
+ENV NODE_OPTIONS="--import=/app/dist/shared/telemetry/preload.js --max-semi-space-size=1"
+ENV MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist

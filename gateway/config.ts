@@ -1,10 +1,11 @@
 // Every setting of the gateway, from the environment, validated at start-up:
 // a bad value stops the process with a message naming the variable.
 import { z } from 'zod';
-import { commonEnv, durationMs, parseEnv, port, redisEnv, temporalEnv } from '../shared/config.js';
-import { sagaSettingsEnv } from './saga-settings.js';
+import { commonEnv, durationMs, parseEnv, port, redisCommandTimeout, redisEnv, temporalEnv } from '../shared/config.js';
+import { sagaSettingsEnv } from './orders/settings.js';
 
 const url = z.url();
+const count = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
 export const gatewayEnv = commonEnv
   .extend({
@@ -14,6 +15,8 @@ export const gatewayEnv = commonEnv
     JWT_ISSUER: z.string().min(1).default('sagashop'),
     JWT_AUDIENCE: z.string().min(1).default('sagashop-api'),
     JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3_600),
+    /** How long the gateway trusts what it last heard of an account (active? which roles?) before asking the users service again. */
+    USER_CACHE_SECONDS: z.coerce.number().int().min(1).max(30).default(15),
     USERS_URL: url,
     CATALOG_URL: url,
     INVENTORY_URL: url,
@@ -26,9 +29,14 @@ export const gatewayEnv = commonEnv
     DOWNSTREAM_TIMEOUT_MS: durationMs(5_000),
     /** Budget of each part of the dashboard; a slower part is left out and listed in `degraded`. */
     DASHBOARD_PART_TIMEOUT_MS: durationMs(1_500),
-    RATE_LIMIT_PER_USER: z.coerce.number().int().min(1).default(300),
-    RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(600),
-    RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+    RATE_LIMIT_PER_USER: count(300),
+    RATE_LIMIT_PER_IP: count(600),
+    RATE_LIMIT_WINDOW_SECONDS: count(60),
+    /** Failed logins allowed per account (whatever the address) and per address (whatever the account) within the window. */
+    LOGIN_FAILURES_PER_ACCOUNT: count(10),
+    LOGIN_FAILURES_PER_IP: count(100),
+    /** The window of the login failure counts, and how long a login stays refused once one is used up. */
+    LOGIN_FAILURE_WINDOW_SECONDS: count(900),
     IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
     /** Comma-separated origins allowed by CORS; empty allows none. */
     CORS_ORIGINS: z.string().default('http://localhost:3000,http://localhost:5173'),
@@ -37,6 +45,8 @@ export const gatewayEnv = commonEnv
   })
   .extend(temporalEnv.shape)
   .extend(redisEnv.shape)
+  // Every Redis use of the gateway has a fallback, so it waits for Redis only briefly.
+  .extend({ REDIS_COMMAND_TIMEOUT_MS: redisCommandTimeout(100) })
   .extend(sagaSettingsEnv.shape);
 
 export type GatewayConfig = z.infer<typeof gatewayEnv>;

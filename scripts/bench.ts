@@ -23,9 +23,7 @@ import { closedLoop, openLoop, solo, type Operation } from './bench/load.js';
 import { engineFloor, sagaPolling, sagaWaiting, type Shop } from './bench/scenarios.js';
 import { ms, ratio, summarize } from './bench/stats.js';
 import { coreShare, usageOf, type Usage } from './bench/usage.js';
-import { startMongo, startRedis, startTemporal, type Service } from './stack/infra.js';
-import type { Managed } from './stack/processes.js';
-import { startSystem, type RunningSystem } from './stack/system.js';
+import { startLocalStack, type LocalStack } from './stack/local.js';
 
 const env = parseEnv(
   z.object({
@@ -77,22 +75,15 @@ const row = (cells: Array<string | number>, widths: number[]) => cells.map((c, i
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sagashop-bench-'));
   const opts = { dataDir, logDir: join(dataDir, 'logs'), persistent: env.BENCH_PERSISTENT === 'true' };
-  const infra: Array<Service<unknown>> = [];
-  let system: RunningSystem | undefined;
+  let stack: LocalStack | undefined;
   let connection: Connection | undefined;
   try {
-    const [mongo, redis, temporal] = await Promise.all([startMongo(opts), startRedis(opts), startTemporal(opts)]);
-    infra.push(mongo, redis, temporal);
-    system = await startSystem({
-      mongoUrl: mongo.value,
-      redisUrl: redis.value,
-      temporalAddress: temporal.value.address,
-      temporalNamespace: temporal.value.namespace,
-      logDir: opts.logDir,
+    stack = await startLocalStack({
+      ...opts,
       prefix: 'bench_',
       env: { SEED_DEMO: 'true', RATE_LIMIT_PER_USER: '100000000', RATE_LIMIT_PER_IP: '100000000' },
     });
-    const processes: Managed[] = [...infra.flatMap((s) => (s.managed ? [s.managed] : [])), ...system.processes];
+    const { system, temporal, processes } = stack;
     const usage = () => new Map(processes.map((p) => [p.name, usageOf(p.child.pid)]));
 
     const shop = await seedShop(`${system.gatewayUrl}/api/v1`);
@@ -163,8 +154,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await connection?.close();
-    await system?.stop();
-    await Promise.all(infra.map((s) => s.stop()));
+    await stack?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

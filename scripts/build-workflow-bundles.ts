@@ -1,11 +1,14 @@
 // `npm run build` (after tsc): bundles the workflows each service hosts into
 // dist/workflow-bundles/<host>.js, which compiled workers load instead of
-// bundling at start-up (shared/temporal/worker.ts). A bundle newer than every
-// file under workflows/, activities/ and shared/domain/ is kept as it is.
+// bundling at start-up (shared/temporal/worker.ts), and <host>.traced.js, the
+// same with the OpenTelemetry workflow interceptors for workers that trace (a
+// worker cannot add interceptor modules to a pre-built bundle). A bundle newer
+// than every file under workflows/, activities/ and shared/domain/ is kept as it is.
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowInterceptorsModule } from '../shared/telemetry/temporal.js';
 import type { WorkflowHost } from '../shared/temporal/worker.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -29,11 +32,19 @@ const modifiedAt = (path: string) => {
 
 const sourcesChangedAt = Math.max(...['workflows', 'activities', join('shared', 'domain')].map((dir) => newestSource(join(root, dir))));
 mkdirSync(outDir, { recursive: true });
+const logger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
 for (const host of HOSTS) {
-  const out = join(outDir, `${host}.js`);
-  if (modifiedAt(out) > sourcesChangedAt) continue;
-  const started = Date.now();
-  const { code } = await bundleWorkflowCode({ workflowsPath: join(root, 'workflows', 'hosts', `${host}.ts`), logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: (m) => console.warn(m), error: (m) => console.error(m) } });
-  writeFileSync(out, code);
-  console.log(`[build] workflow bundle ${host}: ${(code.length / 1024).toFixed(0)} KiB in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  for (const traced of [false, true]) {
+    const name = `${host}${traced ? '.traced' : ''}`;
+    const out = join(outDir, `${name}.js`);
+    if (modifiedAt(out) > sourcesChangedAt) continue;
+    const started = Date.now();
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: join(root, 'workflows', 'hosts', `${host}.ts`),
+      ...(traced ? { workflowInterceptorModules: [workflowInterceptorsModule] } : {}),
+      logger,
+    });
+    writeFileSync(out, code);
+    console.log(`[build] workflow bundle ${name}: ${(code.length / 1024).toFixed(0)} KiB in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
 }

@@ -109,6 +109,7 @@ async function main(): Promise<void> {
     await ensureMongoJavaServer();
     if (!forStartOnly) await ensureTestServer();
     if (!forStartOnly) await import('./provision/deploy-tools.js').then((deploy) => deploy.ensureDeployTools({ run, requireGo, timed }));
+    if (!forStartOnly) (await import('./provision/python-tools.js')).ensureSchemathesis();
   } catch (error) {
     console.error(`[provision] ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

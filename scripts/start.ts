@@ -1,11 +1,14 @@
 // `npm start`: the whole system as separate processes — Temporal dev server with
-// its Web UI, the MongoDB-protocol server, Redis, every service, the orchestrator
-// worker and the gateway — with a demo catalog, stock and admin user. Ctrl-C or
-// SIGTERM stops everything. Data lives in SAGASHOP_DATA_DIR (default ./.data), so
-// orders and workflow histories survive a restart.
+// its Web UI, the MongoDB-protocol server, Redis, every service (each with its
+// Temporal worker) and the gateway — with a demo catalog, stock and admin user.
+// Every process is supervised: one that dies is restarted on its port (see
+// scripts/stack/processes.ts). Ctrl-C, SIGTERM or SIGHUP stops everything, and so
+// does the death of whoever started this launcher (npm, a shell). Data lives in
+// SAGASHOP_DATA_DIR (default ./.data), so orders and workflow histories survive a restart.
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseEnv, port } from '../shared/config.js';
+import { tracingConfigured } from '../shared/telemetry/switch.js';
 import { startMongo, startRedis, startTemporal, type Service } from './stack/infra.js';
 import { freePort, portAnswers } from './stack/processes.js';
 import { startSystem, type RunningSystem } from './stack/system.js';
@@ -41,8 +44,16 @@ async function main(): Promise<void> {
     console.log('[start] stopped');
     process.exit(code);
   };
-  process.once('SIGINT', () => void stopAll(0));
-  process.once('SIGTERM', () => void stopAll(0));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void stopAll(0));
+  // The children run in process groups of their own (so a Ctrl-C does not kill them before the
+  // database is flushed): without this, a launcher whose parent was killed would leave them running.
+  const parent = process.ppid;
+  const watchParent = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watchParent);
+    console.log('[start] the process that started me has gone');
+    void stopAll(0);
+  }, 1_000).unref();
 
   try {
     const ports = {
@@ -51,11 +62,11 @@ async function main(): Promise<void> {
       temporal: await preferred('Temporal', env.TEMPORAL_PORT),
       temporalUi: await preferred('Temporal Web UI', env.TEMPORAL_UI_PORT),
     };
-    const opts = { dataDir, logDir, ports, persistent: true };
+    const opts = { dataDir, logDir, ports, persistent: true, supervision: {} };
     console.log(`[start] starting infrastructure (data: ${dataDir}, logs: ${logDir})`);
     const [mongo, redis, temporal] = await Promise.all([startMongo(opts), startRedis(opts), startTemporal(opts)]);
     started.push(mongo, redis, temporal);
-    console.log('[start] starting services, orchestrator and gateway');
+    console.log('[start] starting the services (each with its worker) and the gateway');
     const system = await startSystem({
       mongoUrl: mongo.value,
       redisUrl: redis.value,
@@ -77,6 +88,9 @@ sagashop is running.
   MongoDB          ${mongo.value}
   Redis            ${redis.value}
   Demo admin       admin@sagashop.dev / admin-password-123
+  Metrics          ${gateway}/metrics (and each service's /metrics); Temporal workers:
+${Object.entries(system.workerMetricsUrls).map(([name, url]) => `    ${name.padEnd(15)}${url}`).join('\n')}
+  Tracing          ${tracingConfigured() ? `OTLP to ${process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT}` : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT, see the README)'}
   Logs             ${logDir}
 Press Ctrl-C to stop.`);
   } catch (error) {

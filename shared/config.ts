@@ -9,7 +9,7 @@ export class ConfigError extends Error {
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) {
-    refuseDevSecretsInProduction(result.data);
+    refuseDevSecrets(result.data);
     return result.data;
   }
   const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
@@ -19,15 +19,21 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv 
 /** Marks a default secret that only exists so `npm start` works out of the box. */
 export const DEV_SECRET_PREFIX = 'dev-only-';
 
-// A production process must never run with a secret that is printed in the README.
-function refuseDevSecretsInProduction(config: unknown): void {
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+
+// The dev secrets are printed in the README: a production process, or one that
+// anything beyond this machine can reach (a non-loopback HOST), must never run with them.
+function refuseDevSecrets(config: unknown): void {
   if (typeof config !== 'object' || config === null) return;
   const values = config as Record<string, unknown>;
-  if (values.NODE_ENV !== 'production') return;
+  const host = typeof values.HOST === 'string' ? values.HOST : undefined;
+  const why =
+    values.NODE_ENV === 'production' ? 'must be set to a real secret when NODE_ENV=production'
+    : host !== undefined && !isLoopback(host) ? `the development default works only on a loopback HOST (HOST=${host}); set a real secret`
+    : undefined;
+  if (!why) return;
   const defaults = Object.entries(values).filter(([key, value]) => key.endsWith('_SECRET') && typeof value === 'string' && value.startsWith(DEV_SECRET_PREFIX));
-  if (defaults.length) {
-    throw new ConfigError(`invalid configuration:\n${defaults.map(([key]) => `  ${key}: must be set to a real secret when NODE_ENV=production`).join('\n')}`);
-  }
+  if (defaults.length) throw new ConfigError(`invalid configuration:\n${defaults.map(([key]) => `  ${key}: ${why}`).join('\n')}`);
 }
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
@@ -43,14 +49,26 @@ export const commonEnv = z.object({
 /** Where a process's HTTP server listens; PORT=0 takes a free port (the launcher reads it from the log). */
 export const httpEnv = z.object({ PORT: port(0), HOST: z.string().default('127.0.0.1') });
 
+/**
+ * Where Temporal is. Resolved by shared/temporal/connection.ts with the SDK's
+ * envconfig conventions: TEMPORAL_ADDRESS (localhost:7233), TEMPORAL_NAMESPACE
+ * (default), TEMPORAL_API_KEY, TEMPORAL_TLS, TEMPORAL_TLS_CLIENT_CERT_PATH|_DATA,
+ * TEMPORAL_TLS_CLIENT_KEY_PATH|_DATA, TEMPORAL_TLS_SERVER_CA_CERT_PATH|_DATA,
+ * TEMPORAL_TLS_SERVER_NAME, TEMPORAL_GRPC_META_<HEADER>, over the profile
+ * TEMPORAL_PROFILE of the file TEMPORAL_CONFIG_FILE. Only what has a form to
+ * check is checked here; an empty value counts as unset.
+ */
 export const temporalEnv = z.object({
-  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().optional(),
+  TEMPORAL_TLS: z.enum(['true', 'false', '1', '0', '']).optional(),
 });
 
 export const workerEnv = z.object({
   /** How many workflow executions a worker keeps in memory; 0 replays every workflow task (a determinism check). */
   WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(0).optional(),
+  /** Where the worker's SDK runtime serves its Prometheus metrics (GET /metrics), on HOST; its own port, apart from the app's /metrics. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9464),
 });
 
 export const mongoEnv = z.object({
@@ -59,10 +77,14 @@ export const mongoEnv = z.object({
   MONGO_DB_PREFIX: z.string().regex(/^[A-Za-z0-9_]*$/, 'letters, digits and _ only').default(''),
 });
 
+/** How long one Redis command may take; past it each use follows its policy (README, "When Redis is down"). */
+export const redisCommandTimeout = (fallback: number) => z.coerce.number().int().min(10).max(10_000).default(fallback);
+
 export const redisEnv = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
   /** Prefix for every Redis key, so several stacks (or test runs) can share one server. */
   REDIS_KEY_PREFIX: z.string().default(''),
+  REDIS_COMMAND_TIMEOUT_MS: redisCommandTimeout(250),
 });
 
 export type CommonConfig = z.infer<typeof commonEnv>;

@@ -1,4 +1,8 @@
 // RFC 9457 problem details: every error any HTTP process answers has this shape.
+// One error type carries them (like tRPC's TRPCError): a problem type from a
+// closed list, which fixes its status and title, a detail for the client, and the
+// `cause` that led to it for the logs. Throw it from any handler or middleware;
+// the app's error handler (shared/http/problem-handlers.ts) turns it into the answer.
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 export interface FieldError {
@@ -6,70 +10,89 @@ export interface FieldError {
   message: string;
 }
 
+/** Every problem type the API answers, with its status and title. */
+export const PROBLEM_TYPES = {
+  validation: { status: 400, title: 'Bad Request' },
+  'bad-request': { status: 400, title: 'Bad Request' },
+  unauthorized: { status: 401, title: 'Unauthorized' },
+  'payment-required': { status: 402, title: 'Payment Required' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  'not-found': { status: 404, title: 'Not Found' },
+  'method-not-allowed': { status: 405, title: 'Method Not Allowed' },
+  conflict: { status: 409, title: 'Conflict' },
+  'too-large': { status: 413, title: 'Content Too Large' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported Media Type' },
+  unprocessable: { status: 422, title: 'Unprocessable Content' },
+  'rate-limited': { status: 429, title: 'Too Many Requests' },
+  internal: { status: 500, title: 'Internal Server Error' },
+  'bad-gateway': { status: 502, title: 'Bad Gateway' },
+  unavailable: { status: 503, title: 'Service Unavailable' },
+  timeout: { status: 504, title: 'Gateway Timeout' },
+} as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;
+
+export type ProblemType = keyof typeof PROBLEM_TYPES;
+export type ProblemStatus = (typeof PROBLEM_TYPES)[ProblemType]['status'];
+
+export const PROBLEM_TYPE_BASE = 'https://sagashop.dev/problems/';
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
 export interface ProblemBody {
   type: string;
   title: string;
   status: number;
   detail?: string;
   errors?: FieldError[];
-  [extra: string]: unknown;
+  [extension: string]: unknown;
 }
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  402: 'Payment Required',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  413: 'Content Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
+export interface ProblemInit {
+  /** For the client: what went wrong and, where it helps, what to do. */
+  detail?: string;
+  /** For the logs: the error behind this answer. */
+  cause?: unknown;
+  /** Field errors of a validation problem. */
+  errors?: FieldError[];
+  /** RFC 9457 extension members, e.g. `{ orderStatus }`. */
+  extensions?: Record<string, unknown>;
+  /** Response headers that belong to the answer, e.g. Retry-After. */
+  headers?: Record<string, string>;
+}
 
-/** Throw from any handler; the app's error handler turns it into a problem+json response. */
 export class HttpProblem extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly slug: string,
-    detail?: string,
-    readonly extra: Record<string, unknown> = {},
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(detail ?? TITLES[status] ?? 'Error');
+  override name = 'HttpProblem';
+  readonly status: ProblemStatus;
+  readonly extensions: Record<string, unknown>;
+  readonly errors: FieldError[] | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(readonly type: ProblemType, init: ProblemInit = {}) {
+    super(init.detail ?? PROBLEM_TYPES[type].title, { cause: init.cause });
+    this.status = PROBLEM_TYPES[type].status;
+    this.extensions = init.extensions ?? {};
+    this.errors = init.errors;
+    // RFC 9110: a 401 says how to authenticate.
+    this.headers = type === 'unauthorized' ? { 'WWW-Authenticate': 'Bearer', ...init.headers } : { ...init.headers };
   }
 
   toBody(): ProblemBody {
     return {
-      type: `https://sagashop.dev/problems/${this.slug}`,
-      title: TITLES[this.status] ?? 'Error',
+      type: `${PROBLEM_TYPE_BASE}${this.type}`,
+      title: PROBLEM_TYPES[this.type].title,
       status: this.status,
       detail: this.message,
-      ...this.extra,
+      ...(this.errors ? { errors: this.errors } : {}),
+      ...this.extensions,
     };
   }
 }
 
-export const problem = {
-  validation: (errors: FieldError[], detail = 'the request is not valid') => new HttpProblem(400, 'validation', detail, { errors }),
-  badRequest: (detail: string) => new HttpProblem(400, 'bad-request', detail),
-  unauthorized: (detail = 'authentication required') => new HttpProblem(401, 'unauthorized', detail, {}, { 'WWW-Authenticate': 'Bearer' }),
-  forbidden: (detail = 'not allowed') => new HttpProblem(403, 'forbidden', detail),
-  notFound: (detail = 'no such resource') => new HttpProblem(404, 'not-found', detail),
-  conflict: (detail: string, extra: Record<string, unknown> = {}) => new HttpProblem(409, 'conflict', detail, extra),
-  unprocessable: (detail: string) => new HttpProblem(422, 'unprocessable', detail),
-  unavailable: (detail: string, extra: Record<string, unknown> = {}) => new HttpProblem(503, 'unavailable', detail, extra),
-  timeout: (detail: string) => new HttpProblem(504, 'timeout', detail),
-  badGateway: (detail: string) => new HttpProblem(502, 'bad-gateway', detail),
-};
-
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+/** The problem type a status stands for when nothing more specific is known (e.g. a service's answer). */
+export function problemTypeOf(status: number, type?: unknown): ProblemType {
+  const named = typeof type === 'string' && type.startsWith(PROBLEM_TYPE_BASE) ? type.slice(PROBLEM_TYPE_BASE.length) : undefined;
+  if (named && named in PROBLEM_TYPES && PROBLEM_TYPES[named as ProblemType].status === status) return named as ProblemType;
+  const byStatus = (Object.keys(PROBLEM_TYPES) as ProblemType[]).find((t) => PROBLEM_TYPES[t].status === status);
+  return byStatus ?? (status >= 500 ? 'internal' : 'bad-request');
+}
 
 /** Turns zod issues into the `errors` list of a validation problem. */
 export function fieldErrors(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>, prefix = ''): FieldError[] {

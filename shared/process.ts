@@ -2,7 +2,8 @@
 // parse and check its configuration, open the connections its entry point asks
 // for (each registers its readiness check and its close), serve its Hono app,
 // run its Temporal worker, log one 'listening' line, and on SIGINT/SIGTERM stop
-// in reverse order: HTTP first, then the worker, then the connections.
+// in reverse order: HTTP first, then the worker, then the connections, and last
+// the tracing the preload started (./telemetry/preload.ts), if configured.
 // A start-up error ends the process with exit code 1 and a readable message.
 import { serve } from '@hono/node-server';
 import type { Client } from '@temporalio/client';
@@ -15,7 +16,10 @@ import type { ServiceAppOptions } from './http/service-app.js';
 import { createLogger, type Logger } from './logger.js';
 import { connectMongo, pingMongo, serviceDb } from './mongo.js';
 import { connectRedis, pingRedis, type Redis } from './redis.js';
-import { connectTemporalClient, connectWorkerConnection } from './temporal/connection.js';
+import { tracing as preloadedTracing } from './telemetry/preload.js';
+import type { Tracing } from './telemetry/tracing.js';
+import { connectTemporalClient, connectWorkerConnection, temporalSettings } from './temporal/connection.js';
+import { installWorkerRuntime } from './temporal/runtime.js';
 import { createServiceWorker, type ServiceWorkerOptions } from './temporal/worker.js';
 
 type Stop = () => Promise<void> | void;
@@ -23,7 +27,11 @@ type Stop = () => Promise<void> | void;
 export interface ProcessContext<C> {
   name: string;
   config: C;
+  /** The raw environment, for settings with open-ended names (TEMPORAL_GRPC_META_*). */
+  env: NodeJS.ProcessEnv;
   logger: Logger;
+  /** Set when the process traces (OTEL_EXPORTER_OTLP_ENDPOINT, see shared/telemetry/switch.ts). */
+  tracing?: Tracing;
   /** Readiness checks of this process; each connection opened below adds its own. */
   checks: HealthChecks;
   onStop(stop: Stop): void;
@@ -49,9 +57,14 @@ const httpSettingsOf = (config: unknown): HttpConfig => {
   return { PORT, HOST };
 };
 
-export function runProcess<C extends CommonConfig>(definition: ProcessDefinition<C>): Promise<void> {
-  const logger = createLogger(definition.name);
-  const stoppers: Stop[] = [];
+// Instrumentations must be in place before the entry point's imports load the
+// drivers; a process started without the preload would trace only its Temporal calls.
+const preloadedByFlag = () => [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) => arg.includes('telemetry/preload'));
+
+export function runProcess<C extends CommonConfig>(definition: ProcessDefinition<C>, tracing: Tracing | undefined = preloadedTracing): Promise<void> {
+  const logger = createLogger(definition.name, undefined, { traceContext: tracing?.logContext });
+  // First in, so it runs last: spans of the worker's final tasks are exported too.
+  const stoppers: Stop[] = tracing ? [() => tracing.shutdown()] : [];
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
@@ -70,7 +83,8 @@ export function runProcess<C extends CommonConfig>(definition: ProcessDefinition
 
   const start = async () => {
     const config = parseEnv(definition.env);
-    const ctx: ProcessContext<C> = { name: definition.name, config, logger, checks: {}, onStop: (stop) => stoppers.push(stop) };
+    if (tracing && !preloadedByFlag()) logger.warn('tracing started after the drivers loaded: HTTP, MongoDB and Redis calls are not traced; start the process with --import <dist>/shared/telemetry/preload.js');
+    const ctx: ProcessContext<C> = { name: definition.name, config, env: process.env, logger, ...(tracing ? { tracing } : {}), checks: {}, onStop: (stop) => stoppers.push(stop) };
     const { app, worker } = await definition.start(ctx);
     if (worker) runWorker(ctx, worker);
     const { PORT, HOST } = (definition.listenOn ?? httpSettingsOf)(config);
@@ -120,7 +134,7 @@ export async function openDatabase(ctx: ProcessContext<MongoConfig>): Promise<Db
 }
 
 export function openRedis(ctx: ProcessContext<RedisConfig>): Redis {
-  const redis = connectRedis(ctx.config.REDIS_URL, ctx.config.REDIS_KEY_PREFIX);
+  const redis = connectRedis(ctx.config.REDIS_URL, ctx.config.REDIS_KEY_PREFIX, { commandTimeoutMs: ctx.config.REDIS_COMMAND_TIMEOUT_MS });
   ctx.onStop(async () => {
     await redis.quit().catch(() => undefined);
   });
@@ -129,16 +143,31 @@ export function openRedis(ctx: ProcessContext<RedisConfig>): Redis {
 }
 
 export async function openTemporalClient(ctx: ProcessContext<TemporalConfig>): Promise<Client> {
-  const client = await connectTemporalClient({ address: ctx.config.TEMPORAL_ADDRESS, namespace: ctx.config.TEMPORAL_NAMESPACE });
+  const client = await connectTemporalClient({ settings: temporalSettings(ctx.env), ...(ctx.tracing ? { tracing: ctx.tracing } : {}) });
   ctx.onStop(() => client.connection.close());
   return client;
 }
 
-/** The service's worker on its own task queue; run by runProcess once returned from start(). */
-export async function openWorker(ctx: ProcessContext<TemporalConfig & WorkerConfig>, spec: Pick<ServiceWorkerOptions, 'taskQueue' | 'activities' | 'workflows'>): Promise<Worker> {
-  const connection = await connectWorkerConnection({ address: ctx.config.TEMPORAL_ADDRESS, namespace: ctx.config.TEMPORAL_NAMESPACE });
+/**
+ * The service's worker on its own task queue; run by runProcess once returned
+ * from start(). The SDK runtime (its Prometheus endpoint on WORKER_METRICS_PORT,
+ * its logs through pino) is installed first, as it must precede any connection.
+ */
+export async function openWorker(ctx: ProcessContext<TemporalConfig & WorkerConfig & HttpConfig>, spec: Pick<ServiceWorkerOptions, 'taskQueue' | 'activities' | 'workflows'>): Promise<Worker> {
+  const settings = temporalSettings(ctx.env);
+  const metricsAddress = `${ctx.config.HOST}:${ctx.config.WORKER_METRICS_PORT}`;
+  installWorkerRuntime({ service: ctx.name, logger: ctx.logger, metricsAddress });
+  // The launcher reads this line to print where each worker's metrics are.
+  ctx.logger.info({ url: `http://${metricsAddress}/metrics` }, 'worker metrics');
+  const connection = await connectWorkerConnection(settings);
   // Registered first, so it closes after the worker has stopped.
   ctx.onStop(() => connection.close());
   const cacheSize = ctx.config.WORKFLOW_CACHE_SIZE;
-  return createServiceWorker({ connection, namespace: ctx.config.TEMPORAL_NAMESPACE, ...spec, options: cacheSize === undefined ? {} : { maxCachedWorkflows: cacheSize } });
+  return createServiceWorker({
+    connection,
+    namespace: settings.namespace,
+    ...spec,
+    ...(ctx.tracing ? { tracing: ctx.tracing } : {}),
+    options: cacheSize === undefined ? {} : { maxCachedWorkflows: cacheSize },
+  });
 }

@@ -10,6 +10,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   ParentClosePolicy,
   allHandlersFinished,
   condition,
@@ -21,6 +22,7 @@ import {
   setHandler,
   startChild,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { OrderEvent } from '../shared/domain/order.js';
 import {
@@ -61,8 +63,13 @@ const FINAL: readonly OrderStatus[] = ['CANCELLED', 'FAILED', 'DELIVERED'];
 /** Added after the first release: tell the onboarding workflow that the customer ordered. */
 export const SIGNAL_ONBOARDING_PATCH = 'signal-onboarding-on-first-order';
 
+/** Added after the chaos run found a cancelled order whose log said OrderConfirmed: no decision after an accepted cancel. */
+export const NO_DECISION_AFTER_CANCEL_PATCH = 'no-decision-after-cancel';
+
 /** Orders by how their saga came out (FAILED ones need an operator); replays do not count twice. */
 const outcomes = metricMeter.createCounter('sagashop_order_outcomes', 'orders', 'Order sagas by the status they came out in: CONFIRMED, CANCELLED or FAILED');
+/** Seconds from the saga's start to each of those outcomes: placed → CONFIRMED is what a customer waits for. */
+const outcomeSeconds = metricMeter.createHistogram('sagashop_order_saga_seconds', 'float', 's', 'Time from the start of an order saga to its outcome, by status');
 const OUTCOMES: readonly OrderStatus[] = ['CONFIRMED', 'CANCELLED', 'FAILED'];
 
 /** A refused update: its validator throws, so nothing reaches the history; the gateway answers 409. */
@@ -87,11 +94,21 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
   const setStatus = (status: OrderStatus) => {
     state.status = status;
     upsertSearchAttributes([{ key: OrderStatusKey, value: status }]);
-    if (OUTCOMES.includes(status)) outcomes.add(1, { status });
+    if (OUTCOMES.includes(status)) {
+      outcomes.add(1, { status });
+      outcomeSeconds.record((Date.now() - workflowInfo().startTime.getTime()) / 1000, { status });
+    }
   };
   // The order's log must say what happened: a record is never cut short by a cancel
   // (a cancel in the meantime takes effect at the next step).
   const record = (event: OrderEvent) => CancellationScope.nonCancellable(() => orders.recordOrderEvent({ orderId, event }));
+  // A decision, unlike the record of something that has happened (a capture), is never taken once
+  // the customer's cancel was accepted: the step running when it came (the charge waits for its
+  // attempt to end) may still finish, and the saga must then unwind, not confirm.
+  const decide = (event: OrderEvent) => {
+    if (cancellable.consideredCancelled && patched(NO_DECISION_AFTER_CANCEL_PATCH)) throw new CancelledFailure('cancelled by the customer');
+    return record(event);
+  };
 
   setHandler(sagaStateQuery, () => state);
   setHandler(settledUpdate, async () => {
@@ -181,7 +198,7 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
       await record({ type: 'PaymentCaptured', data: { chargeId: charge.chargeId, amountCents: charge.amountCents } });
 
       if (priced.totalCents > settings.approvalThresholdCents) {
-        await record({ type: 'ApprovalRequested', data: { thresholdCents: settings.approvalThresholdCents } });
+        await decide({ type: 'ApprovalRequested', data: { thresholdCents: settings.approvalThresholdCents } });
         setStatus('AWAITING_APPROVAL');
         const approved = await saga.step('approval', () => condition(() => approvedBy !== undefined, settings.approvalTimeout));
         if (!approved) throw new SagaCancelled('APPROVAL_TIMEOUT');
@@ -190,7 +207,7 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
         saga.skip('approval');
       }
 
-      await saga.step('confirm', () => record({ type: 'OrderConfirmed', data: {} }));
+      await saga.step('confirm', () => decide({ type: 'OrderConfirmed', data: {} }));
       await saga.step('commit', () => inventoryCommit.commitStock({ orderId }));
       await record({ type: 'StockCommitted', data: {} });
       // Shown once the stock is committed, so a CONFIRMED order never still holds a reservation.

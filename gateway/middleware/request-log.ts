@@ -14,7 +14,7 @@ export function requestLog(logger: Logger): MiddlewareHandler<GatewayEnv> {
       path: c.req.path,
       status,
       ms: Math.round(performance.now() - started),
-      userId: c.get('user')?.userId,
+      userId: c.get('caller')?.userId,
     };
     if (status >= 500) logger.warn(line, 'request');
     else logger.info(line, 'request');

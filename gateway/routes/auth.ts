@@ -1,47 +1,64 @@
-// Register, login and the caller's own profile. Credentials are checked by the
-// users service; the gateway issues the token. Registering starts the customer's
-// onboarding workflow.
+// Register, login and the caller's own profile, and the account administration
+// beyond API.md (deactivate, set roles; admin only). Credentials are checked by
+// the users service; the gateway issues the token, and limits failed logins per
+// account and per address. Registering starts the customer's onboarding workflow.
 import { createRoute } from '@hono/zod-openapi';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
+import { parseResponse } from 'hono/client';
+import { SYSTEM } from '../../shared/auth/caller.js';
 import { workflowIds } from '../../shared/domain/vocabulary.js';
-import { onboardingSettings } from '../saga-settings.js';
+import { authorize } from '../../shared/http/authorize.js';
+import { HttpProblem } from '../../shared/problem.js';
 import { Workflows } from '../../workflows/definitions.js';
 import type { onboarding } from '../../workflows/onboarding.js';
+import type { LoginLimiter } from '../auth/login-limiter.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
-import { LoginBody, Me, PublicUser, RegisterBody, Token } from '../schemas.js';
-import { body, json, pick, userOf } from './support.js';
-
-interface UserRecord { id: string; email: string; name: string; roles: string[] }
-const SYSTEM = { userId: 'system', roles: ['system'] };
+import { clientAddress } from '../middleware/client-address.js';
+import { onboardingSettings } from '../orders/settings.js';
+import { Account, LoginBody, Me, PublicUser, RegisterBody, RolesBody, Token, UserIdParam } from '../schemas.js';
+import { callAs } from './context.js';
+import { ANY, BODY, DOWNSTREAM, body, json, optionallySignedIn, problems, signedIn } from './responses.js';
 
 const register = createRoute({
-  method: 'post', path: '/api/v1/auth/register', tags: ['auth'], summary: 'Create a customer account',
+  method: 'post', operationId: 'registerUser', path: '/api/v1/auth/register', tags: ['auth'], summary: 'Create a customer account', ...optionallySignedIn,
   request: body(RegisterBody),
-  responses: { 201: json(PublicUser, 'the new account'), ...pick(400, 409, 429, 503) },
+  responses: { 201: json(PublicUser, 'the new account'), ...problems(...BODY, ...ANY, 409, ...DOWNSTREAM) },
 });
 const login = createRoute({
-  method: 'post', path: '/api/v1/auth/login', tags: ['auth'], summary: 'Exchange email and password for an access token',
+  method: 'post', operationId: 'login', path: '/api/v1/auth/login', tags: ['auth'], summary: 'Exchange email and password for an access token', ...optionallySignedIn,
   request: body(LoginBody),
-  responses: { 200: json(Token, 'a bearer token'), ...pick(400, 401, 429) },
+  responses: { 200: json(Token, 'a bearer token'), ...problems(...BODY, ...ANY, ...DOWNSTREAM) },
 });
 const me = createRoute({
-  method: 'get', path: '/api/v1/me', tags: ['auth'], summary: 'The signed-in user', security: [{ bearer: [] }],
-  responses: { 200: json(Me, 'the caller'), ...pick(401) },
+  method: 'get', operationId: 'getMe', path: '/api/v1/me', tags: ['auth'], summary: 'The signed-in user', ...signedIn, middleware: authorize(),
+  responses: { 200: json(Me, 'the caller'), ...problems(...ANY, ...DOWNSTREAM) },
+});
+const admin = { ...signedIn, middleware: authorize('admin') };
+const deactivate = createRoute({
+  method: 'delete', operationId: 'deactivateUser', path: '/api/v1/users/{userId}', tags: ['accounts'], summary: 'Deactivate an account (admin): no more logins, its tokens are refused', ...admin,
+  request: { params: UserIdParam },
+  responses: { 200: json(Account, 'the deactivated account'), ...problems(400, ...ANY, 403, 404, 409, ...DOWNSTREAM) },
+});
+const setRoles = createRoute({
+  method: 'put', operationId: 'setUserRoles', path: '/api/v1/users/{userId}/roles', tags: ['accounts'], summary: 'Set an account\'s roles (admin); its tokens carry them within USER_CACHE_SECONDS', ...admin,
+  request: { params: UserIdParam, ...body(RolesBody) },
+  responses: { 200: json(Account, 'the account with its roles'), ...problems(...BODY, ...ANY, 403, 404, 409, ...DOWNSTREAM) },
 });
 
-export function installAuthRoutes(app: GatewayApp, deps: GatewayDeps): void {
+const account = ({ id, email, name, roles, active }: { id: string; email: string; name: string; roles: string[]; active: boolean }) => ({ id, email, name, roles, active });
+
+export function installAuthRoutes(app: GatewayApp, deps: GatewayDeps, logins: LoginLimiter): void {
   const { services, tokens, temporal, config, logger } = deps;
 
   app.openapi(register, async (c) => {
-    const input = c.req.valid('json');
-    const { body: user } = await services.users.call<UserRecord>('POST', '/users', { caller: SYSTEM, body: input, requestId: c.get('requestId') });
+    const user = await parseResponse(services.users.as(callAs({ ...c.var, caller: SYSTEM })).users.$post({ json: c.req.valid('json') }));
     try {
       await temporal.workflow.start<typeof onboarding>(Workflows.onboarding.type, {
         taskQueue: Workflows.onboarding.taskQueue,
         workflowId: workflowIds.onboarding(user.id),
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         args: [{ userId: user.id, email: user.email, name: user.name, settings: onboardingSettings(config) }],
-        memo: { requestId: c.get('requestId') },
+        memo: { requestId: c.var.requestId },
       });
     } catch (error) {
       // The account exists; a missing welcome mail must not turn that into an error.
@@ -51,14 +68,32 @@ export function installAuthRoutes(app: GatewayApp, deps: GatewayDeps): void {
   });
 
   app.openapi(login, async (c) => {
-    const { body: user } = await services.users.call<UserRecord>('POST', '/credentials/verify', { caller: SYSTEM, body: c.req.valid('json'), requestId: c.get('requestId') });
-    const accessToken = await tokens.issue(user);
+    const credentials = c.req.valid('json');
+    const address = clientAddress(c, config.TRUST_PROXY === 'true');
+    await logins.assertAllowed(credentials.email, address);
+    const res = await services.users.as(callAs({ ...c.var, caller: SYSTEM }, { accept: [401] })).credentials.verify.$post({ json: credentials });
+    if (res.status === 401) {
+      await logins.failed(credentials.email, address);
+      throw new HttpProblem('unauthorized', { detail: 'wrong email or password' });
+    }
+    const user = await parseResponse(res);
+    await logins.succeeded(credentials.email);
+    const accessToken = await tokens.sign({ userId: user.id, roles: user.roles });
     return c.json({ accessToken, tokenType: 'Bearer' as const, expiresIn: tokens.ttlSeconds }, 200);
   });
 
   app.openapi(me, async (c) => {
-    const caller = userOf(c);
-    const { body: user } = await services.users.call<UserRecord>('GET', `/users/${encodeURIComponent(caller.userId)}`, { caller, requestId: c.get('requestId') });
+    const user = await parseResponse(services.users.as(callAs(c.var)).users[':userId'].$get({ param: { userId: c.var.caller.userId } }));
     return c.json({ id: user.id, email: user.email, name: user.name, roles: user.roles }, 200);
+  });
+
+  app.openapi(deactivate, async (c) => {
+    const user = await parseResponse(services.users.as(callAs(c.var)).users[':userId'].deactivate.$post({ param: c.req.valid('param') }));
+    return c.json(account(user), 200);
+  });
+
+  app.openapi(setRoles, async (c) => {
+    const user = await parseResponse(services.users.as(callAs(c.var)).users[':userId'].roles.$put({ param: c.req.valid('param'), json: c.req.valid('json') }));
+    return c.json(account(user), 200);
   });
 }

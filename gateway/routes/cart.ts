@@ -1,90 +1,109 @@
-// The caller's cart (cart service): read, add, remove a line, empty it; and checkout,
-// which places an order from it.
+// The caller's cart (cart service): read, add, remove a line, empty it; and
+// checkout, which places an order from it. A checkout claims the cart's lines
+// under the order's id first (services/cart/checkouts.ts): concurrent checkouts
+// of one cart cannot both take them (the others get 409), and once the saga has
+// started exactly the ordered lines leave the cart, once, whatever was added since.
 import { createRoute } from '@hono/zod-openapi';
-import { problem } from '../../shared/problem.js';
+import { parseResponse } from 'hono/client';
+import { authorize, type AuthorizedEnv } from '../../shared/http/authorize.js';
+import { HttpProblem } from '../../shared/problem.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
-import type { OrderPlacement } from '../order-placement.js';
-import { preferredWait, waitUntilSettled } from '../saga-wait.js';
+import { idempotency } from '../idempotency/middleware.js';
+import type { IdempotencyStore } from '../idempotency/store.js';
+import { orderIdFor, type OrderPlacement, type Placed } from '../orders/placement.js';
+import { preferredWait } from '../orders/wait.js';
 import { Cart, CheckoutBody, IdempotencyHeader, OrderAccepted, OrderLine, OrderView, PreferHeader, SkuParam } from '../schemas.js';
-import { body, json, pick, userOf } from './support.js';
-
-const signedIn = { security: [{ bearer: [] }] };
+import { callAs } from './context.js';
+import { ORDER_LINKS, acceptedAnswer, placedAnswer, replayWaiting } from './placed.js';
+import { ANY, BODY, DOWNSTREAM, body, json, problems, signedIn } from './responses.js';
 
 const getCart = createRoute({
-  method: 'get', path: '/api/v1/cart', tags: ['cart'], ...signedIn,
-  responses: { 200: json(Cart, 'the cart'), ...pick(401) },
+  operationId: 'getCart', method: 'get', path: '/api/v1/cart', tags: ['cart'], ...signedIn, middleware: authorize(),
+  responses: { 200: json(Cart, 'the cart'), ...problems(...ANY, ...DOWNSTREAM) },
 });
 const addItem = createRoute({
-  method: 'post', path: '/api/v1/cart/items', tags: ['cart'], summary: 'Add units of a product', ...signedIn,
+  operationId: 'addCartItem', method: 'post', path: '/api/v1/cart/items', tags: ['cart'], summary: 'Add units of a product', ...signedIn, middleware: authorize(),
   request: body(OrderLine),
-  responses: { 200: json(Cart, 'the cart'), ...pick(400, 401, 404, 422) },
+  responses: { 200: json(Cart, 'the cart'), ...problems(...BODY, ...ANY, 404, 409, ...DOWNSTREAM) },
 });
 const removeItem = createRoute({
-  method: 'delete', path: '/api/v1/cart/items/{sku}', tags: ['cart'], ...signedIn,
+  operationId: 'removeCartItem', method: 'delete', path: '/api/v1/cart/items/{sku}', tags: ['cart'], ...signedIn, middleware: authorize(),
   request: { params: SkuParam },
-  responses: { 200: json(Cart, 'the cart'), ...pick(400, 401) },
+  responses: { 200: json(Cart, 'the cart'), ...problems(400, ...ANY, ...DOWNSTREAM) },
 });
 const clearCart = createRoute({
-  method: 'delete', path: '/api/v1/cart', tags: ['cart'], summary: 'Empty the cart', ...signedIn,
-  responses: { 200: json(Cart, 'the (empty) cart'), ...pick(401) },
-});
-const checkout = createRoute({
-  method: 'post', path: '/api/v1/cart/checkout', tags: ['cart'], summary: 'Place an order from the cart', ...signedIn,
-  request: { headers: IdempotencyHeader.extend(PreferHeader.shape), ...body(CheckoutBody) },
-  responses: {
-    201: json(OrderView, 'with `Prefer: wait=N`: the saga settled in time; the order as GET shows it'),
-    202: json(OrderAccepted, 'accepted; poll links.self, or ask with `Prefer: wait=N`'),
-    ...pick(400, 401, 409, 422, 503),
-  },
+  operationId: 'clearCart', method: 'delete', path: '/api/v1/cart', tags: ['cart'], summary: 'Empty the cart', ...signedIn, middleware: authorize(),
+  responses: { 200: json(Cart, 'the (empty) cart'), ...problems(...ANY, ...DOWNSTREAM) },
 });
 
-type CartBody = { items: Array<{ sku: string; quantity: number }> };
-
-export function installCartRoutes(app: GatewayApp, { services, temporal }: GatewayDeps, placement: OrderPlacement): void {
-  const cartPath = (userId: string) => `/carts/${encodeURIComponent(userId)}`;
+export function installCartRoutes(app: GatewayApp, deps: GatewayDeps, placement: OrderPlacement, keys: IdempotencyStore): void {
+  const { services, logger } = deps;
+  const cartOf = (vars: AuthorizedEnv['Variables'] & { requestId: string }) => ({ client: services.cart.as(callAs(vars)).carts[':userId'], param: { userId: vars.caller.userId } });
 
   app.openapi(getCart, async (c) => {
-    const user = userOf(c);
-    const { body: cart } = await services.cart.call<CartBody>('GET', cartPath(user.userId), { caller: user, requestId: c.get('requestId') });
-    return c.json(cart, 200);
+    const { client, param } = cartOf(c.var);
+    return c.json(await parseResponse(client.$get({ param })), 200);
   });
   app.openapi(addItem, async (c) => {
-    const user = userOf(c);
-    const { body: cart } = await services.cart.call<CartBody>('POST', `${cartPath(user.userId)}/items`, { caller: user, body: c.req.valid('json'), requestId: c.get('requestId') });
-    return c.json(cart, 200);
+    const { client, param } = cartOf(c.var);
+    return c.json(await parseResponse(client.items.$post({ param, json: c.req.valid('json') })), 200);
   });
   app.openapi(removeItem, async (c) => {
-    const user = userOf(c);
-    const { body: cart } = await services.cart.call<CartBody>('DELETE', `${cartPath(user.userId)}/items/${c.req.valid('param').sku}`, { caller: user, requestId: c.get('requestId') });
-    return c.json(cart, 200);
+    const { client, param } = cartOf(c.var);
+    return c.json(await parseResponse(client.items[':sku'].$delete({ param: { ...param, ...c.req.valid('param') } })), 200);
   });
   app.openapi(clearCart, async (c) => {
-    const user = userOf(c);
-    const { body: cart } = await services.cart.call<CartBody>('DELETE', cartPath(user.userId), { caller: user, requestId: c.get('requestId') });
-    return c.json(cart, 200);
+    const { client, param } = cartOf(c.var);
+    return c.json(await parseResponse(client.$delete({ param })), 200);
+  });
+
+  const checkout = createRoute({
+    method: 'post', operationId: 'checkout', path: '/api/v1/cart/checkout', tags: ['cart'], summary: 'Place an order from the cart', ...signedIn,
+    middleware: [authorize(), idempotency({ store: keys, onReplay: replayWaiting(deps, placement) })] as const,
+    request: { headers: IdempotencyHeader.extend(PreferHeader.shape), ...body(CheckoutBody) },
+    responses: {
+      201: { ...json(OrderView, 'with `Prefer: wait=N`: the saga settled in time; the order as GET shows it'), links: ORDER_LINKS },
+      202: { ...json(OrderAccepted, 'accepted; poll links.self, or ask with `Prefer: wait=N`'), links: ORDER_LINKS },
+      ...problems(...BODY, ...ANY, 409, 422, ...DOWNSTREAM),
+    },
   });
 
   app.openapi(checkout, async (c) => {
-    const user = userOf(c);
+    const { caller, requestId, idempotency: request } = c.var;
     const details = c.req.valid('json');
-    const key = c.req.valid('header')['idempotency-key'];
-    const requestId = c.get('requestId');
-    const { body: cart } = await services.cart.call<CartBody>('GET', cartPath(user.userId), { caller: user, requestId });
-    // A replay after the cart was emptied must still find the first answer, so the
-    // idempotency fingerprint is the checkout body; the cart is read once, at first.
     const wait = preferredWait(c.req.header('Prefer'));
-    return placement.once(c, user, key, details, async (orderId, print) => {
-      if (cart.items.length === 0) {
-        // A retry whose first attempt placed the order and emptied the cart, when the stored
-        // answer is gone (Redis down or the key expired): still that order, not an error.
-        if (await placement.existing(orderId, print)) return { settled: wait ? await waitUntilSettled(temporal, orderId, wait) : false };
-        throw problem.unprocessable('the cart is empty');
-      }
-      const placed = await placement.startSaga(c, user, orderId, { items: cart.items, ...details }, print, wait);
-      // Only the checkout that placed the order empties the cart: a duplicate must not
-      // throw away what was added to the cart since.
-      if (placed.started) await services.cart.call('DELETE', cartPath(user.userId), { caller: user, requestId }).catch(() => undefined);
-      return placed;
-    }, wait) as never;
+    const orderId = orderIdFor(caller.userId, request.key);
+    const { client, param } = cartOf(c.var);
+    const checkoutParam = { ...param, checkoutId: orderId };
+    const settle = (work: Promise<unknown>, what: string) => work.catch((error: unknown) => logger.warn({ err: error, orderId }, `could not ${what} the cart's checkout`));
+
+    const claim = await parseResponse(client.checkouts.$post({ param, json: { checkoutId: orderId } }));
+    let placed: Placed;
+    switch (claim.state) {
+      case 'busy':
+        throw new HttpProblem('conflict', { detail: 'another checkout of this cart is under way; retry once it is done' });
+      case 'committed':
+      case 'empty':
+        // A retry of a checkout that placed its order (the cart may hold new things since): that order.
+        if (!(await placement.existing(orderId, request.fingerprint))) throw new HttpProblem('conflict', { detail: 'the cart is empty' });
+        placed = { started: false, settled: wait ? await placement.waitUntilSettled(orderId, wait) : false };
+        break;
+      case 'claimed':
+        try {
+          placed = await placement.place({ orderId, customerId: caller.userId, order: { items: claim.items, ...details }, fingerprint: request.fingerprint, requestId, waitSeconds: wait });
+        } catch (error) {
+          await settle(client.checkouts[':checkoutId'].$delete({ param: checkoutParam }), 'release');
+          throw error;
+        }
+        // The claimed lines are this order's when this request started its saga, or
+        // resumed the claim of the attempt that did; otherwise the order is older.
+        if (placed.started || claim.resumed) await settle(client.checkouts[':checkoutId'].commit.$post({ param: checkoutParam }), 'commit');
+        else await settle(client.checkouts[':checkoutId'].$delete({ param: checkoutParam }), 'release');
+        break;
+    }
+    request.remember({ status: 202, body: acceptedAnswer(orderId) });
+    const answer = await placedAnswer(deps, caller, requestId, orderId, placed.settled, wait);
+    for (const [name, value] of Object.entries(answer.headers)) c.header(name, value);
+    return answer.status === 201 ? c.json(answer.view, 201) : c.json(answer.accepted, 202);
   });
 }

@@ -1,69 +1,68 @@
 // Products and stock: public reads, admin writes, forwarded to catalog and inventory.
 import { createRoute } from '@hono/zod-openapi';
+import { parseResponse } from 'hono/client';
+import { authorize } from '../../shared/http/authorize.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
 import { Product, ProductBody, ProductPage, ProductQuery, ProductUpdateBody, SetStockBody, SkuParam, StockLevel } from '../schemas.js';
-import { adminOf, body, callerOf, json, pick } from './support.js';
+import { callAs } from './context.js';
+import { ANY, BODY, DOWNSTREAM, body, json, optionallySignedIn, problems, signedIn } from './responses.js';
 
-const admin = { security: [{ bearer: [] }] };
+const admin = { ...signedIn, middleware: authorize('admin') };
 
 const listProducts = createRoute({
-  method: 'get', path: '/api/v1/products', tags: ['catalog'], summary: 'Browse and search products',
+  operationId: 'listProducts', method: 'get', path: '/api/v1/products', tags: ['catalog'], summary: 'Browse and search products, in sku order', ...optionallySignedIn,
   request: { query: ProductQuery },
-  responses: { 200: json(ProductPage, 'a page of products'), ...pick(400) },
+  responses: { 200: json(ProductPage, 'a page of products'), ...problems(400, ...ANY, ...DOWNSTREAM) },
 });
 const getProduct = createRoute({
-  method: 'get', path: '/api/v1/products/{sku}', tags: ['catalog'],
+  operationId: 'getProduct', method: 'get', path: '/api/v1/products/{sku}', tags: ['catalog'], ...optionallySignedIn,
   request: { params: SkuParam },
-  responses: { 200: json(Product, 'the product'), ...pick(400, 404) },
+  responses: { 200: json(Product, 'the product'), ...problems(400, 404, ...ANY, ...DOWNSTREAM) },
 });
 const createProduct = createRoute({
-  method: 'post', path: '/api/v1/products', tags: ['catalog'], summary: 'Add a product (admin)', ...admin,
+  operationId: 'createProduct', method: 'post', path: '/api/v1/products', tags: ['catalog'], summary: 'Add a product (admin)', ...admin,
   request: body(ProductBody),
-  responses: { 201: json(Product, 'the new product'), ...pick(400, 401, 403, 409) },
+  responses: { 201: json(Product, 'the new product'), ...problems(...BODY, ...ANY, 403, 409, ...DOWNSTREAM) },
 });
 const updateProduct = createRoute({
-  method: 'put', path: '/api/v1/products/{sku}', tags: ['catalog'], summary: 'Create or replace a product (admin)', ...admin,
+  operationId: 'updateProduct', method: 'put', path: '/api/v1/products/{sku}', tags: ['catalog'], summary: 'Create or replace a product (admin)', ...admin,
   request: { params: SkuParam, ...body(ProductUpdateBody) },
-  responses: { 200: json(Product, 'the product'), ...pick(400, 401, 403) },
+  responses: { 200: json(Product, 'the product'), ...problems(...BODY, ...ANY, 403, ...DOWNSTREAM) },
 });
 const getStock = createRoute({
-  method: 'get', path: '/api/v1/inventory/{sku}', tags: ['inventory'],
+  operationId: 'getStock', method: 'get', path: '/api/v1/inventory/{sku}', tags: ['inventory'], ...optionallySignedIn,
   request: { params: SkuParam },
-  responses: { 200: json(StockLevel, 'units available and reserved'), ...pick(400, 404) },
+  responses: { 200: json(StockLevel, 'units available and reserved'), ...problems(400, 404, ...ANY, ...DOWNSTREAM) },
 });
 const setStock = createRoute({
-  method: 'put', path: '/api/v1/inventory/{sku}', tags: ['inventory'], summary: 'Set the available units (admin)', ...admin,
+  operationId: 'setStock', method: 'put', path: '/api/v1/inventory/{sku}', tags: ['inventory'], summary: 'Set the available units (admin)', ...admin,
   request: { params: SkuParam, ...body(SetStockBody) },
-  responses: { 200: json(StockLevel, 'the new level'), ...pick(400, 401, 403) },
+  responses: { 200: json(StockLevel, 'the new level'), ...problems(...BODY, ...ANY, 403, ...DOWNSTREAM) },
 });
 
 export function installCatalogRoutes(app: GatewayApp, { services }: GatewayDeps): void {
   app.openapi(listProducts, async (c) => {
-    const query = new URLSearchParams();
-    for (const [k, v] of Object.entries(c.req.valid('query'))) if (v !== undefined) query.set(k, String(v));
-    const { body: page } = await services.catalog.call<never>('GET', `/products?${query}`, { caller: callerOf(c), requestId: c.get('requestId') });
+    const page = await parseResponse(services.catalog.as(callAs(c.var)).products.$get({ query: c.req.valid('query') }));
     return c.json(page, 200);
   });
   app.openapi(getProduct, async (c) => {
-    const { body: product } = await services.catalog.call<never>('GET', `/products/${c.req.valid('param').sku}`, { caller: callerOf(c), requestId: c.get('requestId') });
+    const product = await parseResponse(services.catalog.as(callAs(c.var)).products[':sku'].$get({ param: c.req.valid('param') }));
     return c.json(product, 200);
   });
   app.openapi(createProduct, async (c) => {
-    const { body: product } = await services.catalog.call<never>('POST', '/products', { caller: adminOf(c), body: c.req.valid('json'), requestId: c.get('requestId') });
+    const product = await parseResponse(services.catalog.as(callAs(c.var)).products.$post({ json: c.req.valid('json') }));
     return c.json(product, 201);
   });
   app.openapi(updateProduct, async (c) => {
-    const { sku } = c.req.valid('param');
-    const { body: product } = await services.catalog.call<never>('PUT', `/products/${sku}`, { caller: adminOf(c), body: c.req.valid('json'), requestId: c.get('requestId') });
+    const product = await parseResponse(services.catalog.as(callAs(c.var)).products[':sku'].$put({ param: c.req.valid('param'), json: c.req.valid('json') }));
     return c.json(product, 200);
   });
   app.openapi(getStock, async (c) => {
-    const { body: level } = await services.inventory.call<never>('GET', `/stock/${c.req.valid('param').sku}`, { caller: callerOf(c), requestId: c.get('requestId') });
+    const level = await parseResponse(services.inventory.as(callAs(c.var)).stock[':sku'].$get({ param: c.req.valid('param') }));
     return c.json(level, 200);
   });
   app.openapi(setStock, async (c) => {
-    const { sku } = c.req.valid('param');
-    const { body: level } = await services.inventory.call<never>('PUT', `/stock/${sku}`, { caller: adminOf(c), body: c.req.valid('json'), requestId: c.get('requestId') });
+    const level = await parseResponse(services.inventory.as(callAs(c.var)).stock[':sku'].$put({ param: c.req.valid('param'), json: c.req.valid('json') }));
     return c.json(level, 200);
   });
 }

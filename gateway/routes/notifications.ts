@@ -1,36 +1,38 @@
 // The caller's notifications (notifications service): list (newest first, `unread=true`
 // for the unread ones only) and mark one as read.
 import { createRoute } from '@hono/zod-openapi';
+import { parseResponse } from 'hono/client';
+import type { Notification as StoredNotification } from '../../shared/domain/notification.js';
+import { authorize } from '../../shared/http/authorize.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
 import { Notification, NotificationIdParam, NotificationPage, NotificationQuery } from '../schemas.js';
-import { json, pick, userOf } from './support.js';
+import { callAs } from './context.js';
+import { ANY, DOWNSTREAM, json, problems, signedIn } from './responses.js';
 
 const listNotifications = createRoute({
-  method: 'get', path: '/api/v1/notifications', tags: ['notifications'], security: [{ bearer: [] }],
+  method: 'get', operationId: 'listNotifications', path: '/api/v1/notifications', tags: ['notifications'], ...signedIn, middleware: authorize(),
   request: { query: NotificationQuery },
-  responses: { 200: json(NotificationPage, 'newest first'), ...pick(400, 401) },
+  responses: { 200: json(NotificationPage, 'newest first'), ...problems(400, ...ANY, ...DOWNSTREAM) },
+});
+const markRead = createRoute({
+  method: 'post', operationId: 'markNotificationRead', path: '/api/v1/notifications/{notificationId}/read', tags: ['notifications'], summary: 'Mark a notification as read', ...signedIn,
+  middleware: authorize(),
+  request: { params: NotificationIdParam },
+  responses: { 200: json(Notification, 'the notification, with readAt'), ...problems(400, ...ANY, 404, ...DOWNSTREAM) },
 });
 
-const markRead = createRoute({
-  method: 'post', path: '/api/v1/notifications/{notificationId}/read', tags: ['notifications'], summary: 'Mark a notification as read',
-  security: [{ bearer: [] }],
-  request: { params: NotificationIdParam },
-  responses: { 200: json(Notification, 'the notification, with readAt'), ...pick(400, 401, 404) },
-});
+/** What the public API shows of a notification: not whose it is (the caller's) or how far its sending got. */
+export const shown = ({ userId: _userId, status: _status, ...notification }: StoredNotification) => notification;
 
 export function installNotificationRoutes(app: GatewayApp, { services }: GatewayDeps): void {
   app.openapi(listNotifications, async (c) => {
-    const user = userOf(c);
-    const query = new URLSearchParams({ userId: user.userId });
-    for (const [k, v] of Object.entries(c.req.valid('query'))) if (v !== undefined) query.set(k, String(v));
-    const { body: page } = await services.notifications.call<never>('GET', `/notifications?${query}`, { caller: user, requestId: c.get('requestId') });
-    return c.json(page, 200);
+    const { unread, limit, cursor } = c.req.valid('query');
+    const page = await parseResponse(services.notifications.as(callAs(c.var)).notifications.$get({ query: { userId: c.var.caller.userId, unread, limit, cursor } }));
+    return c.json({ items: page.items.map(shown), nextCursor: page.nextCursor }, 200);
   });
   app.openapi(markRead, async (c) => {
-    const user = userOf(c);
-    const { notificationId } = c.req.valid('param');
     // Another user's notification is 404 (the service checks the owner).
-    const { body: notification } = await services.notifications.call<never>('POST', `/notifications/${encodeURIComponent(notificationId)}/read`, { caller: user, requestId: c.get('requestId') });
-    return c.json(notification, 200);
+    const notification = await parseResponse(services.notifications.as(callAs(c.var)).notifications[':id'].read.$post({ param: { id: c.req.valid('param').notificationId } }));
+    return c.json(shown(notification), 200);
   });
 }

@@ -1,74 +1,103 @@
 // Orders: placing one starts its saga; reading one combines the read model with
 // the saga's live state; cancel and approve are workflow updates whose answer
-// becomes the HTTP status (200 accepted, 409 too late).
+// becomes the HTTP status (200 accepted, 409 refused with the order's status).
 import { createRoute } from '@hono/zod-openapi';
-import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { parseResponse } from 'hono/client';
 import { workflowIds } from '../../shared/domain/vocabulary.js';
-import { problem } from '../../shared/problem.js';
+import { authorize } from '../../shared/http/authorize.js';
+import { HttpProblem } from '../../shared/problem.js';
 import { UPDATE_REJECTED, approveOrderUpdate, cancelOrderUpdate, type UpdateAnswer } from '../../workflows/definitions.js';
+import { OrderStatusKey } from '../../workflows/search-attributes.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
-import type { OrderPlacement } from '../order-placement.js';
-import { loadOrder, orderView, type ReadModel } from '../order-view.js';
-import { preferredWait, waitUntilSettled } from '../saga-wait.js';
-import { IdempotencyHeader, ListQuery, PreferHeader, OrderAccepted, OrderEvents, OrderIdParam, OrderPage, OrderStatusAnswer, OrderView, PlaceOrderBody } from '../schemas.js';
-import { adminOf, body, json, pick, userOf } from './support.js';
+import { idempotency } from '../idempotency/middleware.js';
+import type { IdempotencyStore } from '../idempotency/store.js';
+import { orderIdFor, type OrderPlacement } from '../orders/placement.js';
+import { loadOrder, orderView } from '../orders/view.js';
+import { preferredWait } from '../orders/wait.js';
+import { IdempotencyHeader, ListQuery, OrderAccepted, OrderEvents, OrderIdParam, OrderPage, OrderStatusAnswer, OrderView, PlaceOrderBody, PreferHeader } from '../schemas.js';
+import { callAs } from './context.js';
+import { ORDER_LINKS, acceptedAnswer, placedAnswer, replayWaiting } from './placed.js';
+import { ANY, BODY, DOWNSTREAM, body, json, problems, signedIn } from './responses.js';
 
-const signedIn = { security: [{ bearer: [] }] };
+const customer = { ...signedIn, middleware: authorize() };
 
-const placeOrder = createRoute({
-  method: 'post', path: '/api/v1/orders', tags: ['orders'], summary: 'Place an order (starts its saga)', ...signedIn,
-  request: { headers: IdempotencyHeader.extend(PreferHeader.shape), ...body(PlaceOrderBody) },
-  responses: {
-    201: json(OrderView, 'with `Prefer: wait=N`: the saga settled in time; the order as GET shows it'),
-    202: json(OrderAccepted, 'accepted; poll links.self, or ask with `Prefer: wait=N`'),
-    ...pick(400, 401, 409, 422, 429, 503),
-  },
-});
 const listOrders = createRoute({
-  method: 'get', path: '/api/v1/orders', tags: ['orders'], summary: 'The caller\'s orders, newest first', ...signedIn,
+  operationId: 'listOrders', method: 'get', path: '/api/v1/orders', tags: ['orders'], summary: 'The caller\'s orders, newest first', ...customer,
   request: { query: ListQuery },
-  responses: { 200: json(OrderPage, 'a page of orders'), ...pick(400, 401) },
+  responses: { 200: json(OrderPage, 'a page of orders'), ...problems(400, ...ANY, ...DOWNSTREAM) },
 });
 const getOrder = createRoute({
-  method: 'get', path: '/api/v1/orders/{orderId}', tags: ['orders'], ...signedIn,
+  operationId: 'getOrder', method: 'get', path: '/api/v1/orders/{orderId}', tags: ['orders'], ...customer,
   request: { params: OrderIdParam, headers: PreferHeader },
-  responses: { 200: json(OrderView, 'the order with its live saga state (with `Prefer: wait=N`, once it is no longer PENDING or N seconds passed)'), ...pick(401, 404) },
+  responses: { 200: json(OrderView, 'the order with its live saga state (with `Prefer: wait=N`, once it is no longer PENDING or N seconds passed)'), ...problems(400, ...ANY, 404, ...DOWNSTREAM) },
 });
 const getEvents = createRoute({
-  method: 'get', path: '/api/v1/orders/{orderId}/events', tags: ['orders'], summary: 'The order\'s event log', ...signedIn,
+  method: 'get', operationId: 'getOrderEvents', path: '/api/v1/orders/{orderId}/events', tags: ['orders'], summary: 'The order\'s event log', ...customer,
   request: { params: OrderIdParam },
-  responses: { 200: json(OrderEvents, 'events in order'), ...pick(401, 404) },
+  responses: { 200: json(OrderEvents, 'events in order'), ...problems(400, ...ANY, 404, ...DOWNSTREAM) },
 });
 const cancelOrder = createRoute({
-  method: 'post', path: '/api/v1/orders/{orderId}/cancel', tags: ['orders'], summary: 'Cancel until the parcel is picked up', ...signedIn,
+  method: 'post', operationId: 'cancelOrder', path: '/api/v1/orders/{orderId}/cancel', tags: ['orders'], summary: 'Cancel until the parcel is picked up', ...customer,
   request: { params: OrderIdParam },
-  responses: { 200: json(OrderStatusAnswer, 'cancellation accepted; compensations run'), ...pick(401, 404, 409) },
+  responses: { 200: json(OrderStatusAnswer, 'cancellation accepted; compensations run'), ...problems(400, ...ANY, 404, 409, ...DOWNSTREAM) },
 });
 const approveOrder = createRoute({
-  method: 'post', path: '/api/v1/orders/{orderId}/approve', tags: ['orders'], summary: 'Approve an order above the threshold (admin)',
-  security: [{ bearer: [] }],
+  method: 'post', operationId: 'approveOrder', path: '/api/v1/orders/{orderId}/approve', tags: ['orders'], summary: 'Approve an order above the threshold (admin)', ...signedIn,
+  middleware: authorize('admin'),
   request: { params: OrderIdParam },
-  responses: { 200: json(OrderStatusAnswer, 'approved'), ...pick(401, 403, 404, 409) },
+  responses: { 200: json(OrderStatusAnswer, 'approved'), ...problems(400, ...ANY, 403, 404, 409, ...DOWNSTREAM) },
 });
 
-export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement: OrderPlacement): void {
+/** The answer of a cancel or approve update; a refused one is 409 with the order's status. */
+async function decided(orderId: string, handle: WorkflowHandle, run: () => Promise<UpdateAnswer>) {
+  try {
+    return { orderId, status: (await run()).status };
+  } catch (error) {
+    // The saga's validator refused it: 409 with the reason and the order's status now.
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === UPDATE_REJECTED) {
+      const details = error.cause.details?.[0];
+      const status = details && typeof details === 'object' && 'status' in details ? details.status : undefined;
+      throw new HttpProblem('conflict', { detail: error.cause.message, cause: error, extensions: typeof status === 'string' ? { orderStatus: status } : {} });
+    }
+    // A finished saga takes no more updates: the order is already final.
+    // Its final status is the saga's search attribute, so the 409 names it like a refusal does.
+    if (error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError) {
+      const status = await handle.describe().then((d) => d.typedSearchAttributes.get(OrderStatusKey), () => undefined);
+      throw new HttpProblem('conflict', { detail: 'the order is already final', cause: error, extensions: status ? { orderStatus: status } : {} });
+    }
+    throw error;
+  }
+}
+
+export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement: OrderPlacement, keys: IdempotencyStore): void {
   const { services, temporal } = deps;
 
+  const placeOrder = createRoute({
+    operationId: 'placeOrder', method: 'post', path: '/api/v1/orders', tags: ['orders'], summary: 'Place an order (starts its saga)', ...signedIn,
+    middleware: [authorize(), idempotency({ store: keys, onReplay: replayWaiting(deps, placement) })] as const,
+    request: { headers: IdempotencyHeader.extend(PreferHeader.shape), ...body(PlaceOrderBody) },
+    responses: {
+      201: { ...json(OrderView, 'with `Prefer: wait=N`: the saga settled in time; the order as GET shows it'), links: ORDER_LINKS },
+      202: { ...json(OrderAccepted, 'accepted; poll links.self, or ask with `Prefer: wait=N`'), links: ORDER_LINKS },
+      ...problems(...BODY, ...ANY, 409, 422, ...DOWNSTREAM),
+    },
+  });
+
   app.openapi(placeOrder, async (c) => {
-    const user = userOf(c);
-    const order = c.req.valid('json');
-    const key = c.req.valid('header')['idempotency-key'];
+    const { caller, requestId, idempotency: request } = c.var;
     const wait = preferredWait(c.req.header('Prefer'));
-    return placement.once(c, user, key, order, (orderId, print) => placement.start(c, user, orderId, order, print, wait), wait) as never;
+    const orderId = orderIdFor(caller.userId, request.key);
+    const placed = await placement.place({ orderId, customerId: caller.userId, order: c.req.valid('json'), fingerprint: request.fingerprint, requestId, waitSeconds: wait });
+    request.remember({ status: 202, body: acceptedAnswer(orderId) });
+    const answer = await placedAnswer(deps, caller, requestId, orderId, placed.settled, wait);
+    for (const [name, value] of Object.entries(answer.headers)) c.header(name, value);
+    return answer.status === 201 ? c.json(answer.view, 201) : c.json(answer.accepted, 202);
   });
 
   app.openapi(listOrders, async (c) => {
-    const user = userOf(c);
     const { limit, cursor } = c.req.valid('query');
-    const query = new URLSearchParams({ customerId: user.userId });
-    if (limit) query.set('limit', String(limit));
-    if (cursor) query.set('cursor', cursor);
-    const { body: page } = await services.orders.call<{ items: ReadModel[]; nextCursor: string | null }>('GET', `/orders?${query}`, { caller: user, requestId: c.get('requestId') });
+    const page = await parseResponse(services.orders.as(callAs(c.var)).orders.$get({ query: { customerId: c.var.caller.userId, limit, cursor } }));
     return c.json({
       items: page.items.map((o) => ({ orderId: o.orderId, status: o.status, totalCents: o.totalCents ?? null, currency: o.currency ?? null, createdAt: o.createdAt })),
       nextCursor: page.nextCursor,
@@ -77,54 +106,33 @@ export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement
 
   app.openapi(getOrder, async (c) => {
     const { orderId } = c.req.valid('param');
-    const user = userOf(c);
-    const found = await loadOrder(deps, user, orderId, c.get('requestId'));
+    const { caller, requestId } = c.var;
+    const found = await loadOrder(deps, caller, orderId, requestId);
     const wait = preferredWait(c.req.header('Prefer'));
-    if (!wait || found.live?.status !== 'PENDING') return c.json(orderView(orderId, found) as never, 200);
+    if (!wait || found.live?.status !== 'PENDING') return c.json(orderView(orderId, found), 200);
     // Still PENDING: wait for the saga to settle (or the time to pass), then show it as it is then.
-    await waitUntilSettled(temporal, orderId, wait);
+    await placement.waitUntilSettled(orderId, wait);
     c.header('Preference-Applied', `wait=${wait}`);
-    return c.json(orderView(orderId, await loadOrder(deps, user, orderId, c.get('requestId'))) as never, 200);
+    return c.json(orderView(orderId, await loadOrder(deps, caller, orderId, requestId)), 200);
   });
 
   app.openapi(getEvents, async (c) => {
-    const { orderId } = c.req.valid('param');
-    const { body: events } = await services.orders.call<{ items: Array<{ type: string; at: string; data: Record<string, unknown> }> }>(
-      'GET', `/orders/${orderId}/events`, { caller: userOf(c), requestId: c.get('requestId') },
-    );
+    const events = await parseResponse(services.orders.as(callAs(c.var)).orders[':orderId'].events.$get({ param: c.req.valid('param') }));
     return c.json({ items: events.items.map(({ type, at, data }) => ({ type, at, data })) }, 200);
   });
 
-  const update = async (orderId: string, run: () => Promise<UpdateAnswer>) => {
-    try {
-      const answer = await run();
-      return { orderId, status: answer.status };
-    } catch (error) {
-      // The saga's validator refused it: 409 with the reason and the order's status now.
-      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === UPDATE_REJECTED) {
-        const [details] = error.cause.details as Array<{ status?: string } | undefined>;
-        throw problem.conflict(error.cause.message, details?.status ? { orderStatus: details.status } : {});
-      }
-      // A finished saga takes no more updates: the order is already final.
-      if (error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError) throw problem.conflict('the order is already final');
-      throw error;
-    }
-  };
-
   app.openapi(cancelOrder, async (c) => {
-    const user = userOf(c);
     const { orderId } = c.req.valid('param');
-    const { customerId } = await loadOrder(deps, user, orderId, c.get('requestId'));
-    if (customerId !== user.userId && !user.roles.includes('admin')) throw problem.notFound('no such order');
+    // 404 unless it is the caller's order (or the caller is an admin).
+    await loadOrder(deps, c.var.caller, orderId, c.var.requestId);
     const handle = temporal.workflow.getHandle(workflowIds.order(orderId));
-    return c.json(await update(orderId, () => handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: user.userId }] })), 200);
+    return c.json(await decided(orderId, handle, () => handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: c.var.caller.userId }] })), 200);
   });
 
   app.openapi(approveOrder, async (c) => {
-    const user = adminOf(c);
     const { orderId } = c.req.valid('param');
-    await loadOrder(deps, user, orderId, c.get('requestId'));
+    await loadOrder(deps, c.var.caller, orderId, c.var.requestId);
     const handle = temporal.workflow.getHandle(workflowIds.order(orderId));
-    return c.json(await update(orderId, () => handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: user.userId }] })), 200);
+    return c.json(await decided(orderId, handle, () => handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: c.var.caller.userId }] })), 200);
   });
 }

@@ -46,7 +46,11 @@ export const sagaPolling = (shop: Shop): Operation => async (i) => {
   for (;;) {
     await new Promise((r) => setTimeout(r, shop.pollMs));
     const res = await fetch(`${shop.api}/orders/${body.orderId}`, { headers: { Authorization: `Bearer ${shop.token}` } });
-    if (res.status >= 500) continue; // an overloaded answer is a figure, not a failure: look again
+    // An overloaded answer is a figure, not a failure; a 404 is an order not visible yet: look again.
+    if (res.status >= 500 || res.status === 404) {
+      await res.body?.cancel();
+      continue;
+    }
     const order = (await res.json()) as { status: string };
     if (order.status !== 'PENDING') return expectConfirmed(body.orderId, order.status);
   }

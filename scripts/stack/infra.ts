@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes.js';
-import { freePort, portAnswers, spawnManaged, waitFor, type Managed } from './processes.js';
+import { freePort, portAnswers, spawnManaged, waitFor, type Managed, type SuperviseOptions } from './processes.js';
 import { tools } from './tools.js';
 
 export interface Service<T> {
@@ -18,7 +18,13 @@ export interface Service<T> {
 
 const external = <T>(value: T): Service<T> => ({ value, stop: async () => undefined });
 
-function fromManaged<T>(value: T, managed: Managed): Service<T> {
+/**
+ * A server this module started and found ready. With persistent data it is supervised (restarted
+ * on its fixed port and files when it dies); a throw-away one is not, as a restart would come back
+ * empty and hide the loss.
+ */
+function fromManaged<T>(value: T, managed: Managed, opts: InfraOptions): Service<T> {
+  if (opts.persistent) managed.supervise(opts.supervision);
   return { value, managed, stop: () => managed.stop() };
 }
 
@@ -29,6 +35,8 @@ export interface InfraOptions {
   ports?: { mongo?: number; redis?: number; temporal?: number; temporalUi?: number };
   /** Keep data across restarts (npm start) or throw it away (tests). */
   persistent: boolean;
+  /** How a persistent server that dies is restarted. */
+  supervision?: Omit<SuperviseOptions, 'env'>;
 }
 
 async function mongoAnswers(url: string): Promise<boolean> {
@@ -61,7 +69,7 @@ export async function startMongo(opts: InfraOptions): Promise<Service<string>> {
     throw new Error('no MongoDB-protocol server: run `npm run provision`, put mongod on PATH, or set MONGO_URL');
   }
   await waitFor(`${managed.name} on ${url}`, () => mongoAnswers(url), 30_000, managed.child);
-  return fromManaged(url, managed);
+  return fromManaged(url, managed, opts);
 }
 
 export async function startRedis(opts: InfraOptions): Promise<Service<string>> {
@@ -74,7 +82,7 @@ export async function startRedis(opts: InfraOptions): Promise<Service<string>> {
   const persistence = opts.persistent ? ['--appendonly', 'yes'] : ['--save', '', '--appendonly', 'no'];
   const managed = spawnManaged('redis', server, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...persistence, '--loglevel', 'warning'], { logFile: join(opts.logDir, 'redis.log') });
   await waitFor(`redis on ${port}`, () => portAnswers(port), 15_000, managed.child);
-  return fromManaged(`redis://127.0.0.1:${port}`, managed);
+  return fromManaged(`redis://127.0.0.1:${port}`, managed, opts);
 }
 
 export interface TemporalInfo {
@@ -133,5 +141,5 @@ export async function startTemporal(opts: InfraOptions): Promise<Service<Tempora
   const managed = spawnManaged('temporal', cli, args, { logFile: join(opts.logDir, 'temporal.log') });
   const address = `127.0.0.1:${port}`;
   await waitFor(`temporal dev server on ${address}`, () => temporalAnswers(address), 60_000, managed.child);
-  return fromManaged({ address, namespace, uiUrl: `http://localhost:${uiPort}` }, managed);
+  return fromManaged({ address, namespace, uiUrl: `http://localhost:${uiPort}` }, managed, opts);
 }

@@ -1,12 +1,17 @@
-// Starting and stopping the local stack's child processes.
+// Starting, supervising and stopping the local stack's child processes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { dirname } from 'node:path';
 
 export interface Managed {
   name: string;
-  child: ChildProcess;
+  /** The running child; a supervised process gets a new one at each restart. */
+  readonly child: ChildProcess;
+  /** How many times the supervisor has restarted it. */
+  readonly restarts: number;
+  /** From now on an unexpected exit restarts the process (see SuperviseOptions). */
+  supervise(options?: SuperviseOptions): void;
   stop(): Promise<void>;
 }
 
@@ -47,35 +52,129 @@ export interface SpawnOptions {
   cwd?: string;
   /** Where stdout and stderr go; inherited by default. */
   logFile?: string;
-  /** Called with each stdout line (also written to the log). */
+  /** Called with each stdout line (also written to the log), of every run of the process. */
   onLine?: (line: string) => void;
 }
 
-/** Spawns a child in its own process group so stop() takes its children with it. */
-export function spawnManaged(name: string, command: string, args: string[], options: SpawnOptions = {}): Managed {
-  const child = spawn(command, args, {
-    cwd: options.cwd,
-    env: options.env ?? process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  const log = options.logFile ? (mkdirSync(dirname(options.logFile), { recursive: true }), createWriteStream(options.logFile, { flags: 'a' })) : undefined;
-  let buffered = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    log?.write(chunk);
-    if (!options.onLine) return;
-    buffered += chunk.toString('utf8');
-    let newline: number;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      options.onLine(buffered.slice(0, newline));
-      buffered = buffered.slice(newline + 1);
-    }
-  });
-  child.stderr?.on('data', (chunk: Buffer) => (log ? log.write(chunk) : process.stderr.write(chunk)));
-  if (!log) child.stdout?.on('data', () => undefined);
+export interface SuperviseOptions {
+  /** Overrides of the environment for restarts, e.g. the port the first run was given (it asked for PORT=0). */
+  env?: NodeJS.ProcessEnv;
+  /** Delay before the first restart; doubled for each further death in a row, up to maxDelayMs. */
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  /** A run that lasts this long counts as healthy: the next death starts the backoff afresh. */
+  stableMs?: number;
+  /** After this many deaths in a row the process is reported as one that keeps dying (and still restarted). */
+  keepsDyingAfter?: number;
+  /** Where the supervisor reports; the launcher's console by default. */
+  report?: (line: string) => void;
+  /** Told of each restart once the new child is spawned. */
+  onRestart?: (event: RestartEvent) => void;
+}
 
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+export interface RestartEvent {
+  name: string;
+  attempt: number;
+  exit: string;
+  delayMs: number;
+  pid: number | undefined;
+}
+
+const describeExit = (code: number | null, signal: NodeJS.Signals | null) => (signal ? `signal ${signal}` : `exit code ${code}`);
+
+/** The last lines a process wrote, to say why it keeps dying. */
+const TAIL_LINES = 5;
+
+/**
+ * Spawns a child in its own process group so stop() takes its children with it.
+ * Once told to supervise(), a child that exits on its own (a crash, a SIGKILL,
+ * even exit code 0) is restarted with the same command and arguments after an
+ * exponential backoff; only stop() ends it for good. The supervisor never gives
+ * up: a dependency that is down for minutes makes a process die at start-up
+ * until it is back, and the process must then come back too. A process that
+ * keeps dying is reported with its last lines, at every further death.
+ */
+export function spawnManaged(name: string, command: string, args: string[], options: SpawnOptions = {}): Managed {
+  const log: WriteStream | undefined = options.logFile
+    ? (mkdirSync(dirname(options.logFile), { recursive: true }), createWriteStream(options.logFile, { flags: 'a' }))
+    : undefined;
+  const tail: string[] = [];
+  const remember = (chunk: Buffer) => {
+    tail.push(...chunk.toString('utf8').split('\n').filter((l) => l.trim() !== ''));
+    tail.splice(0, Math.max(0, tail.length - TAIL_LINES));
+  };
+
+  let supervision: SuperviseOptions | undefined;
+  let stopping = false;
+  let restarts = 0;
+  let deathsInARow = 0;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let stableTimer: NodeJS.Timeout | undefined;
+
+  const run = (env: NodeJS.ProcessEnv | undefined): { child: ChildProcess; exited: Promise<void> } => {
+    tail.length = 0;
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: { ...(options.env ?? process.env), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let buffered = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      log?.write(chunk);
+      remember(chunk);
+      if (!options.onLine) return;
+      buffered += chunk.toString('utf8');
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        options.onLine(buffered.slice(0, newline));
+        buffered = buffered.slice(newline + 1);
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      remember(chunk);
+      if (log) log.write(chunk);
+      else process.stderr.write(chunk);
+    });
+    // A spawn error (e.g. the binary vanished) also ends in 'exit' or 'close'; it must not crash the launcher.
+    child.on('error', (error) => log?.write(`[supervisor] ${name}: ${error.message}\n`));
+    const exited = new Promise<void>((resolve) => child.once('exit', (code, signal) => { resolve(); onExit(child, code, signal); }));
+    return { child, exited };
+  };
+
+  let current = run(undefined);
+
+  function onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    clearTimeout(stableTimer);
+    if (stopping || !supervision || child !== current.child) return;
+    // Whatever the dead process started (its group) goes with it, so the restart finds its ports free.
+    try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* nothing left */ }
+    const s = supervision;
+    const report = s.report ?? ((line: string) => console.log(line));
+    deathsInARow += 1;
+    const delayMs = Math.min((s.initialDelayMs ?? 250) * 2 ** (deathsInARow - 1), s.maxDelayMs ?? 30_000);
+    const exit = describeExit(code, signal);
+    report(`[supervisor] ${name} (pid ${child.pid}) died: ${exit}; restart ${restarts + 1} in ${delayMs} ms`);
+    if (deathsInARow >= (s.keepsDyingAfter ?? 5)) {
+      report(`[supervisor] ${name} KEEPS DYING: ${deathsInARow} deaths in a row, each within ${(s.stableMs ?? 30_000) / 1000} s of its start (last: ${exit}).`
+        + ` Still restarting every ${delayMs / 1000} s. ${options.logFile ? `Log: ${options.logFile}. ` : ''}Last lines:\n    ${tail.join('\n    ')}`);
+    }
+    restartTimer = setTimeout(() => {
+      if (stopping) return;
+      restarts += 1;
+      log?.write(`[supervisor] restart ${restarts} of ${name} after ${exit}\n`);
+      current = run(s.env);
+      stableTimer = setTimeout(() => { deathsInARow = 0; }, s.stableMs ?? 30_000);
+      stableTimer.unref();
+      s.onRestart?.({ name, attempt: restarts, exit, delayMs, pid: current.child.pid });
+    }, delayMs);
+  }
+
   const stop = async () => {
+    stopping = true;
+    clearTimeout(restartTimer);
+    clearTimeout(stableTimer);
+    const { child, exited } = current;
     if (child.exitCode === null && child.signalCode === null && child.pid) {
       try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
       const killer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 10_000);
@@ -84,5 +183,17 @@ export function spawnManaged(name: string, command: string, args: string[], opti
     }
     log?.end();
   };
-  return { name, child, stop };
+
+  return {
+    name,
+    get child() { return current.child; },
+    get restarts() { return restarts; },
+    supervise: (supervise = {}) => {
+      supervision = supervise;
+      clearTimeout(stableTimer);
+      stableTimer = setTimeout(() => { deathsInARow = 0; }, supervise.stableMs ?? 30_000);
+      stableTimer.unref();
+    },
+    stop,
+  };
 }

@@ -1,8 +1,9 @@
 // Starts sagashop's own processes (every service, each with its worker, and the
 // gateway) against running infrastructure. Used by `npm start` and the end-to-end tests.
 import { join, resolve, extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { spawnManaged, type Managed } from './processes.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { freePort, spawnManaged, type Managed, type SuperviseOptions } from './processes.js';
+import { v8Flags, withAllocatorTuning } from './runtime-tuning.js';
 
 export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -10,7 +11,19 @@ export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 // (tests, development) it starts the TypeScript sources through tsx.
 const sourceExtension = extname(fileURLToPath(import.meta.url));
 const entryOf = (...path: string[]) => `${join(root, ...path, 'main')}${sourceExtension}`;
-const nodeArgs = (entry: string) => (sourceExtension === '.ts' ? ['--import', 'tsx', entry] : [entry]);
+// Every process preloads shared/telemetry/preload: it starts tracing before the
+// entry point's imports load node:http, mongodb and ioredis when OTEL_* asks for
+// it (see shared/telemetry/switch.ts), and does nothing otherwise.
+// Workflow worker threads inherit the preload, and tsx does not load TypeScript
+// in them: under tsx the preload is reached through a JavaScript shim that
+// imports it in the main thread only.
+const preload = pathToFileURL(`${join(root, 'shared', 'telemetry', 'preload')}${sourceExtension}`).href;
+const nodeArgs = (entry: string, env: NodeJS.ProcessEnv) => [
+  ...v8Flags(env.NODE_OPTIONS),
+  ...(sourceExtension === '.ts'
+    ? ['--import', 'tsx', '--import', `data:text/javascript,if((await import('node:worker_threads')).isMainThread)await import(${JSON.stringify(preload)})`, entry]
+    : ['--import', preload, entry]),
+];
 
 import { SERVICE_NAMES, type ServiceName } from '../../shared/domain/vocabulary.js';
 
@@ -29,11 +42,15 @@ export interface SystemOptions {
   env?: NodeJS.ProcessEnv;
   /** Echo each process's log lines to this process's stdout. */
   echoLogs?: boolean;
+  /** How dead processes are restarted (backoff, where it is reported); every process is supervised. */
+  supervision?: Omit<SuperviseOptions, 'env'>;
 }
 
 export interface RunningSystem {
   gatewayUrl: string;
   serviceUrls: Partial<Record<ServiceName, string>>;
+  /** Each worker's SDK metrics endpoint (Prometheus), on a free port the launcher gave it (WORKER_METRICS_PORT). */
+  workerMetricsUrls: Partial<Record<ServiceName, string>>;
   processes: Managed[];
   stop(): Promise<void>;
   /** Stops one service process (fault tests) and returns a function that starts it again. */
@@ -42,22 +59,33 @@ export interface RunningSystem {
 
 interface ListeningLine { msg?: string; url?: string }
 
-/** Runs an entry point (compiled, or TypeScript through tsx) and resolves once it logs its 'listening' (or 'ready') line. */
-function startNodeProcess(name: string, entry: string, env: NodeJS.ProcessEnv, opts: SystemOptions): Promise<{ managed: Managed; url?: string }> {
+interface StartedProcess { managed: Managed; url?: string; workerMetricsUrl?: string }
+
+/**
+ * Runs an entry point (compiled, or TypeScript through tsx) and resolves once it logs its
+ * 'listening' (or 'ready') line. From then on it is supervised: restarted when it dies, on the
+ * port it first listened on (`portVariable` carries it), so every URL handed out stays right.
+ */
+function startNodeProcess(name: string, entry: string, env: NodeJS.ProcessEnv, opts: SystemOptions, portVariable = 'PORT'): Promise<StartedProcess> {
   return new Promise((resolvePromise, reject) => {
     let settled = false;
-    const managed = spawnManaged(name, process.execPath, nodeArgs(entry), {
+    let workerMetricsUrl: string | undefined;
+    // One trace service per process, whatever OTEL_SERVICE_NAME the launcher itself was given.
+    const processEnv = withAllocatorTuning({ ...process.env, ...opts.env, OTEL_SERVICE_NAME: name, ...env });
+    const managed = spawnManaged(name, process.execPath, nodeArgs(entry, processEnv), {
       cwd: root,
-      env: { ...process.env, ...opts.env, ...env },
+      env: processEnv,
       logFile: join(opts.logDir, `${name}.log`),
       onLine: (line) => {
         if (opts.echoLogs) process.stdout.write(`${line}\n`);
         if (settled) return;
         let parsed: ListeningLine;
         try { parsed = JSON.parse(line) as ListeningLine; } catch { return; }
+        if (parsed.msg === 'worker metrics') workerMetricsUrl = parsed.url;
         if (parsed.msg === 'listening' || parsed.msg === 'ready') {
           settled = true;
-          resolvePromise({ managed, url: parsed.url });
+          managed.supervise({ ...opts.supervision, env: parsed.url ? { [portVariable]: new URL(parsed.url).port } : {} });
+          resolvePromise({ managed, url: parsed.url, ...(workerMetricsUrl ? { workerMetricsUrl } : {}) });
         }
       },
     });
@@ -107,7 +135,7 @@ export async function startGateway(
 ): Promise<ExtraGateway> {
   const started = await startNodeProcess(name, entryOf('gateway'), {
     ...commonEnv(opts), ...serviceUrlEnv(serviceUrls), GATEWAY_PORT: '0', ...env,
-  }, opts);
+  }, opts, 'GATEWAY_PORT');
   return { url: started.url!, managed: started.managed, stop: () => started.managed.stop() };
 }
 
@@ -115,6 +143,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const common = commonEnv(opts);
   const processes: Managed[] = [];
   const serviceUrls: Partial<Record<ServiceName, string>> = {};
+  const workerMetricsUrls: Partial<Record<ServiceName, string>> = {};
   const byName = new Map<string, Managed>();
   const stop = async () => {
     await Promise.all([...byName.values()].reverse().map((p) => p.stop()));
@@ -125,10 +154,13 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     name === 'cart' && serviceUrls.catalog ? { CATALOG_URL: serviceUrls.catalog } : {};
 
   const startOne = async (name: ServiceName, port = '0') => {
-    const started = await startNodeProcess(name, entryOf('services', name), { ...common, ...dependencyEnv(name), PORT: port }, opts);
+    // The SDK cannot tell which port it took, so each process is given a free one (a process without a worker ignores it).
+    const metricsPort = String(await freePort());
+    const started = await startNodeProcess(name, entryOf('services', name), { ...common, ...dependencyEnv(name), PORT: port, WORKER_METRICS_PORT: metricsPort }, opts);
     byName.set(name, started.managed);
     processes.push(started.managed);
     if (started.url) serviceUrls[name] = started.url;
+    if (started.workerMetricsUrl) workerMetricsUrls[name] = started.workerMetricsUrl;
   };
 
   try {
@@ -137,12 +169,13 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     const serviceEnv = serviceUrlEnv(serviceUrls);
     const gateway = await startNodeProcess('gateway', entryOf('gateway'), {
       ...common, ...serviceEnv, GATEWAY_PORT: String(opts.gatewayPort ?? 0),
-    }, opts);
+    }, opts, 'GATEWAY_PORT');
     byName.set('gateway', gateway.managed);
     processes.push(gateway.managed);
     return {
       gatewayUrl: gateway.url!,
       serviceUrls,
+      workerMetricsUrls,
       processes,
       stop,
       stopService: async (name) => {

@@ -1,47 +1,80 @@
-// Cart's HTTP API: a user's cart, add (validated against the catalog), remove, clear.
+// Cart's HTTP API: a user's cart, add (validated against the catalog), remove,
+// clear; and the checkout claims the gateway's checkout takes the cart's lines with
+// (services/cart/checkouts.ts). Carts live in Redis: when it does not answer, the
+// routes answer 503 problems at once (each command has a short timeout).
 import { createRoute } from '@hono/zod-openapi';
-import { assertMayActFor } from '../../shared/http/caller.js';
-import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../../shared/http/service-app.js';
-import { problem } from '../../shared/problem.js';
+import { DomainError } from '../../shared/errors.js';
+import { ownerOnly } from '../../shared/http/authorize.js';
+import { body, json } from '../../shared/http/openapi.js';
+import { createServiceApp, type ServiceAppOptions } from '../../shared/http/service-app.js';
+import { HttpProblem } from '../../shared/problem.js';
+import { isRedisUnavailable } from '../../shared/redis.js';
 import type { CatalogLookup } from './catalog-lookup.js';
-import { AddItemBody, Cart, ItemParams, UserIdParam } from './schemas.js';
+import type { CartCheckouts } from './checkouts.js';
+import { AddItemBody, Cart, CheckoutParams, Claim, ClaimBody, ItemParams, UserIdParam } from './schemas.js';
 import type { CartStore } from './store.js';
 
-const cart = { 200: { content: { 'application/json': { schema: Cart } }, description: 'the cart' }, 404: { description: 'not your cart, or unknown product' } };
+const owner = ownerOnly('userId');
+const notYours = { 404: { description: 'not your cart' } };
+const cart = { 200: json(Cart, 'the cart'), ...notYours, 503: { description: 'the cart store is unavailable' } };
 
-const getCart = createRoute({ method: 'get', path: '/carts/{userId}', tags: ['cart'], request: { params: UserIdParam }, responses: cart });
+const getCart = createRoute({ method: 'get', path: '/carts/{userId}', tags: ['cart'], middleware: [owner] as const, request: { params: UserIdParam }, responses: cart });
 const addItem = createRoute({
-  method: 'post', path: '/carts/{userId}/items', tags: ['cart'],
-  request: { params: UserIdParam, body: { content: { 'application/json': { schema: AddItemBody } }, required: true } },
-  responses: { ...cart, 422: { description: 'over the quantity or line limit' }, 503: { description: 'catalog unavailable' } },
+  method: 'post', path: '/carts/{userId}/items', tags: ['cart'], middleware: [owner] as const,
+  request: { params: UserIdParam, ...body(AddItemBody) },
+  responses: { ...cart, 404: { description: 'not your cart, or an unknown product' }, 409: { description: 'over the quantity or line limit' } },
 });
-const removeItem = createRoute({ method: 'delete', path: '/carts/{userId}/items/{sku}', tags: ['cart'], request: { params: ItemParams }, responses: cart });
-const clearCart = createRoute({ method: 'delete', path: '/carts/{userId}', tags: ['cart'], request: { params: UserIdParam }, responses: cart });
+const removeItem = createRoute({ method: 'delete', path: '/carts/{userId}/items/{sku}', tags: ['cart'], middleware: [owner] as const, request: { params: ItemParams }, responses: cart });
+const clearCart = createRoute({ method: 'delete', path: '/carts/{userId}', tags: ['cart'], middleware: [owner] as const, request: { params: UserIdParam }, responses: cart });
+const claim = createRoute({
+  method: 'post', path: '/carts/{userId}/checkouts', tags: ['checkout'], summary: 'Take the cart\'s lines for the order a checkout places',
+  middleware: [owner] as const, request: { params: UserIdParam, ...body(ClaimBody) },
+  responses: { 200: json(Claim, 'the claimed lines, or why there are none'), ...notYours },
+});
+const commit = createRoute({
+  method: 'post', path: '/carts/{userId}/checkouts/{checkoutId}/commit', tags: ['checkout'], summary: 'The order is placed: take its lines out of the cart, once',
+  middleware: [owner] as const, request: { params: CheckoutParams }, responses: cart,
+});
+const release = createRoute({
+  method: 'delete', path: '/carts/{userId}/checkouts/{checkoutId}', tags: ['checkout'], summary: 'The order was not placed: give the lines back',
+  middleware: [owner] as const, request: { params: CheckoutParams }, responses: cart,
+});
 
-export function createCartApp(deps: { store: CartStore; catalog: CatalogLookup; appOptions: ServiceAppOptions }): ServiceApp {
-  const { store, catalog } = deps;
-  const app = createServiceApp(deps.appOptions);
-  app.openapi(getCart, async (c) => {
-    const { userId } = c.req.valid('param');
-    assertMayActFor(c, userId);
-    return c.json(await store.get(userId), 200);
-  });
-  app.openapi(addItem, async (c) => {
-    const { userId } = c.req.valid('param');
-    assertMayActFor(c, userId);
-    const { sku, quantity } = c.req.valid('json');
-    if (!(await catalog.productExists(sku, c.get('caller')))) throw problem.notFound(`unknown product ${sku}`);
-    return c.json(await store.add(userId, sku, quantity), 200);
-  });
-  app.openapi(removeItem, async (c) => {
-    const { userId, sku } = c.req.valid('param');
-    assertMayActFor(c, userId);
-    return c.json(await store.remove(userId, sku), 200);
-  });
-  app.openapi(clearCart, async (c) => {
-    const { userId } = c.req.valid('param');
-    assertMayActFor(c, userId);
-    return c.json(await store.clear(userId), 200);
-  });
-  return app;
+const redisUnavailable = (error: unknown) =>
+  isRedisUnavailable(error) ? new HttpProblem('unavailable', { detail: 'the cart store is unavailable; retry shortly', cause: error }) : undefined;
+
+export function createCartApp(deps: { store: CartStore; checkouts: CartCheckouts; catalog: CatalogLookup; appOptions: ServiceAppOptions }) {
+  const { store, checkouts, catalog } = deps;
+  return createServiceApp({ ...deps.appOptions, errorMappers: [redisUnavailable] })
+    .openapi(getCart, async (c) => c.json(await store.get(c.req.valid('param').userId), 200))
+    .openapi(addItem, async (c) => {
+      const { userId } = c.req.valid('param');
+      const { sku, quantity } = c.req.valid('json');
+      if (!(await catalog.productExists(sku, c.var.caller))) throw new HttpProblem('not-found', { detail: `unknown product ${sku}` });
+      try {
+        return c.json(await store.add(userId, sku, quantity), 200);
+      } catch (error) {
+        // The limits are on what the cart holds already: a conflict with its state, not bad input.
+        if (error instanceof DomainError && error.type === 'InvalidInput') throw new HttpProblem('conflict', { detail: error.message, cause: error });
+        throw error;
+      }
+    })
+    .openapi(removeItem, async (c) => {
+      const { userId, sku } = c.req.valid('param');
+      return c.json(await store.remove(userId, sku), 200);
+    })
+    .openapi(clearCart, async (c) => c.json(await store.clear(c.req.valid('param').userId), 200))
+    .openapi(claim, async (c) => c.json(await checkouts.claim(c.req.valid('param').userId, c.req.valid('json').checkoutId), 200))
+    .openapi(commit, async (c) => {
+      const { userId, checkoutId } = c.req.valid('param');
+      await checkouts.commit(userId, checkoutId);
+      return c.json(await store.get(userId), 200);
+    })
+    .openapi(release, async (c) => {
+      const { userId, checkoutId } = c.req.valid('param');
+      await checkouts.release(userId, checkoutId);
+      return c.json(await store.get(userId), 200);
+    });
 }
+
+export type CartApp = ReturnType<typeof createCartApp>;

@@ -1,9 +1,26 @@
 import { z } from '@hono/zod-openapi';
+import { OrderId, Sku, UserId } from '../../shared/domain/ids.js';
+import { MAX_LINES, MAX_QUANTITY, OrderLine } from '../../shared/domain/order.js';
 
-export const Sku = z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,63}$/, 'an upper-case sku such as TSHIRT-RED-M');
-export const MAX_QUANTITY = 99;
-export const MAX_LINES = 50;
-export const AddItemBody = z.object({ sku: Sku, quantity: z.number().int().min(1).max(MAX_QUANTITY) }).strict().openapi('AddCartItem');
-export const Cart = z.object({ items: z.array(z.object({ sku: z.string(), quantity: z.number().int() })) }).openapi('Cart');
-export const UserIdParam = z.object({ userId: z.string().min(1).max(100).openapi({ param: { name: 'userId', in: 'path' } }) });
-export const ItemParams = UserIdParam.extend({ sku: Sku.openapi({ param: { name: 'sku', in: 'path' } }) });
+export { MAX_LINES, MAX_QUANTITY };
+
+export const AddItemBody = OrderLine;
+export const Cart = z.object({ items: z.array(OrderLine) }).openapi('Cart');
+export const UserIdParam = z.object({ userId: UserId });
+export const ItemParams = UserIdParam.extend({ sku: Sku });
+
+/** A checkout takes the cart's content under the id of the order it places. */
+export const CheckoutId = OrderId;
+export const ClaimBody = z.object({ checkoutId: CheckoutId }).strict();
+export const CheckoutParams = UserIdParam.extend({ checkoutId: CheckoutId });
+export const Claim = z
+  .discriminatedUnion('state', [
+    /** The lines are this checkout's; `resumed` when it had taken them before (a retry). */
+    z.object({ state: z.literal('claimed'), items: z.array(OrderLine), resumed: z.boolean() }),
+    /** This checkout has placed its order and taken its lines out of the cart already. */
+    z.object({ state: z.literal('committed') }),
+    /** Another checkout of the cart is under way. */
+    z.object({ state: z.literal('busy') }),
+    z.object({ state: z.literal('empty') }),
+  ])
+  .openapi('CheckoutClaim');

@@ -20,11 +20,14 @@ redis.call('HSET', KEYS[1], ARGV[1], wanted)
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 return wanted`;
 
+/** The Redis hash of a user's cart (sku -> quantity). */
+export const cartKey = (userId: string) => `cart:${userId}`;
+
 export class CartStore {
   constructor(private readonly redis: Redis, private readonly ttlSeconds: number) {}
 
   private key(userId: string): string {
-    return `cart:${userId}`;
+    return cartKey(userId);
   }
 
   async get(userId: string): Promise<CartView> {

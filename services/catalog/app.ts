@@ -1,13 +1,13 @@
 // Catalog's HTTP API: browse and search, one product, admin create/replace.
 import { createRoute } from '@hono/zod-openapi';
-import { assertAdmin } from '../../shared/http/caller.js';
+import { authorize } from '../../shared/http/authorize.js';
 import { body, json } from '../../shared/http/openapi.js';
-import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../../shared/http/service-app.js';
-import { decodeCursor, encodeCursor } from '../../shared/pagination.js';
-import { problem } from '../../shared/problem.js';
-import { CursorPosition, NewProductBody, Product, ProductPage, ProductUpdateBody, SearchQuery, SkuParam } from './schemas.js';
+import { createServiceApp, type ServiceAppOptions } from '../../shared/http/service-app.js';
+import { HttpProblem } from '../../shared/problem.js';
+import { NewProductBody, Product, ProductPage, ProductUpdateBody, SearchQuery, SkuParam } from './schemas.js';
 import type { CatalogStore } from './store.js';
 
+const operator = authorize('admin', 'system');
 
 const list = createRoute({
   method: 'get', path: '/products', tags: ['products'], request: { query: SearchQuery },
@@ -18,34 +18,29 @@ const getOne = createRoute({
   responses: { 200: json(Product, 'the product'), 404: { description: 'no such product' } },
 });
 const create = createRoute({
-  method: 'post', path: '/products', tags: ['products'], request: body(NewProductBody),
+  method: 'post', path: '/products', tags: ['products'], middleware: [operator] as const, request: body(NewProductBody),
   responses: { 201: json(Product, 'the new product'), 403: { description: 'administrators only' }, 409: { description: 'sku exists' } },
 });
 const replace = createRoute({
-  method: 'put', path: '/products/{sku}', tags: ['products'], request: { params: SkuParam, ...body(ProductUpdateBody) },
+  method: 'put', path: '/products/{sku}', tags: ['products'], middleware: [operator] as const, request: { params: SkuParam, ...body(ProductUpdateBody) },
   responses: { 200: json(Product, 'the product'), 403: { description: 'administrators only' } },
 });
 
-export function createCatalogApp(deps: { store: CatalogStore; appOptions: ServiceAppOptions }): ServiceApp {
+export function createCatalogApp(deps: { store: CatalogStore; appOptions: ServiceAppOptions }) {
   const { store } = deps;
-  const app = createServiceApp(deps.appOptions);
-  app.openapi(list, async (c) => {
-    const { q, limit, cursor } = c.req.valid('query');
-    const page = await store.search(q, limit, decodeCursor(cursor, CursorPosition)?.sku);
-    return c.json({ items: page.items, nextCursor: page.lastSku ? encodeCursor({ sku: page.lastSku }) : null }, 200);
-  });
-  app.openapi(getOne, async (c) => {
-    const product = await store.get(c.req.valid('param').sku);
-    if (!product) throw problem.notFound('no such product');
-    return c.json(product, 200);
-  });
-  app.openapi(create, async (c) => {
-    assertAdmin(c);
-    return c.json(await store.create(c.req.valid('json')), 201);
-  });
-  app.openapi(replace, async (c) => {
-    assertAdmin(c);
-    return c.json(await store.upsert({ sku: c.req.valid('param').sku, ...c.req.valid('json') }), 200);
-  });
-  return app;
+  return createServiceApp(deps.appOptions)
+    .openapi(list, async (c) => {
+      const { q, limit, cursor } = c.req.valid('query');
+      const page = await store.search(q, limit, cursor);
+      return c.json({ items: page.items, nextCursor: page.lastSku ?? null }, 200);
+    })
+    .openapi(getOne, async (c) => {
+      const product = await store.get(c.req.valid('param').sku);
+      if (!product) throw new HttpProblem('not-found', { detail: 'no such product' });
+      return c.json(product, 200);
+    })
+    .openapi(create, async (c) => c.json(await store.create(c.req.valid('json')), 201))
+    .openapi(replace, async (c) => c.json(await store.upsert({ sku: c.req.valid('param').sku, ...c.req.valid('json') }), 200));
 }
+
+export type CatalogApp = ReturnType<typeof createCatalogApp>;

@@ -7,6 +7,12 @@
 //   OPEN reservations of this sku only) and `closed`, the last CLOSED_MARKERS
 //   markers of holds closed here (`<orderId>`) and of committed units restocked
 //   (`<orderId>:restocked`). Both stay bounded however many orders pass.
+//   Three running totals let an audit prove that no unit was lost or made up:
+//   `received` (units brought in by stock counts), `committed` (units that left
+//   with a confirmed order) and `restocked` (committed units that came back), so
+//   that at every moment   received + restocked = available + reserved + committed.
+//   Each is $inc'ed in the very update that moves the units it counts, never in
+//   a second write a crash could separate from the first.
 // - reservations (`_id` = orderId): the state machine
 //     PENDING -> RESERVED -> COMMITTED -> RELEASED (units come back: a restock)
 //     PENDING | RESERVED -> RELEASED,  PENDING -> REJECTED
@@ -17,8 +23,9 @@
 // Per line, the stock updates mirror the reservation's state and are each
 // idempotent on their own (a call may stop between documents and be retried):
 //   hold     available -= q, reserved += q, holds.o = q   only while holds.o is absent and o is not in `closed`
-//   close    reserved -= q (+ available += q on release), holds.o unset, o pushed to `closed`   only while holds.o = q
-//   restock  available += q, `o:restocked` pushed   only while holds.o is absent and the marker is not in `closed`
+//   close    reserved -= q, then committed += q (commit) or available += q (release), holds.o unset,
+//            o pushed to `closed`   only while holds.o = q
+//   restock  available += q, restocked += q, `o:restocked` pushed   only while holds.o is absent and the marker is not in `closed`
 // The markers make a stale duplicate (a hold or restock arriving after the hold
 // was closed) a no-op. They are capped, so that guard covers the last
 // CLOSED_MARKERS closings of the sku; past that window the reservation's state
@@ -33,16 +40,25 @@ import type { OrderLine } from '../../shared/domain/order.js';
 
 export type ReservationStatus = 'PENDING' | 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'REJECTED';
 
+/** The states a release moves to RELEASED; none is ever entered again once left. */
+const RELEASABLE: ReservationStatus[] = ['PENDING', 'RESERVED', 'COMMITTED'];
+
 /** How many closed-hold and restock markers a stock document keeps. */
 export const CLOSED_MARKERS = 500;
 
 /** Order ids become field names in `holds`: no dots, no `$`, nothing that could be a path. */
 const ORDER_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
-interface StockDoc {
+export interface StockDoc {
   _id: string;
   available: number;
   reserved: number;
+  /** Running totals (see the top of this file); absent on documents written before they existed. */
+  received?: number;
+  committed?: number;
+  restocked?: number;
+  /** Set when the totals were started on a document that existed before them: they miss what came earlier. */
+  totalsSince?: Date;
   /** Open reservations only: orderId -> units held. */
   holds?: Record<string, number>;
   /** The latest CLOSED_MARKERS closings: `<orderId>` (hold closed) and `<orderId>:restocked`. */
@@ -70,6 +86,25 @@ export interface StockLevel {
   reserved: number;
 }
 
+/**
+ * What must hold for one stock document at every moment, whatever ran, crashed or
+ * raced: its units are conserved, none is negative, and `reserved` is exactly its
+ * open holds. Returns each breach in words; none when the document is whole.
+ */
+export function stockBreaches(doc: StockDoc): string[] {
+  const { available, reserved, received, committed, restocked } = doc;
+  if (received === undefined || committed === undefined || restocked === undefined) return [`${doc._id}: no running totals`];
+  const breaches: string[] = [];
+  if (received + restocked !== available + reserved + committed) {
+    breaches.push(`${doc._id}: received ${received} + restocked ${restocked} != available ${available} + reserved ${reserved} + committed ${committed}`);
+  }
+  for (const [name, value] of Object.entries({ available, reserved, committed, restocked })) if (value < 0) breaches.push(`${doc._id}: ${name} is ${value}`);
+  if (restocked > committed) breaches.push(`${doc._id}: restocked ${restocked} > committed ${committed}`);
+  const held = Object.values(doc.holds ?? {}).reduce((sum, units) => sum + units, 0);
+  if (held !== reserved) breaches.push(`${doc._id}: reserved ${reserved} but the open holds add up to ${held}`);
+  return breaches;
+}
+
 /** One line per sku, sorted, so concurrent reservations touch documents in the same order. */
 export function mergeLines(lines: OrderLine[]): OrderLine[] {
   const bySku = new Map<string, number>();
@@ -94,6 +129,30 @@ export class InventoryStore {
   async ensureIndexes(): Promise<void> {
     // Stock and reservations are reached by _id only; this one serves operators' queries on real MongoDB.
     await this.reservations.createIndex({ status: 1, updatedAt: 1 });
+    await this.startCounters();
+  }
+
+  /**
+   * Stock written before the running totals existed gets them from what it holds now (units
+   * committed earlier are unknown: the totals start here). Guarded by the levels read, so a
+   * reservation moving units meanwhile makes this one try again with the new levels.
+   */
+  private async startCounters(): Promise<void> {
+    for (const doc of await this.stock.find({ received: { $exists: false } }).toArray()) {
+      for (let current: StockDoc | null = doc; current && current.received === undefined; current = await this.stock.findOne({ _id: doc._id })) {
+        // A commit or restock by another process may have $inc'ed its total into existence already.
+        const committed = current.committed ?? 0;
+        const restocked = current.restocked ?? 0;
+        const started = await this.stock.updateOne(
+          {
+            _id: current._id, received: { $exists: false }, available: current.available, reserved: current.reserved,
+            committed: current.committed ?? { $exists: false }, restocked: current.restocked ?? { $exists: false },
+          },
+          { $set: { received: current.available + current.reserved + committed - restocked, committed, restocked, totalsSince: new Date() } },
+        );
+        if (started.modifiedCount === 1) break;
+      }
+    }
   }
 
   async level(sku: string): Promise<StockLevel | undefined> {
@@ -101,15 +160,41 @@ export class InventoryStore {
     return doc ? { sku, available: doc.available, reserved: doc.reserved } : undefined;
   }
 
-  /** Sets the sellable units of a sku (an admin's stock count); reserved units stay as they are. */
+  /**
+   * Sets the sellable units of a sku (an admin's stock count); reserved units stay as they are.
+   * The count becomes a delta on `received`, applied by a compare-and-set on the level it was
+   * computed from: a reservation or release moving units in between makes it compute again.
+   */
   async setAvailable(sku: string, available: number): Promise<StockLevel> {
-    await this.stock.updateOne({ _id: sku }, { $set: { available, updatedAt: new Date() }, $setOnInsert: { reserved: 0 } }, { upsert: true });
+    for (;;) {
+      const doc = await this.stock.findOne({ _id: sku }, { projection: { available: 1 } });
+      if (!doc) {
+        if (await this.insertStock(sku, available)) break;
+        continue; // created meanwhile: count against what it holds
+      }
+      const counted = await this.stock.updateOne(
+        { _id: sku, available: doc.available },
+        { $set: { available, updatedAt: new Date() }, $inc: { received: available - doc.available } },
+      );
+      if (counted.matchedCount === 1) break;
+    }
     return (await this.level(sku))!;
   }
 
   /** Opening stock for a sku that has none yet (demo seed); existing stock is kept. */
   async seed(sku: string, available: number): Promise<void> {
-    await this.stock.updateOne({ _id: sku }, { $setOnInsert: { available, reserved: 0, updatedAt: new Date() } }, { upsert: true });
+    await this.insertStock(sku, available);
+  }
+
+  /** A new stock document holding `available` units, all of them received; false when the sku has one already. */
+  private async insertStock(sku: string, available: number): Promise<boolean> {
+    try {
+      await this.stock.insertOne({ _id: sku, available, reserved: 0, received: available, committed: 0, restocked: 0, updatedAt: new Date() });
+      return true;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      return false;
+    }
   }
 
   async reservation(orderId: string): Promise<{ orderId: string; status: ReservationStatus; lines: OrderLine[] } | undefined> {
@@ -215,11 +300,14 @@ export class InventoryStore {
   async release(orderId: string): Promise<{ released: boolean }> {
     checkOrderId(orderId);
     const before = await this.reservations.findOneAndUpdate(
-      { _id: orderId, status: { $in: ['PENDING', 'RESERVED', 'COMMITTED'] } },
+      { _id: orderId, status: { $in: RELEASABLE } },
       { $set: { status: 'RELEASED', updatedAt: new Date() } },
       { returnDocument: 'before' },
     );
     const doc = before ?? (await this.reservations.findOne({ _id: orderId }));
+    // Not there for the transition, there now: a first reserve created it in between. It must be
+    // released like any other (a reserve still running then finds it RELEASED), never just emptied.
+    if (!before && doc && RELEASABLE.includes(doc.status)) return this.release(orderId);
     if (!doc) {
       // A tombstone, so a reserve attempt still in flight finds RELEASED and holds nothing.
       const now = new Date();
@@ -245,12 +333,12 @@ export class InventoryStore {
 
   /**
    * Closes the order's open hold on one sku, once: on commit the units leave
-   * (reserved only), on release they become available again. Matching the held
+   * (counted as committed), on release they become available again. Matching the held
    * quantity keeps a commit and a release of the same hold from both applying.
    */
   private async closeHold(orderId: string, line: OrderLine, how: 'commit' | 'release'): Promise<void> {
     const update: UpdateFilter<StockDoc> = {
-      $inc: how === 'commit' ? { reserved: -line.quantity } : { available: line.quantity, reserved: -line.quantity },
+      $inc: how === 'commit' ? { reserved: -line.quantity, committed: line.quantity } : { available: line.quantity, reserved: -line.quantity },
       $unset: { [`holds.${orderId}`]: '' },
       $push: pushMarker(orderId),
       $set: { updatedAt: new Date() },
@@ -270,7 +358,7 @@ export class InventoryStore {
       await this.closeHold(orderId, line, 'commit');
       await this.stock.updateOne(
         { _id: line.sku, [`holds.${orderId}`]: { $exists: false }, closed: { $ne: restockedMarker(orderId) } },
-        { $inc: { available: line.quantity }, $push: pushMarker(restockedMarker(orderId)), $set: { updatedAt: new Date() } },
+        { $inc: { available: line.quantity, restocked: line.quantity }, $push: pushMarker(restockedMarker(orderId)), $set: { updatedAt: new Date() } },
       );
       // Recorded after the stock: a retry past the marker window still skips this sku.
       await this.reservations.updateOne({ _id: orderId }, { $addToSet: { restockedSkus: line.sku } });

@@ -1,13 +1,12 @@
 // Notifications' HTTP API: a user's notifications (unread filter), mark as read, unread count.
 import { createRoute, z } from '@hono/zod-openapi';
-import { assertMayActFor } from '../../shared/http/caller.js';
+import { mayActFor } from '../../shared/auth/caller.js';
 import { json } from '../../shared/http/openapi.js';
-import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../../shared/http/service-app.js';
-import { decodeCursor, encodeCursor } from '../../shared/pagination.js';
-import { problem } from '../../shared/problem.js';
-import { CursorPosition, IdParam, ListQuery, Notification, NotificationPage, UnreadQuery } from './schemas.js';
+import { createServiceApp, type ServiceAppOptions } from '../../shared/http/service-app.js';
+import { timeCursor, timePosition } from '../../shared/pagination.js';
+import { HttpProblem } from '../../shared/problem.js';
+import { IdParam, ListQuery, Notification, NotificationPage, UnreadQuery } from './schemas.js';
 import type { NotificationsStore } from './store.js';
-
 
 const list = createRoute({
   method: 'get', path: '/notifications', tags: ['notifications'], request: { query: ListQuery },
@@ -15,33 +14,38 @@ const list = createRoute({
 });
 const unread = createRoute({
   method: 'get', path: '/notifications/unread-count', tags: ['notifications'], request: { query: UnreadQuery },
-  responses: { 200: json(z.object({ userId: z.string(), unread: z.number().int() }), 'how many are unread') },
+  responses: { 200: json(z.object({ userId: z.string(), unread: z.number().int() }), 'how many are unread'), 404: { description: 'not yours' } },
 });
 const markRead = createRoute({
   method: 'post', path: '/notifications/{id}/read', tags: ['notifications'], request: { params: IdParam },
   responses: { 200: json(Notification, 'the notification, read'), 404: { description: 'no such notification (or not yours)' } },
 });
 
-export function createNotificationsApp(deps: { store: NotificationsStore; appOptions: ServiceAppOptions }): ServiceApp {
+// 404 rather than 403: ids of other users' notifications do not leak.
+const notYours = () => new HttpProblem('not-found', { detail: 'no such notification' });
+
+export function createNotificationsApp(deps: { store: NotificationsStore; appOptions: ServiceAppOptions }) {
   const { store } = deps;
-  const app = createServiceApp(deps.appOptions);
-  app.openapi(list, async (c) => {
-    const { userId, unread: onlyUnread, limit, cursor } = c.req.valid('query');
-    assertMayActFor(c, userId);
-    const page = await store.list(userId, onlyUnread === 'true', limit, decodeCursor(cursor, CursorPosition));
-    return c.json({ items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null }, 200);
-  });
-  app.openapi(unread, async (c) => {
-    const { userId } = c.req.valid('query');
-    assertMayActFor(c, userId);
-    return c.json({ userId, unread: await store.unreadCount(userId) }, 200);
-  });
-  app.openapi(markRead, async (c) => {
-    const { id } = c.req.valid('param');
-    const existing = await store.get(id);
-    if (!existing) throw problem.notFound('no such notification');
-    assertMayActFor(c, existing.userId);
-    return c.json((await store.markRead(id))!, 200);
-  });
-  return app;
+  return createServiceApp(deps.appOptions)
+    .openapi(list, async (c) => {
+      const { userId, unread: onlyUnread, limit, cursor } = c.req.valid('query');
+      if (!mayActFor(c.var.caller, userId)) throw notYours();
+      const page = await store.list(userId, onlyUnread === 'true', limit, cursor ? timePosition(cursor) : undefined);
+      return c.json({ items: page.items, nextCursor: page.next ? timeCursor(page.next.createdAt, page.next.id) : null }, 200);
+    })
+    .openapi(unread, async (c) => {
+      const { userId } = c.req.valid('query');
+      if (!mayActFor(c.var.caller, userId)) throw notYours();
+      return c.json({ userId, unread: await store.unreadCount(userId) }, 200);
+    })
+    .openapi(markRead, async (c) => {
+      const { id } = c.req.valid('param');
+      const existing = await store.get(id);
+      if (!existing || !mayActFor(c.var.caller, existing.userId)) throw notYours();
+      const read = await store.markRead(id);
+      if (!read) throw notYours();
+      return c.json(read, 200);
+    });
 }
+
+export type NotificationsApp = ReturnType<typeof createNotificationsApp>;

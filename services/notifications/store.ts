@@ -20,7 +20,7 @@ import { render } from './templates.js';
 import type { Transport } from './transport.js';
 import type { SendNotificationInput } from '../../activities/notifications.js';
 
-interface NotificationDoc {
+export interface NotificationDoc {
   _id: string;
   userId: string;
   template: NotificationTemplate;
@@ -33,6 +33,12 @@ interface NotificationDoc {
   status: 'PENDING' | 'SENDING' | 'SENT';
   /** The attempt sending it now, and since when (status SENDING). */
   claim?: { id: string; at: Date };
+  /**
+   * Claims that may have reached the transport: +1 with each claim, -1 when the transport
+   * refused and the claim was handed back. More than 1 on a SENT message means it may have
+   * gone out that many times (a claimant died mid-send and was taken over); the audit says so.
+   */
+  sendAttempts?: number;
   transportId?: string;
   createdAt: Date;
   readAt: Date | null;
@@ -74,7 +80,7 @@ export class NotificationsStore {
     const claim = { id: randomUUID(), at: new Date() };
     const claimed = await this.notifications.findOneAndUpdate(
       { _id: request.key, $or: [{ status: 'PENDING' }, { status: 'SENDING', 'claim.at': { $lt: new Date(claim.at.getTime() - this.claimTimeoutMs) } }] },
-      { $set: { status: 'SENDING', claim } },
+      { $set: { status: 'SENDING', claim }, $inc: { sendAttempts: 1 } },
       { returnDocument: 'before' },
     );
     // Not claimed: SENT, or another attempt holds a fresh claim and is sending this same message.
@@ -83,7 +89,7 @@ export class NotificationsStore {
     try {
       ({ transportId } = await this.transport.send({ id: claimed._id, channel: claimed.channel, ...(claimed.to ? { to: claimed.to } : {}), subject: claimed.subject, body: claimed.body }));
     } catch (error) {
-      await this.notifications.updateOne({ _id: claimed._id, status: 'SENDING', 'claim.id': claim.id }, { $set: { status: 'PENDING' }, $unset: { claim: '' } });
+      await this.notifications.updateOne({ _id: claimed._id, status: 'SENDING', 'claim.id': claim.id }, { $set: { status: 'PENDING' }, $unset: { claim: '' }, $inc: { sendAttempts: -1 } });
       throw error;
     }
     // Guarded by our claim: a claimant that was taken over (it was too slow) does not overwrite the new one's outcome.

@@ -1,29 +1,29 @@
 // Payments' HTTP API: an operator's view of an order's charge, refunds and ledger.
 // Money only moves through the activities, driven by the order saga.
 import { createRoute } from '@hono/zod-openapi';
-import { assertAdmin } from '../../shared/http/caller.js';
-import { createServiceApp, type ServiceApp, type ServiceAppOptions } from '../../shared/http/service-app.js';
-import { problem } from '../../shared/problem.js';
+import { authorize } from '../../shared/http/authorize.js';
+import { json } from '../../shared/http/openapi.js';
+import { createServiceApp, type ServiceAppOptions } from '../../shared/http/service-app.js';
+import { HttpProblem } from '../../shared/problem.js';
 import { OrderIdParam, PaymentView } from './schemas.js';
 import type { PaymentsStore } from './store.js';
 
 const getPayment = createRoute({
-  method: 'get', path: '/payments/{orderId}', tags: ['payments'],
+  method: 'get', path: '/payments/{orderId}', tags: ['payments'], middleware: [authorize('admin', 'system')] as const,
   request: { params: OrderIdParam },
   responses: {
-    200: { content: { 'application/json': { schema: PaymentView } }, description: 'charge, refunds and ledger of the order' },
+    200: json(PaymentView, 'charge, refunds and ledger of the order'),
     403: { description: 'administrators only' },
     404: { description: 'no payment for the order' },
   },
 });
 
-export function createPaymentsApp(deps: { store: PaymentsStore; appOptions: ServiceAppOptions }): ServiceApp {
-  const app = createServiceApp(deps.appOptions);
-  app.openapi(getPayment, async (c) => {
-    assertAdmin(c);
+export function createPaymentsApp(deps: { store: PaymentsStore; appOptions: ServiceAppOptions }) {
+  return createServiceApp(deps.appOptions).openapi(getPayment, async (c) => {
     const view = await deps.store.view(c.req.valid('param').orderId);
-    if (!view) throw problem.notFound('no payment for this order');
+    if (!view) throw new HttpProblem('not-found', { detail: 'no payment for this order' });
     return c.json(view, 200);
   });
-  return app;
 }
+
+export type PaymentsApp = ReturnType<typeof createPaymentsApp>;

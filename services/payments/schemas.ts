@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
+import { OrderId } from '../../shared/domain/ids.js';
 
-export const OrderIdParam = z.object({ orderId: z.string().min(1).max(100).openapi({ param: { name: 'orderId', in: 'path' } }) });
-
+export const OrderIdParam = z.object({ orderId: OrderId });
 
 const LedgerEntry = z.object({ id: z.string(), type: z.enum(['charge', 'refund']), amountCents: z.number().int(), currency: z.string(), at: z.string() });
 

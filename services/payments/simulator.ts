@@ -3,8 +3,19 @@
 // fails transiently a few times per payment, then succeeds; tok_slow succeeds
 // slowly. Like real providers it deduplicates by idempotency key, remembers what
 // it captured under each key (findCharge answers from that), and refuses to
-// refund more than a charge captured. Its memory lives in the process.
+// refund more than a charge captured.
+//
+// Its memory is a database of its own (`payment_simulator` beside the services'
+// databases), not the payments process: a real provider keeps its captures when
+// our process dies, and a simulator that forgot them on a kill would let a
+// charge captured just before the kill be captured again after it, unseen by
+// anyone (the chaos run kills payments for real, and the audit reconciles our
+// ledger with what the provider holds). One document per charge idempotency key
+// holds the capture and its refunds; each capture and each refund is one
+// guarded single-document write, so duplicates racing each other move money once.
 import { randomUUID } from 'node:crypto';
+import type { Collection, Db } from 'mongodb';
+import { isDuplicateKeyError } from '../../shared/mongo.js';
 import { ProviderDeclined, ProviderUnavailable, type CapturedCharge, type ChargeRequest, type PaymentProvider, type RefundRequest } from './provider.js';
 
 export interface SimulatorOptions {
@@ -16,19 +27,37 @@ export interface SimulatorOptions {
 
 export const TEST_TOKENS = ['tok_visa', 'tok_declined', 'tok_flaky', 'tok_slow'] as const;
 
+/** The simulator's database beside the services' (MONGO_DB_PREFIX applies): what the "provider" holds. */
+export const SIMULATOR_DB = 'payment_simulator';
+
+/** A capture under one idempotency key, with the refunds made of it. */
+export interface SimulatedCharge {
+  _id: string;
+  providerChargeId: string;
+  amountCents: number;
+  currency: string;
+  refundedCents: number;
+  refunds: Array<{ key: string; providerRefundId: string; amountCents: number }>;
+  at: Date;
+}
+
 export class SimulatedProvider implements PaymentProvider {
   readonly name = 'simulator';
-  /** Captured charges by idempotency key. */
-  private readonly charges = new Map<string, CapturedCharge>();
-  /** The idempotency key of each captured charge, by provider charge id. */
-  private readonly chargeKeys = new Map<string, string>();
-  private readonly refunds = new Map<string, string>();
-  private readonly flakyCalls = new Map<string, number>();
+  readonly charges: Collection<SimulatedCharge>;
+  /** Calls per tok_flaky idempotency key, so its failures are counted across restarts too. */
+  private readonly flakyCalls: Collection<{ _id: string; calls: number }>;
 
-  constructor(private readonly options: SimulatorOptions = {}) {}
+  constructor(db: Db, private readonly options: SimulatorOptions = {}) {
+    this.charges = db.collection<SimulatedCharge>('charges');
+    this.flakyCalls = db.collection('flaky_calls');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.charges.createIndex({ providerChargeId: 1 }, { unique: true });
+  }
 
   async charge(request: ChargeRequest): Promise<{ providerChargeId: string }> {
-    const known = this.charges.get(request.idempotencyKey);
+    const known = await this.charges.findOne({ _id: request.idempotencyKey });
     if (known) return { providerChargeId: known.providerChargeId };
     switch (request.token) {
       case 'tok_visa':
@@ -36,8 +65,8 @@ export class SimulatedProvider implements PaymentProvider {
       case 'tok_declined':
         throw new ProviderDeclined('card declined (simulator: tok_declined)');
       case 'tok_flaky': {
-        const calls = (this.flakyCalls.get(request.idempotencyKey) ?? 0) + 1;
-        this.flakyCalls.set(request.idempotencyKey, calls);
+        const before = await this.flakyCalls.findOneAndUpdate({ _id: request.idempotencyKey }, { $inc: { calls: 1 } }, { upsert: true, returnDocument: 'before' });
+        const calls = (before?.calls ?? 0) + 1;
         if (calls <= (this.options.flakyFailures ?? 2)) throw new ProviderUnavailable(`provider unavailable (simulator: tok_flaky, call ${calls})`);
         break;
       }
@@ -47,31 +76,40 @@ export class SimulatedProvider implements PaymentProvider {
       default:
         throw new ProviderDeclined(`unknown payment token (simulator understands ${TEST_TOKENS.join(', ')})`);
     }
-    // A slow duplicate may have captured meanwhile: still one charge per key.
-    const captured = this.charges.get(request.idempotencyKey);
-    if (captured) return { providerChargeId: captured.providerChargeId };
-    const providerChargeId = `ch_sim_${randomUUID()}`;
-    this.charges.set(request.idempotencyKey, { providerChargeId, amountCents: request.amountCents, currency: request.currency, refundedCents: 0 });
-    this.chargeKeys.set(providerChargeId, request.idempotencyKey);
-    return { providerChargeId };
+    // A slow duplicate may capture meanwhile: the key's unique _id keeps it one charge per key.
+    const capture: SimulatedCharge = {
+      _id: request.idempotencyKey, providerChargeId: `ch_sim_${randomUUID()}`, amountCents: request.amountCents, currency: request.currency, refundedCents: 0, refunds: [], at: new Date(),
+    };
+    try {
+      await this.charges.insertOne(capture);
+      return { providerChargeId: capture.providerChargeId };
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      return { providerChargeId: (await this.charges.findOne({ _id: request.idempotencyKey }))!.providerChargeId };
+    }
   }
 
   async refund(request: RefundRequest): Promise<{ providerRefundId: string }> {
-    const known = this.refunds.get(request.idempotencyKey);
-    if (known) return { providerRefundId: known };
-    const chargeKey = this.chargeKeys.get(request.providerChargeId);
-    const charge = chargeKey === undefined ? undefined : this.charges.get(chargeKey);
-    if (charge && charge.refundedCents + request.amountCents > charge.amountCents) {
-      throw new ProviderDeclined(`refund of ${request.amountCents} exceeds what is left of charge ${request.providerChargeId} (simulator)`);
+    for (;;) {
+      const charge = await this.charges.findOne({ providerChargeId: request.providerChargeId });
+      if (!charge) throw new ProviderDeclined(`no charge ${request.providerChargeId} to refund (simulator)`);
+      const known = charge.refunds.find((r) => r.key === request.idempotencyKey);
+      if (known) return { providerRefundId: known.providerRefundId };
+      if (charge.refundedCents + request.amountCents > charge.amountCents) {
+        throw new ProviderDeclined(`refund of ${request.amountCents} exceeds what is left of charge ${request.providerChargeId} (simulator)`);
+      }
+      const providerRefundId = `re_sim_${randomUUID()}`;
+      // Guarded by the refunded total read above: a concurrent refund makes this one look again.
+      const refunded = await this.charges.updateOne(
+        { _id: charge._id, refundedCents: charge.refundedCents, 'refunds.key': { $ne: request.idempotencyKey } },
+        { $inc: { refundedCents: request.amountCents }, $push: { refunds: { key: request.idempotencyKey, providerRefundId, amountCents: request.amountCents } } },
+      );
+      if (refunded.matchedCount === 1) return { providerRefundId };
     }
-    if (charge) charge.refundedCents += request.amountCents;
-    const providerRefundId = `re_sim_${randomUUID()}`;
-    this.refunds.set(request.idempotencyKey, providerRefundId);
-    return { providerRefundId };
   }
 
   async findCharge(idempotencyKey: string): Promise<CapturedCharge | undefined> {
-    const charge = this.charges.get(idempotencyKey);
-    return charge ? { ...charge } : undefined;
+    const charge = await this.charges.findOne({ _id: idempotencyKey });
+    return charge ? { providerChargeId: charge.providerChargeId, amountCents: charge.amountCents, currency: charge.currency, refundedCents: charge.refundedCents } : undefined;
   }
 }

@@ -1,13 +1,14 @@
 import { z } from '@hono/zod-openapi';
+import { UserId } from '../../shared/domain/ids.js';
+import { Email, Password, PersonName, Role } from '../../shared/domain/user.js';
 
-export const Email = z.email().max(254);
-export const RegisterBody = z
-  .object({ email: Email, password: z.string().min(8).max(128), name: z.string().trim().min(1).max(100) })
-  .strict()
-  .openapi('RegisterUser');
+export const RegisterBody = z.object({ email: Email, password: Password, name: PersonName }).strict().openapi('RegisterUser');
 export const CredentialsBody = z.object({ email: Email, password: z.string().min(1).max(128) }).strict().openapi('Credentials');
-export const ProfileBody = z.object({ name: z.string().trim().min(1).max(100) }).strict().openapi('ProfileUpdate');
+export const ProfileBody = z.object({ name: PersonName }).strict().openapi('ProfileUpdate');
+export const RolesBody = z.object({ roles: z.array(Role).min(1).max(3) }).strict().openapi('RolesUpdate');
 export const User = z
-  .object({ id: z.string(), email: z.string(), name: z.string(), roles: z.array(z.string()), createdAt: z.string() })
+  .object({ id: UserId, email: z.string(), name: z.string(), roles: z.array(z.string()), active: z.boolean(), createdAt: z.string() })
   .openapi('User');
-export const UserIdParam = z.object({ userId: z.string().min(1).max(100).openapi({ param: { name: 'userId', in: 'path' } }) });
+/** What the gateway needs to honour a token: is the account still active, with which roles. */
+export const Access = z.object({ userId: UserId, roles: z.array(z.string()), active: z.boolean() }).openapi('Access');
+export const UserIdParam = z.object({ userId: UserId });

@@ -13,6 +13,8 @@ interface UserDoc {
   name: string;
   passwordHash: string;
   roles: string[];
+  /** Set when an administrator deactivated the account: it can no longer log in or use its tokens. */
+  deactivatedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -22,10 +24,11 @@ export interface UserView {
   email: string;
   name: string;
   roles: string[];
+  active: boolean;
   createdAt: string;
 }
 
-const view = (doc: UserDoc): UserView => ({ id: doc._id, email: doc.email, name: doc.name, roles: doc.roles, createdAt: doc.createdAt.toISOString() });
+const view = (doc: UserDoc): UserView => ({ id: doc._id, email: doc.email, name: doc.name, roles: doc.roles, active: !doc.deactivatedAt, createdAt: doc.createdAt.toISOString() });
 
 export class UsersStore {
   readonly users: Collection<UserDoc>;
@@ -64,7 +67,7 @@ export class UsersStore {
   async verify(email: string, password: string): Promise<UserView | undefined> {
     const doc = await this.users.findOne({ emailLower: email.toLowerCase() });
     const ok = await verifyPassword(password, doc?.passwordHash ?? DUMMY_HASH);
-    return doc && ok ? view(doc) : undefined;
+    return doc && ok && !doc.deactivatedAt ? view(doc) : undefined;
   }
 
   async get(id: string): Promise<UserView | undefined> {
@@ -74,6 +77,18 @@ export class UsersStore {
 
   async rename(id: string, name: string): Promise<UserView | undefined> {
     const doc = await this.users.findOneAndUpdate({ _id: id }, { $set: { name, updatedAt: new Date() } }, { returnDocument: 'after' });
+    return doc ? view(doc) : undefined;
+  }
+
+  /** Deactivates the account for good (idempotent): no more logins, and the gateway refuses its tokens. */
+  async deactivate(id: string): Promise<UserView | undefined> {
+    const now = new Date();
+    await this.users.updateOne({ _id: id, deactivatedAt: { $exists: false } }, { $set: { deactivatedAt: now, updatedAt: now } });
+    return this.get(id);
+  }
+
+  async setRoles(id: string, roles: string[]): Promise<UserView | undefined> {
+    const doc = await this.users.findOneAndUpdate({ _id: id }, { $set: { roles, updatedAt: new Date() } }, { returnDocument: 'after' });
     return doc ? view(doc) : undefined;
   }
 

@@ -1,4 +1,6 @@
 import type { Hono, Env } from 'hono';
+import { HttpProblem } from '../problem.js';
+import { problemResponse } from './problem-handlers.js';
 
 export type HealthChecks = Record<string, () => Promise<unknown>>;
 
@@ -37,10 +39,6 @@ export function installHealthRoutes<E extends Env>(app: Hono<E>, service: string
   app.get('/health/ready', async (c) => {
     const { ready, checks: results } = await runHealthChecks(checks);
     if (ready) return c.json({ status: 'ready', service, checks: results });
-    return c.body(
-      JSON.stringify({ type: 'https://sagashop.dev/problems/not-ready', title: 'Service Unavailable', status: 503, detail: 'a dependency is down', checks: results }),
-      503,
-      { 'Content-Type': 'application/problem+json' },
-    );
+    return problemResponse(c, new HttpProblem('unavailable', { detail: 'a dependency is down', extensions: { checks: results } }));
   });
 }

@@ -1,27 +1,23 @@
+// Prometheus metrics of a process's HTTP app, from @hono/prometheus: request
+// counts (http_requests_total) and latencies (http_request_duration_seconds) by
+// method, matched route, status and ok, plus Node's default metrics, all on a
+// registry of the app's own (tests build several apps in one process), served
+// at /metrics. A worker's SDK metrics are on a port of their own
+// (shared/temporal/runtime.ts).
+import { prometheus } from '@hono/prometheus';
 import type { Env, Hono, MiddlewareHandler } from 'hono';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Registry } from 'prom-client';
 
-/** Prometheus metrics for one process: Node defaults plus request counts and latencies by route. */
-export function createHttpMetrics(service: string): { registry: Registry; middleware: MiddlewareHandler } {
+export interface HttpMetrics {
+  registry: Registry;
+  middleware: MiddlewareHandler;
+}
+
+export function createHttpMetrics(service: string): HttpMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
-  collectDefaultMetrics({ register: registry });
-  const duration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP request latency',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
-  const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'], registers: [registry] });
-  const middleware: MiddlewareHandler = async (c, next) => {
-    const end = duration.startTimer();
-    await next();
-    const labels = { method: c.req.method, route: c.req.routePath || 'unmatched', status: String(c.res.status) };
-    end(labels);
-    requests.inc(labels);
-  };
-  return { registry, middleware };
+  const { registerMetrics } = prometheus({ registry, collectDefaultMetrics: true });
+  return { registry, middleware: registerMetrics };
 }
 
 export function installMetricsRoute<E extends Env>(app: Hono<E>, registry: Registry): void {

@@ -1,7 +1,7 @@
 // Configuration guards that need no server: the README's dev secrets work for
 // `npm start` but stop a production process, naming each variable.
 import { describe, expect, it } from 'vitest';
-import { commonEnv, ConfigError, parseEnv } from '../../shared/config.js';
+import { commonEnv, ConfigError, parseEnv, serviceEnv } from '../../shared/config.js';
 import { gatewayEnv } from '../../gateway/config.js';
 
 const serviceUrls = Object.fromEntries(['USERS', 'CATALOG', 'INVENTORY', 'CART', 'ORDERS', 'PAYMENTS', 'NOTIFICATIONS', 'SHIPPING'].map((s) => [`${s}_URL`, 'http://127.0.0.1:1']));
@@ -28,5 +28,26 @@ describe('secrets in production', () => {
 
   it('a short secret is refused with its name', () => {
     expect(() => parseEnv(commonEnv, { SERVICE_TOKEN_SECRET: 'short' })).toThrow(/SERVICE_TOKEN_SECRET: must be at least 32 characters/);
+  });
+});
+
+describe('dev secrets off loopback', () => {
+  const real = { SERVICE_TOKEN_SECRET: 'a'.repeat(40), JWT_SECRET: 'b'.repeat(40) };
+
+  it('a process listening on loopback may use them', () => {
+    for (const HOST of ['127.0.0.1', 'localhost', '::1', '127.0.0.2']) {
+      expect(parseEnv(gatewayEnv, { ...serviceUrls, HOST }).HOST).toBe(HOST);
+    }
+  });
+
+  it('a process listening on any other address refuses to start, naming each default secret', () => {
+    for (const HOST of ['0.0.0.0', '::', '10.0.0.5', 'gateway.internal']) {
+      const run = () => parseEnv(gatewayEnv, { ...serviceUrls, HOST });
+      expect(run, HOST).toThrow(ConfigError);
+      expect(run, HOST).toThrow(/SERVICE_TOKEN_SECRET: .*loopback/);
+      expect(run, HOST).toThrow(/JWT_SECRET: .*loopback/);
+      expect(() => parseEnv(serviceEnv, { HOST }), HOST).toThrow(/SERVICE_TOKEN_SECRET: .*loopback/);
+    }
+    expect(parseEnv(gatewayEnv, { ...serviceUrls, ...real, HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
   });
 });

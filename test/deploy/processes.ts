@@ -11,11 +11,10 @@ import { connectTemporalClient } from '../../shared/temporal/connection.js';
 import { DEV_SECRET_PREFIX, parseEnv } from '../../shared/config.js';
 import { SERVICE_NAMES, type ServiceName } from '../../shared/domain/vocabulary.js';
 import { createServiceApp } from '../../shared/http/service-app.js';
-import { ServiceClient } from '../../shared/http/service-client.js';
 import { createLogger } from '../../shared/logger.js';
 import { connectRedis } from '../../shared/redis.js';
 import { createGatewayApp } from '../../gateway/app.js';
-import { Tokens } from '../../gateway/auth.js';
+import { accessTokens, serviceClients } from '../../gateway/clients.js';
 import { loadGatewayConfig } from '../../gateway/config.js';
 import { stack } from '../support/stack.js';
 
@@ -65,6 +64,7 @@ const SAGA = 'a business setting of the workflows; its default is the shop polic
  */
 export const LEFT_AT_DEFAULT: Readonly<Record<string, string>> = {
   WORKFLOW_CACHE_SIZE: 'the SDK default; 0 is a determinism check for tests',
+  TEMPORAL_TLS: 'plain text to the in-cluster Temporal of compose and the overlays; a TLS or Temporal Cloud deployment sets it with its certificates or an API key (README, Temporal anywhere)',
   MONGO_DB_PREFIX: SHARED_SERVERS,
   REDIS_KEY_PREFIX: SHARED_SERVERS,
   SEED_DEMO: 'off unless asked for: compose and the dev overlay may turn the demo shop on',
@@ -84,6 +84,11 @@ export const LEFT_AT_DEFAULT: Readonly<Record<string, string>> = {
   RATE_LIMIT_PER_IP: TUNING,
   RATE_LIMIT_WINDOW_SECONDS: TUNING,
   IDEMPOTENCY_TTL_SECONDS: TUNING,
+  USER_CACHE_SECONDS: TUNING,
+  LOGIN_FAILURES_PER_ACCOUNT: TUNING,
+  LOGIN_FAILURES_PER_IP: TUNING,
+  LOGIN_FAILURE_WINDOW_SECONDS: TUNING,
+  REDIS_COMMAND_TIMEOUT_MS: TUNING,
   CORS_ORIGINS: 'the API has no browser front end of its own yet; one sets its origin here',
   TRUST_PROXY: 'true only behind a proxy that sets X-Forwarded-For (README, Deploying)',
   APPROVAL_THRESHOLD_CENTS: SAGA,
@@ -96,6 +101,16 @@ export const LEFT_AT_DEFAULT: Readonly<Record<string, string>> = {
 };
 
 const isRequired = (field: z.ZodType) => !field.safeParse(undefined).success;
+
+/**
+ * Variables read by Node, its allocator or a library rather than by a process's
+ * own schema (the image sets them for every process), so no schema knows them.
+ */
+export const RUNTIME_VARIABLES: Readonly<Record<string, string>> = {
+  NODE_OPTIONS: 'the tracing preload and V8 heap settings (Dockerfile)',
+  MALLOC_ARENA_MAX: 'glibc allocator settings that keep resident memory small (Dockerfile)',
+  MALLOC_MMAP_THRESHOLD_: 'glibc allocator settings that keep resident memory small (Dockerfile)',
+};
 
 /**
  * What is wrong with the environment a deployment gives a process (`where`
@@ -114,7 +129,7 @@ export function configurationProblems(where: string, proc: SagashopProcess, env:
     }
   }
   for (const key of Object.keys(env)) {
-    if (!(key in shape)) problems.push(`${where}: ${proc.name} is given ${key}, which ${proc.configFile} does not know (a typo, or another process's variable?)`);
+    if (!(key in shape) && !(key in RUNTIME_VARIABLES)) problems.push(`${where}: ${proc.name} is given ${key}, which ${proc.configFile} does not know (a typo, or another process's variable?)`);
   }
   if (problems.length) return problems;
   try {
@@ -167,11 +182,9 @@ async function appOf(proc: SagashopProcess): Promise<{ app: App; close(): Promis
   const urlOf = (name: ServiceName) => `http://127.0.0.1:9/${name}`;
   const urls = Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, urlOf(name)]));
   const config = loadGatewayConfig({ ...urls, TEMPORAL_ADDRESS: stack().temporalAddress, REDIS_URL: stack().redisUrl, LOG_LEVEL: 'silent' });
-  const services = Object.fromEntries(SERVICE_NAMES.map((name) => [name, new ServiceClient({ name, baseUrl: urlOf(name), secret: PLACEHOLDER_SECRET, timeoutMs: 500 })]));
-  const temporal = await connectTemporalClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
+  const temporal = await connectTemporalClient({ settings: { connection: { address: config.TEMPORAL_ADDRESS }, namespace: config.TEMPORAL_NAMESPACE ?? 'default' } });
   const redis = connectRedis(config.REDIS_URL);
-  const tokens = new Tokens({ secret: config.JWT_SECRET, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.JWT_TTL_SECONDS });
-  const app = createGatewayApp({ config, logger, redis, temporal, tokens, services: services as Record<ServiceName, ServiceClient> });
+  const app = createGatewayApp({ config, logger, redis, temporal, tokens: accessTokens(config), services: serviceClients(config) });
   return {
     app,
     close: async () => {

@@ -242,13 +242,13 @@ describe('checkout', () => {
     for (const step of confirmed.saga.steps) expect(step).toMatchObject({ name: expect.any(String), status: expect.any(String) });
     await until('/orders?limit=100', ada.token, (page) => page.items.some((o: { orderId: string }) => o.orderId === orderId), 'the order in the list');
 
-    // the same request again: the first answer; another body: 422; an empty cart: 422
+    // the same request again: the first answer; another body: 422; an empty cart: 409 (the cart's state)
     const replay = await request('POST', '/cart/checkout', details, ada.token, { 'Idempotency-Key': key });
     expect(replay.status).toBe(202);
     expect(replay.body).toEqual(res.body);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expectProblem(await request('POST', '/cart/checkout', { ...details, paymentToken: 'tok_flaky' }, ada.token, { 'Idempotency-Key': key }), 422);
-    expectProblem(await request('POST', '/cart/checkout', details, ada.token, { 'Idempotency-Key': randomUUID() }), 422);
+    expectProblem(await request('POST', '/cart/checkout', details, ada.token, { 'Idempotency-Key': randomUUID() }), 409);
   });
 
   it('a retry whose stored answer is gone (expired, or Redis lost it) is still the same order and leaves the cart alone', async () => {

@@ -5,7 +5,7 @@
 //   because the order id comes from (caller, key) and Temporal refuses a second
 //   workflow with that id; the same key with another body is still 422;
 // - /health/ready answers 503 and names redis;
-// - the cart (kept in Redis by the cart service) answers 502 problems, never hangs;
+// - the cart (kept in Redis by the cart service) answers 503 problems, never hangs;
 // - once Redis is back, the shared budget and stored answers are back too;
 // - a key whose request never completed (gateway killed, Redis lost before the
 //   answer was stored) is "in flight" for a short lease only, not for a day.
@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IN_FLIGHT_TTL_SECONDS, IdempotencyStore } from '../../gateway/middleware/idempotency.js';
+import { IN_FLIGHT_TTL_SECONDS, IdempotencyStore } from '../../gateway/idempotency/store.js';
 import { startRedis, type Service } from '../../scripts/stack/infra.js';
 import { connectRedis } from '../../shared/redis.js';
 import { createLogger } from '../../shared/logger.js';
@@ -100,19 +100,70 @@ beforeAll(async () => {
   system = await startSystem(options);
   connection = await Connection.connect({ address: options.temporalAddress });
   temporal = new Client({ connection, namespace: options.temporalNamespace });
+  ada = await account('ada');
+}, 240_000);
+
+async function account(label: string): Promise<{ id: string; token: string }> {
   const ip = freshIp();
-  const email = `${uniqueName('ada')}@example.com`;
-  const reg = await request('POST', '/auth/register', { body: { email, password: 'correct-horse-battery', name: 'Ada' }, ip });
+  const email = `${uniqueName(label)}@example.com`;
+  const reg = await request('POST', '/auth/register', { body: { email, password: 'correct-horse-battery', name: label }, ip });
   expect(reg.status).toBe(201);
   const login = await request('POST', '/auth/login', { body: { email, password: 'correct-horse-battery' }, ip });
-  ada = { id: reg.body.id, token: login.body.accessToken };
-}, 240_000);
+  return { id: reg.body.id, token: login.body.accessToken };
+}
 
 afterAll(async () => {
   await system?.stop();
   await redis?.stop();
   await connection?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('Redis stalled (SIGSTOP: connections open, nothing answers)', () => {
+  // Before each Redis call had its own short timeout, every call waited 2 s, so a
+  // read took 2-4 s and POST /orders about 6 s. The bound below is one such wait:
+  // a request that comes back within it paid for the stall in milliseconds, not seconds.
+  const ONE_OLD_REDIS_TIMEOUT_MS = 2_000;
+  const stalled = (method: string, path: string, opts: { body?: unknown; token?: string; headers?: Record<string, string> } = {}) =>
+    fetch(`${system.gatewayUrl}${path}`, {
+      method,
+      headers: { 'X-Forwarded-For': freshIp(), ...(opts.body === undefined ? {} : { 'Content-Type': 'application/json' }), ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}), ...opts.headers },
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: AbortSignal.timeout(ONE_OLD_REDIS_TIMEOUT_MS),
+    }).then(async (res) => ({ status: res.status, body: (await res.json()) as any, contentType: res.headers.get('content-type') }));
+  const freeze = (on: boolean) => process.kill(redis!.managed!.child.pid!, on ? 'SIGSTOP' : 'SIGCONT');
+
+  it('each use of Redis gives up at once and follows its policy', async () => {
+    // Its own customer, so the orders of the tests below stay theirs alone.
+    const bea = await account('bea');
+    freeze(true);
+    try {
+      // limiter: the in-process limiter; catalog cache: the database
+      const products = await stalled('GET', '/api/v1/products?limit=2');
+      expect(products.status).toBe(200);
+      expect(products.body.items).toHaveLength(2);
+      expect((await stalled('GET', '/api/v1/products/MUG-SAGA')).status).toBe(200);
+      // idempotency: skipped; the workflow id and the memo's fingerprint still dedupe
+      const key = randomUUID();
+      const first = await stalled('POST', '/api/v1/orders', { body: order(), token: bea.token, headers: { 'Idempotency-Key': key } });
+      expect(first.status).toBe(202);
+      const again = await stalled('POST', '/api/v1/orders', { body: order(), token: bea.token, headers: { 'Idempotency-Key': key } });
+      expect(again.status).toBe(202);
+      expect(again.body.orderId).toBe(first.body.orderId);
+      // cart: a 503 problem
+      const cart = await stalled('GET', '/api/v1/cart', { token: bea.token });
+      expect(cart.status).toBe(503);
+      expect(cart.contentType).toContain('application/problem+json');
+      expect(cart.body.detail).toContain('cart');
+      // readiness names it
+      const ready = await stalled('GET', '/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body.checks.redis.status).toBe('down');
+    } finally {
+      freeze(false);
+    }
+    await eventually('readiness 200 after SIGCONT', async () => (await readiness()).status === 200);
+  }, 120_000);
 });
 
 describe('Redis down', () => {
@@ -158,12 +209,12 @@ describe('Redis down', () => {
     expect((await request('GET', '/products?limit=2')).status).toBe(200);
   }, 120_000);
 
-  it('the cart, which lives in Redis, answers a problem instead of hanging', async () => {
+  it('the cart, which lives in Redis, answers a 503 problem instead of hanging', async () => {
     for (const cart of [
       await request('GET', '/cart', { token: ada.token }),
       await request('POST', '/cart/checkout', { token: ada.token, body: { paymentToken: 'tok_visa', shippingAddress: address }, headers: { 'Idempotency-Key': randomUUID() } }),
     ]) {
-      expect(cart.status).toBe(502);
+      expect(cart.status).toBe(503);
       expect(cart.headers.get('content-type')).toContain('application/problem+json');
       expect(cart.body.detail).toContain('cart');
     }
@@ -241,9 +292,9 @@ describe('a request that never completes', () => {
       const lease = await raw.pttl(stored!);
       expect(lease).toBeGreaterThan(0);
       expect(lease).toBeLessThanOrEqual(IN_FLIGHT_TTL_SECONDS * 1000);
-      await store.complete(scope, 'key-1', 'print-1', 202, { orderId: 'o-1' });
+      await store.complete(scope, 'key-1', 'print-1', { status: 202, body: { orderId: 'o-1' } });
       expect(await raw.pttl(stored!)).toBeGreaterThan(IN_FLIGHT_TTL_SECONDS * 1000);
-      expect(await store.begin(scope, 'key-1', 'print-1')).toEqual({ kind: 'replay', status: 202, body: { orderId: 'o-1' } });
+      expect(await store.begin(scope, 'key-1', 'print-1')).toEqual({ kind: 'replay', answer: { status: 202, body: { orderId: 'o-1' } } });
     } finally {
       await raw.quit();
       await r.close();

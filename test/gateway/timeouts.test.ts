@@ -1,12 +1,14 @@
 // Per-call downstream budgets: a gateway process whose services are local stand-ins
 // that misbehave — one accepts connections and never answers, one sends its headers
 // and then never finishes the body, one breaks off its answer, one refuses connections.
+// The users stand-in answers only the gateway's account check of a token (so signed-in
+// requests get as far as the misbehaving service) and never answers anything else.
 // Every call must end in a problem+json answer (504 past DOWNSTREAM_TIMEOUT_MS, 502
 // for a broken answer, 503 when unreachable), the
 // dashboard must degrade instead of failing, and readiness must say which are down.
 // Only statuses are asserted, never durations; each fetch carries a generous abort
 // signal so that a hang fails the test instead of stalling it.
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,8 +24,8 @@ const servers: Server[] = [];
 const open: ServerResponse[] = [];
 
 /** A local HTTP server that calls `handle` and keeps every response open until the test ends. */
-async function standIn(handle: (res: ServerResponse) => void): Promise<string> {
-  const server = createServer((_req, res) => { open.push(res); handle(res); });
+async function standIn(handle: (res: ServerResponse, req: IncomingMessage) => void): Promise<string> {
+  const server = createServer((req, res) => { open.push(res); handle(res, req); });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -62,9 +64,16 @@ beforeAll(async () => {
   const broken = await standIn((res) => { res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' }); res.write('{"orderId": "'); setImmediate(() => res.socket?.destroy()); });
   // nothing listens there
   const refused = `http://127.0.0.1:${await freePort()}`;
+  // every account is active (an admin when its id says so); nothing else is ever answered
+  const users = await standIn((res, req) => {
+    const access = /^\/users\/([^/]+)\/access$/.exec(req.url ?? '');
+    if (!access) return;
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ userId: access[1], roles: access[1]!.includes('admin') ? ['admin'] : ['customer'], active: true }));
+  });
   const urls: Record<ServiceName, string> = {
-    users: refused, catalog: silent, inventory: stalled, cart: silent,
-    orders: silent, payments: silent, notifications: stalled, shipping: broken,
+    users, catalog: silent, inventory: stalled, cart: silent,
+    orders: refused, payments: silent, notifications: stalled, shipping: broken,
   };
   const s = stack();
   const prefix = `${uniqueName('timeouts')}_`;
@@ -112,9 +121,13 @@ describe('a downstream service that hangs', () => {
   });
 
   it('that refuses connections: 503 problem', async () => {
-    const res = await request('/api/v1/auth/login', { method: 'POST', body: { email: 'ada@example.com', password: 'correct-horse-battery' } });
+    const res = await request('/api/v1/orders', { token: await token('timeout-user-3') });
     expectProblem(res, 503);
-    expect(res.body.detail).toContain('users');
+    expect(res.body.detail).toContain('orders');
+    // logging in: the users service never answers
+    const login = await request('/api/v1/auth/login', { method: 'POST', body: { email: 'ada@example.com', password: 'correct-horse-battery' } });
+    expectProblem(login, 504);
+    expect(login.body.detail).toContain('users');
   });
 
   it('many at once: every request gets its answer', async () => {

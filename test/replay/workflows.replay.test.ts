@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTimeSkippingEnv } from '../support/stack.js';
-import { workflowBundle } from '../workflows/harness.js';
+import { workflowBundle, workflowsPath } from '../workflows/harness.js';
+import { workflowInterceptorsModule } from '../../shared/telemetry/temporal.js';
 import { bundleWithWorkflowApi } from './bundles.js';
 import { fromFixture, historiesDir } from '../../scripts/replay-fixture.js';
 import { recordHistories } from './record.js';
@@ -35,6 +36,17 @@ describe('replay of recorded histories', () => {
     const histories = recorded().map((name) => ({ workflowId: name, history: load(name) }));
     const failures: string[] = [];
     for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+      if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('every recorded history replays with the OpenTelemetry workflow interceptors: tracing can be turned on (or off) under running sagas', async () => {
+    // As a traced worker runs them: the .traced bundle (scripts/build-workflow-bundles.ts) and the span sink.
+    const traced = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [workflowInterceptorsModule], logger: silent });
+    const histories = recorded().map((name) => ({ workflowId: name, history: load(name) }));
+    const failures: string[] = [];
+    for await (const result of Worker.runReplayHistories({ workflowBundle: traced, sinks: { exporter: { export: { fn: () => undefined } } } }, histories)) {
       if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
     }
     expect(failures).toEqual([]);

@@ -8,7 +8,9 @@ import { createCartApp } from '../../services/cart/app.js';
 import { catalogLookup } from '../../services/cart/catalog-lookup.js';
 import { MAX_LINES, MAX_QUANTITY } from '../../services/cart/schemas.js';
 import { CartStore } from '../../services/cart/store.js';
-import { createCatalogApp } from '../../services/catalog/app.js';
+import { createCatalogApp, type CatalogApp } from '../../services/catalog/app.js';
+import { CartCheckouts } from '../../services/cart/checkouts.js';
+import { serviceTokens } from '../../shared/auth/jwt.js';
 import { CatalogStore } from '../../services/catalog/store.js';
 import { ServiceClient } from '../../shared/http/service-client.js';
 import type { Redis } from '../../shared/redis.js';
@@ -46,7 +48,8 @@ beforeAll(async () => {
   store = new CartStore(cartRedis.redis, 3600);
   app = createCartApp({
     store,
-    catalog: catalogLookup(new ServiceClient({ name: 'catalog', baseUrl, secret: TEST_SERVICE_SECRET })),
+    checkouts: new CartCheckouts(cartRedis.redis, 3600),
+    catalog: catalogLookup(new ServiceClient<CatalogApp>({ name: 'catalog', baseUrl, tokens: serviceTokens(TEST_SERVICE_SECRET), timeoutMs: 5_000 })),
     appOptions: appOptions('cart'),
   });
 });
@@ -138,30 +141,75 @@ describe('cart routes', () => {
   });
 });
 
+describe('checkout claims', () => {
+  const claim = (userId: string, checkoutId: string) => call(app, 'POST', `/carts/${userId}/checkouts`, { checkoutId }, customer(userId));
+  const commit = (userId: string, checkoutId: string) => call(app, 'POST', `/carts/${userId}/checkouts/${checkoutId}/commit`, undefined, customer(userId));
+  const release = (userId: string, checkoutId: string) => call(app, 'DELETE', `/carts/${userId}/checkouts/${checkoutId}`, undefined, customer(userId));
+
+  it('one of many concurrent claims takes the lines; the others find the cart busy', async () => {
+    await add('c1', 'MUG-SAGA', 2);
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => claim('c1', `order-${i}`)));
+    const claimed = answers.filter((a) => a.body.state === 'claimed');
+    expect(claimed).toHaveLength(1);
+    expect(claimed[0]!.body).toEqual({ state: 'claimed', items: [{ sku: 'MUG-SAGA', quantity: 2 }], resumed: false });
+    expect(answers.filter((a) => a.body.state === 'busy')).toHaveLength(29);
+  });
+
+  it('a commit takes out exactly the claimed lines, once; lines added meanwhile stay', async () => {
+    await add('c2', 'MUG-SAGA', 2);
+    expect((await claim('c2', 'o-2')).body.state).toBe('claimed');
+    await add('c2', 'MUG-SAGA', 3);
+    await add('c2', 'TSHIRT-RED-M', 1);
+    // the same checkout again (a retry) gets its claim back
+    expect((await claim('c2', 'o-2')).body).toEqual({ state: 'claimed', items: [{ sku: 'MUG-SAGA', quantity: 2 }], resumed: true });
+    expect((await commit('c2', 'o-2')).body).toEqual({ items: [{ sku: 'MUG-SAGA', quantity: 3 }, { sku: 'TSHIRT-RED-M', quantity: 1 }] });
+    expect((await commit('c2', 'o-2')).body.items).toEqual([{ sku: 'MUG-SAGA', quantity: 3 }, { sku: 'TSHIRT-RED-M', quantity: 1 }]);
+    // that checkout is done; another one takes what is in the cart now
+    expect((await claim('c2', 'o-2')).body).toEqual({ state: 'committed' });
+    expect((await claim('c2', 'o-3')).body).toMatchObject({ state: 'claimed', items: [{ sku: 'MUG-SAGA', quantity: 3 }, { sku: 'TSHIRT-RED-M', quantity: 1 }] });
+  });
+
+  it('a released claim takes nothing; an empty cart has nothing to claim', async () => {
+    await add('c3', 'MUG-SAGA', 1);
+    expect((await claim('c3', 'o-4')).body.state).toBe('claimed');
+    expect((await claim('c3', 'o-5')).body.state).toBe('busy');
+    expect((await release('c3', 'o-5')).body.items).toEqual([{ sku: 'MUG-SAGA', quantity: 1 }]); // not its claim: nothing happens
+    expect((await claim('c3', 'o-5')).body.state).toBe('busy');
+    expect((await release('c3', 'o-4')).body.items).toEqual([{ sku: 'MUG-SAGA', quantity: 1 }]);
+    expect((await claim('c3', 'o-5')).body.state).toBe('claimed');
+    expect((await claim('c-empty', 'o-6')).body).toEqual({ state: 'empty' });
+  });
+
+  it('only for the cart\'s owner', async () => {
+    expectProblem(await call(app, 'POST', '/carts/c3/checkouts', { checkoutId: 'o-7' }, customer('other')), 404);
+    expectProblem(await call(app, 'POST', '/carts/c3/checkouts/o-5/commit', undefined, customer('other')), 404);
+  });
+});
+
 describe('cart limits and the catalog', () => {
   it('answers 404 for a sku the catalog does not know, and adds nothing', async () => {
     expectProblem(await add('u4', 'NOPE-1', 1), 404);
     expect(await cartOf('u4')).toEqual([]);
   });
 
-  it('answers 422 past the quantity limit and keeps the line as it was', async () => {
+  it('answers 409 past the quantity limit (a conflict with what the cart holds) and keeps the line as it was', async () => {
     expect((await add('u5', 'MUG-SAGA', 98)).status).toBe(200);
     expect((await add('u5', 'MUG-SAGA', 1)).body.items).toEqual([{ sku: 'MUG-SAGA', quantity: MAX_QUANTITY }]);
-    expectProblem(await add('u5', 'MUG-SAGA', 1), 422);
+    expectProblem(await add('u5', 'MUG-SAGA', 1), 409);
     expect(await cartOf('u5')).toEqual([{ sku: 'MUG-SAGA', quantity: MAX_QUANTITY }]);
   });
 
   it('never exceeds the limit under concurrent adds', async () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => add('u6', 'HOT-1', 10)));
     const ok = results.filter((r) => r.status === 200);
-    const refused = results.filter((r) => r.status === 422);
+    const refused = results.filter((r) => r.status === 409);
     expect(ok).toHaveLength(9);
     expect(refused).toHaveLength(11);
-    refused.forEach((r) => expectProblem(r, 422));
+    refused.forEach((r) => expectProblem(r, 409));
     expect(await cartOf('u6')).toEqual([{ sku: 'HOT-1', quantity: 90 }]);
   });
 
-  it('answers 422 past the number of lines (checked in the store, where products need no catalog)', async () => {
+  it('refuses more lines than the limit (checked in the store, where products need no catalog)', async () => {
     for (let i = 0; i < MAX_LINES; i++) await store.add('u7', `SKU-${String(i).padStart(2, '0')}`, 1);
     await expect(store.add('u7', 'SKU-EXTRA', 1)).rejects.toMatchObject({ type: 'InvalidInput' });
     // a line already in the cart can still grow

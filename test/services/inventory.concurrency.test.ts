@@ -1,8 +1,10 @@
 // Inventory under concurrent duplicate and conflicting calls, on the real
 // Mongo-protocol server: each operation fired 50 times at once applies exactly
-// once, stock is conserved, and no document grows without bound.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOSED_MARKERS, InventoryStore } from '../../services/inventory/store.js';
+// once, stock is conserved (after every test, every stock document passes the
+// audit's check: received + restocked = available + reserved + committed, nothing
+// negative, reserved = its open holds), and no document grows without bound.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CLOSED_MARKERS, InventoryStore, stockBreaches } from '../../services/inventory/store.js';
 import type { OrderLine } from '../../shared/domain/order.js';
 import { testDb, type TestDb } from '../support/stack.js';
 
@@ -15,6 +17,9 @@ beforeAll(async () => {
   await store.ensureIndexes();
 });
 afterAll(async () => { await mongo.close(); });
+afterEach(async () => {
+  expect((await store.stock.find().toArray()).flatMap(stockBreaches)).toEqual([]);
+});
 
 const times = <T>(n: number, f: (i: number) => Promise<T>) => Promise.allSettled(Array.from({ length: n }, (_, i) => f(i)));
 const values = <T>(results: Array<PromiseSettledResult<T>>) => results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
@@ -78,6 +83,7 @@ describe('inventory under 50 concurrent calls', () => {
     const results = await times(50, () => store.commit('com-1'));
     expect(values(results)).toEqual(Array(50).fill({ committed: true }));
     expect(await store.level('COM-1')).toEqual({ sku: 'COM-1', available: 6, reserved: 0 });
+    expect(await stockDoc('COM-1')).toMatchObject({ received: 10, committed: 4, restocked: 0 });
     expect((await store.reservation('com-1'))?.status).toBe('COMMITTED');
   });
 
@@ -90,9 +96,12 @@ describe('inventory under 50 concurrent calls', () => {
     expect(values(results)).toEqual(Array(50).fill({ released: true }));
     expect(await store.level('RST-1')).toEqual({ sku: 'RST-1', available: 10, reserved: 0 });
     expect(await store.level('RST-2')).toEqual({ sku: 'RST-2', available: 10, reserved: 0 });
+    expect(await stockDoc('RST-1')).toMatchObject({ received: 10, committed: 4, restocked: 4 });
+    expect(await stockDoc('RST-2')).toMatchObject({ received: 10, committed: 1, restocked: 1 });
     // and later retries, too
     await store.release('rst-1');
     expect(await store.level('RST-1')).toEqual({ sku: 'RST-1', available: 10, reserved: 0 });
+    expect(await stockDoc('RST-1')).toMatchObject({ committed: 4, restocked: 4 });
   });
 
   it('commit racing release (25 + 25 per order): one transition out of RESERVED wins, stock conserved', async () => {
@@ -142,6 +151,44 @@ describe('inventory under 50 concurrent calls', () => {
       await store.release(orderId);
       expect(await store.level(sku)).toEqual({ sku, available: 10, reserved: 0 });
     }
+  });
+
+  it('release racing the first reserve of its order, ×50 orders: a reservation that lives on keeps its units', async () => {
+    // Found by the running totals' test below: a release that found no reservation, then found the one a
+    // reserve had just created, gave back its holds without closing it; the reserve then went on
+    // to RESERVED (and a commit to COMMITTED) with its units back on the shelf.
+    await store.setAvailable('RR-1', 1000);
+    const orders = Array.from({ length: 50 }, (_, i) => `rr-${i}`);
+    await times<unknown>(100, (i) => (i % 2 ? store.release(orders[i >> 1]!) : store.reserve(orders[i >> 1]!, [{ sku: 'RR-1', quantity: 2 }])));
+    const holds = (await stockDoc('RR-1'))?.holds ?? {};
+    const reservations = await store.reservations.find({ _id: { $regex: '^rr-' } }).toArray();
+    for (const r of reservations) expect({ id: r._id, held: holds[r._id] }).toEqual({ id: r._id, held: r.status === 'RESERVED' ? 2 : undefined });
+    expect((await store.level('RR-1'))?.reserved).toBe(2 * reservations.filter((r) => r.status === 'RESERVED').length);
+  });
+
+  it('stock counts ×50 racing reservations, commits and releases: each count is a delta on received, nothing lost', async () => {
+    await store.setAvailable('CNT-1', 100);
+    const counts = Array.from({ length: 25 }, (_, i) => 80 + i);
+    await times<unknown>(75, (i) => {
+      const orderId = `cnt-${i % 25}`;
+      switch (i % 3) {
+        case 0: return store.setAvailable('CNT-1', counts[i % 25]!);
+        case 1: return store.reserve(orderId, [{ sku: 'CNT-1', quantity: 2 }]).then((): Promise<unknown> => (i % 2 ? store.commit(orderId) : store.release(orderId)));
+        default: return store.release(orderId);
+      }
+    });
+    const doc = (await stockDoc('CNT-1'))!;
+    // the checks of afterEach hold; and every unit that left went with a committed reservation
+    const committed = await store.reservations.find({ _id: { $regex: '^cnt-' }, committed: true }).toArray();
+    const restockedUnits = committed.filter((r) => r.status === 'RELEASED').length * 2;
+    expect(doc.committed).toBe(committed.length * 2);
+    expect(doc.restocked).toBe(restockedUnits);
+  });
+
+  it('opening stock ×50 for a new sku: one document, received once', async () => {
+    const results = await times<unknown>(50, (i) => (i % 2 ? store.seed('NEW-1', 7) : store.setAvailable('NEW-1', 7)));
+    expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+    expect(await stockDoc('NEW-1')).toMatchObject({ available: 7, reserved: 0, received: 7, committed: 0, restocked: 0 });
   });
 
   it('a stale hold arriving after its hold was closed is refused by the marker', async () => {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInventoryActivities } from '../../services/inventory/activities.js';
 import { createInventoryApp } from '../../services/inventory/app.js';
-import { InventoryStore } from '../../services/inventory/store.js';
+import { InventoryStore, stockBreaches } from '../../services/inventory/store.js';
 import { call } from '../support/http.js';
 import { admin, appOptions, customer, expectBusinessFailure, expectProblem } from '../support/service.js';
 import { testDb, type TestDb } from '../support/stack.js';
@@ -92,6 +92,39 @@ describe('inventory activities', () => {
     expect(await activities().releaseStock({ orderId: 'o4' })).toEqual({ released: false });
     expect(await activities().reserveStock({ orderId: 'o4', lines: [{ sku: 'E-1', quantity: 1 }] })).toEqual({ orderId: 'o4', status: 'RELEASED' });
     expect(await store.level('E-1')).toMatchObject({ available: 4, reserved: 0 });
+  });
+
+  it('keeps the running totals of every unit: received by counts, committed with orders, restocked on a late cancel', async () => {
+    const doc = () => store.stock.findOne({ _id: 'TOT-1' });
+    await store.seed('TOT-1', 10);
+    await store.seed('TOT-1', 99); // a repeated seed changes nothing
+    expect(await doc()).toMatchObject({ available: 10, reserved: 0, received: 10, committed: 0, restocked: 0 });
+    await activities().reserveStock({ orderId: 'tot-a', lines: [{ sku: 'TOT-1', quantity: 3 }] });
+    await store.setAvailable('TOT-1', 4); // a count while 3 are held: 3 units went missing from the shelf
+    expect(await doc()).toMatchObject({ available: 4, reserved: 3, received: 7 });
+    await activities().commitStock({ orderId: 'tot-a' });
+    expect(await doc()).toMatchObject({ available: 4, reserved: 0, received: 7, committed: 3, restocked: 0 });
+    await activities().releaseStock({ orderId: 'tot-a' });
+    expect(await doc()).toMatchObject({ available: 7, reserved: 0, received: 7, committed: 3, restocked: 3 });
+    expect(stockBreaches((await doc())!)).toEqual([]);
+  });
+
+  it('gives stock written before the running totals their starting values, once', async () => {
+    await store.stock.insertOne({ _id: 'OLD-1', available: 5, reserved: 2, holds: { 'old-o': 2 }, updatedAt: new Date() });
+    expect(stockBreaches((await store.stock.findOne({ _id: 'OLD-1' }))!)).toEqual(['OLD-1: no running totals']);
+    await store.ensureIndexes();
+    await store.ensureIndexes();
+    const doc = (await store.stock.findOne({ _id: 'OLD-1' }))!;
+    expect(doc).toMatchObject({ received: 7, committed: 0, restocked: 0, totalsSince: expect.any(Date) });
+    expect(stockBreaches(doc)).toEqual([]);
+  });
+
+  it('the audit\'s check names what is wrong with a stock document', () => {
+    const base = { _id: 'X-1', available: 5, reserved: 2, holds: { o: 2 }, received: 10, committed: 3, restocked: 0, updatedAt: new Date() };
+    expect(stockBreaches(base)).toEqual([]);
+    expect(stockBreaches({ ...base, available: 6 })).toEqual(['X-1: received 10 + restocked 0 != available 6 + reserved 2 + committed 3']);
+    expect(stockBreaches({ ...base, holds: {} })).toEqual(['X-1: reserved 2 but the open holds add up to 0']);
+    expect(stockBreaches({ ...base, available: -1, received: 4 })).toEqual(['X-1: available is -1']);
   });
 
   it('never oversells: many concurrent reservations against little stock', async () => {

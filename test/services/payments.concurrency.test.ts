@@ -2,6 +2,7 @@
 // Mongo-protocol server and the provider simulator: money moves at most once per
 // order — one capture, at most one refund, and a refund racing a charge always
 // leaves the customer whole.
+import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChargeRequest, PaymentProvider, RefundRequest } from '../../services/payments/provider.js';
 import { SimulatedProvider } from '../../services/payments/simulator.js';
@@ -11,7 +12,10 @@ import { testDb, type TestDb } from '../support/stack.js';
 /** The simulator, counting the distinct captures and refunds it made. */
 class CountingProvider implements PaymentProvider {
   readonly name = 'simulator';
-  readonly sim = new SimulatedProvider({ slowMs: 30 });
+  readonly sim: SimulatedProvider;
+  constructor(db: Db) {
+    this.sim = new SimulatedProvider(db, { slowMs: 30 });
+  }
   readonly captures = new Set<string>();
   readonly refunds = new Set<string>();
   async charge(request: ChargeRequest) {
@@ -28,16 +32,19 @@ class CountingProvider implements PaymentProvider {
 }
 
 let mongo: TestDb;
+let simulatorDb: TestDb;
 let provider: CountingProvider;
 let store: PaymentsStore;
 
 beforeAll(async () => {
   mongo = await testDb('payments_conc');
-  provider = new CountingProvider();
+  simulatorDb = await testDb('payment_simulator_conc');
+  provider = new CountingProvider(simulatorDb.db);
+  await provider.sim.ensureIndexes();
   store = new PaymentsStore(mongo.db, provider);
   await store.ensureIndexes();
 });
-afterAll(async () => { await mongo.close(); });
+afterAll(async () => { await mongo.close(); await simulatorDb.close(); });
 
 const settle = <T>(n: number, f: (i: number) => Promise<T>) => Promise.allSettled(Array.from({ length: n }, (_, i) => f(i)));
 const values = <T>(results: Array<PromiseSettledResult<T>>) => results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));

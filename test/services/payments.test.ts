@@ -17,7 +17,8 @@ let mongo: TestDb;
 let store: PaymentsStore;
 let app: ReturnType<typeof createPaymentsApp>;
 const activities = () => createPaymentsActivities(store);
-const simulator = new SimulatedProvider({ slowMs: 50 });
+let simulatorDb: TestDb;
+let simulator: SimulatedProvider;
 
 /**
  * The same simulator, seen by a payments process that can die around the provider call: `die` makes the
@@ -25,7 +26,7 @@ const simulator = new SimulatedProvider({ slowMs: 50 });
  * the store recorded anything ('after'). It counts the charge requests that reach the provider.
  */
 class DyingProvider implements PaymentProvider {
-  readonly name = simulator.name;
+  readonly name = 'simulator';
   die: 'before' | 'after' | undefined;
   chargeRequests = 0;
 
@@ -49,11 +50,14 @@ const ledgerOf = (orderId: string) => store.ledger.find({ orderId }).sort({ at: 
 
 beforeAll(async () => {
   mongo = await testDb('payments');
+  simulatorDb = await testDb('payment_simulator');
+  simulator = new SimulatedProvider(simulatorDb.db, { slowMs: 50 });
+  await simulator.ensureIndexes();
   store = new PaymentsStore(mongo.db, simulator);
   await store.ensureIndexes();
   app = createPaymentsApp({ store, appOptions: appOptions('payments', mongo.db) });
 });
-afterAll(async () => { await mongo.close(); });
+afterAll(async () => { await mongo.close(); await simulatorDb.close(); });
 
 describe('chargePayment activity', () => {
   it('charges tok_visa once even when called twice', async () => {
@@ -270,7 +274,7 @@ describe('a charge whose outcome was never recorded (the process died around the
 
 describe('payment provider simulator', () => {
   it('remembers what it captured under each key and never refunds more than that', async () => {
-    const sim = new SimulatedProvider();
+    const sim = new SimulatedProvider(simulatorDb.db);
     expect(await sim.findCharge('k:charge')).toBeUndefined();
     await expect(sim.charge({ idempotencyKey: 'k:charge', amountCents: 900, currency: 'EUR', token: 'tok_declined' })).rejects.toThrow(/declined/);
     expect(await sim.findCharge('k:charge')).toBeUndefined();
@@ -282,6 +286,33 @@ describe('payment provider simulator', () => {
     expect(await sim.refund({ idempotencyKey: 'k:refund', providerChargeId, amountCents: 900 })).toEqual(refund);
     await expect(sim.refund({ idempotencyKey: 'k:refund-2', providerChargeId, amountCents: 1 })).rejects.toThrow(/exceeds/);
     expect(await sim.findCharge('k:charge')).toMatchObject({ refundedCents: 900 });
+  });
+});
+
+describe('payment provider simulator across a restart of the payments process', () => {
+  // The simulator kept its memory in the payments process, so a capture made just before payments
+  // was SIGKILLed (before the store recorded it) was forgotten, and the retried charge captured
+  // again under the same key, where a real provider returns the first one.
+  it('a new simulator on the same database knows the captures, refunds and flaky calls of the old one', async () => {
+    const before = new SimulatedProvider(simulatorDb.db, { flakyFailures: 2 });
+    const { providerChargeId } = await before.charge({ idempotencyKey: 'r:charge', amountCents: 700, currency: 'EUR', token: 'tok_visa' });
+    await expect(before.charge({ idempotencyKey: 'f:charge', amountCents: 700, currency: 'EUR', token: 'tok_flaky' })).rejects.toThrow(/call 1/);
+    const after = new SimulatedProvider(simulatorDb.db, { flakyFailures: 2 });
+    expect(await after.findCharge('r:charge')).toEqual({ providerChargeId, amountCents: 700, currency: 'EUR', refundedCents: 0 });
+    expect(await after.charge({ idempotencyKey: 'r:charge', amountCents: 700, currency: 'EUR', token: 'tok_visa' })).toEqual({ providerChargeId });
+    const refund = await before.refund({ idempotencyKey: 'r:refund', providerChargeId, amountCents: 700 });
+    expect(await after.refund({ idempotencyKey: 'r:refund', providerChargeId, amountCents: 700 })).toEqual(refund);
+    await expect(after.charge({ idempotencyKey: 'f:charge', amountCents: 700, currency: 'EUR', token: 'tok_flaky' })).rejects.toThrow(/call 2/);
+    await after.charge({ idempotencyKey: 'f:charge', amountCents: 700, currency: 'EUR', token: 'tok_flaky' });
+  });
+
+  it('50 concurrent refunds under different keys of one charge never refund more than it captured', async () => {
+    const sim = new SimulatedProvider(simulatorDb.db);
+    const { providerChargeId } = await sim.charge({ idempotencyKey: 'm:charge', amountCents: 1000, currency: 'EUR', token: 'tok_visa' });
+    const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => sim.refund({ idempotencyKey: `m:refund-${i % 25}`, providerChargeId, amountCents: 100 })));
+    const ids = new Set(results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.providerRefundId] : [])));
+    expect(ids.size).toBe(10);
+    expect(await sim.findCharge('m:charge')).toMatchObject({ refundedCents: 1000 });
   });
 });
 

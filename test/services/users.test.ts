@@ -44,7 +44,7 @@ describe('registration', () => {
   it('creates a customer account and never answers the hash', async () => {
     const res = await register({ email: 'Alice@Example.com', password: 'alice-password', name: 'Alice' });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(String), email: 'Alice@Example.com', name: 'Alice', roles: ['customer'], createdAt: expect.any(String) });
+    expect(res.body).toEqual({ id: expect.any(String), email: 'Alice@Example.com', name: 'Alice', roles: ['customer'], active: true, createdAt: expect.any(String) });
     expect(JSON.stringify(res.body)).not.toMatch(/scrypt|password/i);
     const doc = await store.users.findOne({ _id: res.body.id });
     expect(doc).toMatchObject({ emailLower: 'alice@example.com', roles: ['customer'] });
@@ -152,7 +152,7 @@ describe('profiles', () => {
   it('reads and renames one\'s own profile; admins may too', async () => {
     const own = await call(app, 'GET', `/users/${frank.id}`, undefined, customer(frank.id));
     expect(own.status).toBe(200);
-    expect(own.body).toEqual({ id: frank.id, email: 'frank@example.com', name: 'Frank', roles: ['customer'], createdAt: expect.any(String) });
+    expect(own.body).toEqual({ id: frank.id, email: 'frank@example.com', name: 'Frank', roles: ['customer'], active: true, createdAt: expect.any(String) });
     const renamed = await call(app, 'PATCH', `/users/${frank.id}`, { name: '  Franky ' }, customer(frank.id));
     expect(renamed.status).toBe(200);
     expect(renamed.body).toMatchObject({ id: frank.id, name: 'Franky' });

@@ -1,5 +1,6 @@
 // Calls a service's Hono app in-process with a valid service token.
-import { signServiceToken, type Caller } from '../../shared/service-auth.js';
+import type { Caller } from '../../shared/auth/caller.js';
+import { serviceTokens } from '../../shared/auth/jwt.js';
 
 export const TEST_SERVICE_SECRET = 'test-service-token-secret-0123456789abcdef';
 
@@ -18,7 +19,7 @@ export interface CallOptions {
 export async function call(app: AppLike, method: string, path: string, body?: unknown, options: CallOptions = {}): Promise<{ status: number; body: any; headers: Headers }> {
   const headers: Record<string, string> = { ...options.headers };
   if (!options.anonymous) {
-    headers.Authorization = `Bearer ${await signServiceToken(TEST_SERVICE_SECRET, options.caller ?? { userId: 'system', roles: ['admin'] })}`;
+    headers.Authorization = `Bearer ${await serviceTokens(TEST_SERVICE_SECRET).sign(options.caller ?? { userId: 'system', roles: ['admin'] })}`;
   }
   let payload: string | undefined = options.rawBody;
   if (body !== undefined) payload = JSON.stringify(body);

@@ -33,6 +33,8 @@ interface CutPoint {
   /** What the undo must have done. */
   refunded: boolean;
   released: boolean;
+  /** The order was confirmed before the cancel came (a cancel after confirmation is allowed until pickup). */
+  confirmed?: boolean;
 }
 
 const holdRecord = (type: string) => (f: Fakes, held: () => Promise<void>) => {
@@ -69,8 +71,8 @@ const cutPoints: CutPoint[] = [
   { name: 'while charging', hold: holdCharge, ready: step('charge'), refunded: true, released: true },
   { name: 'while PaymentCaptured is being recorded', hold: holdRecord('PaymentCaptured'), ready: step('charge', 'COMPLETED'), refunded: true, released: true },
   { name: 'while waiting for approval', over: { items: [{ sku: 'PRICEY-1', quantity: 1 }] }, ready: (s) => s.status === 'AWAITING_APPROVAL', refunded: true, released: true },
-  { name: 'while committing the stock', hold: holdCommit, ready: step('commit'), refunded: true, released: true },
-  { name: 'after confirmation, before pickup', ready: (s) => s.status === 'CONFIRMED' && !!s.shipment, refunded: true, released: true },
+  { name: 'while committing the stock', hold: holdCommit, ready: step('commit'), refunded: true, released: true, confirmed: true },
+  { name: 'after confirmation, before pickup', ready: (s) => s.status === 'CONFIRMED' && !!s.shipment, refunded: true, released: true, confirmed: true },
 ];
 
 describe('a customer cancel at every point of the saga', () => {
@@ -95,6 +97,9 @@ describe('a customer cancel at every point of the saga', () => {
         expect(calls.refunded).toBe(cut.refunded ? 1 : 0);
         expect(calls.names.includes('releaseStock')).toBe(cut.released);
         if (cut.refunded) expect(calls.events).toContain('PaymentRefunded');
+        // Nothing is decided after the cancel was accepted: a step still running then may finish, the saga unwinds.
+        if (!cut.confirmed) expect(calls.events).not.toContain('OrderConfirmed');
+        if (!cut.over) expect(calls.events).not.toContain('ApprovalRequested');
         const state = await handle.query(sagaStateQuery);
         expect(state.status).toBe('CANCELLED');
         expect(state.compensations.every((c) => c.status === 'COMPLETED')).toBe(true);

@@ -44,14 +44,14 @@ let activities: Fakes;
 let customerId: string;
 
 beforeAll(async () => {
-  for (const name of ['users', 'catalog', 'inventory', 'orders', 'payments', 'notifications', 'shipping']) dbs[name] = await testDb(`real_${name}`);
+  for (const name of ['users', 'catalog', 'inventory', 'orders', 'payments', 'payment_simulator', 'notifications', 'shipping']) dbs[name] = await testDb(`real_${name}`);
   redis = await testRedis('real_catalog');
   const db = (name: string): Db => dbs[name]!.db;
   const users = new UsersStore(db('users'));
   const catalog = new CatalogStore(db('catalog'), redis.redis);
   stores = {
     inventory: new InventoryStore(db('inventory')),
-    payments: new PaymentsStore(db('payments'), new SimulatedProvider()),
+    payments: new PaymentsStore(db('payments'), new SimulatedProvider(db('payment_simulator'))),
     orders: new OrdersStore(db('orders')),
     notifications: new NotificationsStore(db('notifications'), new OutboxTransport()),
   };

@@ -2,7 +2,7 @@
 // starts a workflow (the gateway) and passed in its input, so every run's
 // settings are part of its history and a replay never depends on today's config.
 import { z } from 'zod';
-import type { OnboardingSettings, OrderSagaSettings } from '../workflows/definitions.js';
+import type { OnboardingSettings, OrderSagaSettings } from '../../workflows/definitions.js';
 
 /** A Temporal duration: milliseconds or a string such as '24h', '7 days', '90s'. */
 const duration = (fallback: string) =>

@@ -5,8 +5,8 @@
 // in the workflow (Temporal caps those at 10 per execution) and a late waiter
 // gets the stored outcome at once.
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
-import { workflowIds } from '../shared/domain/vocabulary.js';
-import { settledUpdate } from '../workflows/definitions.js';
+import { workflowIds } from '../../shared/domain/vocabulary.js';
+import { settledUpdate } from '../../workflows/definitions.js';
 
 /** The update id every `settled` waiter of an order shares. */
 export const SETTLED_UPDATE_ID = 'settled';

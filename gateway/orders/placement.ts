@@ -1,0 +1,143 @@
+// Placing an order = starting its saga. Shared by POST /orders and the cart
+// checkout, and free of HTTP: it gets what it needs as plain arguments. The order
+// id comes from (caller, Idempotency-Key), the workflow id from the order id, and
+// Temporal's workflow-id uniqueness is the final guard against a second order for
+// the same request. The request's fingerprint is kept in the workflow's memo, so a
+// reused key with another body is refused (422) even when the Redis idempotency
+// store is unavailable or has forgotten the key.
+import { createHash } from 'node:crypto';
+import {
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+  type Client,
+} from '@temporalio/client';
+import type { OrderRequest } from '../../shared/domain/order.js';
+import { workflowIds } from '../../shared/domain/vocabulary.js';
+import type { Logger } from '../../shared/logger.js';
+import { HttpProblem } from '../../shared/problem.js';
+import { Workflows, settledUpdate, type OrderSagaSettings } from '../../workflows/definitions.js';
+import type { orderSaga } from '../../workflows/order-saga.js';
+import { CustomerIdKey, OrderStatusKey } from '../../workflows/search-attributes.js';
+import { temporalProblem } from '../temporal-problem.js';
+import { SETTLED_UPDATE_ID, isStillWaiting, waitUntilSettled } from './wait.js';
+
+/** The order id a (caller, key) pair always maps to: a UUID-shaped hash. */
+export function orderIdFor(userId: string, key: string): string {
+  const h = createHash('sha256').update(`${userId}\n${key}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export interface PlacementDeps {
+  temporal: Client;
+  logger: Logger;
+  settings: OrderSagaSettings;
+  /** The downstream budget, named in the problem a Temporal failure becomes. */
+  budgetMs: number;
+}
+
+export interface PlaceOrder {
+  orderId: string;
+  customerId: string;
+  order: OrderRequest;
+  /** What identifies the request that places it (the Idempotency-Key's body fingerprint). */
+  fingerprint: string;
+  requestId: string;
+  /** `Prefer: wait`: also wait this long for the saga to settle. */
+  waitSeconds?: number;
+}
+
+export interface Placed {
+  /** This call started the saga (false: the same request had already). */
+  started: boolean;
+  /** The saga settled within `waitSeconds`. */
+  settled: boolean;
+}
+
+/** Memo field of the order saga holding the fingerprint of the request that placed it. */
+const FINGERPRINT_MEMO = 'requestFingerprint';
+
+const mismatch = () => new HttpProblem('unprocessable', { detail: 'this Idempotency-Key was already used with a different request body' });
+
+export class OrderPlacement {
+  /** A timeout may or may not have started the saga: either way the same key is safe to retry. */
+  private readonly temporalFailure: ReturnType<typeof temporalProblem>;
+
+  constructor(private readonly deps: PlacementDeps) {
+    this.temporalFailure = temporalProblem(deps.budgetMs, 'retry with the same Idempotency-Key');
+  }
+
+  /**
+   * Starts the saga; an already running or finished saga of this id is the same
+   * order (422 if it was placed with another body). With `waitSeconds` the start
+   * carries the saga's `settled` update (update-with-start: one round trip).
+   */
+  async place({ orderId, customerId, order, fingerprint, requestId, waitSeconds }: PlaceOrder): Promise<Placed> {
+    const options = {
+      taskQueue: Workflows.orderSaga.taskQueue,
+      workflowId: workflowIds.order(orderId),
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+      args: [{ orderId, customerId, ...order, requestId, settings: this.deps.settings }] satisfies Parameters<typeof orderSaga>,
+      typedSearchAttributes: [
+        { key: OrderStatusKey, value: 'PENDING' },
+        { key: CustomerIdKey, value: customerId },
+      ],
+      memo: { requestId, [FINGERPRINT_MEMO]: fingerprint },
+    };
+    const { temporal } = this.deps;
+    try {
+      if (!waitSeconds) {
+        await temporal.workflow.start<typeof orderSaga>(Workflows.orderSaga.type, options);
+        return { started: true, settled: false };
+      }
+      const startOperation = new WithStartWorkflowOperation<typeof orderSaga>(Workflows.orderSaga.type, options);
+      return await temporal.connection.withDeadline(Date.now() + waitSeconds * 1000, async () => {
+        // Accepted: the start has happened (or failed) by then; then the wait for the outcome.
+        const update = await temporal.workflow.startUpdateWithStart(settledUpdate, { updateId: SETTLED_UPDATE_ID, waitForStage: 'ACCEPTED', startWorkflowOperation: startOperation });
+        try {
+          await update.result();
+          return { started: true, settled: true };
+        } catch (error) {
+          if (isStillWaiting(error)) return { started: true, settled: false };
+          throw error;
+        }
+      });
+    } catch (error) {
+      // Not even accepted within the wait (no worker polls, or Temporal is slow): the
+      // start may or may not have happened, so look before answering.
+      if (waitSeconds && isStillWaiting(error) && (await this.existing(orderId, fingerprint))) return { started: false, settled: false };
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
+        this.deps.logger.error({ err: error, orderId }, 'could not start the order saga');
+        throw this.temporalFailure(error) ?? new HttpProblem('unavailable', { detail: 'the order could not be started; retry with the same Idempotency-Key', cause: error });
+      }
+    }
+    await this.existing(orderId, fingerprint);
+    return { started: false, settled: waitSeconds ? await this.waitUntilSettled(orderId, waitSeconds) : false };
+  }
+
+  /**
+   * Whether an order was placed under this order id (i.e. this caller and key).
+   * 422 when it was placed with another request body (sagas started before the
+   * fingerprint was kept in the memo have none and count as the same request).
+   */
+  async existing(orderId: string, fingerprint: string): Promise<boolean> {
+    let memo: Record<string, unknown> | undefined;
+    try {
+      memo = (await this.deps.temporal.workflow.getHandle(workflowIds.order(orderId)).describe()).memo;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      this.deps.logger.error({ err: error, orderId }, 'could not look up the order saga');
+      throw this.temporalFailure(error) ?? new HttpProblem('unavailable', { detail: 'the order could not be looked up; retry with the same Idempotency-Key', cause: error });
+    }
+    const stored = memo?.[FINGERPRINT_MEMO];
+    if (typeof stored === 'string' && stored !== fingerprint) throw mismatch();
+    return true;
+  }
+
+  waitUntilSettled(orderId: string, seconds: number): Promise<boolean> {
+    return waitUntilSettled(this.deps.temporal, orderId, seconds);
+  }
+}

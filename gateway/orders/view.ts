@@ -1,0 +1,72 @@
+// One order as the public API shows it: the orders read model (what has been
+// recorded) combined with the saga's live query (what is happening now).
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { isOperator, type Caller } from '../../shared/auth/caller.js';
+import { workflowIds } from '../../shared/domain/vocabulary.js';
+import { HttpProblem } from '../../shared/problem.js';
+import { sagaStateQuery, type SagaState } from '../../workflows/definitions.js';
+import { CustomerIdKey } from '../../workflows/search-attributes.js';
+import type { GatewayDeps } from '../context.js';
+import type { OrderView } from '../schemas.js';
+
+type Sources = Pick<GatewayDeps, 'services' | 'temporal' | 'logger'>;
+
+export async function liveSaga({ temporal, logger }: Sources, orderId: string): Promise<SagaState | undefined> {
+  try {
+    return await temporal.workflow.getHandle(workflowIds.order(orderId)).query(sagaStateQuery);
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    logger.warn({ err: error, orderId }, 'saga query failed; showing the read model only');
+    return undefined;
+  }
+}
+
+async function readModel({ services }: Sources, caller: Caller, orderId: string, requestId: string) {
+  const res = await services.orders.as({ caller, requestId, accept: [404] }).orders[':orderId'].$get({ param: { orderId } });
+  return res.status === 200 ? await res.json() : undefined;
+}
+
+/**
+ * Whose order a just-started saga is, from its search attributes: before its first
+ * workflow task neither the read model nor the saga's query knows, yet the order
+ * exists (its 202 named it), so GET must find it.
+ */
+async function startedFor({ temporal }: Sources, orderId: string): Promise<string | undefined> {
+  try {
+    return (await temporal.workflow.getHandle(workflowIds.order(orderId)).describe()).typedSearchAttributes.get(CustomerIdKey);
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** The order if `caller` may see it (owner or admin); otherwise 404, so ids of other users' orders do not leak. */
+export async function loadOrder(sources: Sources, caller: Caller, orderId: string, requestId: string) {
+  const recorded = readModel(sources, caller, orderId, requestId);
+  // Not recorded yet: ask at once whom the saga was started for, beside the query, which waits
+  // for a worker (the whole budget when none runs the saga yet) and would leave describe none.
+  const [stored, live, started] = await Promise.all([recorded, liveSaga(sources, orderId), recorded.then((r) => (r ? undefined : startedFor(sources, orderId)))]);
+  const customerId = stored?.customerId ?? live?.customerId ?? started;
+  if (!customerId || (customerId !== caller.userId && !isOperator(caller))) throw new HttpProblem('not-found', { detail: 'no such order' });
+  return { stored, live, customerId };
+}
+
+export function orderView(orderId: string, { stored, live, customerId }: Awaited<ReturnType<typeof loadOrder>>): OrderView {
+  const cancellation = live?.cancellation ?? stored?.cancellation;
+  const failure = live?.failure ?? stored?.failure;
+  const shipment = live?.shipment ?? stored?.shipment;
+  const step = ({ name, status, error }: { name: string; status: string; error?: string }) => ({ name, status, ...(error ? { error } : {}) });
+  return {
+    orderId,
+    customerId,
+    status: live?.status ?? stored?.status ?? 'PENDING',
+    items: (stored?.items ?? []).map(({ sku, quantity, unitPriceCents }) => ({ sku, quantity, ...(unitPriceCents === undefined ? {} : { unitPriceCents }) })),
+    totalCents: live?.totalCents ?? stored?.totalCents ?? null,
+    currency: live?.currency ?? stored?.currency ?? null,
+    ...(cancellation ? { cancellation } : {}),
+    ...(failure ? { failure } : {}),
+    ...(shipment ? { shipment } : {}),
+    saga: { steps: (live?.steps ?? []).map(step), compensations: (live?.compensations ?? []).map(step) },
+    createdAt: stored?.createdAt ?? null,
+  };
+}

@@ -1,0 +1,112 @@
+// One chaos run: the whole stack started as `npm start` starts it (compiled when
+// run from dist/, file databases in a temporary directory, every process
+// supervised), a mixed workload through the public API while real faults hit it
+// (faults.ts), a drain until it comes to rest (drain.ts), then the audit of its
+// books (../audit) plus the run's own rows: what each scenario's orders ended as
+// (workload.ts), every fault recovered from, and how the API answered meanwhile.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runChecks, type CheckResult } from '../audit/checks.js';
+import { breachCount, formatReport } from '../audit/report.js';
+import { takeSnapshot, type StackAddress } from '../audit/snapshot.js';
+import { startLocalStack, type LocalStack } from '../stack/local.js';
+import { chargeAttempts } from './attempts.js';
+import { newStats, ShopClient, type ClientStats } from './client.js';
+import { drain } from './drain.js';
+import { faultReport, planFaults, runFaults, type FaultPlan } from './faults.js';
+import { judge, planOrders, runWorkload, seedShop, type Mix } from './workload.js';
+
+export interface ChaosConfig extends FaultPlan {
+  orders: number;
+  /** Customers placing orders at once, one client each. */
+  concurrency: number;
+  mix: Mix;
+  /** Units of the scarce sku: fewer than its orders ask for, so some end OUT_OF_STOCK. */
+  scarceUnits: number;
+  /** The saga's approval timeout (orders above the threshold that nobody approves). */
+  approvalTimeout: string;
+  /** How long tok_slow makes the provider take: above the charge activity's 30 s timeout. */
+  slowPaymentMs: number;
+  drainMs: number;
+  /** Keep the data directory (logs, databases) even after a clean run. */
+  keepData: boolean;
+  log: (line: string) => void;
+}
+
+export interface ChaosOutcome {
+  results: CheckResult[];
+  breaches: number;
+  report: string;
+  dataDir: string;
+}
+
+function apiReport(stats: ClientStats, seconds: number): CheckResult {
+  const statuses = [...stats.byStatus.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s} ${n}`).join(', ');
+  return {
+    name: 'api',
+    checked: `${stats.requests} requests`,
+    figures: [`answers: ${statuses}`, `${stats.retries} sent again (same Idempotency-Key), ${stats.unreachable} found no gateway or timed out, ${stats.gaveUp} given up; run ${seconds.toFixed(0)} s`],
+    breaches: [],
+  };
+}
+
+export async function runChaos(config: ChaosConfig): Promise<ChaosOutcome> {
+  const { log } = config;
+  const started = Date.now();
+  const dataDir = mkdtempSync(join(tmpdir(), 'sagashop-chaos-'));
+  let stack: LocalStack | undefined;
+  let results: CheckResult[];
+  try {
+    log(`[chaos] starting the stack (data and logs: ${dataDir})`);
+    stack = await startLocalStack({
+      dataDir,
+      logDir: join(dataDir, 'logs'),
+      persistent: true,
+      supervision: { report: log },
+      env: {
+        SEED_DEMO: 'true',
+        APPROVAL_TIMEOUT: config.approvalTimeout,
+        SIMULATOR_SLOW_MS: String(config.slowPaymentMs),
+        RATE_LIMIT_PER_USER: '100000000',
+        RATE_LIMIT_PER_IP: '100000000',
+      },
+    });
+    const address: StackAddress = { mongoUrl: stack.mongo.value, prefix: '', temporal: { connection: { address: stack.temporal.value.address }, namespace: stack.temporal.value.namespace } };
+    const stats = newStats();
+    const shop = await seedShop(new ShopClient(`${stack.system.gatewayUrl}/api/v1`, stats), config.concurrency, config.scarceUnits);
+    const plan = planOrders(config.orders, config.mix);
+    const faults = planFaults(config, stack.system.processes.map((p) => p.name));
+    log(`[chaos] ${config.orders} orders by ${config.concurrency} customers, ${faults.length} faults`);
+
+    let placed = 0;
+    const faultsDone = runFaults(stack, faults, config, () => placed / config.orders, log);
+    const runs = await runWorkload(shop, plan, (n) => {
+      placed = n;
+      if (n % 50 === 0) log(`[chaos] ${n} orders begun`);
+    });
+    const faultRecords = await faultsDone;
+    log(`[chaos] workload done; draining (at most ${config.drainMs / 1000} s)`);
+    const drained = await drain(address, config.drainMs, log);
+    log(`[chaos] ${drained.rested ? 'at rest' : 'NOT at rest'} after ${drained.seconds.toFixed(0)} s; auditing`);
+
+    // Judged with no grace: whatever still moves after the drain is a breach.
+    const snapshot = await takeSnapshot(address);
+    const workload = judge(runs, new Map(snapshot.orders.map((o) => [o.orderId, o])));
+    const slow = await chargeAttempts(address, runs.flatMap((r) => (r.scenario === 'slow' && r.orderId ? [r.orderId] : [])));
+    if (slow.length) workload.figures.push(`slow charges took ${slow.filter((a) => a > 1).length} of ${slow.length} more than one ${config.slowPaymentMs > 30_000 ? '30 s ' : ''}attempt (attempts: ${slow.sort((a, b) => a - b).join(', ')})`);
+    results = [
+      ...runChecks(snapshot, { pendingGraceMs: 0 }),
+      workload,
+      faultReport(faultRecords, config, stack),
+      { name: 'drain', checked: `${drained.seconds.toFixed(0)} s`, figures: [drained.rested ? 'came to rest' : `not at rest within ${config.drainMs / 1000} s`], breaches: drained.rested ? [] : drained.moving },
+      apiReport(stats, (Date.now() - started) / 1000),
+    ];
+  } finally {
+    await stack?.stop();
+  }
+  const breaches = breachCount(results);
+  const report = formatReport(results, `sagashop chaos run, ${new Date().toISOString()}: ${config.orders} orders, ${config.kills} SIGKILLs, ${config.temporalRestarts} Temporal restarts, ${config.redisPauses} Redis pauses of ${config.redisPauseMs / 1000} s`);
+  if (breaches === 0 && !config.keepData) rmSync(dataDir, { recursive: true, force: true });
+  return { results, breaches, report, dataDir };
+}

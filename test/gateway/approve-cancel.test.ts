@@ -1,0 +1,88 @@
+// Approve and cancel racing on the running system (issue 12, finding 4): for
+// tens of orders awaiting approval, an admin's approve and the customer's cancel
+// are sent at the same moment. While the order awaits approval exactly one of them
+// wins (200), the other is refused with 409 naming the order's status, and the
+// order ends as the winner said. (A cancel that reaches the saga only after the
+// approval has confirmed the order is a later cancel, which customers may make
+// until pickup: it is answered 200 with the confirmed status and refunds.)
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ADMIN } from '../../shared/demo-data.js';
+import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
+import { Api, expectProblem } from '../support/api.js';
+import { isolatedSystemOptions } from '../support/system.js';
+
+const ORDERS = 20;
+
+let system: RunningSystem;
+let api: Api;
+
+beforeAll(async () => {
+  // Every order above 1 cent waits for an admin. Forty updates arrive at once on a
+  // shared machine: the budget is generous, this is about who wins, not how fast.
+  system = await startSystem(await isolatedSystemOptions('race', {
+    env: { SEED_DEMO: 'true', APPROVAL_THRESHOLD_CENTS: '1', DOWNSTREAM_TIMEOUT_MS: '30000', RATE_LIMIT_PER_USER: '100000', RATE_LIMIT_PER_IP: '100000' },
+  }));
+  api = new Api(`${system.gatewayUrl}/api/v1`);
+}, 240_000);
+afterAll(async () => {
+  await system?.stop();
+});
+
+/** Polls until the order is no longer on its way to its final status (a wait, not a timing assertion). */
+async function settledAs(token: string, orderId: string, statuses: string[]): Promise<any> {
+  const deadline = Date.now() + 60_000;
+  let last: any;
+  while (Date.now() < deadline) {
+    last = (await api.request('GET', `/orders/${orderId}`, { token })).body;
+    if (statuses.includes(last?.status)) return last;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`order ${orderId} stayed ${last?.status}`);
+}
+
+describe('approve and cancel at once', () => {
+  it(`exactly one wins for each of ${ORDERS} orders, and the order ends as the winner said`, async () => {
+    const admin = await api.login(DEMO_ADMIN.email, DEMO_ADMIN.password);
+    const ada = await api.account('ada');
+    const placed = await Promise.all(Array.from({ length: ORDERS }, () => api.placeOrder(ada.token, [{ sku: 'STICKERS-5', quantity: 1 }], { headers: { Prefer: 'wait=30' } })));
+    for (const p of placed) {
+      expect(p.status).toBe(201);
+      expect(p.body.status).toBe('AWAITING_APPROVAL');
+    }
+    const ids = placed.map((p) => p.body.orderId as string);
+
+    // every approve and every cancel in flight together
+    const races = await Promise.all(ids.map(async (orderId) => {
+      const [approve, cancel] = await Promise.all([
+        api.request('POST', `/orders/${orderId}/approve`, { token: admin }),
+        api.request('POST', `/orders/${orderId}/cancel`, { token: ada.token }),
+      ]);
+      return { orderId, approve, cancel };
+    }));
+
+    let decided = 0;
+    for (const { orderId, approve, cancel } of races) {
+      const final = await settledAs(ada.token, orderId, ['CONFIRMED', 'CANCELLED', 'FAILED']);
+      if (approve.status === 200 && cancel.status === 200) {
+        // Not both decided it: the cancel came after the approval had confirmed the order.
+        expect(cancel.body.status, orderId).not.toBe('AWAITING_APPROVAL');
+        expect(final.status, orderId).toBe('CANCELLED');
+        continue;
+      }
+      decided++;
+      expect([approve.status, cancel.status].sort(), orderId).toEqual([200, 409]);
+      const [winner, loser] = approve.status === 200 ? [approve, cancel] : [cancel, approve];
+      expect(winner.body).toEqual({ orderId, status: expect.any(String) });
+      expectProblem(loser, 409);
+      expect(loser.body.orderStatus, orderId).toEqual(expect.any(String));
+      if (approve.status === 200) {
+        expect(final.status, orderId).toBe('CONFIRMED');
+      } else {
+        expect(final.status, orderId).toBe('CANCELLED');
+        expect(final.cancellation, orderId).toEqual({ reason: 'CUSTOMER_CANCELLED' });
+      }
+    }
+    // The race itself was run: most pairs meet while the order awaits approval.
+    expect(decided).toBeGreaterThan(0);
+  }, 180_000);
+});

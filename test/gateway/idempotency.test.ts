@@ -1,0 +1,116 @@
+// The Idempotency-Key middleware (gateway/idempotency/) on its own: a small Hono
+// app whose handler counts its runs, over the shared test Redis, and over a Redis
+// that is not there (the store is skipped, the handler runs, nothing hangs).
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Caller } from '../../shared/auth/caller.js';
+import { createLogger } from '../../shared/logger.js';
+import { connectRedis, type Redis } from '../../shared/redis.js';
+import { installProblemHandlers } from '../../shared/http/problem-handlers.js';
+import { idempotency, type IdempotencyEnv } from '../../gateway/idempotency/middleware.js';
+import { IdempotencyStore } from '../../gateway/idempotency/store.js';
+import { freePort } from '../../scripts/stack/processes.js';
+import { testRedis } from '../support/stack.js';
+
+const logger = createLogger('test', 'silent');
+
+/** An app with one idempotent route; `answer` decides what the handler answers. */
+function appWith(redis: Redis, answer: (body: { n: number }) => { status: 200 | 201 | 400 | 409; remember?: boolean }) {
+  let runs = 0;
+  const app = new Hono<IdempotencyEnv>();
+  installProblemHandlers(app, logger);
+  app.use('*', async (c, next) => {
+    const caller: Caller = { userId: c.req.header('X-User') ?? 'u1', roles: [] };
+    c.set('caller', caller);
+    c.set('requestId', 'r');
+    await next();
+  });
+  app.post('/things', idempotency({ store: new IdempotencyStore(redis, 3600, logger) }), async (c) => {
+    runs++;
+    const body = await c.req.json<{ n: number }>();
+    const { status, remember } = answer(body);
+    if (remember) c.var.idempotency.remember({ status: 202, body: { receipt: body.n } });
+    return c.json({ n: body.n, run: runs }, status);
+  });
+  const post = async (key: string | undefined, body: unknown, user = 'u1') => {
+    const res = await app.request('/things', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-User': user, ...(key ? { 'Idempotency-Key': key } : {}) },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as any, replayed: res.headers.get('idempotent-replayed') };
+  };
+  return { post, runs: () => runs };
+}
+
+let shared: Awaited<ReturnType<typeof testRedis>>;
+beforeAll(async () => {
+  shared = await testRedis('idem_mw');
+  await shared.redis.ping();
+});
+afterAll(async () => {
+  await shared.close();
+});
+
+describe('Idempotency-Key middleware', () => {
+  it('runs the handler once per key and body; replays its answer; 422 for another body; keys are per caller', async () => {
+    const { post, runs } = appWith(shared.redis, () => ({ status: 201 }));
+    const first = await post('k1', { n: 1, note: 'a' });
+    expect(first).toEqual({ status: 201, body: { n: 1, run: 1 }, replayed: null });
+    // the same body in another key order is the same request
+    expect(await post('k1', { note: 'a', n: 1 })).toEqual({ status: 201, body: { n: 1, run: 1 }, replayed: 'true' });
+    const other = await post('k1', { n: 2 });
+    expect(other.status).toBe(422);
+    expect((await post('k1', { n: 1, note: 'a' }, 'u2')).body).toEqual({ n: 1, run: 2 });
+    expect(runs()).toBe(2);
+  });
+
+  it('answers 409 to the same request while the first is in flight', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const redis = shared.redis;
+    const slowApp = new Hono<IdempotencyEnv>();
+    installProblemHandlers(slowApp, logger);
+    slowApp.use('*', async (c, next) => { c.set('caller', { userId: 'u3', roles: [] }); c.set('requestId', 'r'); await next(); });
+    slowApp.post('/slow', idempotency({ store: new IdempotencyStore(redis, 3600, logger) }), async (c) => { await gate; return c.json({ ok: true }, 200); });
+    const send = () => slowApp.request('/slow', { method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'k-slow' }, body: '{}' });
+    const first = send();
+    await new Promise((r) => setTimeout(r, 50));
+    const answers = await Promise.all(Array.from({ length: 10 }, send));
+    for (const res of answers) expect(res.status).toBe(409);
+    release();
+    expect((await first).status).toBe(200);
+  });
+
+  it('releases the key when the request failed, so a retry runs again; remembers what the handler says to', async () => {
+    let fail = true;
+    const { post, runs } = appWith(shared.redis, (body) => (fail ? { status: 409 } : { status: 201, remember: body.n > 0 }));
+    expect((await post('k2', { n: 5 })).status).toBe(409);
+    fail = false;
+    expect(await post('k2', { n: 5 })).toEqual({ status: 201, body: { n: 5, run: 2 }, replayed: null });
+    // the remembered receipt, not the response, is what a replay answers
+    expect(await post('k2', { n: 5 })).toEqual({ status: 202, body: { receipt: 5 }, replayed: 'true' });
+    expect(runs()).toBe(2);
+  });
+
+  it('leaves a missing or invalid key to the route (whose header validator answers 400)', async () => {
+    const { post, runs } = appWith(shared.redis, () => ({ status: 200 }));
+    expect((await post(undefined, { n: 1 })).status).toBe(200);
+    expect((await post('has space', { n: 1 })).status).toBe(200);
+    expect((await post('has space', { n: 1 })).replayed).toBeNull();
+    expect(runs()).toBe(3);
+  });
+
+  it('without a Redis the key is not remembered and the handler runs', async () => {
+    const gone = connectRedis(`redis://127.0.0.1:${await freePort()}`, '', { commandTimeoutMs: 100 });
+    gone.on('error', () => undefined);
+    try {
+      const { post, runs } = appWith(gone, () => ({ status: 201 }));
+      expect((await post('k4', { n: 1 })).status).toBe(201);
+      expect((await post('k4', { n: 1 })).replayed).toBeNull();
+      expect(runs()).toBe(2);
+    } finally {
+      gone.disconnect();
+    }
+  });
+});
