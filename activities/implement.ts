@@ -6,7 +6,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import type { ActivitiesOf, ActivitySpec, Catalogue, ImplementationOf } from './catalogue.js';
-import { DomainError } from '../shared/errors.js';
+import { DomainError } from '../shared/domain/errors.js';
 
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.map(String).join('.') || '(input)'}: ${i.message}`).join('; ');

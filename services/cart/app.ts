@@ -3,7 +3,7 @@
 // (services/cart/checkouts.ts). Carts live in Redis: when it does not answer, the
 // routes answer 503 problems at once (each command has a short timeout).
 import { createRoute } from '@hono/zod-openapi';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError } from '../../shared/domain/errors.js';
 import { ownerOnly } from '../../shared/http/authorize.js';
 import { body, json } from '../../shared/http/openapi.js';
 import { createServiceApp, type ServiceAppOptions } from '../../shared/http/service-app.js';

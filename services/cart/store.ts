@@ -2,7 +2,7 @@
 // every write. Adding is one Lua script, so concurrent adds can never push a
 // line past the limit or the cart past its number of lines.
 import type { Redis } from '../../shared/redis.js';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError } from '../../shared/domain/errors.js';
 import { MAX_LINES, MAX_QUANTITY } from './schemas.js';
 
 export interface CartView {

@@ -2,7 +2,7 @@
 // read the cache, fall back to Mongo and fill it; every write deletes the key
 // after the database write. Price snapshots per order make pricing idempotent.
 import type { Collection, Db } from 'mongodb';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError } from '../../shared/domain/errors.js';
 import type { OrderLine, PriceSnapshot } from '../../shared/domain/order.js';
 import type { Logger } from '../../shared/logger.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';

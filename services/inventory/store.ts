@@ -33,7 +33,7 @@
 // reservation closed), and a restock is also recorded on the reservation
 // (`restockedSkus`), which retries consult first.
 import type { Collection, Db, UpdateFilter } from 'mongodb';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError } from '../../shared/domain/errors.js';
 import type { BusinessFailureType } from '../../shared/domain/vocabulary.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
 import type { OrderLine } from '../../shared/domain/order.js';

@@ -7,7 +7,7 @@
 // duplicated append records its event once, and no lock or scan is needed.
 // An event's version is its position in the log + 1.
 import type { Collection, Db, Filter } from 'mongodb';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError } from '../../shared/domain/errors.js';
 import { ORDER_EVENT_TYPES } from '../../shared/domain/vocabulary.js';
 import { type OrderEvent } from '../../shared/domain/order.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';

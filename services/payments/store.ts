@@ -20,7 +20,7 @@
 // provider what it holds under the charge's idempotency key, then record the
 // capture it reports (and refund it) or void the charge if there is none.
 import type { Collection, Db } from 'mongodb';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError } from '../../shared/domain/errors.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
 import { ProviderDeclined, type CapturedCharge, type PaymentProvider } from './provider.js';
 

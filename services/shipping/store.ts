@@ -5,7 +5,7 @@
 // duplicated, retried and out-of-order carrier events need no lock.
 import { randomBytes } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError } from '../../shared/domain/errors.js';
 import type { CarrierEventType } from '../../shared/domain/vocabulary.js';
 import type { OrderLine, ShippingAddress } from '../../shared/domain/order.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';

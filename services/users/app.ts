@@ -3,7 +3,7 @@
 // (deactivate, set roles) with the access check it re-reads tokens' users with.
 import { createRoute } from '@hono/zod-openapi';
 import { mayActFor, type Caller } from '../../shared/auth/caller.js';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError } from '../../shared/domain/errors.js';
 import { authorize } from '../../shared/http/authorize.js';
 import { body, json } from '../../shared/http/openapi.js';
 import { createServiceApp, type ServiceAppOptions } from '../../shared/http/service-app.js';

@@ -2,7 +2,7 @@
 // email), passwords only as scrypt hashes, roles for authorisation.
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError } from '../../shared/domain/errors.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password.js';
 

@@ -5,7 +5,7 @@ import type { Context, Env, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import type { BusinessFailureType } from '../domain/vocabulary.js';
-import { DomainError } from '../errors.js';
+import { DomainError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, fieldErrors, type ProblemType } from '../problem.js';
 
