@@ -131,7 +131,10 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: forbiddenInWorkflows.map((name) => ({ name, message: 'Workflow code must stay deterministic: no Node, I/O or non-workflow SDK imports.' })),
+          paths: forbiddenInWorkflows.map((name) => ({
+            name,
+            message: 'Workflow code must stay deterministic: no Node, I/O or non-workflow SDK imports.',
+          })),
           patterns: [
             {
               group: ['**/shared/domain/*', '!**/shared/domain/vocabulary.js'],

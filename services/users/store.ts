@@ -28,7 +28,14 @@ export interface UserView {
   createdAt: string;
 }
 
-const view = (doc: UserDoc): UserView => ({ id: doc._id, email: doc.email, name: doc.name, roles: doc.roles, active: !doc.deactivatedAt, createdAt: doc.createdAt.toISOString() });
+const view = (doc: UserDoc): UserView => ({
+  id: doc._id,
+  email: doc.email,
+  name: doc.name,
+  roles: doc.roles,
+  active: !doc.deactivatedAt,
+  createdAt: doc.createdAt.toISOString(),
+});
 
 export class UsersStore {
   readonly users: Collection<UserDoc>;
