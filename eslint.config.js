@@ -47,7 +47,8 @@ const serviceRoutes = { to: { element: { type: 'service', fileInternalPath: 'app
 
 const layering = {
   default: 'disallow',
-  message: '{{from.type}} must not import {{to.type}}: imports point down the layers (README, Architecture)',
+  message:
+    '{{from.type}}{{#if from.captured.name}} {{from.captured.name}}{{/if}} must not import {{to.type}}{{#if to.captured.name}} {{to.captured.name}}{{/if}}: imports point down the layers (README, Architecture)',
   policies: [
     allow('shared', ['domain']),
     allow('activities', ['domain']),
@@ -99,7 +100,8 @@ export default tseslint.config(
     },
     rules: {
       'boundaries/dependencies': ['error', layering],
-      'import-x/no-cycle': 'error',
+      // Packages cannot import back into this tree: not walking them cuts the rule from ~30 s to ~3 s.
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'separate-type-imports' }],
