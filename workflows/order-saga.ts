@@ -138,9 +138,11 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
       // Decided here, before anything is written: exactly one of a concurrent
       // approve and cancel wins, the other is refused with the current status.
       validator: (_request) => {
+        // Once final, every cancel is refused alike, whether the run is still telling the
+        // customer or over (then the gateway answers for it): never 200 one moment, 409 the next.
+        if (FINAL.includes(state.status)) throw refuse(`the order is ${state.status}`, state.status);
         if (cancelRequestedBy) return; // a repeat of an accepted cancel: the same answer
         if (pickedUp) throw refuse('the order has already been picked up by the carrier', state.status);
-        if (FINAL.includes(state.status)) throw refuse(`the order is ${state.status}`, state.status);
         if (unwinding === 'failure') throw refuse('the order failed and is waiting for an operator', state.status);
         if (approvedBy !== undefined && state.status === 'AWAITING_APPROVAL')
           throw refuse('the order was just approved and is being confirmed', state.status);
