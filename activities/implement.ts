@@ -6,14 +6,20 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import type { ActivitiesOf, ActivitySpec, Catalogue, ImplementationOf } from './catalogue.js';
-import { DomainError } from '../shared/errors.js';
+import { DomainError } from '../shared/domain/errors.js';
 
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.map(String).join('.') || '(input)'}: ${i.message}`).join('; ');
 }
 
 export function toApplicationFailure(error: DomainError): ApplicationFailure {
-  return ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: true, details: error.details ? [error.details] : [], cause: error });
+  return ApplicationFailure.create({
+    type: error.type,
+    message: error.message,
+    nonRetryable: true,
+    details: error.details ? [error.details] : [],
+    cause: error,
+  });
 }
 
 type Run = (input: unknown) => Promise<unknown>;
@@ -22,7 +28,11 @@ function adapt(name: string, spec: ActivitySpec, run: Run) {
   return async (raw: unknown): Promise<unknown> => {
     const parsed = spec.input.safeParse(raw);
     if (!parsed.success) {
-      throw ApplicationFailure.create({ type: 'InvalidInput', message: `invalid input of ${name}: ${describeIssues(parsed.error)}`, nonRetryable: true });
+      throw ApplicationFailure.create({
+        type: 'InvalidInput',
+        message: `invalid input of ${name}: ${describeIssues(parsed.error)}`,
+        nonRetryable: true,
+      });
     }
     try {
       return await run(parsed.data);

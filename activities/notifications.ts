@@ -13,7 +13,11 @@ export const notificationsCatalogue = defineCatalogue({
     sendNotification: {
       input: z
         .object({
-          key: z.string().min(1).max(300).regex(/^[A-Za-z0-9_:.-]+$/, 'letters, digits, _ : . and - only'),
+          key: z
+            .string()
+            .min(1)
+            .max(300)
+            .regex(/^[A-Za-z0-9_:.-]+$/, 'letters, digits, _ : . and - only'),
           // Operator alerts go to the pseudo-user `operators`.
           userId: UserId,
           template: z.enum(NOTIFICATION_TEMPLATES),

@@ -36,35 +36,66 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
   const { config, logger, redis, temporal } = deps;
   const app = new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook });
   const metrics = createHttpMetrics('gateway');
-  const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = config.CORS_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
 
   app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: 200 }));
   app.use('*', requestLog(logger));
   app.use('*', secureHeaders());
-  app.use('*', cors({
-    origin: (origin) => (origins.includes(origin) ? origin : null),
-    allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Prefer', 'X-Request-Id'],
-    exposeHeaders: ['X-Request-Id', 'Location', 'Retry-After', 'Preference-Applied', 'Idempotent-Replayed', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy'],
-    maxAge: 600,
-  }));
+  app.use(
+    '*',
+    cors({
+      origin: (origin) => (origins.includes(origin) ? origin : null),
+      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Prefer', 'X-Request-Id'],
+      exposeHeaders: [
+        'X-Request-Id',
+        'Location',
+        'Retry-After',
+        'Preference-Applied',
+        'Idempotent-Replayed',
+        'RateLimit-Limit',
+        'RateLimit-Remaining',
+        'RateLimit-Reset',
+        'RateLimit-Policy',
+      ],
+      maxAge: 600,
+    }),
+  );
   app.use('*', metrics.middleware);
   // The rest of an oversized body is never read, so the connection cannot carry another
   // request: say so, or a keep-alive client reuses a socket the server is about to drop.
-  app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => { c.header('Connection', 'close'); return problemResponse(c, tooLarge()); } }));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => {
+        c.header('Connection', 'close');
+        return problemResponse(c, tooLarge());
+      },
+    }),
+  );
   app.use('/api/*', identify(deps.tokens, new Accounts(deps.services.users, config.USER_CACHE_SECONDS)));
-  app.use('/api/*', rateLimit(redis, {
-    perUser: config.RATE_LIMIT_PER_USER,
-    perIp: config.RATE_LIMIT_PER_IP,
-    windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
-    trustProxy: config.TRUST_PROXY === 'true',
-  }));
+  app.use(
+    '/api/*',
+    rateLimit(redis, {
+      perUser: config.RATE_LIMIT_PER_USER,
+      perIp: config.RATE_LIMIT_PER_IP,
+      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+      trustProxy: config.TRUST_PROXY === 'true',
+    }),
+  );
   app.use('/api/*', refuseRejectedCredentials);
   app.use('/api/*', temporalBudget(temporal, config.DOWNSTREAM_TIMEOUT_MS));
   installProblemHandlers(app, logger, [temporalProblem(config.DOWNSTREAM_TIMEOUT_MS)]);
 
   const placement = new OrderPlacement({ temporal, logger, settings: orderSagaSettings(config), budgetMs: config.DOWNSTREAM_TIMEOUT_MS });
   const keys = new IdempotencyStore(redis, config.IDEMPOTENCY_TTL_SECONDS, logger);
-  const logins = new LoginLimiter(redis, { perAccount: config.LOGIN_FAILURES_PER_ACCOUNT, perIp: config.LOGIN_FAILURES_PER_IP, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS });
+  const logins = new LoginLimiter(redis, {
+    perAccount: config.LOGIN_FAILURES_PER_ACCOUNT,
+    perIp: config.LOGIN_FAILURES_PER_IP,
+    windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
+  });
   installAuthRoutes(app, deps, logins);
   installCatalogRoutes(app, deps);
   installCartRoutes(app, deps, placement, keys);

@@ -25,7 +25,12 @@ export function redisLimiter(redis: Redis, { keyPrefix, points, durationSeconds,
     duration: durationSeconds,
     blockDuration: blockSeconds,
     rejectIfRedisNotReady: true,
-    insuranceLimiter: new RateLimiterMemory({ keyPrefix: `${keyPrefix}:local`, points, duration: durationSeconds, blockDuration: blockSeconds }),
+    insuranceLimiter: new RateLimiterMemory({
+      keyPrefix: `${keyPrefix}:local`,
+      points,
+      duration: durationSeconds,
+      blockDuration: blockSeconds,
+    }),
   });
 }
 
@@ -34,5 +39,8 @@ export const secondsUntilReset = (res: RateLimiterRes) => Math.max(1, Math.ceil(
 
 /** 429 with Retry-After (and any other headers of the limit). */
 export function tooManyRequests(retryAfterSeconds: number, detail: string, headers: Record<string, string> = {}): HttpProblem {
-  return new HttpProblem('rate-limited', { detail: `${detail}; try again in ${retryAfterSeconds} s`, headers: { ...headers, 'Retry-After': String(retryAfterSeconds) } });
+  return new HttpProblem('rate-limited', {
+    detail: `${detail}; try again in ${retryAfterSeconds} s`,
+    headers: { ...headers, 'Retry-After': String(retryAfterSeconds) },
+  });
 }

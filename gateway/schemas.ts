@@ -23,18 +23,31 @@ export const Problem = z
     title: z.string(),
     status: z.number().int().min(400).max(599),
     detail: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional().openapi({ description: 'validation problems: every field that failed' }),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .openapi({ description: 'validation problems: every field that failed' }),
   })
-  .openapi('Problem', { description: 'RFC 9457 problem details; some problems add members, e.g. `orderStatus` on a refused cancel or approve' });
+  .openapi('Problem', {
+    description: 'RFC 9457 problem details; some problems add members, e.g. `orderStatus` on a refused cancel or approve',
+  });
 
 // Accounts
 export const RegisterBody = z.object({ email: Email, password: Password, name: PersonName }).strict().openapi('Register');
-export const LoginBody = z.object({ email: Email, password: z.string().min(1).max(128) }).strict().openapi('Login');
+export const LoginBody = z
+  .object({ email: Email, password: z.string().min(1).max(128) })
+  .strict()
+  .openapi('Login');
 export const Token = z.object({ accessToken: z.string(), tokenType: z.literal('Bearer'), expiresIn: z.number().int() }).openapi('Token');
 export const PublicUser = z.object({ id: UserId, email: z.string(), name: z.string() }).openapi('RegisteredUser');
 export const Me = z.object({ id: UserId, email: z.string(), name: z.string(), roles: z.array(z.string()) }).openapi('Me');
-export const Account = z.object({ id: UserId, email: z.string(), name: z.string(), roles: z.array(z.string()), active: z.boolean() }).openapi('Account');
-export const RolesBody = z.object({ roles: z.array(Role).min(1).max(3) }).strict().openapi('Roles');
+export const Account = z
+  .object({ id: UserId, email: z.string(), name: z.string(), roles: z.array(z.string()), active: z.boolean() })
+  .openapi('Account');
+export const RolesBody = z
+  .object({ roles: z.array(Role).min(1).max(3) })
+  .strict()
+  .openapi('Roles');
 
 // Catalog and stock
 export const ProductBody = Product.strict();
@@ -50,10 +63,18 @@ export const SetStockBody = SetStock;
 export const Cart = z.object({ items: z.array(OrderLine) }).openapi('Cart');
 export const PlaceOrderBody = OrderRequest.openapi('PlaceOrder');
 export const CheckoutBody = OrderRequest.omit({ items: true }).strict().openapi('Checkout');
-export const IdempotencyKey = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+export const IdempotencyKey = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 export const IdempotencyHeader = z.object({
   'idempotency-key': IdempotencyKey.openapi({
-    param: { name: 'idempotency-key', in: 'header', description: 'the same key with the same body answers the first answer again; with another body 422' },
+    param: {
+      name: 'idempotency-key',
+      in: 'header',
+      description: 'the same key with the same body answers the first answer again; with another body 422',
+    },
     example: 'c0ffee-1',
   }),
 });
@@ -63,7 +84,14 @@ export const PreferHeader = z.object({
     .string()
     .max(200)
     .optional()
-    .openapi({ param: { name: 'prefer', in: 'header', description: 'RFC 7240 preferences; `wait=N` (seconds, at most 30) waits for the saga to settle' }, example: 'wait=10' }),
+    .openapi({
+      param: {
+        name: 'prefer',
+        in: 'header',
+        description: 'RFC 7240 preferences; `wait=N` (seconds, at most 30) waits for the saga to settle',
+      },
+      example: 'wait=10',
+    }),
 });
 export const OrderAccepted = z
   .object({ orderId: OrderId, status: z.literal('PENDING'), links: z.object({ self: z.string() }) })
@@ -87,7 +115,13 @@ export const OrderView = z
   .openapi('Order');
 export type OrderView = z.infer<typeof OrderView>;
 export const OrderSummary = z
-  .object({ orderId: OrderId, status: OrderStatus, totalCents: AmountCents.nullable(), currency: Currency.nullable(), createdAt: z.iso.datetime() })
+  .object({
+    orderId: OrderId,
+    status: OrderStatus,
+    totalCents: AmountCents.nullable(),
+    currency: Currency.nullable(),
+    createdAt: z.iso.datetime(),
+  })
   .openapi('OrderSummary');
 export const OrderPage = z.object({ items: z.array(OrderSummary), nextCursor: TimeCursor.nullable() }).openapi('OrderPage');
 export const OrderEvents = z
@@ -98,13 +132,21 @@ const Cursor = TimeCursor.optional().openapi({ description: 'nextCursor of the p
 export const ListQuery = z.object({ limit: Limit, cursor: Cursor });
 
 // Shipping, notifications, dashboard
-export const CarrierEventBody = z.object({ type: z.enum(CARRIER_EVENT_TYPES), at: z.iso.datetime({ offset: true }) }).strict().openapi('CarrierEvent');
+export const CarrierEventBody = z
+  .object({ type: z.enum(CARRIER_EVENT_TYPES), at: z.iso.datetime({ offset: true }) })
+  .strict()
+  .openapi('CarrierEvent');
 export const CarrierEventAccepted = z.object({ accepted: z.literal(true) }).openapi('CarrierEventAccepted');
 export const Notification = StoredNotification.omit({ userId: true, status: true }).openapi('Notification');
 export const NotificationPage = z.object({ items: z.array(Notification), nextCursor: TimeCursor.nullable() }).openapi('NotificationPage');
 export const NotificationQuery = ListQuery.extend({ unread: z.enum(['true', 'false']).optional() });
 export const Dashboard = z
-  .object({ user: Me.nullable(), recentOrders: z.array(OrderSummary).nullable(), unreadNotifications: z.array(Notification).nullable(), degraded: z.array(z.string()) })
+  .object({
+    user: Me.nullable(),
+    recentOrders: z.array(OrderSummary).nullable(),
+    unreadNotifications: z.array(Notification).nullable(),
+    degraded: z.array(z.string()),
+  })
   .openapi('Dashboard');
 
 // Path parameters

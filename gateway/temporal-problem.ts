@@ -23,8 +23,10 @@ export function temporalProblem(budgetMs: number, advice = '') {
   const suffix = advice ? `; ${advice}` : '';
   return (error: unknown): HttpProblem | undefined => {
     const code = grpcCodeOf(error);
-    if (code === DEADLINE_EXCEEDED) return new HttpProblem('timeout', { detail: `Temporal did not answer within ${budgetMs} ms${suffix}`, cause: error });
-    if (code === UNAVAILABLE || code === RESOURCE_EXHAUSTED) return new HttpProblem('unavailable', { detail: `Temporal is unavailable${suffix}`, cause: error });
+    if (code === DEADLINE_EXCEEDED)
+      return new HttpProblem('timeout', { detail: `Temporal did not answer within ${budgetMs} ms${suffix}`, cause: error });
+    if (code === UNAVAILABLE || code === RESOURCE_EXHAUSTED)
+      return new HttpProblem('unavailable', { detail: `Temporal is unavailable${suffix}`, cause: error });
     return undefined;
   };
 }

@@ -25,14 +25,23 @@ const duration = (value: string): number | undefined => {
   }
 };
 
-const env = parseEnv(mongoEnv.extend(temporalEnv.shape).extend({
-  AUDIT_PENDING_GRACE: z.string().default('2m').refine((v) => duration(v) !== undefined, 'must be a duration such as 90s or 2m'),
-}));
+const env = parseEnv(
+  mongoEnv.extend(temporalEnv.shape).extend({
+    AUDIT_PENDING_GRACE: z
+      .string()
+      .default('2m')
+      .refine((v) => duration(v) !== undefined, 'must be a duration such as 90s or 2m'),
+  }),
+);
 
 try {
   const outcome = await audit(
     // Unset, the address is where `npm start` puts its Temporal (the shared default names localhost).
-    { mongoUrl: env.MONGO_URL, prefix: env.MONGO_DB_PREFIX, temporal: temporalSettings({ TEMPORAL_ADDRESS: '127.0.0.1:7233', ...process.env }) },
+    {
+      mongoUrl: env.MONGO_URL,
+      prefix: env.MONGO_DB_PREFIX,
+      temporal: temporalSettings({ TEMPORAL_ADDRESS: '127.0.0.1:7233', ...process.env }),
+    },
     duration(env.AUDIT_PENDING_GRACE)!,
   );
   console.log(outcome.report);

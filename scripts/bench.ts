@@ -52,14 +52,22 @@ async function json(res: Response): Promise<any> {
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(json);
 const put = (url: string, body: unknown, token: string) =>
-  fetch(url, { method: 'PUT', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(body) }).then(json);
+  fetch(url, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  }).then(json);
 
 /** A customer and BENCH_SKUS products with enough stock for every order of the run. */
 async function seedShop(api: string): Promise<Shop> {
   const admin = (await post(`${api}/auth/login`, { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password })).accessToken as string;
   const skus = Array.from({ length: env.BENCH_SKUS }, (_, i) => `BENCH-WIDGET-${i + 1}`);
   for (const sku of skus) {
-    await put(`${api}/products/${sku}`, { name: `Bench widget ${sku}`, description: 'for benchmarks', priceCents: 1000, currency: 'EUR' }, admin);
+    await put(
+      `${api}/products/${sku}`,
+      { name: `Bench widget ${sku}`, description: 'for benchmarks', priceCents: 1000, currency: 'EUR' },
+      admin,
+    );
     await put(`${api}/inventory/${sku}`, { available: 1_000_000 }, admin);
   }
   const email = `bench-${Date.now()}@example.com`;
@@ -124,7 +132,9 @@ async function main(): Promise<void> {
     const after = usage();
 
     const persistence = opts.persistent ? 'file databases (as npm start)' : 'in-memory databases';
-    console.log(`\nsagashop benchmark, ${new Date().toISOString().slice(0, 10)}: ${persistence}, ${env.BENCH_SKUS} skus, concurrency ${env.BENCH_CONCURRENCY}, ${env.BENCH_ORDERS} per closed loop, ${env.BENCH_SOLO} solo, poll ${env.BENCH_POLL_MS} ms`);
+    console.log(
+      `\nsagashop benchmark, ${new Date().toISOString().slice(0, 10)}: ${persistence}, ${env.BENCH_SKUS} skus, concurrency ${env.BENCH_CONCURRENCY}, ${env.BENCH_ORDERS} per closed loop, ${env.BENCH_SOLO} solo, poll ${env.BENCH_POLL_MS} ms`,
+    );
     const w1 = [12, 12, 16, 12, 12];
     console.log(`\n${row(['scenario', 'solo p50', 'closed loop /s', 'loop p50', 'loop p95'], w1)}`);
     for (const name of Object.keys(scenarios)) {
@@ -132,14 +142,19 @@ async function main(): Promise<void> {
       console.log(row([name, ms(soloP50[name]!), c.perSecond.toFixed(2), ms(c.p50), ms(c.p95)], w1));
     }
     const w2 = [12, 14, 14, 10, 10, 10, 8];
-    console.log(`\nopen loop at ${rate.toFixed(2)}/s (${(env.BENCH_OPEN_LOAD * 100).toFixed(0)}% of the saga's closed-loop rate) for ${env.BENCH_OPEN_SECONDS} s`);
+    console.log(
+      `\nopen loop at ${rate.toFixed(2)}/s (${(env.BENCH_OPEN_LOAD * 100).toFixed(0)}% of the saga's closed-loop rate) for ${env.BENCH_OPEN_SECONDS} s`,
+    );
     console.log(row(['scenario', 'completed /s', 'p50', 'p95', 'p99', 'p99/p50', 'failed'], w2));
-    for (const [name, o] of Object.entries(open)) console.log(row([name, o.completedPerSecond.toFixed(2), ms(o.p50), ms(o.p95), ms(o.p99), ratio(o.p99 / o.p50), o.failed], w2));
+    for (const [name, o] of Object.entries(open))
+      console.log(row([name, o.completedPerSecond.toFixed(2), ms(o.p50), ms(o.p95), ms(o.p99), ratio(o.p99 / o.p50), o.failed], w2));
 
     const b2 = closed.B2!;
     const saga = closed['saga-wait']!;
     console.log('\nratios (targets of issue 11 in brackets)');
-    console.log(`  saga orders/s / B2 workflows/s at concurrency ${env.BENCH_CONCURRENCY}: ${ratio(saga.perSecond / b2.perSecond)}  [>= 0.8x]`);
+    console.log(
+      `  saga orders/s / B2 workflows/s at concurrency ${env.BENCH_CONCURRENCY}: ${ratio(saga.perSecond / b2.perSecond)}  [>= 0.8x]`,
+    );
     console.log(`  saga solo p50 / B2 solo p50:                  ${ratio(soloP50['saga-wait']! / soloP50.B2!)}  [<= 1.2x]`);
     console.log(`  B2 solo p50:                                  ${ms(soloP50.B2!)}  [<= 400 ms]`);
     console.log(`  saga p99 / p50 in the open loop:              ${ratio(open['saga-wait']!.p99 / open['saga-wait']!.p50)}  [< 3x]`);
@@ -150,7 +165,18 @@ async function main(): Promise<void> {
     console.log(row(['process', 'idle', 'after', 'saga CPU', 'B2 CPU'], w3));
     const fmtMb = (u: Usage | undefined) => (u ? `${u.rssMb.toFixed(0)} MiB` : 'n/a');
     for (const p of processes) {
-      console.log(row([p.name, fmtMb(idle.get(p.name)), fmtMb(after.get(p.name)), (cpu['saga-wait']!.get(p.name) ?? NaN).toFixed(2), (cpu.B2!.get(p.name) ?? NaN).toFixed(2)], w3));
+      console.log(
+        row(
+          [
+            p.name,
+            fmtMb(idle.get(p.name)),
+            fmtMb(after.get(p.name)),
+            (cpu['saga-wait']!.get(p.name) ?? NaN).toFixed(2),
+            (cpu.B2!.get(p.name) ?? NaN).toFixed(2),
+          ],
+          w3,
+        ),
+      );
     }
   } finally {
     await connection?.close();

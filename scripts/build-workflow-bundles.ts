@@ -32,7 +32,14 @@ const modifiedAt = (path: string) => {
 
 const sourcesChangedAt = Math.max(...['workflows', 'activities', join('shared', 'domain')].map((dir) => newestSource(join(root, dir))));
 mkdirSync(outDir, { recursive: true });
-const logger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: (m: string) => console.warn(m), error: (m: string) => console.error(m) };
+const logger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (m: string) => console.warn(m),
+  error: (m: string) => console.error(m),
+};
 for (const host of HOSTS) {
   for (const traced of [false, true]) {
     const name = `${host}${traced ? '.traced' : ''}`;
@@ -49,6 +56,8 @@ for (const host of HOSTS) {
       logger,
     });
     writeFileSync(out, code);
-    console.log(`[build] workflow bundle ${name}: ${(code.length / 1024).toFixed(0)} KiB in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `[build] workflow bundle ${name}: ${(code.length / 1024).toFixed(0)} KiB in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   }
 }

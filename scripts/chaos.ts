@@ -21,22 +21,34 @@ import { DEFAULT_MIX, SCENARIOS, type Mix } from './chaos/workload.js';
 
 const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
-const env = parseEnv(z.object({
-  CHAOS_ORDERS: z.coerce.number().int().min(1).default(300),
-  CHAOS_CONCURRENCY: z.coerce.number().int().min(1).default(8),
-  CHAOS_KILLS: count(10),
-  CHAOS_TEMPORAL_RESTARTS: count(1),
-  CHAOS_REDIS_PAUSES: count(1),
-  CHAOS_REDIS_PAUSE_SECONDS: z.coerce.number().positive().default(10),
-  CHAOS_APPROVAL_TIMEOUT: z.string().default('60s'),
-  CHAOS_SLOW_PAYMENT_MS: z.coerce.number().int().min(0).max(120_000).default(35_000),
-  CHAOS_SCARCE_UNITS: z.coerce.number().int().min(0).optional(),
-  CHAOS_MIX: z.string().regex(new RegExp(`^((${SCENARIOS.join('|')})=\\d+,?)*$`), `comma-separated scenario=weight, scenarios: ${SCENARIOS.join(', ')}`).default(''),
-  CHAOS_DRAIN_SECONDS: z.coerce.number().int().positive().default(600),
-  CHAOS_KEEP_DATA: z.enum(['true', 'false']).default('false'),
-}));
+const env = parseEnv(
+  z.object({
+    CHAOS_ORDERS: z.coerce.number().int().min(1).default(300),
+    CHAOS_CONCURRENCY: z.coerce.number().int().min(1).default(8),
+    CHAOS_KILLS: count(10),
+    CHAOS_TEMPORAL_RESTARTS: count(1),
+    CHAOS_REDIS_PAUSES: count(1),
+    CHAOS_REDIS_PAUSE_SECONDS: z.coerce.number().positive().default(10),
+    CHAOS_APPROVAL_TIMEOUT: z.string().default('60s'),
+    CHAOS_SLOW_PAYMENT_MS: z.coerce.number().int().min(0).max(120_000).default(35_000),
+    CHAOS_SCARCE_UNITS: z.coerce.number().int().min(0).optional(),
+    CHAOS_MIX: z
+      .string()
+      .regex(new RegExp(`^((${SCENARIOS.join('|')})=\\d+,?)*$`), `comma-separated scenario=weight, scenarios: ${SCENARIOS.join(', ')}`)
+      .default(''),
+    CHAOS_DRAIN_SECONDS: z.coerce.number().int().positive().default(600),
+    CHAOS_KEEP_DATA: z.enum(['true', 'false']).default('false'),
+  }),
+);
 
-const mix: Mix = { ...DEFAULT_MIX, ...Object.fromEntries(env.CHAOS_MIX.split(',').filter(Boolean).map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])])) };
+const mix: Mix = {
+  ...DEFAULT_MIX,
+  ...Object.fromEntries(
+    env.CHAOS_MIX.split(',')
+      .filter(Boolean)
+      .map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])]),
+  ),
+};
 
 const outcome = await runChaos({
   orders: env.CHAOS_ORDERS,

@@ -8,11 +8,15 @@ import { z } from 'zod';
 import { parseEnv } from '../shared/config.js';
 import { historiesDir, toFixture } from './replay-fixture.js';
 
-const env = parseEnv(z.object({
-  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-}));
-const args = z.tuple([z.string().min(1, 'workflow id'), z.string().regex(/^[a-z0-9-]+$/, 'fixture name: lowercase letters, digits and -')]).safeParse(process.argv.slice(2));
+const env = parseEnv(
+  z.object({
+    TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  }),
+);
+const args = z
+  .tuple([z.string().min(1, 'workflow id'), z.string().regex(/^[a-z0-9-]+$/, 'fixture name: lowercase letters, digits and -')])
+  .safeParse(process.argv.slice(2));
 if (!args.success) {
   console.error('usage: npm run histories:export -- <workflowId> <fixture-name>\n', args.error.issues.map((i) => i.message).join('\n'));
   process.exit(2);

@@ -7,7 +7,16 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MONGO_JAVA_SERVER_VERSION, TEMPORAL_CLI_VERSION, TEST_SERVER_VERSION, cacheBin, cacheDir, mongoJavaServerHome, onPath, tools } from './stack/tools.js';
+import {
+  MONGO_JAVA_SERVER_VERSION,
+  TEMPORAL_CLI_VERSION,
+  TEST_SERVER_VERSION,
+  cacheBin,
+  cacheDir,
+  mongoJavaServerHome,
+  onPath,
+  tools,
+} from './stack/tools.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -21,7 +30,10 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd?:
 
 function requireGo(forWhat: string): string {
   const go = onPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
-  if (!go) throw new MissingToolchain(`${forWhat} needs Go >= 1.24 to build it: install Go (https://go.dev/doc/install or apt-get install golang-go) or put the binary on PATH`);
+  if (!go)
+    throw new MissingToolchain(
+      `${forWhat} needs Go >= 1.24 to build it: install Go (https://go.dev/doc/install or apt-get install golang-go) or put the binary on PATH`,
+    );
   return go;
 }
 
@@ -50,13 +62,24 @@ async function ensureMongoJavaServer(): Promise<void> {
   const java = onPath('java');
   const javac = onPath('javac');
   const mvn = onPath('mvn');
-  if (!java || !javac || !mvn) throw new MissingToolchain('the embedded MongoDB server (mongo-java-server) needs a JDK (>= 17, with javac) and Maven (apt-get install openjdk-17-jdk-headless maven), or set MONGO_URL, or put mongod on PATH');
+  if (!java || !javac || !mvn)
+    throw new MissingToolchain(
+      'the embedded MongoDB server (mongo-java-server) needs a JDK (>= 17, with javac) and Maven (apt-get install openjdk-17-jdk-headless maven), or set MONGO_URL, or put mongod on PATH',
+    );
   const lib = join(mongoJavaServerHome, 'lib');
   const classes = join(mongoJavaServerHome, 'classes');
   if (!existsSync(join(lib, `mongo-java-server-core-${MONGO_JAVA_SERVER_VERSION}.jar`))) {
     await timed(`resolving mongo-java-server ${MONGO_JAVA_SERVER_VERSION} from Maven Central`, () => {
-      run(mvn, ['-q', '-B', '-f', resolve(here, 'provision/mongo-java-server-pom.xml'), `-Dmongo.java.server.version=${MONGO_JAVA_SERVER_VERSION}`,
-        'dependency:copy-dependencies', `-DoutputDirectory=${lib}`, '-DincludeScope=runtime']);
+      run(mvn, [
+        '-q',
+        '-B',
+        '-f',
+        resolve(here, 'provision/mongo-java-server-pom.xml'),
+        `-Dmongo.java.server.version=${MONGO_JAVA_SERVER_VERSION}`,
+        'dependency:copy-dependencies',
+        `-DoutputDirectory=${lib}`,
+        '-DincludeScope=runtime',
+      ]);
     });
   }
   await timed('compiling the mongo-java-server launcher', () => {
@@ -66,7 +89,10 @@ async function ensureMongoJavaServer(): Promise<void> {
   // A small heap keeps it at about 60-70 MB resident; the serial collector needs no
   // extra threads on a 2-core machine. The data of a test run or a demo shop is far below the cap.
   const launcher = join(mongoJavaServerHome, 'mongo-java-server');
-  writeFileSync(launcher, `#!/bin/sh\nexec java -Xms16m -Xmx256m -XX:+UseSerialGC -Xss512k -cp "${lib}/*:${classes}" MongoJavaServerLauncher "$@"\n`);
+  writeFileSync(
+    launcher,
+    `#!/bin/sh\nexec java -Xms16m -Xmx256m -XX:+UseSerialGC -Xss512k -cp "${lib}/*:${classes}" MongoJavaServerLauncher "$@"\n`,
+  );
   chmodSync(launcher, 0o755);
   writeFileSync(stamp, fingerprint);
 }
@@ -74,7 +100,8 @@ async function ensureMongoJavaServer(): Promise<void> {
 async function ensureRedis(): Promise<void> {
   if (process.env.REDIS_URL || tools.redisServer()) return;
   const canApt = process.getuid?.() === 0 && onPath('apt-get');
-  if (!canApt) throw new MissingToolchain('Redis is needed: install the redis-server package (apt-get install redis-server) or set REDIS_URL');
+  if (!canApt)
+    throw new MissingToolchain('Redis is needed: install the redis-server package (apt-get install redis-server) or set REDIS_URL');
   await timed('installing redis-server from Debian', () => {
     run('apt-get', ['update', '-qq']);
     run('apt-get', ['install', '-y', '-qq', 'redis-server'], { DEBIAN_FRONTEND: 'noninteractive' });
@@ -85,12 +112,23 @@ async function ensureTestServer(): Promise<void> {
   if (tools.testServer()) return;
   const java = onPath('java');
   const mvn = onPath('mvn');
-  if (!java || !mvn) throw new MissingToolchain('the time-skipping test server needs a JDK (>= 11) and Maven (apt-get install default-jdk-headless maven), or set TEMPORAL_TEST_SERVER_PATH');
+  if (!java || !mvn)
+    throw new MissingToolchain(
+      'the time-skipping test server needs a JDK (>= 11) and Maven (apt-get install default-jdk-headless maven), or set TEMPORAL_TEST_SERVER_PATH',
+    );
   const home = join(cacheDir, `temporal-test-server-${TEST_SERVER_VERSION}`);
   const lib = join(home, 'lib');
   await timed(`resolving temporal-test-server ${TEST_SERVER_VERSION} from Maven Central`, () => {
-    run(mvn, ['-q', '-B', '-f', resolve(here, 'provision/test-server-pom.xml'), `-Dtemporal.test.server.version=${TEST_SERVER_VERSION}`,
-      'dependency:copy-dependencies', `-DoutputDirectory=${lib}`, '-DincludeScope=runtime']);
+    run(mvn, [
+      '-q',
+      '-B',
+      '-f',
+      resolve(here, 'provision/test-server-pom.xml'),
+      `-Dtemporal.test.server.version=${TEST_SERVER_VERSION}`,
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${lib}`,
+      '-DincludeScope=runtime',
+    ]);
   });
   if (!readdirSync(lib).some((f) => f.startsWith('temporal-test-server'))) throw new Error(`no temporal-test-server jar in ${lib}`);
   // The TypeScript SDK starts an `existing-path` test server as `<path> <port>`.

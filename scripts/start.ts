@@ -13,15 +13,17 @@ import { startMongo, startRedis, startTemporal, type Service } from './stack/inf
 import { freePort, portAnswers } from './stack/processes.js';
 import { startSystem, type RunningSystem } from './stack/system.js';
 
-const env = parseEnv(z.object({
-  SAGASHOP_DATA_DIR: z.string().default(join(process.cwd(), '.data')),
-  GATEWAY_PORT: port(3000),
-  TEMPORAL_PORT: port(7233),
-  TEMPORAL_UI_PORT: port(8233),
-  MONGO_PORT: port(27017),
-  REDIS_PORT: port(6379),
-  ECHO_LOGS: z.enum(['true', 'false']).default('false'),
-}));
+const env = parseEnv(
+  z.object({
+    SAGASHOP_DATA_DIR: z.string().default(join(process.cwd(), '.data')),
+    GATEWAY_PORT: port(3000),
+    TEMPORAL_PORT: port(7233),
+    TEMPORAL_UI_PORT: port(8233),
+    MONGO_PORT: port(27017),
+    REDIS_PORT: port(6379),
+    ECHO_LOGS: z.enum(['true', 'false']).default('false'),
+  }),
+);
 
 /** The conventional port when it is free, otherwise any free one (and say so). */
 async function preferred(name: string, wanted: number): Promise<number> {
@@ -89,7 +91,9 @@ sagashop is running.
   Redis            ${redis.value}
   Demo admin       admin@sagashop.dev / admin-password-123
   Metrics          ${gateway}/metrics (and each service's /metrics); Temporal workers:
-${Object.entries(system.workerMetricsUrls).map(([name, url]) => `    ${name.padEnd(15)}${url}`).join('\n')}
+${Object.entries(system.workerMetricsUrls)
+  .map(([name, url]) => `    ${name.padEnd(15)}${url}`)
+  .join('\n')}
   Tracing          ${tracingConfigured() ? `OTLP to ${process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT}` : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT, see the README)'}
   Logs             ${logDir}
 Press Ctrl-C to stop.`);

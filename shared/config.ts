@@ -19,7 +19,8 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv 
 /** Marks a default secret that only exists so `npm start` works out of the box. */
 export const DEV_SECRET_PREFIX = 'dev-only-';
 
-const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+const isLoopback = (host: string) =>
+  host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 
 // The dev secrets are printed in the README: a production process, or one that
 // anything beyond this machine can reach (a non-loopback HOST), must never run with them.
@@ -28,11 +29,15 @@ function refuseDevSecrets(config: unknown): void {
   const values = config as Record<string, unknown>;
   const host = typeof values.HOST === 'string' ? values.HOST : undefined;
   const why =
-    values.NODE_ENV === 'production' ? 'must be set to a real secret when NODE_ENV=production'
-    : host !== undefined && !isLoopback(host) ? `the development default works only on a loopback HOST (HOST=${host}); set a real secret`
-    : undefined;
+    values.NODE_ENV === 'production'
+      ? 'must be set to a real secret when NODE_ENV=production'
+      : host !== undefined && !isLoopback(host)
+        ? `the development default works only on a loopback HOST (HOST=${host}); set a real secret`
+        : undefined;
   if (!why) return;
-  const defaults = Object.entries(values).filter(([key, value]) => key.endsWith('_SECRET') && typeof value === 'string' && value.startsWith(DEV_SECRET_PREFIX));
+  const defaults = Object.entries(values).filter(
+    ([key, value]) => key.endsWith('_SECRET') && typeof value === 'string' && value.startsWith(DEV_SECRET_PREFIX),
+  );
   if (defaults.length) throw new ConfigError(`invalid configuration:\n${defaults.map(([key]) => `  ${key}: ${why}`).join('\n')}`);
 }
 
@@ -72,16 +77,25 @@ export const workerEnv = z.object({
 });
 
 export const mongoEnv = z.object({
-  MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL').default('mongodb://127.0.0.1:27017'),
+  MONGO_URL: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL')
+    .default('mongodb://127.0.0.1:27017'),
   /** Prefix for each service's database name, so several stacks (or test runs) can share one server. */
-  MONGO_DB_PREFIX: z.string().regex(/^[A-Za-z0-9_]*$/, 'letters, digits and _ only').default(''),
+  MONGO_DB_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_]*$/, 'letters, digits and _ only')
+    .default(''),
 });
 
 /** How long one Redis command may take; past it each use follows its policy (README, "When Redis is down"). */
 export const redisCommandTimeout = (fallback: number) => z.coerce.number().int().min(10).max(10_000).default(fallback);
 
 export const redisEnv = z.object({
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
   /** Prefix for every Redis key, so several stacks (or test runs) can share one server. */
   REDIS_KEY_PREFIX: z.string().default(''),
   REDIS_COMMAND_TIMEOUT_MS: redisCommandTimeout(250),

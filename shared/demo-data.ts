@@ -21,7 +21,14 @@ export const DEMO_PRODUCTS: readonly DemoProduct[] = [
   { sku: 'STICKERS-5', name: 'Sticker pack', description: 'Five vinyl stickers', priceCents: 499, currency: 'EUR', stock: 500 },
   { sku: 'BACKPACK-20L', name: 'Backpack 20 l', description: 'Water-resistant daypack', priceCents: 7900, currency: 'EUR', stock: 10 },
   // Above the default approval threshold (100000 cents): orders for it wait for an admin.
-  { sku: 'ESPRESSO-PRO', name: 'Espresso machine Pro', description: 'Dual boiler espresso machine', priceCents: 149900, currency: 'EUR', stock: 3 },
+  {
+    sku: 'ESPRESSO-PRO',
+    name: 'Espresso machine Pro',
+    description: 'Dual boiler espresso machine',
+    priceCents: 149900,
+    currency: 'EUR',
+    stock: 3,
+  },
   // Sold out on purpose: ordering it shows the OUT_OF_STOCK branch.
   { sku: 'LIMITED-POSTER', name: 'Limited poster', description: 'Signed print, sold out', priceCents: 2500, currency: 'EUR', stock: 0 },
 ];

@@ -12,7 +12,11 @@ export interface LoggerOptions {
 }
 
 /** Structured JSON logs, one logger per process, tagged with the service name. */
-export function createLogger(service: string, level: string = process.env.LOG_LEVEL ?? 'info', { traceContext }: LoggerOptions = {}): Logger {
+export function createLogger(
+  service: string,
+  level: string = process.env.LOG_LEVEL ?? 'info',
+  { traceContext }: LoggerOptions = {},
+): Logger {
   return pino({
     name: service,
     level,

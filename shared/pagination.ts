@@ -15,7 +15,8 @@ export const TimeCursor = z
   .regex(TIME_CURSOR, 'a cursor from nextCursor: <13-digit time in ms>_<id>')
   .meta({ example: '1767225600000_3f2b8c1e-4d5a-5b6c-a7d8-9e0f1a2b3c4d' });
 
-export const timeCursor = (createdAt: Date | string, id: string): string => `${String(new Date(createdAt).getTime()).padStart(13, '0')}_${id}`;
+export const timeCursor = (createdAt: Date | string, id: string): string =>
+  `${String(new Date(createdAt).getTime()).padStart(13, '0')}_${id}`;
 
 export function timePosition(cursor: string): { createdAt: string; id: string } {
   const [, ms, id] = TIME_CURSOR.exec(cursor)!;

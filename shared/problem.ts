@@ -65,7 +65,10 @@ export class HttpProblem extends Error {
   readonly errors: FieldError[] | undefined;
   readonly headers: Record<string, string>;
 
-  constructor(readonly type: ProblemType, init: ProblemInit = {}) {
+  constructor(
+    readonly type: ProblemType,
+    init: ProblemInit = {},
+  ) {
     super(init.detail ?? PROBLEM_TYPES[type].title, { cause: init.cause });
     this.status = PROBLEM_TYPES[type].status;
     this.extensions = init.extensions ?? {};

@@ -10,7 +10,15 @@ import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { Db } from 'mongodb';
 import type { z } from 'zod';
-import { parseEnv, type CommonConfig, type HttpConfig, type MongoConfig, type RedisConfig, type TemporalConfig, type WorkerConfig } from './config.js';
+import {
+  parseEnv,
+  type CommonConfig,
+  type HttpConfig,
+  type MongoConfig,
+  type RedisConfig,
+  type TemporalConfig,
+  type WorkerConfig,
+} from './config.js';
 import type { HealthChecks } from './http/health.js';
 import type { ServiceAppOptions } from './http/service-app.js';
 import { createLogger, type Logger } from './logger.js';
@@ -61,7 +69,10 @@ const httpSettingsOf = (config: unknown): HttpConfig => {
 // drivers; a process started without the preload would trace only its Temporal calls.
 const preloadedByFlag = () => [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) => arg.includes('telemetry/preload'));
 
-export function runProcess<C extends CommonConfig>(definition: ProcessDefinition<C>, tracing: Tracing | undefined = preloadedTracing): Promise<void> {
+export function runProcess<C extends CommonConfig>(
+  definition: ProcessDefinition<C>,
+  tracing: Tracing | undefined = preloadedTracing,
+): Promise<void> {
   const logger = createLogger(definition.name, undefined, { traceContext: tracing?.logContext });
   // First in, so it runs last: spans of the worker's final tasks are exported too.
   const stoppers: Stop[] = tracing ? [() => tracing.shutdown()] : [];
@@ -83,8 +94,19 @@ export function runProcess<C extends CommonConfig>(definition: ProcessDefinition
 
   const start = async () => {
     const config = parseEnv(definition.env);
-    if (tracing && !preloadedByFlag()) logger.warn('tracing started after the drivers loaded: HTTP, MongoDB and Redis calls are not traced; start the process with --import <dist>/shared/telemetry/preload.js');
-    const ctx: ProcessContext<C> = { name: definition.name, config, env: process.env, logger, ...(tracing ? { tracing } : {}), checks: {}, onStop: (stop) => stoppers.push(stop) };
+    if (tracing && !preloadedByFlag())
+      logger.warn(
+        'tracing started after the drivers loaded: HTTP, MongoDB and Redis calls are not traced; start the process with --import <dist>/shared/telemetry/preload.js',
+      );
+    const ctx: ProcessContext<C> = {
+      name: definition.name,
+      config,
+      env: process.env,
+      logger,
+      ...(tracing ? { tracing } : {}),
+      checks: {},
+      onStop: (stop) => stoppers.push(stop),
+    };
     const { app, worker } = await definition.start(ctx);
     if (worker) runWorker(ctx, worker);
     const { PORT, HOST } = (definition.listenOn ?? httpSettingsOf)(config);
@@ -153,7 +175,10 @@ export async function openTemporalClient(ctx: ProcessContext<TemporalConfig>): P
  * from start(). The SDK runtime (its Prometheus endpoint on WORKER_METRICS_PORT,
  * its logs through pino) is installed first, as it must precede any connection.
  */
-export async function openWorker(ctx: ProcessContext<TemporalConfig & WorkerConfig & HttpConfig>, spec: Pick<ServiceWorkerOptions, 'taskQueue' | 'activities' | 'workflows'>): Promise<Worker> {
+export async function openWorker(
+  ctx: ProcessContext<TemporalConfig & WorkerConfig & HttpConfig>,
+  spec: Pick<ServiceWorkerOptions, 'taskQueue' | 'activities' | 'workflows'>,
+): Promise<Worker> {
   const settings = temporalSettings(ctx.env);
   const metricsAddress = `${ctx.config.HOST}:${ctx.config.WORKER_METRICS_PORT}`;
   installWorkerRuntime({ service: ctx.name, logger: ctx.logger, metricsAddress });

@@ -29,7 +29,11 @@ export async function pingRedis(redis: Redis): Promise<void> {
   if (answer !== 'PONG') throw new Error(`unexpected PING answer ${answer}`);
 }
 
-const UNAVAILABLE_MESSAGES = ['Command timed out', 'Connection is closed.', "Stream isn't writeable and enableOfflineQueue options is false"];
+const UNAVAILABLE_MESSAGES = [
+  'Command timed out',
+  'Connection is closed.',
+  "Stream isn't writeable and enableOfflineQueue options is false",
+];
 
 /** Whether an error says Redis could not be reached or did not answer (not that a command was wrong). */
 export function isRedisUnavailable(error: unknown): boolean {

@@ -46,7 +46,11 @@ export async function fulfilment(input: FulfilmentInput): Promise<FulfilmentStat
       const alert = `${what} is overdue (${late} × ${String(timeout)})`;
       state.alerts.push(alert);
       await alertOperators(`${orderId}:${type}:late:${late}`, { orderId, shipmentId: state.shipmentId ?? null, alert });
-      if (late === 1) await notifyUser(`${orderId}:shipment_delayed`, customerId, 'shipment_delayed', { orderId, trackingNumber: state.trackingNumber ?? null });
+      if (late === 1)
+        await notifyUser(`${orderId}:shipment_delayed`, customerId, 'shipment_delayed', {
+          orderId,
+          trackingNumber: state.trackingNumber ?? null,
+        });
     }
   };
 

@@ -29,7 +29,13 @@ export function lookUpContact(userId: string): Promise<Contact | undefined> {
  * Sends `template` to the user once per `key`; returns false when it could not be sent.
  * Pass the contact when the workflow already has it, to spare a round trip.
  */
-export async function notifyUser(key: string, userId: string, template: NotificationTemplate, data: NotificationData, contact?: Contact): Promise<boolean> {
+export async function notifyUser(
+  key: string,
+  userId: string,
+  template: NotificationTemplate,
+  data: NotificationData,
+  contact?: Contact,
+): Promise<boolean> {
   const to = contact ?? (await lookUpContact(userId));
   return send(key, userId, template, data, to?.email);
 }

@@ -67,13 +67,23 @@ export const SIGNAL_ONBOARDING_PATCH = 'signal-onboarding-on-first-order';
 export const NO_DECISION_AFTER_CANCEL_PATCH = 'no-decision-after-cancel';
 
 /** Orders by how their saga came out (FAILED ones need an operator); replays do not count twice. */
-const outcomes = metricMeter.createCounter('sagashop_order_outcomes', 'orders', 'Order sagas by the status they came out in: CONFIRMED, CANCELLED or FAILED');
+const outcomes = metricMeter.createCounter(
+  'sagashop_order_outcomes',
+  'orders',
+  'Order sagas by the status they came out in: CONFIRMED, CANCELLED or FAILED',
+);
 /** Seconds from the saga's start to each of those outcomes: placed → CONFIRMED is what a customer waits for. */
-const outcomeSeconds = metricMeter.createHistogram('sagashop_order_saga_seconds', 'float', 's', 'Time from the start of an order saga to its outcome, by status');
+const outcomeSeconds = metricMeter.createHistogram(
+  'sagashop_order_saga_seconds',
+  'float',
+  's',
+  'Time from the start of an order saga to its outcome, by status',
+);
 const OUTCOMES: readonly OrderStatus[] = ['CONFIRMED', 'CANCELLED', 'FAILED'];
 
 /** A refused update: its validator throws, so nothing reaches the history; the gateway answers 409. */
-const refuse = (reason: string, status: OrderStatus) => ApplicationFailure.create({ type: UPDATE_REJECTED, message: reason, details: [{ status }], nonRetryable: true });
+const refuse = (reason: string, status: OrderStatus) =>
+  ApplicationFailure.create({ type: UPDATE_REJECTED, message: reason, details: [{ status }], nonRetryable: true });
 
 export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult> {
   const { orderId, customerId, settings } = input;
@@ -134,7 +144,8 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
         if (cancelRequestedBy) return; // a repeat of an accepted cancel: the same answer
         if (pickedUp) throw refuse('the order has already been picked up by the carrier', state.status);
         if (unwinding === 'failure') throw refuse('the order failed and is waiting for an operator', state.status);
-        if (approvedBy !== undefined && state.status === 'AWAITING_APPROVAL') throw refuse('the order was just approved and is being confirmed', state.status);
+        if (approvedBy !== undefined && state.status === 'AWAITING_APPROVAL')
+          throw refuse('the order was just approved and is being confirmed', state.status);
       },
     },
   );
@@ -168,7 +179,12 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
     await saga.step('record', () =>
       record({
         type: 'OrderPlaced',
-        data: { customerId, items: input.items, shippingAddress: input.shippingAddress, ...(input.requestId ? { requestId: input.requestId } : {}) },
+        data: {
+          customerId,
+          items: input.items,
+          shippingAddress: input.shippingAddress,
+          ...(input.requestId ? { requestId: input.requestId } : {}),
+        },
       }),
     );
 
@@ -192,7 +208,8 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
 
       saga.owe('refund', async () => {
         const refund = await undo.payments.refundPayment({ orderId });
-        if (refund.refunded && refund.refundId) await record({ type: 'PaymentRefunded', data: { refundId: refund.refundId, amountCents: refund.amountCents } });
+        if (refund.refunded && refund.refundId)
+          await record({ type: 'PaymentRefunded', data: { refundId: refund.refundId, amountCents: refund.amountCents } });
       });
       const charge = await saga.step('charge', () =>
         payments.chargePayment({ orderId, amountCents: priced.totalCents, currency: priced.currency, paymentToken: input.paymentToken }),
@@ -218,11 +235,19 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
       // The confirmation, the onboarding signal and the shipment start together.
       await Promise.all([
         saga.step('notify', () =>
-          notifyUser(`${orderId}:order_confirmed`, customerId, 'order_confirmed', { orderId, totalCents: priced.totalCents, currency: priced.currency }, contact),
+          notifyUser(
+            `${orderId}:order_confirmed`,
+            customerId,
+            'order_confirmed',
+            { orderId, totalCents: priced.totalCents, currency: priced.currency },
+            contact,
+          ),
         ),
         patched(SIGNAL_ONBOARDING_PATCH)
           ? // The onboarding workflow may have finished already; then there is nobody to tell.
-            getExternalWorkflowHandle(workflowIds.onboarding(customerId)).signal(firstOrderPlacedSignal, { orderId }).catch(() => undefined)
+            getExternalWorkflowHandle(workflowIds.onboarding(customerId))
+              .signal(firstOrderPlacedSignal, { orderId })
+              .catch(() => undefined)
           : undefined,
         saga.step('ship', async () => {
           // The child runs in the shipping service and outlives this saga (ABANDON): it asks for a review days after delivery.

@@ -27,7 +27,8 @@ export function identify(tokens: Tokens, accounts: Accounts): MiddlewareHandler<
         return next();
       }
       const account = await accounts.get(userId);
-      if (!account.active) c.set('credentialsRefused', new HttpProblem('unauthorized', { detail: 'the account of this token is no longer active' }));
+      if (!account.active)
+        c.set('credentialsRefused', new HttpProblem('unauthorized', { detail: 'the account of this token is no longer active' }));
       // `system` is the gateway's own role in service tokens, never an end user's.
       else c.set('caller', { userId, roles: account.roles.filter((role) => role !== 'system') });
     }

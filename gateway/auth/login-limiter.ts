@@ -20,7 +20,10 @@ export class LoginLimiter {
   private readonly byAccount;
   private readonly byIp;
 
-  constructor(redis: Redis, private readonly settings: LoginLimitSettings) {
+  constructor(
+    redis: Redis,
+    private readonly settings: LoginLimitSettings,
+  ) {
     const common = { durationSeconds: settings.windowSeconds, blockSeconds: settings.windowSeconds };
     this.byAccount = redisLimiter(redis, { keyPrefix: 'login-failures:account', points: settings.perAccount, ...common });
     this.byIp = redisLimiter(redis, { keyPrefix: 'login-failures:ip', points: settings.perIp, ...common });

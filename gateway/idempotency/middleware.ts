@@ -44,8 +44,18 @@ const hasContent = (status: number): status is ContentfulStatusCode => status >=
 /** Canonical JSON (sorted keys) hashed, so the same body in another key order is the same request. */
 export function fingerprint(value: unknown): string {
   const canonical = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, canonical(x)])) : v;
-  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([k, x]) => [k, canonical(x)]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('hex');
 }
 
 export function idempotency(options: IdempotencyOptions): MiddlewareHandler<IdempotencyEnv> {
@@ -75,7 +85,13 @@ export function idempotency(options: IdempotencyOptions): MiddlewareHandler<Idem
     }
 
     let remembered: StoredAnswer | undefined;
-    c.set('idempotency', { key: key.data, fingerprint: print, remember: (answer: StoredAnswer) => { remembered = answer; } });
+    c.set('idempotency', {
+      key: key.data,
+      fingerprint: print,
+      remember: (answer: StoredAnswer) => {
+        remembered = answer;
+      },
+    });
     await next();
     if (outcome.kind === 'skipped') return;
     const res = c.res;

@@ -58,7 +58,8 @@ export class IdempotencyStore {
     try {
       for (;;) {
         const entry: Entry = { fingerprint, state: 'in-flight' };
-        if ((await this.redis.set(k, JSON.stringify(entry), 'EX', Math.min(IN_FLIGHT_TTL_SECONDS, this.ttlSeconds), 'NX')) === 'OK') return { kind: 'new' };
+        if ((await this.redis.set(k, JSON.stringify(entry), 'EX', Math.min(IN_FLIGHT_TTL_SECONDS, this.ttlSeconds), 'NX')) === 'OK')
+          return { kind: 'new' };
         const raw = await this.redis.get(k);
         if (!raw) continue; // expired in between
         const existing = JSON.parse(raw) as Entry;

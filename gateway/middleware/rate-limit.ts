@@ -30,7 +30,9 @@ export function rateLimit(redis: Redis, settings: RateLimitSettings): Middleware
   const byUser = redisLimiter(redis, { keyPrefix: 'ratelimit:user', points: settings.perUser, durationSeconds: settings.windowSeconds });
   return async (c, next) => {
     const caller = c.get('caller');
-    const [limit, key, limiter] = caller ? [settings.perUser, caller.userId, byUser] : [settings.perIp, clientAddress(c, settings.trustProxy), byIp];
+    const [limit, key, limiter] = caller
+      ? [settings.perUser, caller.userId, byUser]
+      : [settings.perIp, clientAddress(c, settings.trustProxy), byIp];
     let res: RateLimiterRes;
     try {
       res = await limiter.consume(key, 1);

@@ -96,7 +96,11 @@ export class OrderPlacement {
       const startOperation = new WithStartWorkflowOperation<typeof orderSaga>(Workflows.orderSaga.type, options);
       return await temporal.connection.withDeadline(Date.now() + waitSeconds * 1000, async () => {
         // Accepted: the start has happened (or failed) by then; then the wait for the outcome.
-        const update = await temporal.workflow.startUpdateWithStart(settledUpdate, { updateId: SETTLED_UPDATE_ID, waitForStage: 'ACCEPTED', startWorkflowOperation: startOperation });
+        const update = await temporal.workflow.startUpdateWithStart(settledUpdate, {
+          updateId: SETTLED_UPDATE_ID,
+          waitForStage: 'ACCEPTED',
+          startWorkflowOperation: startOperation,
+        });
         try {
           await update.result();
           return { started: true, settled: true };
@@ -111,7 +115,10 @@ export class OrderPlacement {
       if (waitSeconds && isStillWaiting(error) && (await this.existing(orderId, fingerprint))) return { started: false, settled: false };
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
         this.deps.logger.error({ err: error, orderId }, 'could not start the order saga');
-        throw this.temporalFailure(error) ?? new HttpProblem('unavailable', { detail: 'the order could not be started; retry with the same Idempotency-Key', cause: error });
+        throw (
+          this.temporalFailure(error) ??
+          new HttpProblem('unavailable', { detail: 'the order could not be started; retry with the same Idempotency-Key', cause: error })
+        );
       }
     }
     await this.existing(orderId, fingerprint);
@@ -130,7 +137,10 @@ export class OrderPlacement {
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return false;
       this.deps.logger.error({ err: error, orderId }, 'could not look up the order saga');
-      throw this.temporalFailure(error) ?? new HttpProblem('unavailable', { detail: 'the order could not be looked up; retry with the same Idempotency-Key', cause: error });
+      throw (
+        this.temporalFailure(error) ??
+        new HttpProblem('unavailable', { detail: 'the order could not be looked up; retry with the same Idempotency-Key', cause: error })
+      );
     }
     const stored = memo?.[FINGERPRINT_MEMO];
     if (typeof stored === 'string' && stored !== fingerprint) throw mismatch();

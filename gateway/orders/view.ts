@@ -45,7 +45,11 @@ export async function loadOrder(sources: Sources, caller: Caller, orderId: strin
   const recorded = readModel(sources, caller, orderId, requestId);
   // Not recorded yet: ask at once whom the saga was started for, beside the query, which waits
   // for a worker (the whole budget when none runs the saga yet) and would leave describe none.
-  const [stored, live, started] = await Promise.all([recorded, liveSaga(sources, orderId), recorded.then((r) => (r ? undefined : startedFor(sources, orderId)))]);
+  const [stored, live, started] = await Promise.all([
+    recorded,
+    liveSaga(sources, orderId),
+    recorded.then((r) => (r ? undefined : startedFor(sources, orderId))),
+  ]);
   const customerId = stored?.customerId ?? live?.customerId ?? started;
   if (!customerId || (customerId !== caller.userId && !isOperator(caller))) throw new HttpProblem('not-found', { detail: 'no such order' });
   return { stored, live, customerId };
@@ -55,12 +59,20 @@ export function orderView(orderId: string, { stored, live, customerId }: Awaited
   const cancellation = live?.cancellation ?? stored?.cancellation;
   const failure = live?.failure ?? stored?.failure;
   const shipment = live?.shipment ?? stored?.shipment;
-  const step = ({ name, status, error }: { name: string; status: string; error?: string }) => ({ name, status, ...(error ? { error } : {}) });
+  const step = ({ name, status, error }: { name: string; status: string; error?: string }) => ({
+    name,
+    status,
+    ...(error ? { error } : {}),
+  });
   return {
     orderId,
     customerId,
     status: live?.status ?? stored?.status ?? 'PENDING',
-    items: (stored?.items ?? []).map(({ sku, quantity, unitPriceCents }) => ({ sku, quantity, ...(unitPriceCents === undefined ? {} : { unitPriceCents }) })),
+    items: (stored?.items ?? []).map(({ sku, quantity, unitPriceCents }) => ({
+      sku,
+      quantity,
+      ...(unitPriceCents === undefined ? {} : { unitPriceCents }),
+    })),
     totalCents: live?.totalCents ?? stored?.totalCents ?? null,
     currency: live?.currency ?? stored?.currency ?? null,
     ...(cancellation ? { cancellation } : {}),

@@ -4,7 +4,12 @@
 // retries, any GET) uses the same update id, so they share one in-flight update
 // in the workflow (Temporal caps those at 10 per execution) and a late waiter
 // gets the stored outcome at once.
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+} from '@temporalio/client';
 import { workflowIds } from '../../shared/domain/vocabulary.js';
 import { settledUpdate } from '../../workflows/definitions.js';
 
@@ -21,7 +26,10 @@ export const MAX_WAIT_SECONDS = 30;
 export function preferredWait(header: string | undefined): number | undefined {
   if (!header) return undefined;
   for (const preference of header.split(',')) {
-    const [name, value] = preference.split(';')[0]!.split('=').map((part) => part.trim().toLowerCase());
+    const [name, value] = preference
+      .split(';')[0]!
+      .split('=')
+      .map((part) => part.trim().toLowerCase());
     if (name !== 'wait' || !value || !/^\d{1,6}$/.test(value)) continue;
     const seconds = Math.min(Number(value), MAX_WAIT_SECONDS);
     return seconds > 0 ? seconds : undefined;
@@ -36,7 +44,9 @@ export const isStillWaiting = (error: unknown) => error instanceof WorkflowUpdat
 export async function waitUntilSettled(temporal: Client, orderId: string, seconds: number): Promise<boolean> {
   const handle = temporal.workflow.getHandle(workflowIds.order(orderId));
   try {
-    await temporal.connection.withDeadline(Date.now() + seconds * 1000, () => handle.executeUpdate(settledUpdate, { updateId: SETTLED_UPDATE_ID }));
+    await temporal.connection.withDeadline(Date.now() + seconds * 1000, () =>
+      handle.executeUpdate(settledUpdate, { updateId: SETTLED_UPDATE_ID }),
+    );
     return true;
   } catch (error) {
     if (isStillWaiting(error)) return false;

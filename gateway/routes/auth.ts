@@ -20,32 +20,64 @@ import { callAs } from './context.js';
 import { ANY, BODY, DOWNSTREAM, body, json, optionallySignedIn, problems, signedIn } from './responses.js';
 
 const register = createRoute({
-  method: 'post', operationId: 'registerUser', path: '/api/v1/auth/register', tags: ['auth'], summary: 'Create a customer account', ...optionallySignedIn,
+  method: 'post',
+  operationId: 'registerUser',
+  path: '/api/v1/auth/register',
+  tags: ['auth'],
+  summary: 'Create a customer account',
+  ...optionallySignedIn,
   request: body(RegisterBody),
   responses: { 201: json(PublicUser, 'the new account'), ...problems(...BODY, ...ANY, 409, ...DOWNSTREAM) },
 });
 const login = createRoute({
-  method: 'post', operationId: 'login', path: '/api/v1/auth/login', tags: ['auth'], summary: 'Exchange email and password for an access token', ...optionallySignedIn,
+  method: 'post',
+  operationId: 'login',
+  path: '/api/v1/auth/login',
+  tags: ['auth'],
+  summary: 'Exchange email and password for an access token',
+  ...optionallySignedIn,
   request: body(LoginBody),
   responses: { 200: json(Token, 'a bearer token'), ...problems(...BODY, ...ANY, ...DOWNSTREAM) },
 });
 const me = createRoute({
-  method: 'get', operationId: 'getMe', path: '/api/v1/me', tags: ['auth'], summary: 'The signed-in user', ...signedIn, middleware: authorize(),
+  method: 'get',
+  operationId: 'getMe',
+  path: '/api/v1/me',
+  tags: ['auth'],
+  summary: 'The signed-in user',
+  ...signedIn,
+  middleware: authorize(),
   responses: { 200: json(Me, 'the caller'), ...problems(...ANY, ...DOWNSTREAM) },
 });
 const admin = { ...signedIn, middleware: authorize('admin') };
 const deactivate = createRoute({
-  method: 'delete', operationId: 'deactivateUser', path: '/api/v1/users/{userId}', tags: ['accounts'], summary: 'Deactivate an account (admin): no more logins, its tokens are refused', ...admin,
+  method: 'delete',
+  operationId: 'deactivateUser',
+  path: '/api/v1/users/{userId}',
+  tags: ['accounts'],
+  summary: 'Deactivate an account (admin): no more logins, its tokens are refused',
+  ...admin,
   request: { params: UserIdParam },
   responses: { 200: json(Account, 'the deactivated account'), ...problems(400, ...ANY, 403, 404, 409, ...DOWNSTREAM) },
 });
 const setRoles = createRoute({
-  method: 'put', operationId: 'setUserRoles', path: '/api/v1/users/{userId}/roles', tags: ['accounts'], summary: 'Set an account\'s roles (admin); its tokens carry them within USER_CACHE_SECONDS', ...admin,
+  method: 'put',
+  operationId: 'setUserRoles',
+  path: '/api/v1/users/{userId}/roles',
+  tags: ['accounts'],
+  summary: "Set an account's roles (admin); its tokens carry them within USER_CACHE_SECONDS",
+  ...admin,
   request: { params: UserIdParam, ...body(RolesBody) },
   responses: { 200: json(Account, 'the account with its roles'), ...problems(...BODY, ...ANY, 403, 404, 409, ...DOWNSTREAM) },
 });
 
-const account = ({ id, email, name, roles, active }: { id: string; email: string; name: string; roles: string[]; active: boolean }) => ({ id, email, name, roles, active });
+const account = ({ id, email, name, roles, active }: { id: string; email: string; name: string; roles: string[]; active: boolean }) => ({
+  id,
+  email,
+  name,
+  roles,
+  active,
+});
 
 export function installAuthRoutes(app: GatewayApp, deps: GatewayDeps, logins: LoginLimiter): void {
   const { services, tokens, temporal, config, logger } = deps;
@@ -71,7 +103,9 @@ export function installAuthRoutes(app: GatewayApp, deps: GatewayDeps, logins: Lo
     const credentials = c.req.valid('json');
     const address = clientAddress(c, config.TRUST_PROXY === 'true');
     await logins.assertAllowed(credentials.email, address);
-    const res = await services.users.as(callAs({ ...c.var, caller: SYSTEM }, { accept: [401] })).credentials.verify.$post({ json: credentials });
+    const res = await services.users
+      .as(callAs({ ...c.var, caller: SYSTEM }, { accept: [401] }))
+      .credentials.verify.$post({ json: credentials });
     if (res.status === 401) {
       await logins.failed(credentials.email, address);
       throw new HttpProblem('unauthorized', { detail: 'wrong email or password' });
@@ -93,7 +127,9 @@ export function installAuthRoutes(app: GatewayApp, deps: GatewayDeps, logins: Lo
   });
 
   app.openapi(setRoles, async (c) => {
-    const user = await parseResponse(services.users.as(callAs(c.var)).users[':userId'].roles.$put({ param: c.req.valid('param'), json: c.req.valid('json') }));
+    const user = await parseResponse(
+      services.users.as(callAs(c.var)).users[':userId'].roles.$put({ param: c.req.valid('param'), json: c.req.valid('json') }),
+    );
     return c.json(account(user), 200);
   });
 }

@@ -18,27 +18,52 @@ import { ORDER_LINKS, acceptedAnswer, placedAnswer, replayWaiting } from './plac
 import { ANY, BODY, DOWNSTREAM, body, json, problems, signedIn } from './responses.js';
 
 const getCart = createRoute({
-  operationId: 'getCart', method: 'get', path: '/api/v1/cart', tags: ['cart'], ...signedIn, middleware: authorize(),
+  operationId: 'getCart',
+  method: 'get',
+  path: '/api/v1/cart',
+  tags: ['cart'],
+  ...signedIn,
+  middleware: authorize(),
   responses: { 200: json(Cart, 'the cart'), ...problems(...ANY, ...DOWNSTREAM) },
 });
 const addItem = createRoute({
-  operationId: 'addCartItem', method: 'post', path: '/api/v1/cart/items', tags: ['cart'], summary: 'Add units of a product', ...signedIn, middleware: authorize(),
+  operationId: 'addCartItem',
+  method: 'post',
+  path: '/api/v1/cart/items',
+  tags: ['cart'],
+  summary: 'Add units of a product',
+  ...signedIn,
+  middleware: authorize(),
   request: body(OrderLine),
   responses: { 200: json(Cart, 'the cart'), ...problems(...BODY, ...ANY, 404, 409, ...DOWNSTREAM) },
 });
 const removeItem = createRoute({
-  operationId: 'removeCartItem', method: 'delete', path: '/api/v1/cart/items/{sku}', tags: ['cart'], ...signedIn, middleware: authorize(),
+  operationId: 'removeCartItem',
+  method: 'delete',
+  path: '/api/v1/cart/items/{sku}',
+  tags: ['cart'],
+  ...signedIn,
+  middleware: authorize(),
   request: { params: SkuParam },
   responses: { 200: json(Cart, 'the cart'), ...problems(400, ...ANY, ...DOWNSTREAM) },
 });
 const clearCart = createRoute({
-  operationId: 'clearCart', method: 'delete', path: '/api/v1/cart', tags: ['cart'], summary: 'Empty the cart', ...signedIn, middleware: authorize(),
+  operationId: 'clearCart',
+  method: 'delete',
+  path: '/api/v1/cart',
+  tags: ['cart'],
+  summary: 'Empty the cart',
+  ...signedIn,
+  middleware: authorize(),
   responses: { 200: json(Cart, 'the (empty) cart'), ...problems(...ANY, ...DOWNSTREAM) },
 });
 
 export function installCartRoutes(app: GatewayApp, deps: GatewayDeps, placement: OrderPlacement, keys: IdempotencyStore): void {
   const { services, logger } = deps;
-  const cartOf = (vars: AuthorizedEnv['Variables'] & { requestId: string }) => ({ client: services.cart.as(callAs(vars)).carts[':userId'], param: { userId: vars.caller.userId } });
+  const cartOf = (vars: AuthorizedEnv['Variables'] & { requestId: string }) => ({
+    client: services.cart.as(callAs(vars)).carts[':userId'],
+    param: { userId: vars.caller.userId },
+  });
 
   app.openapi(getCart, async (c) => {
     const { client, param } = cartOf(c.var);
@@ -58,7 +83,12 @@ export function installCartRoutes(app: GatewayApp, deps: GatewayDeps, placement:
   });
 
   const checkout = createRoute({
-    method: 'post', operationId: 'checkout', path: '/api/v1/cart/checkout', tags: ['cart'], summary: 'Place an order from the cart', ...signedIn,
+    method: 'post',
+    operationId: 'checkout',
+    path: '/api/v1/cart/checkout',
+    tags: ['cart'],
+    summary: 'Place an order from the cart',
+    ...signedIn,
     middleware: [authorize(), idempotency({ store: keys, onReplay: replayWaiting(deps, placement) })] as const,
     request: { headers: IdempotencyHeader.extend(PreferHeader.shape), ...body(CheckoutBody) },
     responses: {
@@ -75,7 +105,8 @@ export function installCartRoutes(app: GatewayApp, deps: GatewayDeps, placement:
     const orderId = orderIdFor(caller.userId, request.key);
     const { client, param } = cartOf(c.var);
     const checkoutParam = { ...param, checkoutId: orderId };
-    const settle = (work: Promise<unknown>, what: string) => work.catch((error: unknown) => logger.warn({ err: error, orderId }, `could not ${what} the cart's checkout`));
+    const settle = (work: Promise<unknown>, what: string) =>
+      work.catch((error: unknown) => logger.warn({ err: error, orderId }, `could not ${what} the cart's checkout`));
 
     const claim = await parseResponse(client.checkouts.$post({ param, json: { checkoutId: orderId } }));
     let placed: Placed;
@@ -90,7 +121,14 @@ export function installCartRoutes(app: GatewayApp, deps: GatewayDeps, placement:
         break;
       case 'claimed':
         try {
-          placed = await placement.place({ orderId, customerId: caller.userId, order: { items: claim.items, ...details }, fingerprint: request.fingerprint, requestId, waitSeconds: wait });
+          placed = await placement.place({
+            orderId,
+            customerId: caller.userId,
+            order: { items: claim.items, ...details },
+            fingerprint: request.fingerprint,
+            requestId,
+            waitSeconds: wait,
+          });
         } catch (error) {
           await settle(client.checkouts[':checkoutId'].$delete({ param: checkoutParam }), 'release');
           throw error;

@@ -3,7 +3,10 @@
 import { ANONYMOUS, type Caller } from '../../shared/auth/caller.js';
 import type { CallContext } from '../../shared/http/service-client.js';
 
-export const callAs = (vars: { caller?: Caller; requestId: string }, extra: Omit<CallContext, 'caller' | 'requestId'> = {}): CallContext => ({
+export const callAs = (
+  vars: { caller?: Caller; requestId: string },
+  extra: Omit<CallContext, 'caller' | 'requestId'> = {},
+): CallContext => ({
   caller: vars.caller ?? ANONYMOUS,
   requestId: vars.requestId,
   ...extra,

@@ -11,7 +11,12 @@ import { shown } from './notifications.js';
 import { ANY, json, problems, signedIn } from './responses.js';
 
 const dashboard = createRoute({
-  method: 'get', operationId: 'getDashboard', path: '/api/v1/dashboard', tags: ['dashboard'], ...signedIn, middleware: authorize(),
+  method: 'get',
+  operationId: 'getDashboard',
+  path: '/api/v1/dashboard',
+  tags: ['dashboard'],
+  ...signedIn,
+  middleware: authorize(),
   responses: { 200: json(Dashboard, 'everything the home screen needs'), ...problems(...ANY) },
 });
 
@@ -20,18 +25,33 @@ export function installDashboardRoutes(app: GatewayApp, { services, config, logg
     const as = callAs(c.var, { timeoutMs: config.DASHBOARD_PART_TIMEOUT_MS });
     const userId = c.var.caller.userId;
     const parts = {
-      user: parseResponse(services.users.as(as).users[':userId'].$get({ param: { userId } })).then(({ id, email, name, roles }) => ({ id, email, name, roles })),
+      user: parseResponse(services.users.as(as).users[':userId'].$get({ param: { userId } })).then(({ id, email, name, roles }) => ({
+        id,
+        email,
+        name,
+        roles,
+      })),
       recentOrders: parseResponse(services.orders.as(as).orders.$get({ query: { customerId: userId, limit: 5 } })).then(({ items }) =>
-        items.map((o) => ({ orderId: o.orderId, status: o.status, totalCents: o.totalCents ?? null, currency: o.currency ?? null, createdAt: o.createdAt })),
+        items.map((o) => ({
+          orderId: o.orderId,
+          status: o.status,
+          totalCents: o.totalCents ?? null,
+          currency: o.currency ?? null,
+          createdAt: o.createdAt,
+        })),
       ),
-      unreadNotifications: parseResponse(services.notifications.as(as).notifications.$get({ query: { userId, unread: 'true', limit: 10 } })).then(({ items }) => items.map(shown)),
+      unreadNotifications: parseResponse(
+        services.notifications.as(as).notifications.$get({ query: { userId, unread: 'true', limit: 10 } }),
+      ).then(({ items }) => items.map(shown)),
     };
     const degraded: string[] = [];
-    const orNull = <T>(name: string) => (error: unknown): T | null => {
-      degraded.push(name);
-      logger.warn({ part: name, err: error }, 'dashboard part degraded');
-      return null;
-    };
+    const orNull =
+      <T>(name: string) =>
+      (error: unknown): T | null => {
+        degraded.push(name);
+        logger.warn({ part: name, err: error }, 'dashboard part degraded');
+        return null;
+      };
     const [user, recentOrders, unreadNotifications] = await Promise.all([
       parts.user.catch(orNull<Awaited<typeof parts.user>>('user')),
       parts.recentOrders.catch(orNull<Awaited<typeof parts.recentOrders>>('recentOrders')),

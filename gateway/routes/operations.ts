@@ -17,7 +17,8 @@ export function installOperationRoutes(app: GatewayApp, deps: GatewayDeps, metri
     info: {
       title: 'sagashop API',
       version: '1.0.0',
-      description: 'The public API of sagashop. Every order is a Temporal saga (workflow id `order-<orderId>`). Errors are application/problem+json (RFC 9457).',
+      description:
+        'The public API of sagashop. Every order is a Temporal saga (workflow id `order-<orderId>`). Errors are application/problem+json (RFC 9457).',
     },
     servers: [{ url: '/' }],
   });

@@ -15,7 +15,18 @@ import type { IdempotencyStore } from '../idempotency/store.js';
 import { orderIdFor, type OrderPlacement } from '../orders/placement.js';
 import { loadOrder, orderView } from '../orders/view.js';
 import { preferredWait } from '../orders/wait.js';
-import { IdempotencyHeader, ListQuery, OrderAccepted, OrderEvents, OrderIdParam, OrderPage, OrderStatusAnswer, OrderView, PlaceOrderBody, PreferHeader } from '../schemas.js';
+import {
+  IdempotencyHeader,
+  ListQuery,
+  OrderAccepted,
+  OrderEvents,
+  OrderIdParam,
+  OrderPage,
+  OrderStatusAnswer,
+  OrderView,
+  PlaceOrderBody,
+  PreferHeader,
+} from '../schemas.js';
 import { callAs } from './context.js';
 import { ORDER_LINKS, acceptedAnswer, placedAnswer, replayWaiting } from './placed.js';
 import { ANY, BODY, DOWNSTREAM, body, json, problems, signedIn } from './responses.js';
@@ -23,27 +34,57 @@ import { ANY, BODY, DOWNSTREAM, body, json, problems, signedIn } from './respons
 const customer = { ...signedIn, middleware: authorize() };
 
 const listOrders = createRoute({
-  operationId: 'listOrders', method: 'get', path: '/api/v1/orders', tags: ['orders'], summary: 'The caller\'s orders, newest first', ...customer,
+  operationId: 'listOrders',
+  method: 'get',
+  path: '/api/v1/orders',
+  tags: ['orders'],
+  summary: "The caller's orders, newest first",
+  ...customer,
   request: { query: ListQuery },
   responses: { 200: json(OrderPage, 'a page of orders'), ...problems(400, ...ANY, ...DOWNSTREAM) },
 });
 const getOrder = createRoute({
-  operationId: 'getOrder', method: 'get', path: '/api/v1/orders/{orderId}', tags: ['orders'], ...customer,
+  operationId: 'getOrder',
+  method: 'get',
+  path: '/api/v1/orders/{orderId}',
+  tags: ['orders'],
+  ...customer,
   request: { params: OrderIdParam, headers: PreferHeader },
-  responses: { 200: json(OrderView, 'the order with its live saga state (with `Prefer: wait=N`, once it is no longer PENDING or N seconds passed)'), ...problems(400, ...ANY, 404, ...DOWNSTREAM) },
+  responses: {
+    200: json(OrderView, 'the order with its live saga state (with `Prefer: wait=N`, once it is no longer PENDING or N seconds passed)'),
+    ...problems(400, ...ANY, 404, ...DOWNSTREAM),
+  },
 });
 const getEvents = createRoute({
-  method: 'get', operationId: 'getOrderEvents', path: '/api/v1/orders/{orderId}/events', tags: ['orders'], summary: 'The order\'s event log', ...customer,
+  method: 'get',
+  operationId: 'getOrderEvents',
+  path: '/api/v1/orders/{orderId}/events',
+  tags: ['orders'],
+  summary: "The order's event log",
+  ...customer,
   request: { params: OrderIdParam },
   responses: { 200: json(OrderEvents, 'events in order'), ...problems(400, ...ANY, 404, ...DOWNSTREAM) },
 });
 const cancelOrder = createRoute({
-  method: 'post', operationId: 'cancelOrder', path: '/api/v1/orders/{orderId}/cancel', tags: ['orders'], summary: 'Cancel until the parcel is picked up', ...customer,
+  method: 'post',
+  operationId: 'cancelOrder',
+  path: '/api/v1/orders/{orderId}/cancel',
+  tags: ['orders'],
+  summary: 'Cancel until the parcel is picked up',
+  ...customer,
   request: { params: OrderIdParam },
-  responses: { 200: json(OrderStatusAnswer, 'cancellation accepted; compensations run'), ...problems(400, ...ANY, 404, 409, ...DOWNSTREAM) },
+  responses: {
+    200: json(OrderStatusAnswer, 'cancellation accepted; compensations run'),
+    ...problems(400, ...ANY, 404, 409, ...DOWNSTREAM),
+  },
 });
 const approveOrder = createRoute({
-  method: 'post', operationId: 'approveOrder', path: '/api/v1/orders/{orderId}/approve', tags: ['orders'], summary: 'Approve an order above the threshold (admin)', ...signedIn,
+  method: 'post',
+  operationId: 'approveOrder',
+  path: '/api/v1/orders/{orderId}/approve',
+  tags: ['orders'],
+  summary: 'Approve an order above the threshold (admin)',
+  ...signedIn,
   middleware: authorize('admin'),
   request: { params: OrderIdParam },
   responses: { 200: json(OrderStatusAnswer, 'approved'), ...problems(400, ...ANY, 403, 404, 409, ...DOWNSTREAM) },
@@ -58,13 +99,24 @@ async function decided(orderId: string, handle: WorkflowHandle, run: () => Promi
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === UPDATE_REJECTED) {
       const details = error.cause.details?.[0];
       const status = details && typeof details === 'object' && 'status' in details ? details.status : undefined;
-      throw new HttpProblem('conflict', { detail: error.cause.message, cause: error, extensions: typeof status === 'string' ? { orderStatus: status } : {} });
+      throw new HttpProblem('conflict', {
+        detail: error.cause.message,
+        cause: error,
+        extensions: typeof status === 'string' ? { orderStatus: status } : {},
+      });
     }
     // A finished saga takes no more updates: the order is already final.
     // Its final status is the saga's search attribute, so the 409 names it like a refusal does.
     if (error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError) {
-      const status = await handle.describe().then((d) => d.typedSearchAttributes.get(OrderStatusKey), () => undefined);
-      throw new HttpProblem('conflict', { detail: 'the order is already final', cause: error, extensions: status ? { orderStatus: status } : {} });
+      const status = await handle.describe().then(
+        (d) => d.typedSearchAttributes.get(OrderStatusKey),
+        () => undefined,
+      );
+      throw new HttpProblem('conflict', {
+        detail: 'the order is already final',
+        cause: error,
+        extensions: status ? { orderStatus: status } : {},
+      });
     }
     throw error;
   }
@@ -74,7 +126,12 @@ export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement
   const { services, temporal } = deps;
 
   const placeOrder = createRoute({
-    operationId: 'placeOrder', method: 'post', path: '/api/v1/orders', tags: ['orders'], summary: 'Place an order (starts its saga)', ...signedIn,
+    operationId: 'placeOrder',
+    method: 'post',
+    path: '/api/v1/orders',
+    tags: ['orders'],
+    summary: 'Place an order (starts its saga)',
+    ...signedIn,
     middleware: [authorize(), idempotency({ store: keys, onReplay: replayWaiting(deps, placement) })] as const,
     request: { headers: IdempotencyHeader.extend(PreferHeader.shape), ...body(PlaceOrderBody) },
     responses: {
@@ -88,7 +145,14 @@ export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement
     const { caller, requestId, idempotency: request } = c.var;
     const wait = preferredWait(c.req.header('Prefer'));
     const orderId = orderIdFor(caller.userId, request.key);
-    const placed = await placement.place({ orderId, customerId: caller.userId, order: c.req.valid('json'), fingerprint: request.fingerprint, requestId, waitSeconds: wait });
+    const placed = await placement.place({
+      orderId,
+      customerId: caller.userId,
+      order: c.req.valid('json'),
+      fingerprint: request.fingerprint,
+      requestId,
+      waitSeconds: wait,
+    });
     request.remember({ status: 202, body: acceptedAnswer(orderId) });
     const answer = await placedAnswer(deps, caller, requestId, orderId, placed.settled, wait);
     for (const [name, value] of Object.entries(answer.headers)) c.header(name, value);
@@ -97,11 +161,22 @@ export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement
 
   app.openapi(listOrders, async (c) => {
     const { limit, cursor } = c.req.valid('query');
-    const page = await parseResponse(services.orders.as(callAs(c.var)).orders.$get({ query: { customerId: c.var.caller.userId, limit, cursor } }));
-    return c.json({
-      items: page.items.map((o) => ({ orderId: o.orderId, status: o.status, totalCents: o.totalCents ?? null, currency: o.currency ?? null, createdAt: o.createdAt })),
-      nextCursor: page.nextCursor,
-    }, 200);
+    const page = await parseResponse(
+      services.orders.as(callAs(c.var)).orders.$get({ query: { customerId: c.var.caller.userId, limit, cursor } }),
+    );
+    return c.json(
+      {
+        items: page.items.map((o) => ({
+          orderId: o.orderId,
+          status: o.status,
+          totalCents: o.totalCents ?? null,
+          currency: o.currency ?? null,
+          createdAt: o.createdAt,
+        })),
+        nextCursor: page.nextCursor,
+      },
+      200,
+    );
   });
 
   app.openapi(getOrder, async (c) => {
@@ -126,13 +201,19 @@ export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement
     // 404 unless it is the caller's order (or the caller is an admin).
     await loadOrder(deps, c.var.caller, orderId, c.var.requestId);
     const handle = temporal.workflow.getHandle(workflowIds.order(orderId));
-    return c.json(await decided(orderId, handle, () => handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: c.var.caller.userId }] })), 200);
+    return c.json(
+      await decided(orderId, handle, () => handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: c.var.caller.userId }] })),
+      200,
+    );
   });
 
   app.openapi(approveOrder, async (c) => {
     const { orderId } = c.req.valid('param');
     await loadOrder(deps, c.var.caller, orderId, c.var.requestId);
     const handle = temporal.workflow.getHandle(workflowIds.order(orderId));
-    return c.json(await decided(orderId, handle, () => handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: c.var.caller.userId }] })), 200);
+    return c.json(
+      await decided(orderId, handle, () => handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: c.var.caller.userId }] })),
+      200,
+    );
   });
 }

@@ -27,7 +27,14 @@ export type PlacedAnswer =
   | { status: 201; view: OrderView; headers: Record<string, string> }
   | { status: 202; accepted: ReturnType<typeof acceptedAnswer>; headers: Record<string, string> };
 
-export async function placedAnswer(deps: GatewayDeps, caller: Caller, requestId: string, orderId: string, settled: boolean, waitSeconds?: number): Promise<PlacedAnswer> {
+export async function placedAnswer(
+  deps: GatewayDeps,
+  caller: Caller,
+  requestId: string,
+  orderId: string,
+  settled: boolean,
+  waitSeconds?: number,
+): Promise<PlacedAnswer> {
   const accepted = acceptedAnswer(orderId);
   const headers: Record<string, string> = { Location: accepted.links.self };
   if (!settled || !waitSeconds) return { status: 202, accepted, headers };

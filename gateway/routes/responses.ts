@@ -23,7 +23,8 @@ const PROBLEMS = {
 } as const;
 type ProblemStatus = keyof typeof PROBLEMS;
 
-export const problems = <K extends ProblemStatus>(...codes: K[]) => Object.fromEntries(codes.map((k) => [k, PROBLEMS[k]])) as Pick<typeof PROBLEMS, K>;
+export const problems = <K extends ProblemStatus>(...codes: K[]) =>
+  Object.fromEntries(codes.map((k) => [k, PROBLEMS[k]])) as Pick<typeof PROBLEMS, K>;
 
 /** Every /api route: a present but invalid token is refused, and the rate limit applies. */
 export const ANY = [401, 429] as const;

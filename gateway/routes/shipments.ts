@@ -12,19 +12,30 @@ import { callAs } from './context.js';
 import { ANY, BODY, DOWNSTREAM, body, json, problems, signedIn } from './responses.js';
 
 const carrierEvent = createRoute({
-  method: 'post', operationId: 'recordCarrierEvent', path: '/api/v1/shipments/{shipmentId}/events', tags: ['shipping'], summary: 'Carrier webhook (admin or carrier role)', ...signedIn,
+  method: 'post',
+  operationId: 'recordCarrierEvent',
+  path: '/api/v1/shipments/{shipmentId}/events',
+  tags: ['shipping'],
+  summary: 'Carrier webhook (admin or carrier role)',
+  ...signedIn,
   middleware: authorize('admin', 'carrier'),
   request: { params: ShipmentIdParam, ...body(CarrierEventBody) },
-  responses: { 202: json(CarrierEventAccepted, 'handed to the fulfilment workflow'), ...problems(...BODY, ...ANY, 403, 404, 409, ...DOWNSTREAM) },
+  responses: {
+    202: json(CarrierEventAccepted, 'handed to the fulfilment workflow'),
+    ...problems(...BODY, ...ANY, 403, 404, 409, ...DOWNSTREAM),
+  },
 });
 
 export function installShipmentRoutes(app: GatewayApp, { services, temporal }: GatewayDeps): void {
   app.openapi(carrierEvent, async (c) => {
-    const shipment = await parseResponse(services.shipping.as(callAs(c.var)).shipments[':shipmentId'].$get({ param: c.req.valid('param') }));
+    const shipment = await parseResponse(
+      services.shipping.as(callAs(c.var)).shipments[':shipmentId'].$get({ param: c.req.valid('param') }),
+    );
     try {
       await temporal.workflow.getHandle(workflowIds.fulfilment(shipment.orderId)).signal(carrierEventSignal, c.req.valid('json'));
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw new HttpProblem('conflict', { detail: 'the shipment is no longer being tracked', cause: error });
+      if (error instanceof WorkflowNotFoundError)
+        throw new HttpProblem('conflict', { detail: 'the shipment is no longer being tracked', cause: error });
       throw error;
     }
     return c.json({ accepted: true as const }, 202);

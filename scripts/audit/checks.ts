@@ -39,7 +39,10 @@ export const euros = (cents: number) => (cents / 100).toFixed(2);
 const count = <T>(items: T[], key: (item: T) => string) => {
   const counts = new Map<string, number>();
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
-  return [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`).join(', ');
+  return [...counts.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
 };
 const sumOf = (lines: Line[], sku: string) => lines.reduce((n, l) => n + (l.sku === sku ? l.quantity : 0), 0);
 
@@ -84,10 +87,14 @@ function checkOrders(snapshot: Snapshot, states: Map<string, Settling>, options:
     if (known.has(workflow.orderId)) continue;
     const age = snapshot.takenAt.getTime() - workflow.startTime.getTime();
     if (workflow.execution === 'RUNNING' && age < options.pendingGraceMs) inFlight += 1;
-    else breaches.push(`order saga order-${workflow.orderId} (${workflow.execution}, ${workflow.orderStatus ?? 'no status'}) has no order record`);
+    else
+      breaches.push(
+        `order saga order-${workflow.orderId} (${workflow.execution}, ${workflow.orderStatus ?? 'no status'}) has no order record`,
+      );
   }
   for (const workflow of snapshot.workflows.values()) {
-    if (!['RUNNING', 'COMPLETED'].includes(workflow.execution)) breaches.push(`order saga order-${workflow.orderId} ended ${workflow.execution}: a saga never fails, it settles the order`);
+    if (!['RUNNING', 'COMPLETED'].includes(workflow.execution))
+      breaches.push(`order saga order-${workflow.orderId} ended ${workflow.execution}: a saga never fails, it settles the order`);
   }
   const cancelled = snapshot.orders.filter((o) => o.status === 'CANCELLED');
   return {
@@ -125,12 +132,15 @@ function checkMoney(snapshot: Snapshot, settled: OrderRecord[], states: Map<stri
     const expected = charged ? (order.totalCents ?? 0) : 0;
     expectedTotal += expected;
     const net = netOf(order.orderId);
-    if (net !== expected) breaches.push(`order ${order.orderId} (${order.status}): the ledger holds ${euros(net)}, expected ${euros(expected)}`);
-    if (charged && charges.length === 1 && charges[0] !== order.totalCents) breaches.push(`order ${order.orderId}: charged ${euros(charges[0]!)} for a total of ${euros(order.totalCents ?? 0)}`);
+    if (net !== expected)
+      breaches.push(`order ${order.orderId} (${order.status}): the ledger holds ${euros(net)}, expected ${euros(expected)}`);
+    if (charged && charges.length === 1 && charges[0] !== order.totalCents)
+      breaches.push(`order ${order.orderId}: charged ${euros(charges[0]!)} for a total of ${euros(order.totalCents ?? 0)}`);
   }
   // Money of an order nobody recorded must have gone back.
   for (const orderId of ledgerOf.keys()) {
-    if (!states.has(orderId) && netOf(orderId) !== 0) breaches.push(`ledger: ${euros(netOf(orderId))} kept for ${orderId}, which is no order`);
+    if (!states.has(orderId) && netOf(orderId) !== 0)
+      breaches.push(`ledger: ${euros(netOf(orderId))} kept for ${orderId}, which is no order`);
   }
 
   const figures: string[] = [];
@@ -138,7 +148,9 @@ function checkMoney(snapshot: Snapshot, settled: OrderRecord[], states: Map<stri
   const charged = all.flatMap((r) => r.charges);
   const refunded = all.flatMap((r) => r.refunds);
   const inLedger = charged.reduce((a, b) => a + b, 0) - refunded.reduce((a, b) => a + b, 0);
-  figures.push(`ledger: ${charged.length} charges ${euros(charged.reduce((a, b) => a + b, 0))} - ${refunded.length} refunds ${euros(refunded.reduce((a, b) => a + b, 0))} = ${euros(inLedger)}`);
+  figures.push(
+    `ledger: ${charged.length} charges ${euros(charged.reduce((a, b) => a + b, 0))} - ${refunded.length} refunds ${euros(refunded.reduce((a, b) => a + b, 0))} = ${euros(inLedger)}`,
+  );
   figures.push(`totals of settled CONFIRMED/SHIPPED/DELIVERED/AWAITING_APPROVAL orders: ${euros(expectedTotal)}`);
 
   if (snapshot.provider) {
@@ -148,11 +160,14 @@ function checkMoney(snapshot: Snapshot, settled: OrderRecord[], states: Map<stri
       const state = states.get(orderId);
       if (state && state.kind !== 'settled') continue;
       const atProvider = providerOf.get(orderId) ?? 0;
-      if (atProvider !== netOf(orderId)) breaches.push(`order ${orderId}: the provider holds ${euros(atProvider)}, our ledger ${euros(netOf(orderId))}`);
+      if (atProvider !== netOf(orderId))
+        breaches.push(`order ${orderId}: the provider holds ${euros(atProvider)}, our ledger ${euros(netOf(orderId))}`);
     }
     const captured = snapshot.provider.reduce((a, p) => a + p.capturedCents, 0);
     const providerRefunded = snapshot.provider.reduce((a, p) => a + p.refundedCents, 0);
-    figures.push(`provider: ${snapshot.provider.length} captures ${euros(captured)} - refunds ${euros(providerRefunded)} = ${euros(captured - providerRefunded)}`);
+    figures.push(
+      `provider: ${snapshot.provider.length} captures ${euros(captured)} - refunds ${euros(providerRefunded)} = ${euros(captured - providerRefunded)}`,
+    );
   } else {
     figures.push('provider: not the simulator, not reconciled here');
   }
@@ -162,26 +177,42 @@ function checkMoney(snapshot: Snapshot, settled: OrderRecord[], states: Map<stri
 function checkStock(snapshot: Snapshot, settled: OrderRecord[], states: Map<string, Settling>): CheckResult {
   const breaches = snapshot.stock.flatMap(stockBreaches);
   // Skus an order in flight touches are still moving: held against the orders only once it settles.
-  const moving = new Set(snapshot.orders.filter((o) => states.get(o.orderId)?.kind !== 'settled').flatMap((o) => o.items.map((l) => l.sku)));
+  const moving = new Set(
+    snapshot.orders.filter((o) => states.get(o.orderId)?.kind !== 'settled').flatMap((o) => o.items.map((l) => l.sku)),
+  );
   let held = 0;
   let startedLate = 0;
   for (const doc of snapshot.stock) {
-    if (doc.totalsSince) { startedLate += 1; continue; }
+    if (doc.totalsSince) {
+      startedLate += 1;
+      continue;
+    }
     if (moving.has(doc._id)) continue;
     held += 1;
     const gone = settled.filter((o) => COMMITTED.includes(o.status)).reduce((n, o) => n + sumOf(o.items, doc._id), 0);
     const waiting = settled.filter((o) => o.status === 'AWAITING_APPROVAL').reduce((n, o) => n + sumOf(o.items, doc._id), 0);
     const left = (doc.committed ?? 0) - (doc.restocked ?? 0);
-    if (left !== gone) breaches.push(`${doc._id}: committed ${doc.committed} - restocked ${doc.restocked} = ${left} units gone, but confirmed orders took ${gone}`);
+    if (left !== gone)
+      breaches.push(
+        `${doc._id}: committed ${doc.committed} - restocked ${doc.restocked} = ${left} units gone, but confirmed orders took ${gone}`,
+      );
     if (doc.reserved !== waiting) breaches.push(`${doc._id}: ${doc.reserved} reserved, but orders awaiting approval hold ${waiting}`);
   }
   const reservationOf = new Map(snapshot.reservations.map((r) => [r.orderId, r]));
   for (const order of settled) {
     const status = reservationOf.get(order.orderId)?.status;
-    const expected = COMMITTED.includes(order.status) ? ['COMMITTED'] : order.status === 'AWAITING_APPROVAL' ? ['RESERVED'] : order.status === 'CANCELLED' ? [undefined, 'RELEASED', 'REJECTED'] : undefined;
-    if (expected && !expected.includes(status)) breaches.push(`order ${order.orderId} (${order.status}): its reservation is ${status ?? 'missing'}`);
+    const expected = COMMITTED.includes(order.status)
+      ? ['COMMITTED']
+      : order.status === 'AWAITING_APPROVAL'
+        ? ['RESERVED']
+        : order.status === 'CANCELLED'
+          ? [undefined, 'RELEASED', 'REJECTED']
+          : undefined;
+    if (expected && !expected.includes(status))
+      breaches.push(`order ${order.orderId} (${order.status}): its reservation is ${status ?? 'missing'}`);
   }
-  const total = (field: 'received' | 'available' | 'reserved' | 'committed' | 'restocked') => snapshot.stock.reduce((n, d) => n + (d[field] ?? 0), 0);
+  const total = (field: 'received' | 'available' | 'reserved' | 'committed' | 'restocked') =>
+    snapshot.stock.reduce((n, d) => n + (d[field] ?? 0), 0);
   return {
     name: 'stock',
     checked: `${snapshot.stock.length} skus, ${snapshot.reservations.length} reservations`,
@@ -222,7 +253,9 @@ function checkNotifications(snapshot: Snapshot, settled: OrderRecord[]): CheckRe
   return {
     name: 'notifications',
     checked: `${tally.confirmed[1]! + tally.cancelled[1]!} expected`,
-    figures: [`order_confirmed sent once for ${tally.confirmed[0]} of ${tally.confirmed[1]}; order_cancelled for ${tally.cancelled[0]} of ${tally.cancelled[1]}`],
+    figures: [
+      `order_confirmed sent once for ${tally.confirmed[0]} of ${tally.confirmed[1]}; order_cancelled for ${tally.cancelled[0]} of ${tally.cancelled[1]}`,
+    ],
     breaches,
   };
 }

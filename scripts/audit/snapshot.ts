@@ -101,7 +101,10 @@ async function databaseExists(client: MongoClient, name: string): Promise<boolea
 }
 
 async function loadOrders(db: Db): Promise<OrderRecord[]> {
-  const docs = await db.collection('orders').find({}, { projection: { status: 1, totalCents: 1, items: 1, cancellation: 1, createdAt: 1, updatedAt: 1, 'events.type': 1 } }).toArray();
+  const docs = await db
+    .collection('orders')
+    .find({}, { projection: { status: 1, totalCents: 1, items: 1, cancellation: 1, createdAt: 1, updatedAt: 1, 'events.type': 1 } })
+    .toArray();
   return docs.map((d) => ({
     orderId: String(d._id),
     status: d.status as OrderStatus,
@@ -142,27 +145,46 @@ export async function takeSnapshot(address: StackAddress): Promise<Snapshot> {
       loadOrders(db('orders')),
       loadWorkflows(address),
       db('payments').collection('ledger').find().toArray(),
-      databaseExists(mongo, simulatorDb).then(async (exists) => (exists ? db(SIMULATOR_DB).collection('charges').find().toArray() : undefined)),
+      databaseExists(mongo, simulatorDb).then(async (exists) =>
+        exists ? db(SIMULATOR_DB).collection('charges').find().toArray() : undefined,
+      ),
       db('inventory').collection<StockDoc>('stock').find().toArray(),
       db('inventory').collection('reservations').find().toArray(),
-      db('notifications').collection<{ _id: string; status: string; sendAttempts?: number }>('notifications').find({ _id: { $regex: ':order_(confirmed|cancelled)$' } }, { projection: { status: 1, sendAttempts: 1 } }).toArray(),
+      db('notifications')
+        .collection<{ _id: string; status: string; sendAttempts?: number }>('notifications')
+        .find({ _id: { $regex: ':order_(confirmed|cancelled)$' } }, { projection: { status: 1, sendAttempts: 1 } })
+        .toArray(),
     ]);
     return {
       takenAt,
       orders,
       workflows,
-      ledger: ledger.map((e) => ({ id: String(e._id), orderId: String(e.orderId), type: e.type as LedgerRecord['type'], amountCents: Number(e.amountCents) })),
+      ledger: ledger.map((e) => ({
+        id: String(e._id),
+        orderId: String(e.orderId),
+        type: e.type as LedgerRecord['type'],
+        amountCents: Number(e.amountCents),
+      })),
       ...(provider
         ? {
-          provider: provider.flatMap((c) => {
-            const orderId = CHARGE_KEY.exec(String(c._id))?.[1];
-            return orderId ? [{ orderId, capturedCents: Number(c.amountCents), refundedCents: Number(c.refundedCents) }] : [];
-          }),
-        }
+            provider: provider.flatMap((c) => {
+              const orderId = CHARGE_KEY.exec(String(c._id))?.[1];
+              return orderId ? [{ orderId, capturedCents: Number(c.amountCents), refundedCents: Number(c.refundedCents) }] : [];
+            }),
+          }
         : {}),
       stock,
-      reservations: reservations.map((r) => ({ orderId: String(r._id), status: r.status as ReservationStatus, lines: (r.lines ?? []) as Line[] })),
-      notifications: new Map(notifications.map((n) => [String(n._id), { id: String(n._id), status: String(n.status), ...(typeof n.sendAttempts === 'number' ? { sendAttempts: n.sendAttempts } : {}) }])),
+      reservations: reservations.map((r) => ({
+        orderId: String(r._id),
+        status: r.status as ReservationStatus,
+        lines: (r.lines ?? []) as Line[],
+      })),
+      notifications: new Map(
+        notifications.map((n) => [
+          String(n._id),
+          { id: String(n._id), status: String(n.status), ...(typeof n.sendAttempts === 'number' ? { sendAttempts: n.sendAttempts } : {}) },
+        ]),
+      ),
     };
   } finally {
     await mongo.close();

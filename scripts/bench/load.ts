@@ -56,8 +56,18 @@ export async function openLoop(ratePerSecond: number, seconds: number, op: Opera
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     // Latency counts from when the request was due, so a late start is not hidden.
-    running.push(op(i).then(() => void latencies.push(performance.now() - due), () => void (failed += 1)));
+    running.push(
+      op(i).then(
+        () => void latencies.push(performance.now() - due),
+        () => void (failed += 1),
+      ),
+    );
   }
   await Promise.all(running);
-  return { offeredPerSecond: ratePerSecond, completedPerSecond: latencies.length / ((performance.now() - started) / 1000), latencies, failed };
+  return {
+    offeredPerSecond: ratePerSecond,
+    completedPerSecond: latencies.length / ((performance.now() - started) / 1000),
+    latencies,
+    failed,
+  };
 }

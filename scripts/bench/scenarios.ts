@@ -18,11 +18,19 @@ export interface Shop {
 
 const address = { name: 'Bench', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' };
 
-async function place(shop: Shop, i: number, headers: Record<string, string> = {}): Promise<{ status: number; body: { orderId: string; status: string } }> {
+async function place(
+  shop: Shop,
+  i: number,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: { orderId: string; status: string } }> {
   const res = await fetch(`${shop.api}/orders`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${shop.token}`, 'Content-Type': 'application/json', 'Idempotency-Key': randomUUID(), ...headers },
-    body: JSON.stringify({ items: [{ sku: shop.skus[i % shop.skus.length], quantity: 1 }], paymentToken: 'tok_visa', shippingAddress: address }),
+    body: JSON.stringify({
+      items: [{ sku: shop.skus[i % shop.skus.length], quantity: 1 }],
+      paymentToken: 'tok_visa',
+      shippingAddress: address,
+    }),
   });
   const body = (await res.json()) as { orderId: string; status: string };
   if (res.status !== 201 && res.status !== 202) throw new Error(`POST /orders answered ${res.status}: ${JSON.stringify(body)}`);
@@ -34,29 +42,39 @@ const expectConfirmed = (orderId: string, status: string) => {
 };
 
 /** POST /orders with `Prefer: wait=30`: one request, answered when the order is CONFIRMED. */
-export const sagaWaiting = (shop: Shop): Operation => async (i) => {
-  const { status, body } = await place(shop, i, { Prefer: 'wait=30' });
-  if (status !== 201) throw new Error(`order ${body.orderId} did not settle within 30 s`);
-  expectConfirmed(body.orderId, body.status);
-};
+export const sagaWaiting =
+  (shop: Shop): Operation =>
+  async (i) => {
+    const { status, body } = await place(shop, i, { Prefer: 'wait=30' });
+    if (status !== 201) throw new Error(`order ${body.orderId} did not settle within 30 s`);
+    expectConfirmed(body.orderId, body.status);
+  };
 
 /** POST /orders, then GET it every `pollMs` until it has settled. */
-export const sagaPolling = (shop: Shop): Operation => async (i) => {
-  const { body } = await place(shop, i);
-  for (;;) {
-    await new Promise((r) => setTimeout(r, shop.pollMs));
-    const res = await fetch(`${shop.api}/orders/${body.orderId}`, { headers: { Authorization: `Bearer ${shop.token}` } });
-    // An overloaded answer is a figure, not a failure; a 404 is an order not visible yet: look again.
-    if (res.status >= 500 || res.status === 404) {
-      await res.body?.cancel();
-      continue;
+export const sagaPolling =
+  (shop: Shop): Operation =>
+  async (i) => {
+    const { body } = await place(shop, i);
+    for (;;) {
+      await new Promise((r) => setTimeout(r, shop.pollMs));
+      const res = await fetch(`${shop.api}/orders/${body.orderId}`, { headers: { Authorization: `Bearer ${shop.token}` } });
+      // An overloaded answer is a figure, not a failure; a 404 is an order not visible yet: look again.
+      if (res.status >= 500 || res.status === 404) {
+        await res.body?.cancel();
+        continue;
+      }
+      const order = (await res.json()) as { status: string };
+      if (order.status !== 'PENDING') return expectConfirmed(body.orderId, order.status);
     }
-    const order = (await res.json()) as { status: string };
-    if (order.status !== 'PENDING') return expectConfirmed(body.orderId, order.status);
-  }
-};
+  };
 
 /** B2 (remote activities) or B3 (local ones): started and awaited straight on Temporal, on the saga's worker. */
-export const engineFloor = (temporal: Client, type: 'engineFloor' | 'engineFloorLocal'): Operation => async () => {
-  await temporal.workflow.execute(type, { taskQueue: Workflows.orderSaga.taskQueue, workflowId: `bench-${type}-${randomUUID()}`, args: [FLOOR_STEPS] });
-};
+export const engineFloor =
+  (temporal: Client, type: 'engineFloor' | 'engineFloorLocal'): Operation =>
+  async () => {
+    await temporal.workflow.execute(type, {
+      taskQueue: Workflows.orderSaga.taskQueue,
+      workflowId: `bench-${type}-${randomUUID()}`,
+      args: [FLOOR_STEPS],
+    });
+  };

@@ -13,7 +13,11 @@ export async function chargeAttempts(address: StackAddress, orderIds: string[]):
     for (const orderId of orderIds) {
       const events = (await client.workflow.getHandle(workflowIds.order(orderId)).fetchHistory()).events ?? [];
       const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'chargePayment');
-      const started = events.find((e) => e.activityTaskStartedEventAttributes && String(e.activityTaskStartedEventAttributes.scheduledEventId) === String(scheduled?.eventId));
+      const started = events.find(
+        (e) =>
+          e.activityTaskStartedEventAttributes &&
+          String(e.activityTaskStartedEventAttributes.scheduledEventId) === String(scheduled?.eventId),
+      );
       if (started) attempts.push(started.activityTaskStartedEventAttributes!.attempt ?? 1);
     }
     return attempts;

@@ -37,7 +37,10 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class ShopClient {
-  constructor(readonly api: string, readonly stats: ClientStats) {}
+  constructor(
+    readonly api: string,
+    readonly stats: ClientStats,
+  ) {}
 
   async call(method: string, path: string, options: CallOptions = {}): Promise<Answer> {
     const deadline = Date.now() + (options.deadlineMs ?? 180_000);
@@ -59,7 +62,11 @@ export class ShopClient {
         });
         const text = await res.text();
         let body: unknown = text;
-        try { body = text ? JSON.parse(text) : undefined; } catch { /* not JSON: keep the text */ }
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          /* not JSON: keep the text */
+        }
         answer = { status: res.status, body };
         this.stats.byStatus.set(res.status, (this.stats.byStatus.get(res.status) ?? 0) + 1);
         if (res.status === 429) retryAfterMs = Number(res.headers.get('retry-after') ?? 1) * 1000;
@@ -70,7 +77,9 @@ export class ShopClient {
       if (answer && !again) return answer;
       if (Date.now() > deadline) {
         this.stats.gaveUp += 1;
-        throw new Error(`${method} ${path}: ${answer ? `still ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}` : 'no answer'} after ${attempt + 1} tries`);
+        throw new Error(
+          `${method} ${path}: ${answer ? `still ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}` : 'no answer'} after ${attempt + 1} tries`,
+        );
       }
       await sleep(retryAfterMs ?? Math.min(250 * 2 ** Math.min(attempt, 4), 4_000));
     }

@@ -30,11 +30,18 @@ export interface FaultRecord {
 const FIRST_VICTIMS = ['orders', 'payments', 'inventory', 'gateway', 'notifications', 'shipping'];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const shuffle = <T>(items: T[]): T[] => items.map((item) => [Math.random(), item] as const).sort(([a], [b]) => a - b).map(([, item]) => item);
+const shuffle = <T>(items: T[]): T[] =>
+  items
+    .map((item) => [Math.random(), item] as const)
+    .sort(([a], [b]) => a - b)
+    .map(([, item]) => item);
 
 /** The faults of a plan, in a random order: kills of the processes above first, then of any process. */
 export function planFaults(plan: FaultPlan, processNames: string[]): Fault[] {
-  const victims = Array.from({ length: plan.kills }, (_, i) => FIRST_VICTIMS[i] ?? processNames[Math.floor(Math.random() * processNames.length)]!);
+  const victims = Array.from(
+    { length: plan.kills },
+    (_, i) => FIRST_VICTIMS[i] ?? processNames[Math.floor(Math.random() * processNames.length)]!,
+  );
   return shuffle<Fault>([
     ...victims.map((target) => ({ kind: 'kill' as const, target })),
     ...Array.from({ length: plan.temporalRestarts }, () => ({ kind: 'temporal' as const })),
@@ -75,7 +82,10 @@ export async function inflict(stack: LocalStack, fault: Fault, plan: FaultPlan):
     case 'kill': {
       const managed = stack.system.processes.find((p) => p.name === fault.target);
       if (!managed) throw new Error(`no process ${fault.target}`);
-      const url = fault.target === 'gateway' ? stack.system.gatewayUrl : stack.system.serviceUrls[fault.target as keyof typeof stack.system.serviceUrls]!;
+      const url =
+        fault.target === 'gateway'
+          ? stack.system.gatewayUrl
+          : stack.system.serviceUrls[fault.target as keyof typeof stack.system.serviceUrls]!;
       return killAndWait(managed, () => answers(`${url}/health/ready`));
     }
     case 'temporal':
@@ -99,7 +109,13 @@ export async function inflict(stack: LocalStack, fault: Fault, plan: FaultPlan):
  * orders begun, 0..1) has passed (i + 1) / (faults + 1), so they spread over the
  * workload; when it has finished they follow each other at short random gaps.
  */
-export async function runFaults(stack: LocalStack, faults: Fault[], plan: FaultPlan, progress: () => number, log: (line: string) => void): Promise<FaultRecord[]> {
+export async function runFaults(
+  stack: LocalStack,
+  faults: Fault[],
+  plan: FaultPlan,
+  progress: () => number,
+  log: (line: string) => void,
+): Promise<FaultRecord[]> {
   const records: FaultRecord[] = [];
   for (const [i, fault] of faults.entries()) {
     await until('never', async () => progress() >= (i + 1) / (faults.length + 1), Infinity);
@@ -121,7 +137,11 @@ export async function runFaults(stack: LocalStack, faults: Fault[], plan: FaultP
 }
 
 export const describeFault = (fault: Fault, plan: FaultPlan) =>
-  fault.kind === 'kill' ? `SIGKILL ${fault.target}` : fault.kind === 'temporal' ? 'SIGKILL the Temporal dev server' : `SIGSTOP redis for ${plan.redisPauseMs / 1000} s`;
+  fault.kind === 'kill'
+    ? `SIGKILL ${fault.target}`
+    : fault.kind === 'temporal'
+      ? 'SIGKILL the Temporal dev server'
+      : `SIGSTOP redis for ${plan.redisPauseMs / 1000} s`;
 
 /** The faults as a row of the report: each must have been recovered from. */
 export function faultReport(records: FaultRecord[], plan: FaultPlan, stack: LocalStack): CheckResult {
@@ -134,8 +154,17 @@ export function faultReport(records: FaultRecord[], plan: FaultPlan, stack: Loca
     checked: `${records.length} faults`,
     figures: [
       `SIGKILLs: ${kills.length} (${[...byTarget.entries()].map(([t, n]) => `${t} ${n}`).join(', ')}); Temporal restarts: ${records.filter((r) => r.fault.kind === 'temporal').length}; Redis pauses: ${records.filter((r) => r.fault.kind === 'redis').length} x ${plan.redisPauseMs / 1000} s`,
-      `restarts by the supervisor: ${stack.processes.filter((p) => p.restarts > 0).map((p) => `${p.name} ${p.restarts}`).join(', ') || 'none'}`,
-      ...(recovery.length ? [`answering again after: median ${(recovery[Math.floor(recovery.length / 2)]! / 1000).toFixed(1)} s, max ${(recovery.at(-1)! / 1000).toFixed(1)} s`] : []),
+      `restarts by the supervisor: ${
+        stack.processes
+          .filter((p) => p.restarts > 0)
+          .map((p) => `${p.name} ${p.restarts}`)
+          .join(', ') || 'none'
+      }`,
+      ...(recovery.length
+        ? [
+            `answering again after: median ${(recovery[Math.floor(recovery.length / 2)]! / 1000).toFixed(1)} s, max ${(recovery.at(-1)! / 1000).toFixed(1)} s`,
+          ]
+        : []),
     ],
     breaches: records.flatMap((r) => (r.error ? [`${describeFault(r.fault, plan)}: ${r.error}`] : [])),
   };

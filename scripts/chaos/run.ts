@@ -42,11 +42,17 @@ export interface ChaosOutcome {
 }
 
 function apiReport(stats: ClientStats, seconds: number): CheckResult {
-  const statuses = [...stats.byStatus.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s} ${n}`).join(', ');
+  const statuses = [...stats.byStatus.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([s, n]) => `${s} ${n}`)
+    .join(', ');
   return {
     name: 'api',
     checked: `${stats.requests} requests`,
-    figures: [`answers: ${statuses}`, `${stats.retries} sent again (same Idempotency-Key), ${stats.unreachable} found no gateway or timed out, ${stats.gaveUp} given up; run ${seconds.toFixed(0)} s`],
+    figures: [
+      `answers: ${statuses}`,
+      `${stats.retries} sent again (same Idempotency-Key), ${stats.unreachable} found no gateway or timed out, ${stats.gaveUp} given up; run ${seconds.toFixed(0)} s`,
+    ],
     breaches: [],
   };
 }
@@ -72,11 +78,18 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosOutcome> {
         RATE_LIMIT_PER_IP: '100000000',
       },
     });
-    const address: StackAddress = { mongoUrl: stack.mongo.value, prefix: '', temporal: { connection: { address: stack.temporal.value.address }, namespace: stack.temporal.value.namespace } };
+    const address: StackAddress = {
+      mongoUrl: stack.mongo.value,
+      prefix: '',
+      temporal: { connection: { address: stack.temporal.value.address }, namespace: stack.temporal.value.namespace },
+    };
     const stats = newStats();
     const shop = await seedShop(new ShopClient(`${stack.system.gatewayUrl}/api/v1`, stats), config.concurrency, config.scarceUnits);
     const plan = planOrders(config.orders, config.mix);
-    const faults = planFaults(config, stack.system.processes.map((p) => p.name));
+    const faults = planFaults(
+      config,
+      stack.system.processes.map((p) => p.name),
+    );
     log(`[chaos] ${config.orders} orders by ${config.concurrency} customers, ${faults.length} faults`);
 
     let placed = 0;
@@ -93,20 +106,34 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosOutcome> {
     // Judged with no grace: whatever still moves after the drain is a breach.
     const snapshot = await takeSnapshot(address);
     const workload = judge(runs, new Map(snapshot.orders.map((o) => [o.orderId, o])));
-    const slow = await chargeAttempts(address, runs.flatMap((r) => (r.scenario === 'slow' && r.orderId ? [r.orderId] : [])));
-    if (slow.length) workload.figures.push(`slow charges took ${slow.filter((a) => a > 1).length} of ${slow.length} more than one ${config.slowPaymentMs > 30_000 ? '30 s ' : ''}attempt (attempts: ${slow.sort((a, b) => a - b).join(', ')})`);
+    const slow = await chargeAttempts(
+      address,
+      runs.flatMap((r) => (r.scenario === 'slow' && r.orderId ? [r.orderId] : [])),
+    );
+    if (slow.length)
+      workload.figures.push(
+        `slow charges took ${slow.filter((a) => a > 1).length} of ${slow.length} more than one ${config.slowPaymentMs > 30_000 ? '30 s ' : ''}attempt (attempts: ${slow.sort((a, b) => a - b).join(', ')})`,
+      );
     results = [
       ...runChecks(snapshot, { pendingGraceMs: 0 }),
       workload,
       faultReport(faultRecords, config, stack),
-      { name: 'drain', checked: `${drained.seconds.toFixed(0)} s`, figures: [drained.rested ? 'came to rest' : `not at rest within ${config.drainMs / 1000} s`], breaches: drained.rested ? [] : drained.moving },
+      {
+        name: 'drain',
+        checked: `${drained.seconds.toFixed(0)} s`,
+        figures: [drained.rested ? 'came to rest' : `not at rest within ${config.drainMs / 1000} s`],
+        breaches: drained.rested ? [] : drained.moving,
+      },
       apiReport(stats, (Date.now() - started) / 1000),
     ];
   } finally {
     await stack?.stop();
   }
   const breaches = breachCount(results);
-  const report = formatReport(results, `sagashop chaos run, ${new Date().toISOString()}: ${config.orders} orders, ${config.kills} SIGKILLs, ${config.temporalRestarts} Temporal restarts, ${config.redisPauses} Redis pauses of ${config.redisPauseMs / 1000} s`);
+  const report = formatReport(
+    results,
+    `sagashop chaos run, ${new Date().toISOString()}: ${config.orders} orders, ${config.kills} SIGKILLs, ${config.temporalRestarts} Temporal restarts, ${config.redisPauses} Redis pauses of ${config.redisPauseMs / 1000} s`,
+  );
   if (breaches === 0 && !config.keepData) rmSync(dataDir, { recursive: true, force: true });
   return { results, breaches, report, dataDir };
 }

@@ -12,17 +12,46 @@ import type { CheckResult } from '../audit/checks.js';
 import type { OrderRecord } from '../audit/snapshot.js';
 import type { Answer, ShopClient } from './client.js';
 
-export const SCENARIOS = ['ok', 'flaky', 'declined', 'slow', 'outOfStock', 'cancel', 'approve', 'approvalTimeout', 'checkout', 'delivered'] as const;
+export const SCENARIOS = [
+  'ok',
+  'flaky',
+  'declined',
+  'slow',
+  'outOfStock',
+  'cancel',
+  'approve',
+  'approvalTimeout',
+  'checkout',
+  'delivered',
+] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** The share of each scenario; 'slow' applies to the middle third of the run only. */
 export type Mix = Record<Scenario, number>;
 
-export const DEFAULT_MIX: Mix = { ok: 24, flaky: 10, declined: 10, slow: 12, outOfStock: 10, cancel: 14, approve: 5, approvalTimeout: 4, checkout: 7, delivered: 4 };
+export const DEFAULT_MIX: Mix = {
+  ok: 24,
+  flaky: 10,
+  declined: 10,
+  slow: 12,
+  outOfStock: 10,
+  cancel: 14,
+  approve: 5,
+  approvalTimeout: 4,
+  checkout: 7,
+  delivered: 4,
+};
 
 const ADDRESS = { name: 'Chaos Customer', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' };
 const SKUS = { regular: ['CHAOS-TEE', 'CHAOS-MUG', 'CHAOS-CAP', 'CHAOS-BAG'], scarce: 'CHAOS-SCARCE', expensive: 'CHAOS-PRO' } as const;
-const PRICES: Record<string, number> = { 'CHAOS-TEE': 1999, 'CHAOS-MUG': 1250, 'CHAOS-CAP': 2450, 'CHAOS-BAG': 4500, 'CHAOS-SCARCE': 3000, 'CHAOS-PRO': 150_000 };
+const PRICES: Record<string, number> = {
+  'CHAOS-TEE': 1999,
+  'CHAOS-MUG': 1250,
+  'CHAOS-CAP': 2450,
+  'CHAOS-BAG': 4500,
+  'CHAOS-SCARCE': 3000,
+  'CHAOS-PRO': 150_000,
+};
 
 export interface Shop {
   client: ShopClient;
@@ -55,16 +84,32 @@ function expectStatus(answer: Answer, wanted: number[], what: string): Answer {
 /** The catalog and stock of the run, and one signed-in customer per concurrent client. */
 export async function seedShop(client: ShopClient, customers: number, scarceUnits: number): Promise<Shop> {
   const login = async (email: string, password: string) =>
-    body<{ accessToken: string }>(expectStatus(await client.call('POST', '/auth/login', { body: { email, password } }), [200], 'login')).accessToken;
+    body<{ accessToken: string }>(expectStatus(await client.call('POST', '/auth/login', { body: { email, password } }), [200], 'login'))
+      .accessToken;
   const admin = await login(DEMO_ADMIN.email, DEMO_ADMIN.password);
   for (const [sku, priceCents] of Object.entries(PRICES)) {
-    expectStatus(await client.call('PUT', `/products/${sku}`, { token: admin, body: { name: `Chaos ${sku}`, description: 'chaos run', priceCents, currency: 'EUR' } }), [200, 201], `PUT /products/${sku}`);
-    expectStatus(await client.call('PUT', `/inventory/${sku}`, { token: admin, body: { available: sku === SKUS.scarce ? scarceUnits : 100_000 } }), [200], `PUT /inventory/${sku}`);
+    expectStatus(
+      await client.call('PUT', `/products/${sku}`, {
+        token: admin,
+        body: { name: `Chaos ${sku}`, description: 'chaos run', priceCents, currency: 'EUR' },
+      }),
+      [200, 201],
+      `PUT /products/${sku}`,
+    );
+    expectStatus(
+      await client.call('PUT', `/inventory/${sku}`, { token: admin, body: { available: sku === SKUS.scarce ? scarceUnits : 100_000 } }),
+      [200],
+      `PUT /inventory/${sku}`,
+    );
   }
   const tokens: string[] = [];
   for (let i = 0; i < customers; i++) {
     const email = `chaos-${randomUUID()}@example.com`;
-    expectStatus(await client.call('POST', '/auth/register', { body: { email, password: 'chaos-password-1', name: `Chaos ${i}` } }), [201], 'register');
+    expectStatus(
+      await client.call('POST', '/auth/register', { body: { email, password: 'chaos-password-1', name: `Chaos ${i}` } }),
+      [201],
+      'register',
+    );
     tokens.push(await login(email, 'chaos-password-1'));
   }
   return { client, admin, customers: tokens };
@@ -82,11 +127,18 @@ export function planOrders(count: number, mix: Mix): Scenario[] {
   });
 }
 
-const lines = (skus: readonly string[], max = 2) => [...new Set(Array.from({ length: 1 + Math.floor(Math.random() * max) }, () => pick(skus)))].map((sku) => ({ sku, quantity: 1 + Math.floor(Math.random() * 2) }));
+const lines = (skus: readonly string[], max = 2) =>
+  [...new Set(Array.from({ length: 1 + Math.floor(Math.random() * max) }, () => pick(skus)))].map((sku) => ({
+    sku,
+    quantity: 1 + Math.floor(Math.random() * 2),
+  }));
 
 async function place(shop: Shop, token: string, items: Array<{ sku: string; quantity: number }>, paymentToken: string): Promise<string> {
   const answer = await shop.client.call('POST', '/orders', {
-    token, retryConflict: true, headers: { 'Idempotency-Key': randomUUID() }, body: { items, paymentToken, shippingAddress: ADDRESS },
+    token,
+    retryConflict: true,
+    headers: { 'Idempotency-Key': randomUUID() },
+    body: { items, paymentToken, shippingAddress: ADDRESS },
   });
   return body<{ orderId: string }>(expectStatus(answer, [201, 202], 'POST /orders')).orderId;
 }
@@ -98,12 +150,24 @@ interface OrderSeen {
 }
 
 /** Looks at the order until `done` holds; its last view either way. */
-async function watch(shop: Shop, token: string, orderId: string, done: (order: OrderSeen) => boolean, timeoutMs = 150_000): Promise<OrderSeen> {
+async function watch(
+  shop: Shop,
+  token: string,
+  orderId: string,
+  done: (order: OrderSeen) => boolean,
+  timeoutMs = 150_000,
+): Promise<OrderSeen> {
   const deadline = Date.now() + timeoutMs;
   let order: OrderSeen;
   do {
     // Prefer: wait answers at once once the order has left PENDING, and saves polling until then.
-    order = body<OrderSeen>(expectStatus(await shop.client.call('GET', `/orders/${orderId}`, { token, headers: { Prefer: 'wait=10' } }), [200], 'GET /orders/{id}'));
+    order = body<OrderSeen>(
+      expectStatus(
+        await shop.client.call('GET', `/orders/${orderId}`, { token, headers: { Prefer: 'wait=10' } }),
+        [200],
+        'GET /orders/{id}',
+      ),
+    );
     if (done(order)) return order;
     await sleep(500);
   } while (Date.now() < deadline);
@@ -146,17 +210,32 @@ async function runOne(shop: Shop, token: string, run: OrderRun): Promise<void> {
       if (run.scenario === 'approvalTimeout') return;
       if (order.status !== 'AWAITING_APPROVAL') return;
       await sleep(Math.random() * 2_000);
-      run.approval = expectStatus(await client.call('POST', `/orders/${run.orderId}/approve`, { token: admin }), [200, 409], 'approve').status;
+      run.approval = expectStatus(
+        await client.call('POST', `/orders/${run.orderId}/approve`, { token: admin }),
+        [200, 409],
+        'approve',
+      ).status;
       return;
     }
     case 'checkout': {
       expectStatus(await client.call('DELETE', '/cart', { token }), [200], 'DELETE /cart');
-      for (const line of lines(SKUS.regular)) expectStatus(await client.call('POST', '/cart/items', { token, body: line }), [200], 'POST /cart/items');
+      for (const line of lines(SKUS.regular))
+        expectStatus(await client.call('POST', '/cart/items', { token, body: line }), [200], 'POST /cart/items');
       // A double (triple) click: one key, three requests at once; all that succeed name one order.
       const key = randomUUID();
-      const answers = await Promise.all(Array.from({ length: 3 }, () =>
-        client.call('POST', '/cart/checkout', { token, retryConflict: true, headers: { 'Idempotency-Key': key }, body: { paymentToken: 'tok_visa', shippingAddress: ADDRESS } })));
-      run.checkoutIds = [...new Set(answers.filter((a) => a.status === 201 || a.status === 202).map((a) => body<{ orderId: string }>(a).orderId))];
+      const answers = await Promise.all(
+        Array.from({ length: 3 }, () =>
+          client.call('POST', '/cart/checkout', {
+            token,
+            retryConflict: true,
+            headers: { 'Idempotency-Key': key },
+            body: { paymentToken: 'tok_visa', shippingAddress: ADDRESS },
+          }),
+        ),
+      );
+      run.checkoutIds = [
+        ...new Set(answers.filter((a) => a.status === 201 || a.status === 202).map((a) => body<{ orderId: string }>(a).orderId)),
+      ];
       run.orderId = run.checkoutIds[0];
       if (!run.orderId) throw new Error(`checkout answered ${answers.map((a) => a.status).join(', ')}`);
       await watch(shop, token, run.orderId, settled);
@@ -164,13 +243,23 @@ async function runOne(shop: Shop, token: string, run: OrderRun): Promise<void> {
     }
     case 'delivered': {
       run.orderId = await place(shop, token, lines(SKUS.regular), 'tok_visa');
-      const order = await watch(shop, token, run.orderId, (o) => Boolean(o.shipment?.shipmentId) || ['CANCELLED', 'FAILED'].includes(o.status));
+      const order = await watch(
+        shop,
+        token,
+        run.orderId,
+        (o) => Boolean(o.shipment?.shipmentId) || ['CANCELLED', 'FAILED'].includes(o.status),
+      );
       const shipmentId = order.shipment?.shipmentId;
       if (!shipmentId) throw new Error(`order ${run.orderId} got no shipment (${order.status})`);
-      const event = (type: string) => client.call('POST', `/shipments/${shipmentId}/events`, { token: admin, body: { type, at: new Date().toISOString() } });
+      const event = (type: string) =>
+        client.call('POST', `/shipments/${shipmentId}/events`, { token: admin, body: { type, at: new Date().toISOString() } });
       expectStatus(await event('PICKED_UP'), [202], 'PICKED_UP');
       await watch(shop, token, run.orderId, (o) => o.status !== 'CONFIRMED');
-      run.cancel = expectStatus(await client.call('POST', `/orders/${run.orderId}/cancel`, { token }), [200, 409], 'cancel after pickup').status;
+      run.cancel = expectStatus(
+        await client.call('POST', `/orders/${run.orderId}/cancel`, { token }),
+        [200, 409],
+        'cancel after pickup',
+      ).status;
       expectStatus(await event('DELIVERED'), [202], 'DELIVERED');
       return;
     }
@@ -181,17 +270,19 @@ async function runOne(shop: Shop, token: string, run: OrderRun): Promise<void> {
 export async function runWorkload(shop: Shop, plan: Scenario[], onPlaced: (placed: number) => void): Promise<OrderRun[]> {
   const runs: OrderRun[] = plan.map((scenario, index) => ({ index, scenario }));
   let next = 0;
-  await Promise.all(shop.customers.map(async (token) => {
-    while (next < runs.length) {
-      const run = runs[next++]!;
-      onPlaced(next);
-      try {
-        await runOne(shop, token, run);
-      } catch (error) {
-        run.error = error instanceof Error ? error.message : String(error);
+  await Promise.all(
+    shop.customers.map(async (token) => {
+      while (next < runs.length) {
+        const run = runs[next++]!;
+        onPlaced(next);
+        try {
+          await runOne(shop, token, run);
+        } catch (error) {
+          run.error = error instanceof Error ? error.message : String(error);
+        }
       }
-    }
-  }));
+    }),
+  );
   return runs;
 }
 
@@ -207,24 +298,42 @@ export function judge(runs: OrderRun[], orders: Map<string, OrderRecord>): Check
     outcomes.set(`${run.scenario} ${end}`, (outcomes.get(`${run.scenario} ${end}`) ?? 0) + 1);
     const name = `${run.scenario} order ${run.orderId ?? `#${run.index}`}`;
     if (run.error) breaches.push(`${name}: ${run.error}`);
-    if (!order) { if (!run.error) breaches.push(`${name}: no such order in the orders database`); continue; }
+    if (!order) {
+      if (!run.error) breaches.push(`${name}: no such order in the orders database`);
+      continue;
+    }
     const confirmed = SHIPPED_OR_LATER.includes(order.status);
     const cancelledFor = (reason: string) => order.status === 'CANCELLED' && order.cancellationReason === reason;
     const allowed = ((): boolean => {
       switch (run.scenario) {
-        case 'ok': case 'flaky': case 'slow': return confirmed;
-        case 'declined': return cancelledFor('PAYMENT_DECLINED');
-        case 'outOfStock': return confirmed || cancelledFor('OUT_OF_STOCK');
-        case 'cancel': return run.cancel === 200 ? cancelledFor('CUSTOMER_CANCELLED') : confirmed;
-        case 'approve': return run.approval === 200 ? confirmed : cancelledFor('APPROVAL_TIMEOUT');
-        case 'approvalTimeout': return cancelledFor('APPROVAL_TIMEOUT');
-        case 'checkout': return confirmed && run.checkoutIds?.length === 1;
-        case 'delivered': return order.status === 'DELIVERED' && run.cancel === 409;
+        case 'ok':
+        case 'flaky':
+        case 'slow':
+          return confirmed;
+        case 'declined':
+          return cancelledFor('PAYMENT_DECLINED');
+        case 'outOfStock':
+          return confirmed || cancelledFor('OUT_OF_STOCK');
+        case 'cancel':
+          return run.cancel === 200 ? cancelledFor('CUSTOMER_CANCELLED') : confirmed;
+        case 'approve':
+          return run.approval === 200 ? confirmed : cancelledFor('APPROVAL_TIMEOUT');
+        case 'approvalTimeout':
+          return cancelledFor('APPROVAL_TIMEOUT');
+        case 'checkout':
+          return confirmed && run.checkoutIds?.length === 1;
+        case 'delivered':
+          return order.status === 'DELIVERED' && run.cancel === 409;
       }
     })();
-    if (!allowed) breaches.push(`${name}: ended ${end}${run.cancel ? `, cancel answered ${run.cancel}` : ''}${run.approval ? `, approval answered ${run.approval}` : ''}${run.checkoutIds && run.checkoutIds.length > 1 ? `, one checkout made ${run.checkoutIds.length} orders` : ''}`);
+    if (!allowed)
+      breaches.push(
+        `${name}: ended ${end}${run.cancel ? `, cancel answered ${run.cancel}` : ''}${run.approval ? `, approval answered ${run.approval}` : ''}${run.checkoutIds && run.checkoutIds.length > 1 ? `, one checkout made ${run.checkoutIds.length} orders` : ''}`,
+      );
   }
-  const bySc = SCENARIOS.map((s) => [s, [...outcomes.entries()].filter(([k]) => k.startsWith(`${s} `))] as const).filter(([, e]) => e.length > 0);
+  const bySc = SCENARIOS.map((s) => [s, [...outcomes.entries()].filter(([k]) => k.startsWith(`${s} `))] as const).filter(
+    ([, e]) => e.length > 0,
+  );
   return {
     name: 'workload',
     checked: `${runs.length} orders`,

@@ -52,7 +52,8 @@ export function ensurePipTool(tool: PipTool, log: (line: string) => void = conso
 
 /** The `st` executable: SCHEMATHESIS_PATH, else the cache's venv (undefined until provisioned). */
 export const schemathesisPath = (): string | undefined =>
-  (process.env.SCHEMATHESIS_PATH && isExecutable(process.env.SCHEMATHESIS_PATH) ? process.env.SCHEMATHESIS_PATH : undefined) ?? pipToolPath(SCHEMATHESIS);
+  (process.env.SCHEMATHESIS_PATH && isExecutable(process.env.SCHEMATHESIS_PATH) ? process.env.SCHEMATHESIS_PATH : undefined) ??
+  pipToolPath(SCHEMATHESIS);
 
 export function ensureSchemathesis(): void {
   if (!schemathesisPath()) ensurePipTool(SCHEMATHESIS);

@@ -62,11 +62,15 @@ export async function startMongo(opts: InfraOptions): Promise<Service<string>> {
   const embedded = tools.mongoJavaServer();
   let managed: Managed;
   if (mongod) {
-    managed = spawnManaged('mongod', mongod, ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'], { logFile: join(opts.logDir, 'mongod.log') });
+    managed = spawnManaged('mongod', mongod, ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1', '--quiet'], {
+      logFile: join(opts.logDir, 'mongod.log'),
+    });
   } else if (embedded) {
     // Memory for tests and benchmarks; one H2 file for `npm start`, flushed when the server stops.
     const storage = opts.persistent ? ['--h2', join(dir, 'mongo-java-server.mv')] : [];
-    managed = spawnManaged('mongo-java-server', embedded, ['--host', '127.0.0.1', '--port', String(port), ...storage], { logFile: join(opts.logDir, 'mongo-java-server.log') });
+    managed = spawnManaged('mongo-java-server', embedded, ['--host', '127.0.0.1', '--port', String(port), ...storage], {
+      logFile: join(opts.logDir, 'mongo-java-server.log'),
+    });
   } else {
     throw new Error('no MongoDB-protocol server: run `npm run provision`, put mongod on PATH, or set MONGO_URL');
   }
@@ -82,7 +86,12 @@ export async function startRedis(opts: InfraOptions): Promise<Service<string>> {
   const dir = join(opts.dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
   const persistence = opts.persistent ? ['--appendonly', 'yes'] : ['--save', '', '--appendonly', 'no'];
-  const managed = spawnManaged('redis', server, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...persistence, '--loglevel', 'warning'], { logFile: join(opts.logDir, 'redis.log') });
+  const managed = spawnManaged(
+    'redis',
+    server,
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...persistence, '--loglevel', 'warning'],
+    { logFile: join(opts.logDir, 'redis.log') },
+  );
   await waitFor(`redis on ${port}`, () => portAnswers(port), 15_000, managed.child);
   return fromManaged(`redis://127.0.0.1:${port}`, managed, opts);
 }
@@ -111,10 +120,14 @@ async function temporalAnswers(address: string): Promise<boolean> {
  * `SAGASHOP_TEMPORAL_DEFAULTS=true` starts the dev server without them (for a comparison).
  */
 export const TEMPORAL_DEV_SERVER_TUNING: readonly string[] = [
-  '--dynamic-config-value', 'history.transferProcessorMaxPollRPS=1000',
-  '--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false',
-  '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
-  '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
+  '--dynamic-config-value',
+  'history.transferProcessorMaxPollRPS=1000',
+  '--dynamic-config-value',
+  'system.forceSearchAttributesCacheRefreshOnRead=false',
+  '--dynamic-config-value',
+  'matching.numTaskqueueReadPartitions=1',
+  '--dynamic-config-value',
+  'matching.numTaskqueueWritePartitions=1',
 ];
 
 /** With a file database (`--db-filename`): the dev server's one SQLite connection writes through a WAL, synced at checkpoints. */
@@ -133,8 +146,20 @@ export async function startTemporal(opts: InfraOptions): Promise<Service<Tempora
   const dir = join(opts.dataDir, 'temporal');
   mkdirSync(dir, { recursive: true });
   const args = [
-    'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort),
-    '--metrics-port', String(metricsPort), '--namespace', namespace, '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--ui-port',
+    String(uiPort),
+    '--metrics-port',
+    String(metricsPort),
+    '--namespace',
+    namespace,
+    '--log-level',
+    'warn',
     // The CLI spells the types Keyword, Int, ...
     ...SEARCH_ATTRIBUTE_KEYS.flatMap(({ name, type }) => ['--search-attribute', `${name}=${type.charAt(0)}${type.slice(1).toLowerCase()}`]),
   ];

@@ -18,7 +18,8 @@ export interface LocalStack {
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-export type LocalStackOptions = InfraOptions & Omit<SystemOptions, 'mongoUrl' | 'redisUrl' | 'temporalAddress' | 'temporalNamespace' | 'logDir'>;
+export type LocalStackOptions = InfraOptions &
+  Omit<SystemOptions, 'mongoUrl' | 'redisUrl' | 'temporalAddress' | 'temporalNamespace' | 'logDir'>;
 
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
   const infra: Array<Service<unknown>> = [];
@@ -46,7 +47,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     // started them does not reach them: stop them before the tool goes.
     const onSignal = (signal: NodeJS.Signals) => void stop().finally(() => process.exit(128 + (constants.signals[signal] ?? 0)));
     for (const signal of SIGNALS) process.once(signal, onSignal);
-    return { mongo, redis, temporal, system, processes: [...infra.flatMap((s) => (s.managed ? [s.managed] : [])), ...system.processes], stop };
+    return {
+      mongo,
+      redis,
+      temporal,
+      system,
+      processes: [...infra.flatMap((s) => (s.managed ? [s.managed] : [])), ...system.processes],
+      stop,
+    };
   } catch (error) {
     await stopInfra();
     throw error;

@@ -42,7 +42,10 @@ export async function waitFor(what: string, probe: () => Promise<boolean>, timeo
 export function portAnswers(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ port, host });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -100,7 +103,12 @@ export function spawnManaged(name: string, command: string, args: string[], opti
     : undefined;
   const tail: string[] = [];
   const remember = (chunk: Buffer) => {
-    tail.push(...chunk.toString('utf8').split('\n').filter((l) => l.trim() !== ''));
+    tail.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== ''),
+    );
     tail.splice(0, Math.max(0, tail.length - TAIL_LINES));
   };
 
@@ -138,7 +146,12 @@ export function spawnManaged(name: string, command: string, args: string[], opti
     });
     // A spawn error (e.g. the binary vanished) also ends in 'exit' or 'close'; it must not crash the launcher.
     child.on('error', (error) => log?.write(`[supervisor] ${name}: ${error.message}\n`));
-    const exited = new Promise<void>((resolve) => child.once('exit', (code, signal) => { resolve(); onExit(child, code, signal); }));
+    const exited = new Promise<void>((resolve) =>
+      child.once('exit', (code, signal) => {
+        resolve();
+        onExit(child, code, signal);
+      }),
+    );
     return { child, exited };
   };
 
@@ -148,7 +161,11 @@ export function spawnManaged(name: string, command: string, args: string[], opti
     clearTimeout(stableTimer);
     if (stopping || !supervision || child !== current.child) return;
     // Whatever the dead process started (its group) goes with it, so the restart finds its ports free.
-    try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* nothing left */ }
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* nothing left */
+    }
     const s = supervision;
     const report = s.report ?? ((line: string) => console.log(line));
     deathsInARow += 1;
@@ -156,15 +173,19 @@ export function spawnManaged(name: string, command: string, args: string[], opti
     const exit = describeExit(code, signal);
     report(`[supervisor] ${name} (pid ${child.pid}) died: ${exit}; restart ${restarts + 1} in ${delayMs} ms`);
     if (deathsInARow >= (s.keepsDyingAfter ?? 5)) {
-      report(`[supervisor] ${name} KEEPS DYING: ${deathsInARow} deaths in a row, each within ${(s.stableMs ?? 30_000) / 1000} s of its start (last: ${exit}).`
-        + ` Still restarting every ${delayMs / 1000} s. ${options.logFile ? `Log: ${options.logFile}. ` : ''}Last lines:\n    ${tail.join('\n    ')}`);
+      report(
+        `[supervisor] ${name} KEEPS DYING: ${deathsInARow} deaths in a row, each within ${(s.stableMs ?? 30_000) / 1000} s of its start (last: ${exit}).` +
+          ` Still restarting every ${delayMs / 1000} s. ${options.logFile ? `Log: ${options.logFile}. ` : ''}Last lines:\n    ${tail.join('\n    ')}`,
+      );
     }
     restartTimer = setTimeout(() => {
       if (stopping) return;
       restarts += 1;
       log?.write(`[supervisor] restart ${restarts} of ${name} after ${exit}\n`);
       current = run(s.env);
-      stableTimer = setTimeout(() => { deathsInARow = 0; }, s.stableMs ?? 30_000);
+      stableTimer = setTimeout(() => {
+        deathsInARow = 0;
+      }, s.stableMs ?? 30_000);
       stableTimer.unref();
       s.onRestart?.({ name, attempt: restarts, exit, delayMs, pid: current.child.pid });
     }, delayMs);
@@ -176,8 +197,18 @@ export function spawnManaged(name: string, command: string, args: string[], opti
     clearTimeout(stableTimer);
     const { child, exited } = current;
     if (child.exitCode === null && child.signalCode === null && child.pid) {
-      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
-      const killer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 10_000);
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+      const killer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }, 10_000);
       await exited;
       clearTimeout(killer);
     }
@@ -186,12 +217,18 @@ export function spawnManaged(name: string, command: string, args: string[], opti
 
   return {
     name,
-    get child() { return current.child; },
-    get restarts() { return restarts; },
+    get child() {
+      return current.child;
+    },
+    get restarts() {
+      return restarts;
+    },
     supervise: (supervise = {}) => {
       supervision = supervise;
       clearTimeout(stableTimer);
-      stableTimer = setTimeout(() => { deathsInARow = 0; }, supervise.stableMs ?? 30_000);
+      stableTimer = setTimeout(() => {
+        deathsInARow = 0;
+      }, supervise.stableMs ?? 30_000);
       stableTimer.unref();
     },
     stop,

@@ -21,7 +21,13 @@ const preload = pathToFileURL(`${join(root, 'shared', 'telemetry', 'preload')}${
 const nodeArgs = (entry: string, env: NodeJS.ProcessEnv) => [
   ...v8Flags(env.NODE_OPTIONS),
   ...(sourceExtension === '.ts'
-    ? ['--import', 'tsx', '--import', `data:text/javascript,if((await import('node:worker_threads')).isMainThread)await import(${JSON.stringify(preload)})`, entry]
+    ? [
+        '--import',
+        'tsx',
+        '--import',
+        `data:text/javascript,if((await import('node:worker_threads')).isMainThread)await import(${JSON.stringify(preload)})`,
+        entry,
+      ]
     : ['--import', preload, entry]),
 ];
 
@@ -57,16 +63,29 @@ export interface RunningSystem {
   stopService(name: ServiceName): Promise<() => Promise<void>>;
 }
 
-interface ListeningLine { msg?: string; url?: string }
+interface ListeningLine {
+  msg?: string;
+  url?: string;
+}
 
-interface StartedProcess { managed: Managed; url?: string; workerMetricsUrl?: string }
+interface StartedProcess {
+  managed: Managed;
+  url?: string;
+  workerMetricsUrl?: string;
+}
 
 /**
  * Runs an entry point (compiled, or TypeScript through tsx) and resolves once it logs its
  * 'listening' (or 'ready') line. From then on it is supervised: restarted when it dies, on the
  * port it first listened on (`portVariable` carries it), so every URL handed out stays right.
  */
-function startNodeProcess(name: string, entry: string, env: NodeJS.ProcessEnv, opts: SystemOptions, portVariable = 'PORT'): Promise<StartedProcess> {
+function startNodeProcess(
+  name: string,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  opts: SystemOptions,
+  portVariable = 'PORT',
+): Promise<StartedProcess> {
   return new Promise((resolvePromise, reject) => {
     let settled = false;
     let workerMetricsUrl: string | undefined;
@@ -80,7 +99,11 @@ function startNodeProcess(name: string, entry: string, env: NodeJS.ProcessEnv, o
         if (opts.echoLogs) process.stdout.write(`${line}\n`);
         if (settled) return;
         let parsed: ListeningLine;
-        try { parsed = JSON.parse(line) as ListeningLine; } catch { return; }
+        try {
+          parsed = JSON.parse(line) as ListeningLine;
+        } catch {
+          return;
+        }
         if (parsed.msg === 'worker metrics') workerMetricsUrl = parsed.url;
         if (parsed.msg === 'listening' || parsed.msg === 'ready') {
           settled = true;
@@ -90,11 +113,18 @@ function startNodeProcess(name: string, entry: string, env: NodeJS.ProcessEnv, o
       },
     });
     const timer = setTimeout(() => {
-      if (!settled) { settled = true; void managed.stop(); reject(new Error(`${name} did not start within 60 s; see ${join(opts.logDir, `${name}.log`)}`)); }
+      if (!settled) {
+        settled = true;
+        void managed.stop();
+        reject(new Error(`${name} did not start within 60 s; see ${join(opts.logDir, `${name}.log`)}`));
+      }
     }, 60_000);
     managed.child.once('exit', (code) => {
       clearTimeout(timer);
-      if (!settled) { settled = true; reject(new Error(`${name} exited with code ${code} during start-up; see ${join(opts.logDir, `${name}.log`)}`)); }
+      if (!settled) {
+        settled = true;
+        reject(new Error(`${name} exited with code ${code} during start-up; see ${join(opts.logDir, `${name}.log`)}`));
+      }
     });
   });
 }
@@ -133,9 +163,18 @@ export async function startGateway(
   env: NodeJS.ProcessEnv = {},
   name = 'gateway-extra',
 ): Promise<ExtraGateway> {
-  const started = await startNodeProcess(name, entryOf('gateway'), {
-    ...commonEnv(opts), ...serviceUrlEnv(serviceUrls), GATEWAY_PORT: '0', ...env,
-  }, opts, 'GATEWAY_PORT');
+  const started = await startNodeProcess(
+    name,
+    entryOf('gateway'),
+    {
+      ...commonEnv(opts),
+      ...serviceUrlEnv(serviceUrls),
+      GATEWAY_PORT: '0',
+      ...env,
+    },
+    opts,
+    'GATEWAY_PORT',
+  );
   return { url: started.url!, managed: started.managed, stop: () => started.managed.stop() };
 }
 
@@ -156,7 +195,12 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const startOne = async (name: ServiceName, port = '0') => {
     // The SDK cannot tell which port it took, so each process is given a free one (a process without a worker ignores it).
     const metricsPort = String(await freePort());
-    const started = await startNodeProcess(name, entryOf('services', name), { ...common, ...dependencyEnv(name), PORT: port, WORKER_METRICS_PORT: metricsPort }, opts);
+    const started = await startNodeProcess(
+      name,
+      entryOf('services', name),
+      { ...common, ...dependencyEnv(name), PORT: port, WORKER_METRICS_PORT: metricsPort },
+      opts,
+    );
     byName.set(name, started.managed);
     processes.push(started.managed);
     if (started.url) serviceUrls[name] = started.url;
@@ -167,9 +211,17 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     await Promise.all(SERVICE_NAMES.filter((n) => n !== 'cart').map((n) => startOne(n)));
     await startOne('cart');
     const serviceEnv = serviceUrlEnv(serviceUrls);
-    const gateway = await startNodeProcess('gateway', entryOf('gateway'), {
-      ...common, ...serviceEnv, GATEWAY_PORT: String(opts.gatewayPort ?? 0),
-    }, opts, 'GATEWAY_PORT');
+    const gateway = await startNodeProcess(
+      'gateway',
+      entryOf('gateway'),
+      {
+        ...common,
+        ...serviceEnv,
+        GATEWAY_PORT: String(opts.gatewayPort ?? 0),
+      },
+      opts,
+      'GATEWAY_PORT',
+    );
     byName.set('gateway', gateway.managed);
     processes.push(gateway.managed);
     return {

@@ -38,5 +38,9 @@ export const tools = {
   mongoJavaServer: () => firstExisting(join(mongoJavaServerHome, 'mongo-java-server')),
   mongod: () => firstExisting(process.env.MONGOD_PATH, onPath('mongod')),
   redisServer: () => firstExisting(process.env.REDIS_SERVER_PATH, onPath('redis-server'), '/usr/bin/redis-server'),
-  testServer: () => firstExisting(process.env.TEMPORAL_TEST_SERVER_PATH, join(cacheDir, `temporal-test-server-${TEST_SERVER_VERSION}`, 'temporal-test-server')),
+  testServer: () =>
+    firstExisting(
+      process.env.TEMPORAL_TEST_SERVER_PATH,
+      join(cacheDir, `temporal-test-server-${TEST_SERVER_VERSION}`, 'temporal-test-server'),
+    ),
 };

@@ -3,7 +3,7 @@
 // (services/cart/checkouts.ts). Carts live in Redis: when it does not answer, the
 // routes answer 503 problems at once (each command has a short timeout).
 import { createRoute } from '@hono/zod-openapi';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError } from '../../shared/domain/errors.js';
 import { ownerOnly } from '../../shared/http/authorize.js';
 import { body, json } from '../../shared/http/openapi.js';
 import { createServiceApp, type ServiceAppOptions } from '../../shared/http/service-app.js';
@@ -18,30 +18,74 @@ const owner = ownerOnly('userId');
 const notYours = { 404: { description: 'not your cart' } };
 const cart = { 200: json(Cart, 'the cart'), ...notYours, 503: { description: 'the cart store is unavailable' } };
 
-const getCart = createRoute({ method: 'get', path: '/carts/{userId}', tags: ['cart'], middleware: [owner] as const, request: { params: UserIdParam }, responses: cart });
-const addItem = createRoute({
-  method: 'post', path: '/carts/{userId}/items', tags: ['cart'], middleware: [owner] as const,
-  request: { params: UserIdParam, ...body(AddItemBody) },
-  responses: { ...cart, 404: { description: 'not your cart, or an unknown product' }, 409: { description: 'over the quantity or line limit' } },
+const getCart = createRoute({
+  method: 'get',
+  path: '/carts/{userId}',
+  tags: ['cart'],
+  middleware: [owner] as const,
+  request: { params: UserIdParam },
+  responses: cart,
 });
-const removeItem = createRoute({ method: 'delete', path: '/carts/{userId}/items/{sku}', tags: ['cart'], middleware: [owner] as const, request: { params: ItemParams }, responses: cart });
-const clearCart = createRoute({ method: 'delete', path: '/carts/{userId}', tags: ['cart'], middleware: [owner] as const, request: { params: UserIdParam }, responses: cart });
+const addItem = createRoute({
+  method: 'post',
+  path: '/carts/{userId}/items',
+  tags: ['cart'],
+  middleware: [owner] as const,
+  request: { params: UserIdParam, ...body(AddItemBody) },
+  responses: {
+    ...cart,
+    404: { description: 'not your cart, or an unknown product' },
+    409: { description: 'over the quantity or line limit' },
+  },
+});
+const removeItem = createRoute({
+  method: 'delete',
+  path: '/carts/{userId}/items/{sku}',
+  tags: ['cart'],
+  middleware: [owner] as const,
+  request: { params: ItemParams },
+  responses: cart,
+});
+const clearCart = createRoute({
+  method: 'delete',
+  path: '/carts/{userId}',
+  tags: ['cart'],
+  middleware: [owner] as const,
+  request: { params: UserIdParam },
+  responses: cart,
+});
 const claim = createRoute({
-  method: 'post', path: '/carts/{userId}/checkouts', tags: ['checkout'], summary: 'Take the cart\'s lines for the order a checkout places',
-  middleware: [owner] as const, request: { params: UserIdParam, ...body(ClaimBody) },
+  method: 'post',
+  path: '/carts/{userId}/checkouts',
+  tags: ['checkout'],
+  summary: "Take the cart's lines for the order a checkout places",
+  middleware: [owner] as const,
+  request: { params: UserIdParam, ...body(ClaimBody) },
   responses: { 200: json(Claim, 'the claimed lines, or why there are none'), ...notYours },
 });
 const commit = createRoute({
-  method: 'post', path: '/carts/{userId}/checkouts/{checkoutId}/commit', tags: ['checkout'], summary: 'The order is placed: take its lines out of the cart, once',
-  middleware: [owner] as const, request: { params: CheckoutParams }, responses: cart,
+  method: 'post',
+  path: '/carts/{userId}/checkouts/{checkoutId}/commit',
+  tags: ['checkout'],
+  summary: 'The order is placed: take its lines out of the cart, once',
+  middleware: [owner] as const,
+  request: { params: CheckoutParams },
+  responses: cart,
 });
 const release = createRoute({
-  method: 'delete', path: '/carts/{userId}/checkouts/{checkoutId}', tags: ['checkout'], summary: 'The order was not placed: give the lines back',
-  middleware: [owner] as const, request: { params: CheckoutParams }, responses: cart,
+  method: 'delete',
+  path: '/carts/{userId}/checkouts/{checkoutId}',
+  tags: ['checkout'],
+  summary: 'The order was not placed: give the lines back',
+  middleware: [owner] as const,
+  request: { params: CheckoutParams },
+  responses: cart,
 });
 
 const redisUnavailable = (error: unknown) =>
-  isRedisUnavailable(error) ? new HttpProblem('unavailable', { detail: 'the cart store is unavailable; retry shortly', cause: error }) : undefined;
+  isRedisUnavailable(error)
+    ? new HttpProblem('unavailable', { detail: 'the cart store is unavailable; retry shortly', cause: error })
+    : undefined;
 
 export function createCartApp(deps: { store: CartStore; checkouts: CartCheckouts; catalog: CatalogLookup; appOptions: ServiceAppOptions }) {
   const { store, checkouts, catalog } = deps;
@@ -55,7 +99,8 @@ export function createCartApp(deps: { store: CartStore; checkouts: CartCheckouts
         return c.json(await store.add(userId, sku, quantity), 200);
       } catch (error) {
         // The limits are on what the cart holds already: a conflict with its state, not bad input.
-        if (error instanceof DomainError && error.type === 'InvalidInput') throw new HttpProblem('conflict', { detail: error.message, cause: error });
+        if (error instanceof DomainError && error.type === 'InvalidInput')
+          throw new HttpProblem('conflict', { detail: error.message, cause: error });
         throw error;
       }
     })

@@ -75,7 +75,9 @@ export class CartCheckouts {
 
   /** Takes the claimed lines out of the cart, once; false when there was nothing (left) to take. */
   async commit(userId: string, checkoutId: string): Promise<boolean> {
-    return Number(await this.redis.eval(COMMIT, 3, ...this.keys(userId, checkoutId), checkoutId, DONE_TTL_SECONDS, this.cartTtlSeconds)) === 1;
+    return (
+      Number(await this.redis.eval(COMMIT, 3, ...this.keys(userId, checkoutId), checkoutId, DONE_TTL_SECONDS, this.cartTtlSeconds)) === 1
+    );
   }
 
   async release(userId: string, checkoutId: string): Promise<boolean> {

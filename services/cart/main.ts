@@ -15,7 +15,12 @@ await runProcess({
   start: async (ctx) => {
     const { config } = ctx;
     const redis = openRedis(ctx);
-    const catalog = new ServiceClient<CatalogApp>({ name: 'catalog', baseUrl: config.CATALOG_URL, tokens: serviceTokens(config.SERVICE_TOKEN_SECRET), timeoutMs: 3_000 });
+    const catalog = new ServiceClient<CatalogApp>({
+      name: 'catalog',
+      baseUrl: config.CATALOG_URL,
+      tokens: serviceTokens(config.SERVICE_TOKEN_SECRET),
+      timeoutMs: 3_000,
+    });
     return {
       app: createCartApp({
         store: new CartStore(redis, config.CART_TTL_SECONDS),

@@ -2,7 +2,7 @@
 // every write. Adding is one Lua script, so concurrent adds can never push a
 // line past the limit or the cart past its number of lines.
 import type { Redis } from '../../shared/redis.js';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError } from '../../shared/domain/errors.js';
 import { MAX_LINES, MAX_QUANTITY } from './schemas.js';
 
 export interface CartView {
@@ -24,7 +24,10 @@ return wanted`;
 export const cartKey = (userId: string) => `cart:${userId}`;
 
 export class CartStore {
-  constructor(private readonly redis: Redis, private readonly ttlSeconds: number) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly ttlSeconds: number,
+  ) {}
 
   private key(userId: string): string {
     return cartKey(userId);
@@ -32,7 +35,9 @@ export class CartStore {
 
   async get(userId: string): Promise<CartView> {
     const hash = await this.redis.hgetall(this.key(userId));
-    const items = Object.entries(hash).map(([sku, q]) => ({ sku, quantity: Number(q) })).sort((a, b) => a.sku.localeCompare(b.sku));
+    const items = Object.entries(hash)
+      .map(([sku, q]) => ({ sku, quantity: Number(q) }))
+      .sort((a, b) => a.sku.localeCompare(b.sku));
     return { items };
   }
 

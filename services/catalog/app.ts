@@ -10,19 +10,33 @@ import type { CatalogStore } from './store.js';
 const operator = authorize('admin', 'system');
 
 const list = createRoute({
-  method: 'get', path: '/products', tags: ['products'], request: { query: SearchQuery },
+  method: 'get',
+  path: '/products',
+  tags: ['products'],
+  request: { query: SearchQuery },
   responses: { 200: json(ProductPage, 'products in sku order') },
 });
 const getOne = createRoute({
-  method: 'get', path: '/products/{sku}', tags: ['products'], request: { params: SkuParam },
+  method: 'get',
+  path: '/products/{sku}',
+  tags: ['products'],
+  request: { params: SkuParam },
   responses: { 200: json(Product, 'the product'), 404: { description: 'no such product' } },
 });
 const create = createRoute({
-  method: 'post', path: '/products', tags: ['products'], middleware: [operator] as const, request: body(NewProductBody),
+  method: 'post',
+  path: '/products',
+  tags: ['products'],
+  middleware: [operator] as const,
+  request: body(NewProductBody),
   responses: { 201: json(Product, 'the new product'), 403: { description: 'administrators only' }, 409: { description: 'sku exists' } },
 });
 const replace = createRoute({
-  method: 'put', path: '/products/{sku}', tags: ['products'], middleware: [operator] as const, request: { params: SkuParam, ...body(ProductUpdateBody) },
+  method: 'put',
+  path: '/products/{sku}',
+  tags: ['products'],
+  middleware: [operator] as const,
+  request: { params: SkuParam, ...body(ProductUpdateBody) },
   responses: { 200: json(Product, 'the product'), 403: { description: 'administrators only' } },
 });
 

@@ -2,7 +2,7 @@
 // read the cache, fall back to Mongo and fill it; every write deletes the key
 // after the database write. Price snapshots per order make pricing idempotent.
 import type { Collection, Db } from 'mongodb';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError } from '../../shared/domain/errors.js';
 import type { OrderLine, PriceSnapshot } from '../../shared/domain/order.js';
 import type { Logger } from '../../shared/logger.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
@@ -28,14 +28,24 @@ interface SnapshotDoc extends Omit<PriceSnapshot, 'orderId'> {
 }
 
 const CACHE_TTL_SECONDS = 300;
-const toProduct = (d: ProductDoc): Product => ({ sku: d._id, name: d.name, description: d.description, priceCents: d.priceCents, currency: d.currency });
+const toProduct = (d: ProductDoc): Product => ({
+  sku: d._id,
+  name: d.name,
+  description: d.description,
+  priceCents: d.priceCents,
+  currency: d.currency,
+});
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export class CatalogStore {
   readonly products: Collection<ProductDoc>;
   readonly snapshots: Collection<SnapshotDoc>;
 
-  constructor(db: Db, private readonly redis: Redis, private readonly logger?: Logger) {
+  constructor(
+    db: Db,
+    private readonly redis: Redis,
+    private readonly logger?: Logger,
+  ) {
     this.products = db.collection<ProductDoc>('products');
     this.snapshots = db.collection<SnapshotDoc>('price_snapshots');
   }
@@ -72,7 +82,11 @@ export class CatalogStore {
       filter.$or = [{ _id: pattern }, { name: pattern }, { description: pattern }];
     }
     if (afterSku) filter._id = { $gt: afterSku };
-    const docs = await this.products.find(filter).sort({ _id: 1 }).limit(limit + 1).toArray();
+    const docs = await this.products
+      .find(filter)
+      .sort({ _id: 1 })
+      .limit(limit + 1)
+      .toArray();
     const items = docs.slice(0, limit).map(toProduct);
     return { items, ...(docs.length > limit ? { lastSku: items[items.length - 1]!.sku } : {}) };
   }
@@ -94,7 +108,11 @@ export class CatalogStore {
   async upsert(product: Product): Promise<Product> {
     const { sku, ...fields } = product;
     const now = new Date();
-    await this.products.updateOne({ _id: sku }, { $set: { ...fields, updatedAt: now }, $setOnInsert: { createdAt: now } }, { upsert: true });
+    await this.products.updateOne(
+      { _id: sku },
+      { $set: { ...fields, updatedAt: now }, $setOnInsert: { createdAt: now } },
+      { upsert: true },
+    );
     await this.invalidate(sku);
     return product;
   }
@@ -142,6 +160,8 @@ export class CatalogStore {
   }
 
   private async invalidate(sku: string): Promise<void> {
-    await this.redis.del(this.cacheKey(sku)).catch((error: unknown) => this.logger?.warn({ err: error, sku }, 'could not invalidate the product cache'));
+    await this.redis
+      .del(this.cacheKey(sku))
+      .catch((error: unknown) => this.logger?.warn({ err: error, sku }, 'could not invalidate the product cache'));
   }
 }

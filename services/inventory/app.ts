@@ -11,16 +11,31 @@ import type { InventoryStore } from './store.js';
 const operator = authorize('admin', 'system');
 
 const getStock = createRoute({
-  method: 'get', path: '/stock/{sku}', tags: ['stock'], request: { params: SkuParam },
+  method: 'get',
+  path: '/stock/{sku}',
+  tags: ['stock'],
+  request: { params: SkuParam },
   responses: { 200: json(StockLevel, 'units available and reserved'), 404: { description: 'unknown sku' } },
 });
 const setStock = createRoute({
-  method: 'put', path: '/stock/{sku}', tags: ['stock'], middleware: [operator] as const, request: { params: SkuParam, ...body(SetStockBody) },
+  method: 'put',
+  path: '/stock/{sku}',
+  tags: ['stock'],
+  middleware: [operator] as const,
+  request: { params: SkuParam, ...body(SetStockBody) },
   responses: { 200: json(StockLevel, 'the new level'), 403: { description: 'administrators only' } },
 });
 const getReservation = createRoute({
-  method: 'get', path: '/reservations/{orderId}', tags: ['reservations'], middleware: [operator] as const, request: { params: OrderIdParam },
-  responses: { 200: json(Reservation, 'the order\'s reservation'), 403: { description: 'operators only' }, 404: { description: 'no reservation for the order' } },
+  method: 'get',
+  path: '/reservations/{orderId}',
+  tags: ['reservations'],
+  middleware: [operator] as const,
+  request: { params: OrderIdParam },
+  responses: {
+    200: json(Reservation, "the order's reservation"),
+    403: { description: 'operators only' },
+    404: { description: 'no reservation for the order' },
+  },
 });
 
 export function createInventoryApp(deps: { store: InventoryStore; appOptions: ServiceAppOptions }) {

@@ -33,7 +33,7 @@
 // reservation closed), and a restock is also recorded on the reservation
 // (`restockedSkus`), which retries consult first.
 import type { Collection, Db, UpdateFilter } from 'mongodb';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError } from '../../shared/domain/errors.js';
 import type { BusinessFailureType } from '../../shared/domain/vocabulary.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
 import type { OrderLine } from '../../shared/domain/order.js';
@@ -96,9 +96,12 @@ export function stockBreaches(doc: StockDoc): string[] {
   if (received === undefined || committed === undefined || restocked === undefined) return [`${doc._id}: no running totals`];
   const breaches: string[] = [];
   if (received + restocked !== available + reserved + committed) {
-    breaches.push(`${doc._id}: received ${received} + restocked ${restocked} != available ${available} + reserved ${reserved} + committed ${committed}`);
+    breaches.push(
+      `${doc._id}: received ${received} + restocked ${restocked} != available ${available} + reserved ${reserved} + committed ${committed}`,
+    );
   }
-  for (const [name, value] of Object.entries({ available, reserved, committed, restocked })) if (value < 0) breaches.push(`${doc._id}: ${name} is ${value}`);
+  for (const [name, value] of Object.entries({ available, reserved, committed, restocked }))
+    if (value < 0) breaches.push(`${doc._id}: ${name} is ${value}`);
   if (restocked > committed) breaches.push(`${doc._id}: restocked ${restocked} > committed ${committed}`);
   const held = Object.values(doc.holds ?? {}).reduce((sum, units) => sum + units, 0);
   if (held !== reserved) breaches.push(`${doc._id}: reserved ${reserved} but the open holds add up to ${held}`);
@@ -139,16 +142,26 @@ export class InventoryStore {
    */
   private async startCounters(): Promise<void> {
     for (const doc of await this.stock.find({ received: { $exists: false } }).toArray()) {
-      for (let current: StockDoc | null = doc; current && current.received === undefined; current = await this.stock.findOne({ _id: doc._id })) {
+      for (
+        let current: StockDoc | null = doc;
+        current && current.received === undefined;
+        current = await this.stock.findOne({ _id: doc._id })
+      ) {
         // A commit or restock by another process may have $inc'ed its total into existence already.
         const committed = current.committed ?? 0;
         const restocked = current.restocked ?? 0;
         const started = await this.stock.updateOne(
           {
-            _id: current._id, received: { $exists: false }, available: current.available, reserved: current.reserved,
-            committed: current.committed ?? { $exists: false }, restocked: current.restocked ?? { $exists: false },
+            _id: current._id,
+            received: { $exists: false },
+            available: current.available,
+            reserved: current.reserved,
+            committed: current.committed ?? { $exists: false },
+            restocked: current.restocked ?? { $exists: false },
           },
-          { $set: { received: current.available + current.reserved + committed - restocked, committed, restocked, totalsSince: new Date() } },
+          {
+            $set: { received: current.available + current.reserved + committed - restocked, committed, restocked, totalsSince: new Date() },
+          },
         );
         if (started.modifiedCount === 1) break;
       }
@@ -189,7 +202,15 @@ export class InventoryStore {
   /** A new stock document holding `available` units, all of them received; false when the sku has one already. */
   private async insertStock(sku: string, available: number): Promise<boolean> {
     try {
-      await this.stock.insertOne({ _id: sku, available, reserved: 0, received: available, committed: 0, restocked: 0, updatedAt: new Date() });
+      await this.stock.insertOne({
+        _id: sku,
+        available,
+        reserved: 0,
+        received: available,
+        committed: 0,
+        restocked: 0,
+        updatedAt: new Date(),
+      });
       return true;
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
@@ -236,7 +257,10 @@ export class InventoryStore {
       throw rejectionError(outcome.rejection);
     }
 
-    const done = await this.reservations.updateOne({ _id: orderId, status: 'PENDING' }, { $set: { status: 'RESERVED', updatedAt: new Date() } });
+    const done = await this.reservations.updateOne(
+      { _id: orderId, status: 'PENDING' },
+      { $set: { status: 'RESERVED', updatedAt: new Date() } },
+    );
     if (done.modifiedCount === 1) return { orderId, status: 'RESERVED' };
     // RESERVED or COMMITTED by a duplicate holding the very same holds; RELEASED or REJECTED
     // while we were holding: settled() gives back whatever this attempt took after the others cleaned up.
@@ -262,18 +286,29 @@ export class InventoryStore {
     for (let attempt = 0; ; attempt++) {
       const held = await this.stock.updateOne(
         { _id: line.sku, available: { $gte: line.quantity }, [`holds.${orderId}`]: { $exists: false }, closed: { $ne: orderId } },
-        { $inc: { available: -line.quantity, reserved: line.quantity }, $set: { [`holds.${orderId}`]: line.quantity, updatedAt: new Date() } },
+        {
+          $inc: { available: -line.quantity, reserved: line.quantity },
+          $set: { [`holds.${orderId}`]: line.quantity, updatedAt: new Date() },
+        },
       );
       if (held.modifiedCount === 1) return { kind: 'held' };
       const doc = await this.stock.findOne({ _id: line.sku });
-      if (!doc) return { kind: 'refused', rejection: { type: 'UnknownProduct', message: `no stock record for ${line.sku}`, details: { sku: line.sku } } };
+      if (!doc)
+        return {
+          kind: 'refused',
+          rejection: { type: 'UnknownProduct', message: `no stock record for ${line.sku}`, details: { sku: line.sku } },
+        };
       if (doc.holds?.[orderId] !== undefined) return { kind: 'held' }; // a duplicate of this reserve held it
       if (doc.closed?.includes(orderId)) return { kind: 'closed' };
       // The stock was short when we tried; units freed since then deserve one more try.
       if (doc.available >= line.quantity && attempt < 3) continue;
       return {
         kind: 'refused',
-        rejection: { type: 'OutOfStock', message: `only ${doc.available} of ${line.sku} available, ${line.quantity} requested`, details: { sku: line.sku, available: doc.available } },
+        rejection: {
+          type: 'OutOfStock',
+          message: `only ${doc.available} of ${line.sku} available, ${line.quantity} requested`,
+          details: { sku: line.sku, available: doc.available },
+        },
       };
     }
   }
@@ -311,9 +346,11 @@ export class InventoryStore {
     if (!doc) {
       // A tombstone, so a reserve attempt still in flight finds RELEASED and holds nothing.
       const now = new Date();
-      await this.reservations.insertOne({ _id: orderId, status: 'RELEASED', lines: [], createdAt: now, updatedAt: now }).catch((error: unknown) => {
-        if (!isDuplicateKeyError(error)) throw error;
-      });
+      await this.reservations
+        .insertOne({ _id: orderId, status: 'RELEASED', lines: [], createdAt: now, updatedAt: now })
+        .catch((error: unknown) => {
+          if (!isDuplicateKeyError(error)) throw error;
+        });
       return this.release(orderId);
     }
     if (doc.status === 'REJECTED') {
@@ -338,7 +375,8 @@ export class InventoryStore {
    */
   private async closeHold(orderId: string, line: OrderLine, how: 'commit' | 'release'): Promise<void> {
     const update: UpdateFilter<StockDoc> = {
-      $inc: how === 'commit' ? { reserved: -line.quantity, committed: line.quantity } : { available: line.quantity, reserved: -line.quantity },
+      $inc:
+        how === 'commit' ? { reserved: -line.quantity, committed: line.quantity } : { available: line.quantity, reserved: -line.quantity },
       $unset: { [`holds.${orderId}`]: '' },
       $push: pushMarker(orderId),
       $set: { updatedAt: new Date() },
@@ -358,7 +396,11 @@ export class InventoryStore {
       await this.closeHold(orderId, line, 'commit');
       await this.stock.updateOne(
         { _id: line.sku, [`holds.${orderId}`]: { $exists: false }, closed: { $ne: restockedMarker(orderId) } },
-        { $inc: { available: line.quantity, restocked: line.quantity }, $push: pushMarker(restockedMarker(orderId)), $set: { updatedAt: new Date() } },
+        {
+          $inc: { available: line.quantity, restocked: line.quantity },
+          $push: pushMarker(restockedMarker(orderId)),
+          $set: { updatedAt: new Date() },
+        },
       );
       // Recorded after the stock: a retry past the marker window still skips this sku.
       await this.reservations.updateOne({ _id: orderId }, { $addToSet: { restockedSkus: line.sku } });
@@ -367,10 +409,13 @@ export class InventoryStore {
 }
 
 function checkOrderId(orderId: string): void {
-  if (!ORDER_ID.test(orderId)) throw new DomainError('InvalidInput', `an order id is 1-100 of A-Z a-z 0-9 _ -, not ${JSON.stringify(orderId)}`);
+  if (!ORDER_ID.test(orderId))
+    throw new DomainError('InvalidInput', `an order id is 1-100 of A-Z a-z 0-9 _ -, not ${JSON.stringify(orderId)}`);
 }
 
 function rejectionError(rejection: ReservationDoc['rejection']): DomainError {
   // Reservations rejected before the reason was stored were all short of stock.
-  return rejection ? new DomainError(rejection.type, rejection.message, rejection.details) : new DomainError('OutOfStock', 'not enough stock');
+  return rejection
+    ? new DomainError(rejection.type, rejection.message, rejection.details)
+    : new DomainError('OutOfStock', 'not enough stock');
 }

@@ -9,15 +9,27 @@ import { IdParam, ListQuery, Notification, NotificationPage, UnreadQuery } from 
 import type { NotificationsStore } from './store.js';
 
 const list = createRoute({
-  method: 'get', path: '/notifications', tags: ['notifications'], request: { query: ListQuery },
+  method: 'get',
+  path: '/notifications',
+  tags: ['notifications'],
+  request: { query: ListQuery },
   responses: { 200: json(NotificationPage, 'newest first'), 404: { description: 'not yours' } },
 });
 const unread = createRoute({
-  method: 'get', path: '/notifications/unread-count', tags: ['notifications'], request: { query: UnreadQuery },
-  responses: { 200: json(z.object({ userId: z.string(), unread: z.number().int() }), 'how many are unread'), 404: { description: 'not yours' } },
+  method: 'get',
+  path: '/notifications/unread-count',
+  tags: ['notifications'],
+  request: { query: UnreadQuery },
+  responses: {
+    200: json(z.object({ userId: z.string(), unread: z.number().int() }), 'how many are unread'),
+    404: { description: 'not yours' },
+  },
 });
 const markRead = createRoute({
-  method: 'post', path: '/notifications/{id}/read', tags: ['notifications'], request: { params: IdParam },
+  method: 'post',
+  path: '/notifications/{id}/read',
+  tags: ['notifications'],
+  request: { params: IdParam },
   responses: { 200: json(Notification, 'the notification, read'), 404: { description: 'no such notification (or not yours)' } },
 });
 

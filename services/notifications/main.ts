@@ -12,7 +12,8 @@ await runProcess({
   env: notificationsEnv,
   start: async (ctx) => {
     const { config } = ctx;
-    const transport: Transport = config.NOTIFY_TRANSPORT === 'smtp' && config.SMTP_URL ? new SmtpTransport(config.SMTP_URL, config.SMTP_FROM) : new OutboxTransport();
+    const transport: Transport =
+      config.NOTIFY_TRANSPORT === 'smtp' && config.SMTP_URL ? new SmtpTransport(config.SMTP_URL, config.SMTP_FROM) : new OutboxTransport();
     const store = new NotificationsStore(await openDatabase(ctx), transport);
     await store.ensureIndexes();
     const worker = await openWorker(ctx, { taskQueue: notificationsCatalogue.taskQueue, activities: createNotificationsActivities(store) });

@@ -51,15 +51,26 @@ export type SendRequest = SendNotificationInput;
 export const CLAIM_TIMEOUT_MS = 30_000;
 
 const view = (d: NotificationDoc) => ({
-  id: d._id, userId: d.userId, channel: d.channel, template: d.template, subject: d.subject, body: d.body, status: d.status,
-  createdAt: d.createdAt.toISOString(), readAt: d.readAt ? d.readAt.toISOString() : null,
+  id: d._id,
+  userId: d.userId,
+  channel: d.channel,
+  template: d.template,
+  subject: d.subject,
+  body: d.body,
+  status: d.status,
+  createdAt: d.createdAt.toISOString(),
+  readAt: d.readAt ? d.readAt.toISOString() : null,
 });
 export type NotificationView = ReturnType<typeof view>;
 
 export class NotificationsStore {
   readonly notifications: Collection<NotificationDoc>;
 
-  constructor(db: Db, private readonly transport: Transport, private readonly claimTimeoutMs = CLAIM_TIMEOUT_MS) {
+  constructor(
+    db: Db,
+    private readonly transport: Transport,
+    private readonly claimTimeoutMs = CLAIM_TIMEOUT_MS,
+  ) {
     this.notifications = db.collection<NotificationDoc>('notifications');
   }
 
@@ -71,15 +82,27 @@ export class NotificationsStore {
     const data = request.data ?? {};
     const { subject, body } = render(request.template, data);
     const doc: NotificationDoc = {
-      _id: request.key, userId: request.userId, template: request.template, channel: request.channel ?? 'email',
-      to: request.to ?? null, subject, body, data, status: 'PENDING', createdAt: new Date(), readAt: null,
+      _id: request.key,
+      userId: request.userId,
+      template: request.template,
+      channel: request.channel ?? 'email',
+      to: request.to ?? null,
+      subject,
+      body,
+      data,
+      status: 'PENDING',
+      createdAt: new Date(),
+      readAt: null,
     };
     await this.notifications.insertOne(doc).catch((error: unknown) => {
       if (!isDuplicateKeyError(error)) throw error; // the same key again: the first message stands
     });
     const claim = { id: randomUUID(), at: new Date() };
     const claimed = await this.notifications.findOneAndUpdate(
-      { _id: request.key, $or: [{ status: 'PENDING' }, { status: 'SENDING', 'claim.at': { $lt: new Date(claim.at.getTime() - this.claimTimeoutMs) } }] },
+      {
+        _id: request.key,
+        $or: [{ status: 'PENDING' }, { status: 'SENDING', 'claim.at': { $lt: new Date(claim.at.getTime() - this.claimTimeoutMs) } }],
+      },
       { $set: { status: 'SENDING', claim }, $inc: { sendAttempts: 1 } },
       { returnDocument: 'before' },
     );
@@ -87,13 +110,25 @@ export class NotificationsStore {
     if (!claimed) return { notificationId: request.key };
     let transportId: string;
     try {
-      ({ transportId } = await this.transport.send({ id: claimed._id, channel: claimed.channel, ...(claimed.to ? { to: claimed.to } : {}), subject: claimed.subject, body: claimed.body }));
+      ({ transportId } = await this.transport.send({
+        id: claimed._id,
+        channel: claimed.channel,
+        ...(claimed.to ? { to: claimed.to } : {}),
+        subject: claimed.subject,
+        body: claimed.body,
+      }));
     } catch (error) {
-      await this.notifications.updateOne({ _id: claimed._id, status: 'SENDING', 'claim.id': claim.id }, { $set: { status: 'PENDING' }, $unset: { claim: '' }, $inc: { sendAttempts: -1 } });
+      await this.notifications.updateOne(
+        { _id: claimed._id, status: 'SENDING', 'claim.id': claim.id },
+        { $set: { status: 'PENDING' }, $unset: { claim: '' }, $inc: { sendAttempts: -1 } },
+      );
       throw error;
     }
     // Guarded by our claim: a claimant that was taken over (it was too slow) does not overwrite the new one's outcome.
-    await this.notifications.updateOne({ _id: claimed._id, status: 'SENDING', 'claim.id': claim.id }, { $set: { status: 'SENT', transportId }, $unset: { claim: '' } });
+    await this.notifications.updateOne(
+      { _id: claimed._id, status: 'SENDING', 'claim.id': claim.id },
+      { $set: { status: 'SENT', transportId }, $unset: { claim: '' } },
+    );
     return { notificationId: claimed._id };
   }
 
@@ -104,7 +139,11 @@ export class NotificationsStore {
       const at = new Date(after.createdAt);
       Object.assign(filter, { $or: [{ createdAt: { $lt: at } }, { createdAt: at, _id: { $lt: after.id } }] });
     }
-    const docs = await this.notifications.find(filter).sort({ createdAt: -1, _id: -1 }).limit(limit + 1).toArray();
+    const docs = await this.notifications
+      .find(filter)
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(limit + 1)
+      .toArray();
     const items = docs.slice(0, limit).map(view);
     const last = items[items.length - 1];
     return { items, ...(docs.length > limit && last ? { next: { createdAt: last.createdAt, id: last.id } } : {}) };

@@ -27,14 +27,23 @@ export class SmtpTransport implements Transport {
   readonly name = 'smtp';
   private readonly mailer: nodemailer.Transporter;
 
-  constructor(url: string, private readonly from: string) {
+  constructor(
+    url: string,
+    private readonly from: string,
+  ) {
     this.mailer = nodemailer.createTransport(url);
   }
 
   async send(message: OutgoingMessage): Promise<{ transportId: string }> {
     // Without an address (or for SMS) there is nothing to mail; the outbox copy remains.
     if (message.channel !== 'email' || !message.to) return { transportId: `skipped:${message.id}` };
-    const info = await this.mailer.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.body, messageId: `<${message.id}@sagashop>` });
+    const info = await this.mailer.sendMail({
+      from: this.from,
+      to: message.to,
+      subject: message.subject,
+      text: message.body,
+      messageId: `<${message.id}@sagashop>`,
+    });
     return { transportId: String(info.messageId) };
   }
 }

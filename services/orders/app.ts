@@ -13,16 +13,25 @@ import { ListQuery, OrderEvents, OrderIdParam, OrderPage } from './schemas.js';
 import type { OrdersStore } from './store.js';
 
 const listOrders = createRoute({
-  method: 'get', path: '/orders', tags: ['orders'], request: { query: ListQuery },
+  method: 'get',
+  path: '/orders',
+  tags: ['orders'],
+  request: { query: ListQuery },
   responses: { 200: json(OrderPage, 'orders, newest first'), 400: { description: 'bad query' } },
 });
 const getOrder = createRoute({
-  method: 'get', path: '/orders/{orderId}', tags: ['orders'], request: { params: OrderIdParam },
-  responses: { 200: json(OrderRecord, 'the order\'s read model'), 404: { description: 'no such order (or not yours)' } },
+  method: 'get',
+  path: '/orders/{orderId}',
+  tags: ['orders'],
+  request: { params: OrderIdParam },
+  responses: { 200: json(OrderRecord, "the order's read model"), 404: { description: 'no such order (or not yours)' } },
 });
 const getEvents = createRoute({
-  method: 'get', path: '/orders/{orderId}/events', tags: ['orders'], request: { params: OrderIdParam },
-  responses: { 200: json(OrderEvents, 'the order\'s events in order'), 404: { description: 'no such order (or not yours)' } },
+  method: 'get',
+  path: '/orders/{orderId}/events',
+  tags: ['orders'],
+  request: { params: OrderIdParam },
+  responses: { 200: json(OrderEvents, "the order's events in order"), 404: { description: 'no such order (or not yours)' } },
 });
 
 const toJson = (view: OrderView) => ({ ...view, createdAt: view.createdAt.toISOString(), updatedAt: view.updatedAt.toISOString() });
@@ -42,11 +51,18 @@ export function createOrdersApp(deps: { store: OrdersStore; appOptions: ServiceA
       const { customerId, limit, cursor } = c.req.valid('query');
       const caller = c.var.caller;
       // Everyone but an operator lists their own orders only.
-      if (!customerId && !isOperator(caller)) throw new HttpProblem('validation', { detail: 'the request is not valid', errors: [{ path: 'query.customerId', message: 'required' }] });
+      if (!customerId && !isOperator(caller))
+        throw new HttpProblem('validation', {
+          detail: 'the request is not valid',
+          errors: [{ path: 'query.customerId', message: 'required' }],
+        });
       if (customerId && !mayActFor(caller, customerId)) throw new HttpProblem('not-found', { detail: 'no such customer' });
       const after = cursor ? timePosition(cursor) : undefined;
       const page = await store.list(customerId, limit, after && { createdAt: after.createdAt, orderId: after.id });
-      return c.json({ items: page.items.map(toJson), nextCursor: page.next ? timeCursor(page.next.createdAt, page.next.orderId) : null }, 200);
+      return c.json(
+        { items: page.items.map(toJson), nextCursor: page.next ? timeCursor(page.next.createdAt, page.next.orderId) : null },
+        200,
+      );
     })
     .openapi(getOrder, async (c) => c.json(toJson(await ownedOrder(c.var.caller, c.req.valid('param').orderId)), 200))
     .openapi(getEvents, async (c) => {

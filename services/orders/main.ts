@@ -13,7 +13,11 @@ await runProcess({
   start: async (ctx) => {
     const store = new OrdersStore(await openDatabase(ctx));
     await store.ensureIndexes();
-    const worker = await openWorker(ctx, { taskQueue: ordersCatalogue.taskQueue, activities: createOrdersActivities(store), workflows: 'orders' });
+    const worker = await openWorker(ctx, {
+      taskQueue: ordersCatalogue.taskQueue,
+      activities: createOrdersActivities(store),
+      workflows: 'orders',
+    });
     return { app: createOrdersApp({ store, appOptions: serviceAppOptions(ctx) }), worker };
   },
 });

@@ -40,9 +40,19 @@ export function eventChanges(event: StoredEvent): Partial<OrderView> {
   const e = { type: event.type, data: event.data } as OrderEvent;
   switch (e.type) {
     case 'OrderPlaced':
-      return { customerId: e.data.customerId, items: e.data.items, shippingAddress: e.data.shippingAddress, ...(e.data.requestId ? { requestId: e.data.requestId } : {}), createdAt: event.at };
+      return {
+        customerId: e.data.customerId,
+        items: e.data.items,
+        shippingAddress: e.data.shippingAddress,
+        ...(e.data.requestId ? { requestId: e.data.requestId } : {}),
+        createdAt: event.at,
+      };
     case 'OrderPriced':
-      return { items: e.data.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPriceCents: l.unitPriceCents, name: l.name })), totalCents: e.data.totalCents, currency: e.data.currency };
+      return {
+        items: e.data.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPriceCents: l.unitPriceCents, name: l.name })),
+        totalCents: e.data.totalCents,
+        currency: e.data.currency,
+      };
     case 'ApprovalRequested':
       return { status: 'AWAITING_APPROVAL' };
     case 'OrderApproved':
@@ -73,6 +83,14 @@ export function project(events: StoredEvent[]): OrderView | undefined {
   const sorted = [...events].sort((a, b) => a.version - b.version);
   const first = sorted[0];
   if (!first) return undefined;
-  const empty: OrderView = { orderId: first.orderId, customerId: '', status: 'PENDING', items: [], createdAt: first.at, updatedAt: first.at, version: 0 };
+  const empty: OrderView = {
+    orderId: first.orderId,
+    customerId: '',
+    status: 'PENDING',
+    items: [],
+    createdAt: first.at,
+    updatedAt: first.at,
+    version: 0,
+  };
   return sorted.reduce(applyEvent, empty);
 }

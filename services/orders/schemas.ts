@@ -8,5 +8,9 @@ export const OrderIdParam = z.object({ orderId: OrderId });
 export const ListQuery = z.object({ customerId: UserId.optional(), limit: limitParam, cursor: TimeCursor.optional() });
 export const OrderPage = z.object({ items: z.array(OrderRecord), nextCursor: TimeCursor.nullable() }).openapi('OrderPage');
 export const OrderEvents = z
-  .object({ items: z.array(z.object({ type: z.enum(ORDER_EVENT_TYPES), version: z.number().int(), at: z.string(), data: z.record(z.string(), z.unknown()) })) })
+  .object({
+    items: z.array(
+      z.object({ type: z.enum(ORDER_EVENT_TYPES), version: z.number().int(), at: z.string(), data: z.record(z.string(), z.unknown()) }),
+    ),
+  })
   .openapi('OrderEvents');

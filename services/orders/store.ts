@@ -7,7 +7,7 @@
 // duplicated append records its event once, and no lock or scan is needed.
 // An event's version is its position in the log + 1.
 import type { Collection, Db, Filter } from 'mongodb';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError } from '../../shared/domain/errors.js';
 import { ORDER_EVENT_TYPES } from '../../shared/domain/vocabulary.js';
 import { type OrderEvent } from '../../shared/domain/order.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
@@ -47,7 +47,8 @@ export class OrdersStore {
   /** Appends the event unless the order already has one of its type; returns the event's version either way. */
   async append(orderId: string, event: OrderEvent): Promise<{ version: number }> {
     // The activity's schema already refuses unknown types; this keeps any other caller from storing one.
-    if (!(ORDER_EVENT_TYPES as readonly string[]).includes(event.type)) throw new DomainError('InvalidInput', `unknown order event type ${JSON.stringify(event.type)}`);
+    if (!(ORDER_EVENT_TYPES as readonly string[]).includes(event.type))
+      throw new DomainError('InvalidInput', `unknown order event type ${JSON.stringify(event.type)}`);
     const at = new Date();
     const logged: EmbeddedEvent = { type: event.type, data: event.data, at };
 
@@ -112,7 +113,11 @@ export class OrdersStore {
       const at = new Date(after.createdAt);
       Object.assign(filter, { $or: [{ createdAt: { $lt: at } }, { createdAt: at, _id: { $lt: after.orderId } }] });
     }
-    const docs = await this.orders.find(filter, withoutLog).sort({ createdAt: -1, _id: -1 }).limit(limit + 1).toArray();
+    const docs = await this.orders
+      .find(filter, withoutLog)
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(limit + 1)
+      .toArray();
     const items = docs.slice(0, limit).map(({ _id, ...view }) => view);
     const last = items[items.length - 1];
     return { items, ...(docs.length > limit && last ? { next: { createdAt: last.createdAt.toISOString(), orderId: last.orderId } } : {}) };

@@ -9,7 +9,10 @@ import { OrderIdParam, PaymentView } from './schemas.js';
 import type { PaymentsStore } from './store.js';
 
 const getPayment = createRoute({
-  method: 'get', path: '/payments/{orderId}', tags: ['payments'], middleware: [authorize('admin', 'system')] as const,
+  method: 'get',
+  path: '/payments/{orderId}',
+  tags: ['payments'],
+  middleware: [authorize('admin', 'system')] as const,
   request: { params: OrderIdParam },
   responses: {
     200: json(PaymentView, 'charge, refunds and ledger of the order'),

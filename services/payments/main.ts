@@ -14,7 +14,10 @@ async function providerFrom(config: PaymentsConfig, db: Db): Promise<PaymentProv
   switch (config.PAYMENT_PROVIDER) {
     case 'simulator': {
       // The simulated provider's memory outlives this process, as a real provider's does.
-      const simulator = new SimulatedProvider(serviceDb(db.client, SIMULATOR_DB, config.MONGO_DB_PREFIX), { flakyFailures: config.SIMULATOR_FLAKY_FAILURES, slowMs: config.SIMULATOR_SLOW_MS });
+      const simulator = new SimulatedProvider(serviceDb(db.client, SIMULATOR_DB, config.MONGO_DB_PREFIX), {
+        flakyFailures: config.SIMULATOR_FLAKY_FAILURES,
+        slowMs: config.SIMULATOR_SLOW_MS,
+      });
       await simulator.ensureIndexes();
       return simulator;
     }

@@ -3,13 +3,25 @@ import { OrderId } from '../../shared/domain/ids.js';
 
 export const OrderIdParam = z.object({ orderId: OrderId });
 
-const LedgerEntry = z.object({ id: z.string(), type: z.enum(['charge', 'refund']), amountCents: z.number().int(), currency: z.string(), at: z.string() });
+const LedgerEntry = z.object({
+  id: z.string(),
+  type: z.enum(['charge', 'refund']),
+  amountCents: z.number().int(),
+  currency: z.string(),
+  at: z.string(),
+});
 
 export const PaymentView = z
   .object({
     orderId: z.string(),
     charge: z
-      .object({ chargeId: z.string().optional(), status: z.string(), amountCents: z.number().int(), currency: z.string(), refundedCents: z.number().int() })
+      .object({
+        chargeId: z.string().optional(),
+        status: z.string(),
+        amountCents: z.number().int(),
+        currency: z.string(),
+        refundedCents: z.number().int(),
+      })
       .optional(),
     refunds: z.array(z.object({ refundId: z.string(), amountCents: z.number().int(), at: z.string() })),
     ledger: z.array(LedgerEntry),

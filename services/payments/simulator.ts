@@ -16,7 +16,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
-import { ProviderDeclined, ProviderUnavailable, type CapturedCharge, type ChargeRequest, type PaymentProvider, type RefundRequest } from './provider.js';
+import {
+  ProviderDeclined,
+  ProviderUnavailable,
+  type CapturedCharge,
+  type ChargeRequest,
+  type PaymentProvider,
+  type RefundRequest,
+} from './provider.js';
 
 export interface SimulatorOptions {
   /** How many calls of a tok_flaky payment fail before one succeeds. */
@@ -47,7 +54,10 @@ export class SimulatedProvider implements PaymentProvider {
   /** Calls per tok_flaky idempotency key, so its failures are counted across restarts too. */
   private readonly flakyCalls: Collection<{ _id: string; calls: number }>;
 
-  constructor(db: Db, private readonly options: SimulatorOptions = {}) {
+  constructor(
+    db: Db,
+    private readonly options: SimulatorOptions = {},
+  ) {
     this.charges = db.collection<SimulatedCharge>('charges');
     this.flakyCalls = db.collection('flaky_calls');
   }
@@ -65,9 +75,14 @@ export class SimulatedProvider implements PaymentProvider {
       case 'tok_declined':
         throw new ProviderDeclined('card declined (simulator: tok_declined)');
       case 'tok_flaky': {
-        const before = await this.flakyCalls.findOneAndUpdate({ _id: request.idempotencyKey }, { $inc: { calls: 1 } }, { upsert: true, returnDocument: 'before' });
+        const before = await this.flakyCalls.findOneAndUpdate(
+          { _id: request.idempotencyKey },
+          { $inc: { calls: 1 } },
+          { upsert: true, returnDocument: 'before' },
+        );
         const calls = (before?.calls ?? 0) + 1;
-        if (calls <= (this.options.flakyFailures ?? 2)) throw new ProviderUnavailable(`provider unavailable (simulator: tok_flaky, call ${calls})`);
+        if (calls <= (this.options.flakyFailures ?? 2))
+          throw new ProviderUnavailable(`provider unavailable (simulator: tok_flaky, call ${calls})`);
         break;
       }
       case 'tok_slow':
@@ -78,7 +93,13 @@ export class SimulatedProvider implements PaymentProvider {
     }
     // A slow duplicate may capture meanwhile: the key's unique _id keeps it one charge per key.
     const capture: SimulatedCharge = {
-      _id: request.idempotencyKey, providerChargeId: `ch_sim_${randomUUID()}`, amountCents: request.amountCents, currency: request.currency, refundedCents: 0, refunds: [], at: new Date(),
+      _id: request.idempotencyKey,
+      providerChargeId: `ch_sim_${randomUUID()}`,
+      amountCents: request.amountCents,
+      currency: request.currency,
+      refundedCents: 0,
+      refunds: [],
+      at: new Date(),
     };
     try {
       await this.charges.insertOne(capture);
@@ -96,13 +117,18 @@ export class SimulatedProvider implements PaymentProvider {
       const known = charge.refunds.find((r) => r.key === request.idempotencyKey);
       if (known) return { providerRefundId: known.providerRefundId };
       if (charge.refundedCents + request.amountCents > charge.amountCents) {
-        throw new ProviderDeclined(`refund of ${request.amountCents} exceeds what is left of charge ${request.providerChargeId} (simulator)`);
+        throw new ProviderDeclined(
+          `refund of ${request.amountCents} exceeds what is left of charge ${request.providerChargeId} (simulator)`,
+        );
       }
       const providerRefundId = `re_sim_${randomUUID()}`;
       // Guarded by the refunded total read above: a concurrent refund makes this one look again.
       const refunded = await this.charges.updateOne(
         { _id: charge._id, refundedCents: charge.refundedCents, 'refunds.key': { $ne: request.idempotencyKey } },
-        { $inc: { refundedCents: request.amountCents }, $push: { refunds: { key: request.idempotencyKey, providerRefundId, amountCents: request.amountCents } } },
+        {
+          $inc: { refundedCents: request.amountCents },
+          $push: { refunds: { key: request.idempotencyKey, providerRefundId, amountCents: request.amountCents } },
+        },
       );
       if (refunded.matchedCount === 1) return { providerRefundId };
     }
@@ -110,6 +136,13 @@ export class SimulatedProvider implements PaymentProvider {
 
   async findCharge(idempotencyKey: string): Promise<CapturedCharge | undefined> {
     const charge = await this.charges.findOne({ _id: idempotencyKey });
-    return charge ? { providerChargeId: charge.providerChargeId, amountCents: charge.amountCents, currency: charge.currency, refundedCents: charge.refundedCents } : undefined;
+    return charge
+      ? {
+          providerChargeId: charge.providerChargeId,
+          amountCents: charge.amountCents,
+          currency: charge.currency,
+          refundedCents: charge.refundedCents,
+        }
+      : undefined;
   }
 }

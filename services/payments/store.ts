@@ -20,7 +20,7 @@
 // provider what it holds under the charge's idempotency key, then record the
 // capture it reports (and refund it) or void the charge if there is none.
 import type { Collection, Db } from 'mongodb';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError } from '../../shared/domain/errors.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
 import { ProviderDeclined, type CapturedCharge, type PaymentProvider } from './provider.js';
 
@@ -83,7 +83,10 @@ export class PaymentsStore {
   readonly charges: Collection<ChargeDoc>;
   readonly ledger: Collection<LedgerDoc>;
 
-  constructor(db: Db, private readonly provider: PaymentProvider) {
+  constructor(
+    db: Db,
+    private readonly provider: PaymentProvider,
+  ) {
     this.charges = db.collection<ChargeDoc>('charges');
     this.ledger = db.collection<LedgerDoc>('ledger');
   }
@@ -94,7 +97,16 @@ export class PaymentsStore {
 
   async charge(orderId: string, amountCents: number, currency: string, token: string): Promise<ChargeResult> {
     const now = new Date();
-    let doc: ChargeDoc = { _id: orderId, status: 'PENDING', amountCents, currency, provider: this.provider.name, refundedCents: 0, createdAt: now, updatedAt: now };
+    let doc: ChargeDoc = {
+      _id: orderId,
+      status: 'PENDING',
+      amountCents,
+      currency,
+      provider: this.provider.name,
+      refundedCents: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
     try {
       await this.charges.insertOne(doc);
     } catch (error) {
@@ -107,7 +119,10 @@ export class PaymentsStore {
         throw new DomainError('InvalidState', `the payment of order ${orderId} was voided`);
       }
       if (doc.amountCents !== amountCents || doc.currency !== currency) {
-        throw new DomainError('InvalidInput', `order ${orderId} was charged ${doc.amountCents} ${doc.currency} before, not ${amountCents} ${currency}`);
+        throw new DomainError(
+          'InvalidInput',
+          `order ${orderId} was charged ${doc.amountCents} ${doc.currency} before, not ${amountCents} ${currency}`,
+        );
       }
       if (doc.status === 'PENDING') {
         // An earlier attempt did not finish: if the provider captured for it, that capture is the charge.
@@ -129,7 +144,10 @@ export class PaymentsStore {
       ({ providerChargeId } = await this.provider.charge({ idempotencyKey: keys.charge(orderId), amountCents, currency, token }));
     } catch (error) {
       if (!(error instanceof ProviderDeclined)) throw error; // transient: the activity retries
-      await this.charges.updateOne({ _id: orderId, status: 'PENDING' }, { $set: { status: 'DECLINED', declineReason: error.message, updatedAt: new Date() } });
+      await this.charges.updateOne(
+        { _id: orderId, status: 'PENDING' },
+        { $set: { status: 'DECLINED', declineReason: error.message, updatedAt: new Date() } },
+      );
       throw new DomainError('PaymentDeclined', error.message);
     }
 
@@ -158,7 +176,15 @@ export class PaymentsStore {
       // the tombstone makes it find the payment voided. Lost the insert race: a charge began; look again.
       const now = new Date();
       const tombstone: ChargeDoc = {
-        _id: orderId, status: 'VOIDED', amountCents: 0, currency: '', provider: this.provider.name, refundedCents: 0, voidedBeforeCharge: true, createdAt: now, updatedAt: now,
+        _id: orderId,
+        status: 'VOIDED',
+        amountCents: 0,
+        currency: '',
+        provider: this.provider.name,
+        refundedCents: 0,
+        voidedBeforeCharge: true,
+        createdAt: now,
+        updatedAt: now,
       };
       try {
         await this.charges.insertOne(tombstone);
@@ -185,18 +211,39 @@ export class PaymentsStore {
 
     // Duplicates all reach here with the same refund id and provider key: one refund at the provider.
     const refundId = charge.refundId ?? `rf_${orderId}`;
-    if (!charge.refundId) await this.charges.updateOne({ _id: orderId, refundId: { $exists: false } }, { $set: { refundId, updatedAt: new Date() } });
+    if (!charge.refundId)
+      await this.charges.updateOne({ _id: orderId, refundId: { $exists: false } }, { $set: { refundId, updatedAt: new Date() } });
 
     const amountCents = Math.min(capturedOf(charge), charge.amountCents); // a full refund: never more than what was charged
-    const { providerRefundId } = await this.provider.refund({ idempotencyKey: keys.refund(orderId), providerChargeId: charge.providerChargeId!, amountCents });
-    await this.charges.updateOne({ _id: orderId, refundedCents: 0 }, { $set: { refundedCents: amountCents, refundedAt: new Date(), updatedAt: new Date() } });
-    await this.writeLedger({ _id: `${orderId}:refund`, orderId, type: 'refund', amountCents, currency: charge.currency, reference: providerRefundId, at: new Date() });
+    const { providerRefundId } = await this.provider.refund({
+      idempotencyKey: keys.refund(orderId),
+      providerChargeId: charge.providerChargeId!,
+      amountCents,
+    });
+    await this.charges.updateOne(
+      { _id: orderId, refundedCents: 0 },
+      { $set: { refundedCents: amountCents, refundedAt: new Date(), updatedAt: new Date() } },
+    );
+    await this.writeLedger({
+      _id: `${orderId}:refund`,
+      orderId,
+      type: 'refund',
+      amountCents,
+      currency: charge.currency,
+      reference: providerRefundId,
+      at: new Date(),
+    });
     return { refunded: true, refundId, amountCents };
   }
 
   /** A PENDING charge the provider did capture becomes CAPTURED with the provider's charge id (and its ledger entry). */
   private async recordCapture(doc: ChargeDoc, captured: CapturedCharge): Promise<ChargeDoc> {
-    const fields = { status: 'CAPTURED' as const, providerChargeId: captured.providerChargeId, capturedCents: captured.amountCents, updatedAt: new Date() };
+    const fields = {
+      status: 'CAPTURED' as const,
+      providerChargeId: captured.providerChargeId,
+      capturedCents: captured.amountCents,
+      updatedAt: new Date(),
+    };
     const result = await this.charges.updateOne({ _id: doc._id, status: 'PENDING' }, { $set: fields });
     // A duplicate may have resolved it first (the same capture), or a refund voided it: the stored outcome stands.
     const current = result.modifiedCount === 1 ? { ...doc, ...fields } : (await this.charges.findOne({ _id: doc._id }))!;
@@ -213,30 +260,80 @@ export class PaymentsStore {
   /** A capture that landed on a VOIDED charge: refund all of it under its own key, and record both movements. */
   private async giveBackLateCapture(doc: ChargeDoc, captured: CapturedCharge): Promise<void> {
     const orderId = doc._id;
-    const { providerRefundId } = await this.provider.refund({ idempotencyKey: keys.void(orderId), providerChargeId: captured.providerChargeId, amountCents: captured.amountCents });
+    const { providerRefundId } = await this.provider.refund({
+      idempotencyKey: keys.void(orderId),
+      providerChargeId: captured.providerChargeId,
+      amountCents: captured.amountCents,
+    });
     const now = new Date();
     await this.charges.updateOne(
       { _id: orderId, status: 'VOIDED' },
-      { $set: { providerChargeId: captured.providerChargeId, capturedCents: captured.amountCents, refundedCents: captured.amountCents, refundedAt: now, updatedAt: now } },
+      {
+        $set: {
+          providerChargeId: captured.providerChargeId,
+          capturedCents: captured.amountCents,
+          refundedCents: captured.amountCents,
+          refundedAt: now,
+          updatedAt: now,
+        },
+      },
     );
-    await this.writeLedger({ _id: `${orderId}:charge`, orderId, type: 'charge', amountCents: captured.amountCents, currency: captured.currency, reference: captured.providerChargeId, at: now });
-    await this.writeLedger({ _id: `${orderId}:void`, orderId, type: 'refund', amountCents: captured.amountCents, currency: captured.currency, reference: providerRefundId, at: new Date() });
+    await this.writeLedger({
+      _id: `${orderId}:charge`,
+      orderId,
+      type: 'charge',
+      amountCents: captured.amountCents,
+      currency: captured.currency,
+      reference: captured.providerChargeId,
+      at: now,
+    });
+    await this.writeLedger({
+      _id: `${orderId}:void`,
+      orderId,
+      type: 'refund',
+      amountCents: captured.amountCents,
+      currency: captured.currency,
+      reference: providerRefundId,
+      at: new Date(),
+    });
   }
 
   private async writeChargeLedger(doc: ChargeDoc): Promise<void> {
-    await this.writeLedger({ _id: `${doc._id}:charge`, orderId: doc._id, type: 'charge', amountCents: capturedOf(doc), currency: doc.currency, reference: doc.providerChargeId!, at: new Date() });
+    await this.writeLedger({
+      _id: `${doc._id}:charge`,
+      orderId: doc._id,
+      type: 'charge',
+      amountCents: capturedOf(doc),
+      currency: doc.currency,
+      reference: doc.providerChargeId!,
+      at: new Date(),
+    });
   }
 
   async view(orderId: string) {
-    const [stored, ledger] = await Promise.all([this.charges.findOne({ _id: orderId }), this.ledger.find({ orderId }).sort({ at: 1, type: 1 }).toArray()]); // a charge before its refund within one ms
+    const [stored, ledger] = await Promise.all([
+      this.charges.findOne({ _id: orderId }),
+      this.ledger.find({ orderId }).sort({ at: 1, type: 1 }).toArray(),
+    ]); // a charge before its refund within one ms
     const charge = stored?.voidedBeforeCharge && !stored.providerChargeId ? null : stored; // a tombstone is no payment
     if (!charge && ledger.length === 0) return undefined;
     return {
       orderId,
       ...(charge
-        ? { charge: { ...(charge.providerChargeId ? { chargeId: charge.providerChargeId } : {}), status: charge.status, amountCents: charge.amountCents, currency: charge.currency, refundedCents: charge.refundedCents } }
+        ? {
+            charge: {
+              ...(charge.providerChargeId ? { chargeId: charge.providerChargeId } : {}),
+              status: charge.status,
+              amountCents: charge.amountCents,
+              currency: charge.currency,
+              refundedCents: charge.refundedCents,
+            },
+          }
         : {}),
-      refunds: charge?.refundId && charge.refundedAt ? [{ refundId: charge.refundId, amountCents: charge.refundedCents, at: charge.refundedAt.toISOString() }] : [],
+      refunds:
+        charge?.refundId && charge.refundedAt
+          ? [{ refundId: charge.refundId, amountCents: charge.refundedCents, at: charge.refundedAt.toISOString() }]
+          : [],
       ledger: ledger.map((e) => ({ id: e._id, type: e.type, amountCents: e.amountCents, currency: e.currency, at: e.at.toISOString() })),
     };
   }

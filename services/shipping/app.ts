@@ -8,12 +8,18 @@ import { ByOrderQuery, Shipment, ShipmentIdParam } from './schemas.js';
 import type { ShippingStore } from './store.js';
 
 const getShipment = createRoute({
-  method: 'get', path: '/shipments/{shipmentId}', tags: ['shipments'], request: { params: ShipmentIdParam },
+  method: 'get',
+  path: '/shipments/{shipmentId}',
+  tags: ['shipments'],
+  request: { params: ShipmentIdParam },
   responses: { 200: json(Shipment, 'the shipment'), 404: { description: 'no such shipment (or not yours)' } },
 });
 const listShipments = createRoute({
-  method: 'get', path: '/shipments', tags: ['shipments'], request: { query: ByOrderQuery },
-  responses: { 200: json(z.object({ items: z.array(Shipment) }), 'the order\'s shipments'), 404: { description: 'not yours' } },
+  method: 'get',
+  path: '/shipments',
+  tags: ['shipments'],
+  request: { query: ByOrderQuery },
+  responses: { 200: json(z.object({ items: z.array(Shipment) }), "the order's shipments"), 404: { description: 'not yours' } },
 });
 
 // 404 rather than 403: ids of other users' shipments do not leak.

@@ -13,7 +13,11 @@ await runProcess({
   start: async (ctx) => {
     const store = new ShippingStore(await openDatabase(ctx));
     await store.ensureIndexes();
-    const worker = await openWorker(ctx, { taskQueue: shippingCatalogue.taskQueue, activities: createShippingActivities(store), workflows: 'shipping' });
+    const worker = await openWorker(ctx, {
+      taskQueue: shippingCatalogue.taskQueue,
+      activities: createShippingActivities(store),
+      workflows: 'shipping',
+    });
     return { app: createShippingApp({ store, appOptions: serviceAppOptions(ctx) }), worker };
   },
 });

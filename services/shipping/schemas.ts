@@ -4,7 +4,10 @@ import { CARRIER_EVENT_TYPES } from '../../shared/domain/vocabulary.js';
 
 export const Shipment = z
   .object({
-    shipmentId: ShipmentId, orderId: OrderId, customerId: UserId, trackingNumber: z.string(),
+    shipmentId: ShipmentId,
+    orderId: OrderId,
+    customerId: UserId,
+    trackingNumber: z.string(),
     status: z.enum(['LABEL_CREATED', 'PICKED_UP', 'DELIVERED']),
     events: z.array(z.object({ type: z.enum(CARRIER_EVENT_TYPES), at: z.string() })),
     createdAt: z.string(),

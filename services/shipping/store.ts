@@ -5,7 +5,7 @@
 // duplicated, retried and out-of-order carrier events need no lock.
 import { randomBytes } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError } from '../../shared/domain/errors.js';
 import type { CarrierEventType } from '../../shared/domain/vocabulary.js';
 import type { OrderLine, ShippingAddress } from '../../shared/domain/order.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
@@ -29,8 +29,13 @@ interface ShipmentDoc {
 const RANK: Record<ShipmentStatus, number> = { LABEL_CREATED: 0, PICKED_UP: 1, DELIVERED: 2 };
 
 const view = (d: ShipmentDoc) => ({
-  shipmentId: d._id, orderId: d.orderId, customerId: d.customerId, trackingNumber: d.trackingNumber, status: d.status,
-  events: d.events.map(({ type, at }) => ({ type, at })), createdAt: d.createdAt.toISOString(),
+  shipmentId: d._id,
+  orderId: d.orderId,
+  customerId: d.customerId,
+  trackingNumber: d.trackingNumber,
+  status: d.status,
+  events: d.events.map(({ type, at }) => ({ type, at })),
+  createdAt: d.createdAt.toISOString(),
 });
 export type ShipmentView = ReturnType<typeof view>;
 
@@ -46,7 +51,12 @@ export class ShippingStore {
   }
 
   /** One shipment per order: a repeat returns the existing one. */
-  async create(input: { orderId: string; customerId: string; address: ShippingAddress; lines: OrderLine[] }): Promise<{ shipmentId: string; trackingNumber: string }> {
+  async create(input: {
+    orderId: string;
+    customerId: string;
+    address: ShippingAddress;
+    lines: OrderLine[];
+  }): Promise<{ shipmentId: string; trackingNumber: string }> {
     const doc: ShipmentDoc = {
       _id: `shp_${randomBytes(8).toString('hex')}`,
       ...input,
@@ -68,7 +78,10 @@ export class ShippingStore {
 
   /** Records the event once per (shipment, type); the status never moves backwards. */
   async recordEvent(shipmentId: string, type: CarrierEventType, at: string): Promise<{ recorded: boolean }> {
-    const pushed = await this.shipments.updateOne({ _id: shipmentId, 'events.type': { $ne: type } }, { $push: { events: { type, at, recordedAt: new Date() } } });
+    const pushed = await this.shipments.updateOne(
+      { _id: shipmentId, 'events.type': { $ne: type } },
+      { $push: { events: { type, at, recordedAt: new Date() } } },
+    );
     if (pushed.matchedCount === 0 && !(await this.shipments.findOne({ _id: shipmentId }, { projection: { _id: 1 } }))) {
       throw new DomainError('NotFound', `no shipment ${shipmentId}`);
     }

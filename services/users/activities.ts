@@ -1,6 +1,6 @@
 // The users service's activities, on its task queue, over the same store its routes use.
 import { usersCatalogue } from '../../activities/users.js';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError } from '../../shared/domain/errors.js';
 import { implementActivities } from '../../activities/implement.js';
 import type { UsersStore } from './store.js';
 

@@ -3,7 +3,7 @@
 // (deactivate, set roles) with the access check it re-reads tokens' users with.
 import { createRoute } from '@hono/zod-openapi';
 import { mayActFor, type Caller } from '../../shared/auth/caller.js';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError } from '../../shared/domain/errors.js';
 import { authorize } from '../../shared/http/authorize.js';
 import { body, json } from '../../shared/http/openapi.js';
 import { createServiceApp, type ServiceAppOptions } from '../../shared/http/service-app.js';
@@ -14,32 +14,70 @@ import type { UsersStore } from './store.js';
 const operator = authorize('admin', 'system');
 
 const register = createRoute({
-  method: 'post', path: '/users', tags: ['users'], request: body(RegisterBody),
+  method: 'post',
+  path: '/users',
+  tags: ['users'],
+  request: body(RegisterBody),
   responses: { 201: json(User, 'the new account'), 400: { description: 'invalid input' }, 409: { description: 'email taken' } },
 });
 const verify = createRoute({
-  method: 'post', path: '/credentials/verify', tags: ['users'], request: body(CredentialsBody),
+  method: 'post',
+  path: '/credentials/verify',
+  tags: ['users'],
+  request: body(CredentialsBody),
   responses: { 200: json(User, 'the account'), 401: { description: 'wrong email or password, or a deactivated account' } },
 });
 const getUser = createRoute({
-  method: 'get', path: '/users/{userId}', tags: ['users'], request: { params: UserIdParam },
+  method: 'get',
+  path: '/users/{userId}',
+  tags: ['users'],
+  request: { params: UserIdParam },
   responses: { 200: json(User, 'the profile'), 404: { description: 'no such user (or not yours)' } },
 });
 const updateUser = createRoute({
-  method: 'patch', path: '/users/{userId}', tags: ['users'], request: { params: UserIdParam, ...body(ProfileBody) },
+  method: 'patch',
+  path: '/users/{userId}',
+  tags: ['users'],
+  request: { params: UserIdParam, ...body(ProfileBody) },
   responses: { 200: json(User, 'the profile'), 404: { description: 'no such user (or not yours)' } },
 });
 const getAccess = createRoute({
-  method: 'get', path: '/users/{userId}/access', tags: ['users'], middleware: [operator] as const, request: { params: UserIdParam },
-  responses: { 200: json(Access, 'whether the account is active, and its roles'), 403: { description: 'operators only' }, 404: { description: 'no such user' } },
+  method: 'get',
+  path: '/users/{userId}/access',
+  tags: ['users'],
+  middleware: [operator] as const,
+  request: { params: UserIdParam },
+  responses: {
+    200: json(Access, 'whether the account is active, and its roles'),
+    403: { description: 'operators only' },
+    404: { description: 'no such user' },
+  },
 });
 const deactivate = createRoute({
-  method: 'post', path: '/users/{userId}/deactivate', tags: ['users'], middleware: [operator] as const, request: { params: UserIdParam },
-  responses: { 200: json(User, 'the deactivated account'), 403: { description: 'operators only' }, 404: { description: 'no such user' }, 409: { description: 'one\'s own account' } },
+  method: 'post',
+  path: '/users/{userId}/deactivate',
+  tags: ['users'],
+  middleware: [operator] as const,
+  request: { params: UserIdParam },
+  responses: {
+    200: json(User, 'the deactivated account'),
+    403: { description: 'operators only' },
+    404: { description: 'no such user' },
+    409: { description: "one's own account" },
+  },
 });
 const setRoles = createRoute({
-  method: 'put', path: '/users/{userId}/roles', tags: ['users'], middleware: [operator] as const, request: { params: UserIdParam, ...body(RolesBody) },
-  responses: { 200: json(User, 'the account with its new roles'), 403: { description: 'operators only' }, 404: { description: 'no such user' }, 409: { description: 'one\'s own account' } },
+  method: 'put',
+  path: '/users/{userId}/roles',
+  tags: ['users'],
+  middleware: [operator] as const,
+  request: { params: UserIdParam, ...body(RolesBody) },
+  responses: {
+    200: json(User, 'the account with its new roles'),
+    403: { description: 'operators only' },
+    404: { description: 'no such user' },
+    409: { description: "one's own account" },
+  },
 });
 
 const noSuchUser = () => new HttpProblem('not-found', { detail: 'no such user' });
@@ -48,7 +86,8 @@ export function createUsersApp(deps: { store: UsersStore; appOptions: ServiceApp
   const { store } = deps;
   // An administrator who locks themselves out needs another one to undo it: not allowed.
   const notSelf = (callerId: string, userId: string) => {
-    if (callerId === userId) throw new HttpProblem('conflict', { detail: 'administrators cannot deactivate their own account or change its roles' });
+    if (callerId === userId)
+      throw new HttpProblem('conflict', { detail: 'administrators cannot deactivate their own account or change its roles' });
   };
   const mayRead = (caller: Caller, userId: string) => {
     // 404 rather than 403: ids of other users' accounts do not leak.

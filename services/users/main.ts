@@ -14,7 +14,11 @@ await runProcess({
     const store = new UsersStore(await openDatabase(ctx));
     await store.ensureIndexes();
     if (ctx.config.SEED_DEMO === 'true') await store.seedAdmin(DEMO_ADMIN);
-    const worker = await openWorker(ctx, { taskQueue: usersCatalogue.taskQueue, activities: createUsersActivities(store), workflows: 'users' });
+    const worker = await openWorker(ctx, {
+      taskQueue: usersCatalogue.taskQueue,
+      activities: createUsersActivities(store),
+      workflows: 'users',
+    });
     return { app: createUsersApp({ store, appOptions: serviceAppOptions(ctx) }), worker };
   },
 });

@@ -2,7 +2,7 @@
 // email), passwords only as scrypt hashes, roles for authorisation.
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError } from '../../shared/domain/errors.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password.js';
 
@@ -28,7 +28,14 @@ export interface UserView {
   createdAt: string;
 }
 
-const view = (doc: UserDoc): UserView => ({ id: doc._id, email: doc.email, name: doc.name, roles: doc.roles, active: !doc.deactivatedAt, createdAt: doc.createdAt.toISOString() });
+const view = (doc: UserDoc): UserView => ({
+  id: doc._id,
+  email: doc.email,
+  name: doc.name,
+  roles: doc.roles,
+  active: !doc.deactivatedAt,
+  createdAt: doc.createdAt.toISOString(),
+});
 
 export class UsersStore {
   readonly users: Collection<UserDoc>;

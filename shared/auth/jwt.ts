@@ -52,7 +52,8 @@ export class Tokens {
 }
 
 /** Service tokens: short-lived, from the gateway to the services, signed with SERVICE_TOKEN_SECRET. */
-export const serviceTokens = (secret: string) => new Tokens({ secret, issuer: 'sagashop-gateway', audience: 'sagashop-services', ttlSeconds: 60 });
+export const serviceTokens = (secret: string) =>
+  new Tokens({ secret, issuer: 'sagashop-gateway', audience: 'sagashop-services', ttlSeconds: 60 });
 
 // RFC 9110 §11.1: the scheme is case-insensitive; RFC 6750: the credentials are token68 (a JWT is three parts).
 const BEARER = /^bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/i;

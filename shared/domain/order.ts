@@ -54,7 +54,12 @@ const empty = z.object({}).strict();
 
 /** The data each event of an order's log carries, by type. */
 export const ORDER_EVENT_DATA = {
-  OrderPlaced: z.object({ customerId: UserId, items: OrderLines, shippingAddress: ShippingAddress, requestId: z.string().max(200).optional() }),
+  OrderPlaced: z.object({
+    customerId: UserId,
+    items: OrderLines,
+    shippingAddress: ShippingAddress,
+    requestId: z.string().max(200).optional(),
+  }),
   OrderPriced: z.object({ lines: z.array(PricedLine), totalCents: AmountCents, currency: Currency }),
   StockReserved: empty,
   PaymentCaptured: z.object({ chargeId: z.string(), amountCents: AmountCents }),

@@ -33,7 +33,13 @@ const NOT_WELL_FORMED = { message: 'must not contain lone surrogates' };
 
 /** One line of text, at most `max` characters as sent, nothing unsafe; stored trimmed, and not blank when `min` is 1. */
 export const singleLine = (min: 0 | 1, max: number) =>
-  z.string().max(max).regex(min > 0 ? VISIBLE_SINGLE_LINE : SINGLE_LINE, min > 0 ? VISIBLE_MESSAGE : MESSAGE).refine(wellFormed, NOT_WELL_FORMED).trim().min(min);
+  z
+    .string()
+    .max(max)
+    .regex(min > 0 ? VISIBLE_SINGLE_LINE : SINGLE_LINE, min > 0 ? VISIBLE_MESSAGE : MESSAGE)
+    .refine(wellFormed, NOT_WELL_FORMED)
+    .trim()
+    .min(min);
 
 /** Text that may span lines (tabs and line breaks allowed), nothing else unsafe. */
 export const multiLine = (max: number) => z.string().max(max).regex(MULTI_LINE, MESSAGE).refine(wellFormed, NOT_WELL_FORMED);

@@ -9,7 +9,13 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 /** The statuses an order reaches when its saga has settled (the answer `Prefer: wait` waits for). */
 export const SETTLED_STATUSES: readonly OrderStatus[] = ['AWAITING_APPROVAL', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'FAILED'];
 
-export const CANCELLATION_REASONS = ['OUT_OF_STOCK', 'PAYMENT_DECLINED', 'CUSTOMER_CANCELLED', 'APPROVAL_TIMEOUT', 'UNKNOWN_PRODUCT'] as const;
+export const CANCELLATION_REASONS = [
+  'OUT_OF_STOCK',
+  'PAYMENT_DECLINED',
+  'CUSTOMER_CANCELLED',
+  'APPROVAL_TIMEOUT',
+  'UNKNOWN_PRODUCT',
+] as const;
 export type CancellationReason = (typeof CANCELLATION_REASONS)[number];
 
 /** Business outcomes a service reports; retrying cannot change them. */

@@ -5,7 +5,7 @@ import type { Context, Env, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import type { BusinessFailureType } from '../domain/vocabulary.js';
-import { DomainError } from '../errors.js';
+import { DomainError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, fieldErrors, type ProblemType } from '../problem.js';
 
@@ -15,10 +15,16 @@ export function problemResponse(c: Context, p: HttpProblem): Response {
 }
 
 /** For OpenAPIHono's defaultHook: a failed zod validation becomes a 400 with every field error. */
-export function validationHook(result: { success: true } | { success: false; error: ZodError; target?: string }, c: Context): Response | undefined {
+export function validationHook(
+  result: { success: true } | { success: false; error: ZodError; target?: string },
+  c: Context,
+): Response | undefined {
   if (result.success) return undefined;
   const prefix = result.target === 'json' || result.target === undefined ? '' : result.target;
-  return problemResponse(c, new HttpProblem('validation', { detail: 'the request is not valid', errors: fieldErrors(result.error.issues, prefix) }));
+  return problemResponse(
+    c,
+    new HttpProblem('validation', { detail: 'the request is not valid', errors: fieldErrors(result.error.issues, prefix) }),
+  );
 }
 
 /** A store's business failure reaching HTTP: the same rule, answered as a client error. */
@@ -38,15 +44,25 @@ function toProblem(error: unknown): HttpProblem | undefined {
   }
   if (error instanceof HTTPException) {
     if (error.status === 413) return new HttpProblem('too-large', { detail: 'the request body is larger than allowed', cause: error });
-    if (error.status === 415) return new HttpProblem('unsupported-media-type', { detail: 'the request body must be application/json', cause: error });
-    if (error.status === 400) return new HttpProblem('bad-request', { detail: /JSON/i.test(error.message) ? 'the request body is not valid JSON' : error.message, cause: error });
+    if (error.status === 415)
+      return new HttpProblem('unsupported-media-type', { detail: 'the request body must be application/json', cause: error });
+    if (error.status === 400)
+      return new HttpProblem('bad-request', {
+        detail: /JSON/i.test(error.message) ? 'the request body is not valid JSON' : error.message,
+        cause: error,
+      });
   }
   return undefined;
 }
 
 /** A route path as Hono writes it (`/orders/:orderId`, `/api/*`) as a pattern over request paths. */
 const pathPattern = (path: string) =>
-  new RegExp(`^${path.split('/').map((part) => (part.startsWith(':') ? '[^/]+' : part === '*' ? '.*' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}$`);
+  new RegExp(
+    `^${path
+      .split('/')
+      .map((part) => (part.startsWith(':') ? '[^/]+' : part === '*' ? '.*' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('/')}$`,
+  );
 
 /** The methods the app routes for `path` (HEAD with GET, as Hono answers it), or none. */
 function allowedMethods(routes: ReadonlyArray<{ method: string; path: string }>, path: string): string[] {
@@ -60,11 +76,18 @@ function allowedMethods(routes: ReadonlyArray<{ method: string; path: string }>,
 }
 
 /** `mappers` turn errors of the app's own downstreams (e.g. Temporal) into problems. */
-export function installProblemHandlers<E extends Env>(app: Hono<E>, logger: Logger, mappers: Array<(error: unknown) => HttpProblem | undefined> = []): void {
+export function installProblemHandlers<E extends Env>(
+  app: Hono<E>,
+  logger: Logger,
+  mappers: Array<(error: unknown) => HttpProblem | undefined> = [],
+): void {
   app.notFound((c) => {
     const allow = allowedMethods(app.routes, c.req.path);
     if (allow.length) {
-      return problemResponse(c, new HttpProblem('method-not-allowed', { detail: `${c.req.path} takes ${allow.join(', ')}`, headers: { Allow: allow.join(', ') } }));
+      return problemResponse(
+        c,
+        new HttpProblem('method-not-allowed', { detail: `${c.req.path} takes ${allow.join(', ')}`, headers: { Allow: allow.join(', ') } }),
+      );
     }
     return problemResponse(c, new HttpProblem('not-found', { detail: `no route for ${c.req.method} ${c.req.path}` }));
   });
@@ -75,6 +98,9 @@ export function installProblemHandlers<E extends Env>(app: Hono<E>, logger: Logg
       return problemResponse(c, known);
     }
     logger.error({ err: error, path: c.req.path, method: c.req.method }, 'unhandled error');
-    return problemResponse(c, new HttpProblem('internal', { detail: 'something went wrong; the request id identifies it in the logs', cause: error }));
+    return problemResponse(
+      c,
+      new HttpProblem('internal', { detail: 'something went wrong; the request id identifies it in the logs', cause: error }),
+    );
   });
 }

@@ -64,7 +64,8 @@ export class ServiceClient<App extends Hono<any, any, any>> {
     const { name } = this.options;
     const timeoutMs = ctx.timeoutMs ?? this.options.timeoutMs;
     const signal = AbortSignal.timeout(timeoutMs);
-    const tooSlow = (cause: unknown) => new HttpProblem('timeout', { detail: `the ${name} service did not answer within ${timeoutMs} ms`, cause });
+    const tooSlow = (cause: unknown) =>
+      new HttpProblem('timeout', { detail: `the ${name} service did not answer within ${timeoutMs} ms`, cause });
     let res: Response;
     try {
       res = await fetch(input, { ...init, signal });
@@ -83,7 +84,11 @@ export class ServiceClient<App extends Hono<any, any, any>> {
     }
     if (res.ok || ctx.accept?.includes(res.status)) {
       const contentType = res.headers.get('content-type');
-      return new Response(NULL_BODY.has(res.status) ? null : text, { status: res.status, statusText: res.statusText, headers: contentType ? { 'Content-Type': contentType } : {} });
+      return new Response(NULL_BODY.has(res.status) ? null : text, {
+        status: res.status,
+        statusText: res.statusText,
+        headers: contentType ? { 'Content-Type': contentType } : {},
+      });
     }
     throw this.failure(res.status, text);
   }
@@ -97,10 +102,14 @@ export class ServiceClient<App extends Hono<any, any, any>> {
       /* not a problem document */
     }
     const detail = typeof body.detail === 'string' ? body.detail : undefined;
-    if (status === 503) return new HttpProblem('unavailable', { detail: `the ${name} service is unavailable${detail ? `: ${detail}` : ''}` });
+    if (status === 503)
+      return new HttpProblem('unavailable', { detail: `the ${name} service is unavailable${detail ? `: ${detail}` : ''}` });
     if (status === 504) return new HttpProblem('timeout', { detail: `the ${name} service timed out${detail ? `: ${detail}` : ''}` });
     if (status >= 500) return new HttpProblem('bad-gateway', { detail: `the ${name} service failed (${status})` });
     // A 4xx is the client's problem: passed on as it is.
-    return new HttpProblem(problemTypeOf(status, body.type), { detail: detail ?? `the ${name} service answered ${status}`, ...(Array.isArray(body.errors) ? { errors: body.errors } : {}) });
+    return new HttpProblem(problemTypeOf(status, body.type), {
+      detail: detail ?? `the ${name} service answered ${status}`,
+      ...(Array.isArray(body.errors) ? { errors: body.errors } : {}),
+    });
   }
 }

@@ -9,6 +9,7 @@ import { isMainThread } from 'node:worker_threads';
 import { serviceNameOf, tracingConfigured } from './switch.js';
 import type { Tracing } from './tracing.js';
 
-export const tracing: Tracing | undefined = isMainThread && tracingConfigured()
-  ? await (await import('./tracing.js')).startTracing({ serviceName: serviceNameOf(), hookEsm: true })
-  : undefined;
+export const tracing: Tracing | undefined =
+  isMainThread && tracingConfigured()
+    ? await (await import('./tracing.js')).startTracing({ serviceName: serviceNameOf(), hookEsm: true })
+    : undefined;

@@ -23,7 +23,9 @@ import type { WorkflowInfo } from '@temporalio/workflow';
 import type { Tracing } from './tracing.js';
 
 /** The module the bundler adds to a host's workflows (`interceptors()`: inbound, outbound and internals). */
-export const workflowInterceptorsModule = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
+export const workflowInterceptorsModule = createRequire(import.meta.url).resolve(
+  '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors',
+);
 
 export const clientInterceptors = (): ClientInterceptors => ({ workflow: [new OpenTelemetryWorkflowClientInterceptor()] });
 
@@ -51,12 +53,21 @@ function toReadableSpan(span: SerializableSpan, info: WorkflowInfo, resource: Re
     name: span.name,
     kind: span.kind,
     spanContext: () => spanContext,
-    ...(span.parentSpanId ? { parentSpanContext: { traceId: context.traceId, spanId: span.parentSpanId, traceFlags: context.traceFlags } } : {}),
+    ...(span.parentSpanId
+      ? { parentSpanContext: { traceId: context.traceId, spanId: span.parentSpanId, traceFlags: context.traceFlags } }
+      : {}),
     startTime: span.startTime,
     endTime: span.endTime,
     status: span.status,
     // Which workflow the span belongs to, as the interceptors' own exporter records it.
-    attributes: { ...span.attributes, workflowId: info.workflowId, runId: info.runId, workflowType: info.workflowType, taskQueue: info.taskQueue, namespace: info.namespace },
+    attributes: {
+      ...span.attributes,
+      workflowId: info.workflowId,
+      runId: info.runId,
+      workflowType: info.workflowType,
+      taskQueue: info.taskQueue,
+      namespace: info.namespace,
+    },
     links: span.links,
     events: span.events,
     duration: span.duration,
@@ -73,7 +84,12 @@ function toReadableSpan(span: SerializableSpan, info: WorkflowInfo, resource: Re
 export function workerTracingOptions(tracing: Tracing): { interceptors: WorkerInterceptors; sinks: NonNullable<WorkerOptions['sinks']> } {
   return {
     interceptors: {
-      activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })],
+      activity: [
+        (ctx) => ({
+          inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
+          outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+        }),
+      ],
     },
     sinks: { exporter: workflowSpanSink(tracing) },
   };

@@ -61,7 +61,9 @@ async function otlpExporter(env: NodeJS.ProcessEnv): Promise<SpanExporter> {
     case 'grpc':
       return new (await import('@opentelemetry/exporter-trace-otlp-grpc')).OTLPTraceExporter();
     default:
-      throw new ConfigError(`invalid configuration:\n  OTEL_EXPORTER_OTLP_PROTOCOL: must be http/protobuf, http/json or grpc (got ${protocol})`);
+      throw new ConfigError(
+        `invalid configuration:\n  OTEL_EXPORTER_OTLP_PROTOCOL: must be http/protobuf, http/json or grpc (got ${protocol})`,
+      );
   }
 }
 

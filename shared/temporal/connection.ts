@@ -33,7 +33,12 @@ function refuseHalfClientPair(profile: ClientConfigProfile, env: Record<string, 
   const hasKey = Boolean(profile.tls?.clientKey);
   if (hasCert === hasKey) return;
   const [given, missing] = hasCert ? [CERT, KEY] : [KEY, CERT];
-  const source = env[`${given}_PATH`] !== undefined ? `${given}_PATH` : env[`${given}_DATA`] !== undefined ? `${given}_DATA` : `profile "${profileName}" (${given === CERT ? 'client_cert' : 'client_key'}_path/_data)`;
+  const source =
+    env[`${given}_PATH`] !== undefined
+      ? `${given}_PATH`
+      : env[`${given}_DATA`] !== undefined
+        ? `${given}_DATA`
+        : `profile "${profileName}" (${given === CERT ? 'client_cert' : 'client_key'}_path/_data)`;
   throw new ConfigError(
     `invalid configuration:\n  ${missing}_PATH: ${hasCert ? 'a TLS client certificate' : 'a TLS client key'} is set by ${source} but not its ${hasCert ? 'key' : 'certificate'}: set ${missing}_PATH or ${missing}_DATA too, or neither`,
   );
@@ -51,11 +56,16 @@ export function temporalSettings(env: NodeJS.ProcessEnv = process.env): Temporal
   try {
     profile = loadClientConfigProfile({ overrideEnvVars: vars });
   } catch (error) {
-    throw new ConfigError(`invalid configuration:\n  TEMPORAL_CONFIG_FILE/TEMPORAL_PROFILE: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ConfigError(
+      `invalid configuration:\n  TEMPORAL_CONFIG_FILE/TEMPORAL_PROFILE: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   refuseHalfClientPair(profile, vars, profileName);
   const { connectionOptions, namespace } = toClientOptions(profile);
-  return { connection: { ...connectionOptions, address: connectionOptions.address ?? DEFAULT_TEMPORAL_ADDRESS }, namespace: namespace ?? DEFAULT_TEMPORAL_NAMESPACE };
+  return {
+    connection: { ...connectionOptions, address: connectionOptions.address ?? DEFAULT_TEMPORAL_ADDRESS },
+    namespace: namespace ?? DEFAULT_TEMPORAL_NAMESPACE,
+  };
 }
 
 export interface ClientOptions {
@@ -66,7 +76,9 @@ export interface ClientOptions {
 
 export async function connectTemporalClient({ settings, tracing }: ClientOptions): Promise<Client> {
   const connection = await Connection.connect({ ...settings.connection, connectTimeout: '5s' });
-  const interceptors: ClientInterceptors | undefined = tracing ? (await import('../telemetry/temporal.js')).clientInterceptors() : undefined;
+  const interceptors: ClientInterceptors | undefined = tracing
+    ? (await import('../telemetry/temporal.js')).clientInterceptors()
+    : undefined;
   return new Client({ connection, namespace: settings.namespace, ...(interceptors ? { interceptors } : {}) });
 }
 

@@ -18,10 +18,12 @@ export type WorkflowHost = 'orders' | 'shipping' | 'users';
 const sourceExtension = extname(fileURLToPath(import.meta.url));
 
 /** The module listing a host's workflows, in the form this process runs (.ts under tsx, .js compiled). */
-export const workflowsPathOf = (host: WorkflowHost) => fileURLToPath(new URL(`../../workflows/hosts/${host}${sourceExtension}`, import.meta.url));
+export const workflowsPathOf = (host: WorkflowHost) =>
+  fileURLToPath(new URL(`../../workflows/hosts/${host}${sourceExtension}`, import.meta.url));
 
 /** Where `npm run build` puts a host's pre-built workflow bundle (beside the compiled code); `.traced.js` has the OpenTelemetry interceptors. */
-export const bundlePathOf = (host: WorkflowHost, traced = false) => fileURLToPath(new URL(`../../workflow-bundles/${host}${traced ? '.traced' : ''}.js`, import.meta.url));
+export const bundlePathOf = (host: WorkflowHost, traced = false) =>
+  fileURLToPath(new URL(`../../workflow-bundles/${host}${traced ? '.traced' : ''}.js`, import.meta.url));
 
 export interface ServiceWorkerOptions {
   connection: NativeConnection;
@@ -47,7 +49,15 @@ async function tracingOptions(tracing: Tracing, bundled: boolean): Promise<Parti
   return { sinks, interceptors: bundled ? interceptors : { ...interceptors, workflowModules: [workflowInterceptorsModule] } };
 }
 
-export async function createServiceWorker({ connection, namespace, taskQueue, activities, workflows, tracing, options = {} }: ServiceWorkerOptions): Promise<Worker> {
+export async function createServiceWorker({
+  connection,
+  namespace,
+  taskQueue,
+  activities,
+  workflows,
+  tracing,
+  options = {},
+}: ServiceWorkerOptions): Promise<Worker> {
   const source = workflows ? workflowSource(workflows, Boolean(tracing)) : {};
   return Worker.create({
     connection,

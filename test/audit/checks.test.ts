@@ -11,11 +11,31 @@ const longAgo = new Date('2026-01-01T11:00:00Z');
 const grace = { pendingGraceMs: 120_000 };
 
 const order = (orderId: string, status: OrderRecord['status'], extra: Partial<OrderRecord> = {}): OrderRecord => ({
-  orderId, status, totalCents: 1000, items: [{ sku: 'MUG', quantity: 2 }], events: ['OrderPlaced'], createdAt: longAgo, updatedAt: longAgo, ...extra,
+  orderId,
+  status,
+  totalCents: 1000,
+  items: [{ sku: 'MUG', quantity: 2 }],
+  events: ['OrderPlaced'],
+  createdAt: longAgo,
+  updatedAt: longAgo,
+  ...extra,
 });
-const saga = (orderId: string, orderStatus: string, execution: string): WorkflowRecord => ({ orderId, orderStatus, execution, startTime: longAgo });
+const saga = (orderId: string, orderStatus: string, execution: string): WorkflowRecord => ({
+  orderId,
+  orderStatus,
+  execution,
+  startTime: longAgo,
+});
 const stock = (extra: Partial<StockDoc> = {}): StockDoc => ({
-  _id: 'MUG', available: 6, reserved: 2, holds: { waiting: 2 }, received: 10, committed: 2, restocked: 0, updatedAt: longAgo, ...extra,
+  _id: 'MUG',
+  available: 6,
+  reserved: 2,
+  holds: { waiting: 2 },
+  received: 10,
+  committed: 2,
+  restocked: 0,
+  updatedAt: longAgo,
+  ...extra,
 });
 
 /** A confirmed order, a cancelled one (charged, then refunded) and one awaiting approval, all in order. */
@@ -72,7 +92,11 @@ describe('the audit checks', () => {
 
   it('name an order stuck PENDING past the grace period, a saga that failed, and a FAILED order; a young one is in flight', () => {
     const shop = cleanShop();
-    shop.orders.push(order('stuck', 'PENDING'), order('young', 'PENDING', { updatedAt: new Date(now.getTime() - 5_000) }), order('failed', 'FAILED'));
+    shop.orders.push(
+      order('stuck', 'PENDING'),
+      order('young', 'PENDING', { updatedAt: new Date(now.getTime() - 5_000) }),
+      order('failed', 'FAILED'),
+    );
     shop.workflows.set('stuck', saga('stuck', 'PENDING', 'RUNNING'));
     shop.workflows.set('young', saga('young', 'PENDING', 'RUNNING'));
     shop.workflows.set('failed', saga('failed', 'FAILED', 'COMPLETED'));
@@ -128,7 +152,11 @@ describe('the audit checks', () => {
 
   it('name a confirmation never sent, one stuck, one that may have gone out twice, and one its order does not call for', () => {
     const shop = cleanShop();
-    shop.orders.push(order('twice', 'CONFIRMED', { events: ['OrderConfirmed'] }), order('stuck-mail', 'DELIVERED', { events: ['OrderConfirmed'] }), order('silent', 'CANCELLED'));
+    shop.orders.push(
+      order('twice', 'CONFIRMED', { events: ['OrderConfirmed'] }),
+      order('stuck-mail', 'DELIVERED', { events: ['OrderConfirmed'] }),
+      order('silent', 'CANCELLED'),
+    );
     // cancelled after its confirmation, before the confirmation went out: only the cancel is owed
     shop.orders.push(order('late-cancel', 'CANCELLED', { events: ['OrderConfirmed'] }));
     shop.workflows.set('late-cancel', saga('late-cancel', 'CANCELLED', 'COMPLETED'));

@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { commonEnv, ConfigError, parseEnv, serviceEnv } from '../../shared/config.js';
 import { gatewayEnv } from '../../gateway/config.js';
 
-const serviceUrls = Object.fromEntries(['USERS', 'CATALOG', 'INVENTORY', 'CART', 'ORDERS', 'PAYMENTS', 'NOTIFICATIONS', 'SHIPPING'].map((s) => [`${s}_URL`, 'http://127.0.0.1:1']));
+const serviceUrls = Object.fromEntries(
+  ['USERS', 'CATALOG', 'INVENTORY', 'CART', 'ORDERS', 'PAYMENTS', 'NOTIFICATIONS', 'SHIPPING'].map((s) => [
+    `${s}_URL`,
+    'http://127.0.0.1:1',
+  ]),
+);
 
 describe('secrets in production', () => {
   it('development runs with the dev defaults', () => {
@@ -20,8 +25,10 @@ describe('secrets in production', () => {
 
   it('production accepts real secrets', () => {
     const config = parseEnv(gatewayEnv, {
-      NODE_ENV: 'production', ...serviceUrls,
-      SERVICE_TOKEN_SECRET: 'a'.repeat(40), JWT_SECRET: 'b'.repeat(40),
+      NODE_ENV: 'production',
+      ...serviceUrls,
+      SERVICE_TOKEN_SECRET: 'a'.repeat(40),
+      JWT_SECRET: 'b'.repeat(40),
     });
     expect(config.JWT_SECRET).toBe('b'.repeat(40));
   });

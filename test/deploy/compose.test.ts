@@ -6,7 +6,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes.js';
 import { envOf, parseDockerfile } from './dockerfile.js';
-import { builtFileOf, closeApps, commandOf, configurationProblems, defaultPortOf, endpointsOf, loadProcesses, root, serves, type SagashopProcess } from './processes.js';
+import {
+  builtFileOf,
+  closeApps,
+  commandOf,
+  configurationProblems,
+  defaultPortOf,
+  endpointsOf,
+  loadProcesses,
+  root,
+  serves,
+  type SagashopProcess,
+} from './processes.js';
 import { loadCompose } from './tools.js';
 
 // Values for the `${VAR:?}` secrets: long enough and not `dev-only-`, as production requires.
@@ -76,10 +87,14 @@ describe('docker-compose.yml', () => {
     expect(problems).toEqual([]);
   });
 
-  it('checks each process\'s health on the port it listens on, on a path it serves', async () => {
+  it("checks each process's health on the port it listens on, on a path it serves", async () => {
     for (const proc of processes) {
       const test = services[proc.name]!.healthcheck?.test ?? [];
-      expect(test.slice(0, 3), `${proc.name}'s healthcheck runs the image's checker`).toEqual(['CMD', 'node', builtFileOf('shared/http/healthcheck.ts')]);
+      expect(test.slice(0, 3), `${proc.name}'s healthcheck runs the image's checker`).toEqual([
+        'CMD',
+        'node',
+        builtFileOf('shared/http/healthcheck.ts'),
+      ]);
       const url = new URL(test[3]!);
       expect(['127.0.0.1', 'localhost'], `${proc.name}'s healthcheck asks its own container`).toContain(url.hostname);
       expect(Number(url.port || 80), `${proc.name}'s healthcheck port`).toBe(listenPort(proc));
@@ -100,8 +115,10 @@ describe('docker-compose.yml', () => {
           }
           if (!before.has(host)) problems.push(`${proc.name}: ${key} names ${host}, which it does not wait for (depends_on)`);
           const target = processes.find((p) => p.name === host);
-          if (target && (port ?? defaultPortOf(scheme)) !== listenPort(target)) problems.push(`${proc.name}: ${key}=${value}, but ${host} listens on ${listenPort(target)}`);
-          if (target && services[proc.name]!.depends_on?.[host]?.condition !== 'service_healthy') problems.push(`${proc.name}: waits for ${host} without condition service_healthy`);
+          if (target && (port ?? defaultPortOf(scheme)) !== listenPort(target))
+            problems.push(`${proc.name}: ${key}=${value}, but ${host} listens on ${listenPort(target)}`);
+          if (target && services[proc.name]!.depends_on?.[host]?.condition !== 'service_healthy')
+            problems.push(`${proc.name}: waits for ${host} without condition service_healthy`);
         }
       }
     }
@@ -115,8 +132,14 @@ describe('docker-compose.yml', () => {
     const jobEnv = envOfService(job);
     const created = jobEnv.SEARCH_ATTRIBUTES!.split(/\s+/).map((pair) => pair.split('='));
     const normalize = (type: string) => type.toUpperCase().replace(/_/g, '');
-    expect(created.map(([name, type]) => `${name}:${normalize(type!)}`).sort()).toEqual(SEARCH_ATTRIBUTE_KEYS.map(({ name, type }) => `${name}:${normalize(type)}`).sort());
-    const jobWaitedForBy = Object.entries(services).flatMap(([, s]) => Object.entries(s.depends_on ?? {}).filter(([name]) => name === job).map(([, d]) => d.condition));
+    expect(created.map(([name, type]) => `${name}:${normalize(type!)}`).sort()).toEqual(
+      SEARCH_ATTRIBUTE_KEYS.map(({ name, type }) => `${name}:${normalize(type)}`).sort(),
+    );
+    const jobWaitedForBy = Object.entries(services).flatMap(([, s]) =>
+      Object.entries(s.depends_on ?? {})
+        .filter(([name]) => name === job)
+        .map(([, d]) => d.condition),
+    );
     expect(new Set(jobWaitedForBy), `everything waits for ${job} to finish`).toEqual(new Set(['service_completed_successfully']));
     for (const proc of processes.filter((p) => 'TEMPORAL_NAMESPACE' in p.schema.shape)) {
       const env = processEnv(proc);
@@ -135,7 +158,8 @@ describe('docker-compose.yml', () => {
     const server = images.find((i) => i.startsWith('temporalio/server:'));
     expect(server).toMatch(/^temporalio\/server:1\.29\.\d+$/);
     const version = server!.split(':')[1]!;
-    for (const tools of images.filter((i) => i.startsWith('temporalio/admin-tools:'))) expect(tools, 'admin-tools of the same server version').toContain(`:${version}`);
+    for (const tools of images.filter((i) => i.startsWith('temporalio/admin-tools:')))
+      expect(tools, 'admin-tools of the same server version').toContain(`:${version}`);
     expect(images.some((i) => i.startsWith('postgres:'))).toBe(true);
     expect(images.some((i) => i.startsWith('temporalio/ui:'))).toBe(true);
   });

@@ -16,7 +16,11 @@ export interface Stage {
 }
 
 export function parseDockerfile(text: string): Stage[] {
-  const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = text
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const globalArgs: Record<string, string> = {};
   const stages: Stage[] = [];
   for (const line of lines) {

@@ -15,7 +15,10 @@ const runtime = stages.at(-1)!;
 const distCopy = copiesOf(runtime).find((c) => c.from !== undefined);
 const buildStage = stages.find((s) => s.name === distCopy?.from);
 const runs = (stage: Stage | undefined) => (stage ? instructionsOf(stage, 'RUN').join('\n') : '');
-const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 
 describe('Dockerfile', () => {
   it('compiles in a build stage and copies only the output into the runtime stage', () => {
@@ -44,9 +47,22 @@ describe('Dockerfile', () => {
   });
 
   it('leaves in the build context everything the build stage copies (.dockerignore)', () => {
-    const patterns = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-    const escape = (text: string) => text.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
-    const toRegExp = (glob: string) => new RegExp(`^${glob.split('**/').map((part) => part.split('**').map(escape).join('.*')).join('(?:.*/)?')}$`);
+    const patterns = readFileSync(join(root, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+    const escape = (text: string) =>
+      text
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '[^/]');
+    const toRegExp = (glob: string) =>
+      new RegExp(
+        `^${glob
+          .split('**/')
+          .map((part) => part.split('**').map(escape).join('.*'))
+          .join('(?:.*/)?')}$`,
+      );
     // Docker's rule: the last pattern matching the path or one of its parents decides.
     const excluded = (path: string) => {
       const prefixes = path.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'));
@@ -58,13 +74,18 @@ describe('Dockerfile', () => {
       }
       return out;
     };
-    const fromContext = stages.flatMap((stage) => copiesOf(stage).filter((c) => c.from === undefined).flatMap((c) => c.sources));
+    const fromContext = stages.flatMap((stage) =>
+      copiesOf(stage)
+        .filter((c) => c.from === undefined)
+        .flatMap((c) => c.sources),
+    );
     expect(fromContext.length).toBeGreaterThan(0);
     for (const source of fromContext) {
       expect(existsSync(join(root, source)), `${source} exists`).toBe(true);
       expect(excluded(source), `${source} is excluded by .dockerignore`).toBe(false);
     }
-    for (const entry of ['gateway/main.ts', 'shared/http/healthcheck.ts']) expect(excluded(entry), `${entry} is excluded by .dockerignore`).toBe(false);
+    for (const entry of ['gateway/main.ts', 'shared/http/healthcheck.ts'])
+      expect(excluded(entry), `${entry} is excluded by .dockerignore`).toBe(false);
   });
 
   it('installs every package the processes import at run time (no devDependency such as tsx)', async () => {
@@ -78,9 +99,17 @@ describe('Dockerfile', () => {
       const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
       const specifiers: string[] = [];
       const walk = (node: ts.Node) => {
-        if (ts.isImportDeclaration(node) && !node.importClause?.isTypeOnly && ts.isStringLiteral(node.moduleSpecifier)) specifiers.push(node.moduleSpecifier.text);
-        if (ts.isExportDeclaration(node) && !node.isTypeOnly && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) specifiers.push(node.moduleSpecifier.text);
-        if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) specifiers.push(node.arguments[0].text);
+        if (ts.isImportDeclaration(node) && !node.importClause?.isTypeOnly && ts.isStringLiteral(node.moduleSpecifier))
+          specifiers.push(node.moduleSpecifier.text);
+        if (ts.isExportDeclaration(node) && !node.isTypeOnly && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier))
+          specifiers.push(node.moduleSpecifier.text);
+        if (
+          ts.isCallExpression(node) &&
+          node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+          node.arguments[0] &&
+          ts.isStringLiteral(node.arguments[0])
+        )
+          specifiers.push(node.arguments[0].text);
         ts.forEachChild(node, walk);
       };
       walk(source);
@@ -95,7 +124,7 @@ describe('Dockerfile', () => {
       }
     };
     for (const entry of entries) visit(join(root, entry));
-    expect(seen.size, 'the walk reached the processes\' modules').toBeGreaterThan(50);
+    expect(seen.size, "the walk reached the processes' modules").toBeGreaterThan(50);
     expect([...missing], 'imported at run time but not in package.json dependencies').toEqual([]);
     expect(packageJson.dependencies).not.toHaveProperty('tsx');
   });

@@ -6,7 +6,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envOf, parseDockerfile } from './dockerfile.js';
 import {
-  closeApps, commandOf, configurationProblems, defaultPortOf, DEV_SECRET_PREFIX, endpointsOf, loadProcesses, PLACEHOLDER_SECRET, root, serves, type SagashopProcess,
+  closeApps,
+  commandOf,
+  configurationProblems,
+  defaultPortOf,
+  DEV_SECRET_PREFIX,
+  endpointsOf,
+  loadProcesses,
+  PLACEHOLDER_SECRET,
+  root,
+  serves,
+  type SagashopProcess,
 } from './processes.js';
 import { kubernetesSchemaErrors, renderOverlay, type KubeObject } from './tools.js';
 
@@ -55,13 +65,16 @@ for (const overlay of ['dev', 'production']) {
           if (!configMap) problems.push(`${proc.name}: envFrom ConfigMap ${source.configMapRef.name} is not in the overlay`);
           Object.assign(env, configMap?.data ?? {});
         } else {
-          problems.push(`${proc.name}: envFrom ${JSON.stringify(source)} hides which variables it sets; use env with secretKeyRef per variable`);
+          problems.push(
+            `${proc.name}: envFrom ${JSON.stringify(source)} hides which variables it sets; use env with secretKeyRef per variable`,
+          );
         }
       }
       for (const variable of container(proc).env ?? []) {
         const from = variable.valueFrom;
         if (from?.secretKeyRef) env[variable.name] = secretValue(from.secretKeyRef.name, from.secretKeyRef.key);
-        else if (from?.configMapKeyRef) env[variable.name] = find('ConfigMap', from.configMapKeyRef.name)?.data?.[from.configMapKeyRef.key] ?? '';
+        else if (from?.configMapKeyRef)
+          env[variable.name] = find('ConfigMap', from.configMapKeyRef.name)?.data?.[from.configMapKeyRef.key] ?? '';
         else if (from) problems.push(`${proc.name}: ${variable.name} comes from ${JSON.stringify(from)}, which this check cannot follow`);
         else env[variable.name] = String(variable.value ?? '');
       }
@@ -81,14 +94,21 @@ for (const overlay of ['dev', 'production']) {
     });
 
     it('has a Deployment and a Service for every sagashop process, and no other Deployment', () => {
-      expect(all('Deployment').map((d) => d.metadata.name).sort()).toEqual(processes.map((p) => p.name).sort());
+      expect(
+        all('Deployment')
+          .map((d) => d.metadata.name)
+          .sort(),
+      ).toEqual(processes.map((p) => p.name).sort());
       for (const proc of processes) {
         const d = deployment(proc);
         expect(selects(d.spec.selector.matchLabels, podLabels(d)), `${proc.name}'s selector matches its pods`).toBe(true);
         const service = find('Service', proc.name);
         expect(service, `Service ${proc.name}`).toBeDefined();
         const selected = all('Deployment').filter((other) => selects(service!.spec.selector, podLabels(other)));
-        expect(selected.map((s) => s.metadata.name), `Service ${proc.name} selects the pods of ${proc.name} only`).toEqual([proc.name]);
+        expect(
+          selected.map((s) => s.metadata.name),
+          `Service ${proc.name} selects the pods of ${proc.name} only`,
+        ).toEqual([proc.name]);
       }
     });
 
@@ -111,7 +131,10 @@ for (const overlay of ['dev', 'production']) {
     it('probes each process on the port it listens on, on paths it serves, and its Service reaches that port', async () => {
       for (const proc of processes) {
         const port = listenPort(proc);
-        expect(container(proc).ports?.map((p: { containerPort: number }) => p.containerPort), `${proc.name} declares its port`).toContain(port);
+        expect(
+          container(proc).ports?.map((p: { containerPort: number }) => p.containerPort),
+          `${proc.name} declares its port`,
+        ).toContain(port);
         for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
           const httpGet = container(proc)[probe]?.httpGet;
           if (probe !== 'startupProbe') expect(httpGet, `${proc.name}'s ${probe}`).toBeDefined();
@@ -132,9 +155,12 @@ for (const overlay of ['dev', 'production']) {
           for (const { scheme, host, port } of endpointsOf(value)) {
             const target = processes.find((p) => p.name === host.split('.')[0]);
             if (!target) continue;
-            const servicePort = find('Service', target.name)?.spec.ports.find((p: { port: number }) => p.port === (port ?? defaultPortOf(scheme)));
+            const servicePort = find('Service', target.name)?.spec.ports.find(
+              (p: { port: number }) => p.port === (port ?? defaultPortOf(scheme)),
+            );
             if (!servicePort) problems.push(`${proc.name}: ${key}=${value}, but Service ${target.name} has no such port`);
-            else if (portNumber(target, servicePort.targetPort ?? servicePort.port) !== listenPort(target)) problems.push(`${proc.name}: ${key}=${value} does not reach the port ${target.name} listens on`);
+            else if (portNumber(target, servicePort.targetPort ?? servicePort.port) !== listenPort(target))
+              problems.push(`${proc.name}: ${key}=${value} does not reach the port ${target.name} listens on`);
           }
         }
       }
@@ -150,17 +176,31 @@ for (const overlay of ['dev', 'production']) {
         expect(security.readOnlyRootFilesystem, `${proc.name} readOnlyRootFilesystem`).toBe(true);
         expect(security.capabilities?.drop, `${proc.name} drops capabilities`).toContain('ALL');
         for (const bound of ['requests', 'limits']) {
-          expect(Object.keys(container(proc).resources?.[bound] ?? {}).sort(), `${proc.name}'s resource ${bound}`).toEqual(['cpu', 'memory']);
+          expect(Object.keys(container(proc).resources?.[bound] ?? {}).sort(), `${proc.name}'s resource ${bound}`).toEqual([
+            'cpu',
+            'memory',
+          ]);
         }
       }
     });
 
     it('commits no secret: a rendered Secret holds only dev-only values, which production refuses', () => {
       for (const secret of all('Secret')) {
-        const values = [...Object.values(secret.data ?? {}).map((v) => Buffer.from(String(v), 'base64').toString('utf8')), ...Object.values(secret.stringData ?? {}).map(String)];
-        for (const value of values) expect(value.startsWith(DEV_SECRET_PREFIX), `Secret ${secret.metadata.name} holds a value that is not ${DEV_SECRET_PREFIX}…`).toBe(true);
+        const values = [
+          ...Object.values(secret.data ?? {}).map((v) => Buffer.from(String(v), 'base64').toString('utf8')),
+          ...Object.values(secret.stringData ?? {}).map(String),
+        ];
+        for (const value of values)
+          expect(
+            value.startsWith(DEV_SECRET_PREFIX),
+            `Secret ${secret.metadata.name} holds a value that is not ${DEV_SECRET_PREFIX}…`,
+          ).toBe(true);
       }
-      if (overlay === 'production') expect(all('Secret').map((s) => s.metadata.name), 'production renders no Secret').toEqual([]);
+      if (overlay === 'production')
+        expect(
+          all('Secret').map((s) => s.metadata.name),
+          'production renders no Secret',
+        ).toEqual([]);
     });
 
     if (overlay !== 'production') return;
@@ -178,9 +218,15 @@ for (const overlay of ['dev', 'production']) {
         const target = processes.find((p) => p.name === scaleTargetRef.name);
         expect(target, `HPA ${hpa.metadata.name} scales a sagashop Deployment`).toBeDefined();
         expect(minReplicas).toBeLessThanOrEqual(maxReplicas);
-        expect(deployment(target!).spec.replicas, `${target!.name}: the HPA owns the count, a replicas field would reset it on apply`).toBeUndefined();
+        expect(
+          deployment(target!).spec.replicas,
+          `${target!.name}: the HPA owns the count, a replicas field would reset it on apply`,
+        ).toBeUndefined();
         for (const metric of metrics.filter((m: { type: string }) => m.type === 'Resource')) {
-          expect(container(target!).resources?.requests?.[metric.resource.name], `${target!.name} requests the ${metric.resource.name} its HPA measures`).toBeDefined();
+          expect(
+            container(target!).resources?.requests?.[metric.resource.name],
+            `${target!.name} requests the ${metric.resource.name} its HPA measures`,
+          ).toBeDefined();
         }
       }
       const scaled = all('HorizontalPodAutoscaler').map((h) => h.spec.scaleTargetRef.name);
@@ -191,11 +237,17 @@ for (const overlay of ['dev', 'production']) {
       const budgets = all('PodDisruptionBudget');
       for (const proc of processes.filter((p) => podsOf(p) > 1)) {
         const covering = budgets.filter((b) => selects(b.spec.selector?.matchLabels, podLabels(deployment(proc))));
-        expect(covering.map((b) => b.metadata.name), `one PodDisruptionBudget for ${proc.name}`).toHaveLength(1);
+        expect(
+          covering.map((b) => b.metadata.name),
+          `one PodDisruptionBudget for ${proc.name}`,
+        ).toHaveLength(1);
       }
       for (const budget of budgets) {
         const covered = all('Deployment').filter((d) => selects(budget.spec.selector?.matchLabels, podLabels(d)));
-        expect(covered.map((d) => d.metadata.name), `PodDisruptionBudget ${budget.metadata.name} covers one Deployment`).toHaveLength(1);
+        expect(
+          covered.map((d) => d.metadata.name),
+          `PodDisruptionBudget ${budget.metadata.name} covers one Deployment`,
+        ).toHaveLength(1);
       }
     });
   });

@@ -64,7 +64,8 @@ const SAGA = 'a business setting of the workflows; its default is the shop polic
  */
 export const LEFT_AT_DEFAULT: Readonly<Record<string, string>> = {
   WORKFLOW_CACHE_SIZE: 'the SDK default; 0 is a determinism check for tests',
-  TEMPORAL_TLS: 'plain text to the in-cluster Temporal of compose and the overlays; a TLS or Temporal Cloud deployment sets it with its certificates or an API key (README, Temporal anywhere)',
+  TEMPORAL_TLS:
+    'plain text to the in-cluster Temporal of compose and the overlays; a TLS or Temporal Cloud deployment sets it with its certificates or an API key (README, Temporal anywhere)',
   MONGO_DB_PREFIX: SHARED_SERVERS,
   REDIS_KEY_PREFIX: SHARED_SERVERS,
   SEED_DEMO: 'off unless asked for: compose and the dev overlay may turn the demo shop on',
@@ -73,8 +74,8 @@ export const LEFT_AT_DEFAULT: Readonly<Record<string, string>> = {
   SMTP_URL: 'only with NOTIFY_TRANSPORT=smtp',
   SMTP_FROM: 'only with NOTIFY_TRANSPORT=smtp',
   PAYMENT_PROVIDER: 'the simulator is the only provider that ships',
-  SIMULATOR_FLAKY_FAILURES: 'a behaviour of the simulator\'s test tokens',
-  SIMULATOR_SLOW_MS: 'a behaviour of the simulator\'s test tokens',
+  SIMULATOR_FLAKY_FAILURES: "a behaviour of the simulator's test tokens",
+  SIMULATOR_SLOW_MS: "a behaviour of the simulator's test tokens",
   JWT_ISSUER: TUNING,
   JWT_AUDIENCE: TUNING,
   JWT_TTL_SECONDS: TUNING,
@@ -125,11 +126,16 @@ export function configurationProblems(where: string, proc: SagashopProcess, env:
     if (key in env) continue;
     if (isRequired(field)) problems.push(`${where}: ${proc.name} requires ${key} (no default in ${proc.configFile}), and it is not set`);
     else if (!(key in LEFT_AT_DEFAULT)) {
-      problems.push(`${where}: ${proc.name} leaves ${key} (${proc.configFile}) unset: set it in docker-compose.yml and the overlays, or list it in LEFT_AT_DEFAULT (test/deploy/processes.ts) with why its default fits everywhere`);
+      problems.push(
+        `${where}: ${proc.name} leaves ${key} (${proc.configFile}) unset: set it in docker-compose.yml and the overlays, or list it in LEFT_AT_DEFAULT (test/deploy/processes.ts) with why its default fits everywhere`,
+      );
     }
   }
   for (const key of Object.keys(env)) {
-    if (!(key in shape) && !(key in RUNTIME_VARIABLES)) problems.push(`${where}: ${proc.name} is given ${key}, which ${proc.configFile} does not know (a typo, or another process's variable?)`);
+    if (!(key in shape) && !(key in RUNTIME_VARIABLES))
+      problems.push(
+        `${where}: ${proc.name} is given ${key}, which ${proc.configFile} does not know (a typo, or another process's variable?)`,
+      );
   }
   if (problems.length) return problems;
   try {
@@ -137,7 +143,8 @@ export function configurationProblems(where: string, proc: SagashopProcess, env:
   } catch (error) {
     problems.push(`${where}: ${proc.name} would refuse to start: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (env.HOST !== '0.0.0.0' && env.HOST !== '::') problems.push(`${where}: ${proc.name} listens on HOST=${env.HOST}, unreachable from outside its container (0.0.0.0 or ::)`);
+  if (env.HOST !== '0.0.0.0' && env.HOST !== '::')
+    problems.push(`${where}: ${proc.name} listens on HOST=${env.HOST}, unreachable from outside its container (0.0.0.0 or ::)`);
   return problems;
 }
 
@@ -147,12 +154,16 @@ export { DEV_SECRET_PREFIX };
 
 const buildConfig = (() => {
   const file = join(root, 'tsconfig.build.json');
-  const parsed = ts.getParsedCommandLineOfConfigFile(file, {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(`${file}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    file,
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(`${file}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+      },
     },
-  });
+  );
   if (!parsed) throw new Error(`cannot read ${file}`);
   return parsed;
 })();
@@ -177,12 +188,22 @@ const apps = new Map<string, Promise<{ app: App; close(): Promise<void> }>>();
 async function appOf(proc: SagashopProcess): Promise<{ app: App; close(): Promise<void> }> {
   const logger = createLogger(proc.name, 'silent');
   if (proc.name !== 'gateway') {
-    return { app: createServiceApp({ service: proc.name, logger, serviceTokenSecret: PLACEHOLDER_SECRET, checks: {} }), close: async () => undefined };
+    return {
+      app: createServiceApp({ service: proc.name, logger, serviceTokenSecret: PLACEHOLDER_SECRET, checks: {} }),
+      close: async () => undefined,
+    };
   }
   const urlOf = (name: ServiceName) => `http://127.0.0.1:9/${name}`;
   const urls = Object.fromEntries(SERVICE_NAMES.map((name) => [`${name.toUpperCase()}_URL`, urlOf(name)]));
-  const config = loadGatewayConfig({ ...urls, TEMPORAL_ADDRESS: stack().temporalAddress, REDIS_URL: stack().redisUrl, LOG_LEVEL: 'silent' });
-  const temporal = await connectTemporalClient({ settings: { connection: { address: config.TEMPORAL_ADDRESS }, namespace: config.TEMPORAL_NAMESPACE ?? 'default' } });
+  const config = loadGatewayConfig({
+    ...urls,
+    TEMPORAL_ADDRESS: stack().temporalAddress,
+    REDIS_URL: stack().redisUrl,
+    LOG_LEVEL: 'silent',
+  });
+  const temporal = await connectTemporalClient({
+    settings: { connection: { address: config.TEMPORAL_ADDRESS }, namespace: config.TEMPORAL_NAMESPACE ?? 'default' },
+  });
   const redis = connectRedis(config.REDIS_URL);
   const app = createGatewayApp({ config, logger, redis, temporal, tokens: accessTokens(config), services: serviceClients(config) });
   return {

@@ -8,12 +8,22 @@ import { cacheDir } from '../../scripts/stack/tools.js';
 import { root } from './processes.js';
 
 function required<T>(what: string, found: T | undefined): T {
-  if (found === undefined) throw new Error(`${what} is not installed: run \`npm run provision\` (npm test runs it first), which installs it into ${cacheDir}`);
+  if (found === undefined)
+    throw new Error(`${what} is not installed: run \`npm run provision\` (npm test runs it first), which installs it into ${cacheDir}`);
   return found;
 }
 
-function run(command: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): { status: number; stdout: string; stderr: string } {
-  const result = spawnSync(command[0]!, command.slice(1), { cwd: root, input: options.input, env: options.env ?? process.env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+function run(
+  command: string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv } = {},
+): { status: number; stdout: string; stderr: string } {
+  const result = spawnSync(command[0]!, command.slice(1), {
+    cwd: root,
+    input: options.input,
+    env: options.env ?? process.env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.error) throw result.error;
   return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
@@ -31,7 +41,9 @@ export function renderOverlay(overlay: string): { yaml: string; objects: KubeObj
   const dir = join('deploy', 'k8s', 'overlays', overlay);
   const { status, stdout, stderr } = run([...kustomize, dir]);
   if (status !== 0) throw new Error(`${kustomize.join(' ')} ${dir} failed:\n${stderr}`);
-  const objects = parseAllDocuments(stdout).map((doc) => doc.toJS() as KubeObject).filter(Boolean);
+  const objects = parseAllDocuments(stdout)
+    .map((doc) => doc.toJS() as KubeObject)
+    .filter(Boolean);
   return { yaml: stdout, objects };
 }
 

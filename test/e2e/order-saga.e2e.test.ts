@@ -28,7 +28,11 @@ const db = (service: string): Db => mongo.db(`${prefix}${service}`);
 async function request(method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${api}${path}`, {
     method,
-    headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
+    headers: {
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -42,7 +46,9 @@ async function login(email: string, password: string): Promise<string> {
 }
 
 async function placeOrder(items: Array<{ sku: string; quantity: number }>, paymentToken: string): Promise<string> {
-  const res = await request('POST', '/orders', { items, paymentToken, shippingAddress: address }, customer.token, { 'Idempotency-Key': uniqueName('key') });
+  const res = await request('POST', '/orders', { items, paymentToken, shippingAddress: address }, customer.token, {
+    'Idempotency-Key': uniqueName('key'),
+  });
   expect(res.status).toBe(202);
   return res.body.orderId as string;
 }
@@ -88,14 +94,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await system?.stop();
   if (mongo) {
-    for (const name of SERVICE_NAMES) await db(name).dropDatabase().catch(() => undefined);
+    for (const name of SERVICE_NAMES)
+      await db(name)
+        .dropDatabase()
+        .catch(() => undefined);
     await mongo.close();
   }
   await connection?.close();
 });
 
 describe('the running system', () => {
-  it('serves every service\'s /openapi.json and /health/ready', async () => {
+  it("serves every service's /openapi.json and /health/ready", async () => {
     for (const name of SERVICE_NAMES) {
       const url = system.serviceUrls[name];
       expect(url, name).toBeTruthy();
@@ -108,7 +117,13 @@ describe('the running system', () => {
 
   it('takes an order from placement to delivery and completes its workflow', async () => {
     const before = await stockOf('TSHIRT-RED-M');
-    const orderId = await placeOrder([{ sku: 'TSHIRT-RED-M', quantity: 2 }, { sku: 'MUG-SAGA', quantity: 1 }], 'tok_visa');
+    const orderId = await placeOrder(
+      [
+        { sku: 'TSHIRT-RED-M', quantity: 2 },
+        { sku: 'MUG-SAGA', quantity: 1 },
+      ],
+      'tok_visa',
+    );
     const confirmed = await waitForStatus(orderId, ['CONFIRMED']);
     expect(confirmed.totalCents).toBe(2 * 1999 + 1250);
     expect(confirmed.items).toEqual(expect.arrayContaining([{ sku: 'TSHIRT-RED-M', quantity: 2, unitPriceCents: 1999 }]));
@@ -117,9 +132,14 @@ describe('the running system', () => {
     // inventory: taken for good, nothing left reserved
     expect(await stockOf('TSHIRT-RED-M')).toMatchObject({ available: before.available - 2, reserved: before.reserved });
     // payments: captured once, for the order's total, and recorded in the ledger once
-    const charge = await db('payments').collection('charges').findOne({ _id: orderId as never });
+    const charge = await db('payments')
+      .collection('charges')
+      .findOne({ _id: orderId as never });
     expect(charge).toMatchObject({ status: 'CAPTURED', amountCents: confirmed.totalCents });
-    const ledger = await db('payments').collection('ledger').find({ _id: { $regex: `^${orderId}:` } as never }).toArray();
+    const ledger = await db('payments')
+      .collection('ledger')
+      .find({ _id: { $regex: `^${orderId}:` } as never })
+      .toArray();
     expect(ledger.map((e) => e.type)).toEqual(['charge']);
     // shipping: the fulfilment child created the shipment; play the carrier through the webhook
     // The fulfilment child creates the shipment right after confirmation; the order view shows it.
@@ -138,13 +158,26 @@ describe('the running system', () => {
     const events = await request('GET', `/orders/${orderId}/events`, undefined, customer.token);
     const types = events.body.items.map((e: { type: string }) => e.type);
     expect(types[0]).toBe('OrderPlaced');
-    expect(types).toEqual(expect.arrayContaining(['OrderPriced', 'StockReserved', 'PaymentCaptured', 'OrderConfirmed', 'StockCommitted', 'OrderShipped', 'OrderDelivered']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'OrderPriced',
+        'StockReserved',
+        'PaymentCaptured',
+        'OrderConfirmed',
+        'StockCommitted',
+        'OrderShipped',
+        'OrderDelivered',
+      ]),
+    );
     expect(types.indexOf('OrderConfirmed')).toBeLessThan(types.indexOf('OrderShipped'));
 
     // notifications: confirmation, shipped, delivered, each once
     const sent = await db('notifications').collection('notifications').find({ userId: customer.id }).toArray();
     for (const template of ['order_confirmed', 'order_shipped', 'order_delivered']) {
-      expect(sent.filter((n) => n.template === template && JSON.stringify(n).includes(orderId)), template).toHaveLength(1);
+      expect(
+        sent.filter((n) => n.template === template && JSON.stringify(n).includes(orderId)),
+        template,
+      ).toHaveLength(1);
     }
 
     // the order workflow is complete and findable by its search attributes
@@ -160,7 +193,11 @@ describe('the running system', () => {
     const orderId = await placeOrder([{ sku: 'LIMITED-POSTER', quantity: 1 }], 'tok_visa');
     const order = await waitForStatus(orderId, ['CANCELLED', 'FAILED']);
     expect(order).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'OUT_OF_STOCK' } });
-    expect(await db('payments').collection('charges').countDocuments({ _id: orderId as never })).toBe(0);
+    expect(
+      await db('payments')
+        .collection('charges')
+        .countDocuments({ _id: orderId as never }),
+    ).toBe(0);
     expect(await stockOf('LIMITED-POSTER')).toMatchObject({ available: 0, reserved: 0 });
     await temporal.workflow.getHandle(`order-${orderId}`).result();
   });
@@ -172,12 +209,21 @@ describe('the running system', () => {
     expect(order).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'PAYMENT_DECLINED' } });
     expect(order.saga.compensations.length).toBeGreaterThan(0);
     expect(await stockOf('BACKPACK-20L')).toEqual({ sku: 'BACKPACK-20L', ...before });
-    expect(await db('payments').collection('ledger').countDocuments({ _id: { $regex: `^${orderId}:` } as never })).toBe(0);
-    const events: Array<{ type: string }> = (await db('orders').collection('orders').findOne({ _id: orderId as never }))?.events ?? [];
+    expect(
+      await db('payments')
+        .collection('ledger')
+        .countDocuments({ _id: { $regex: `^${orderId}:` } as never }),
+    ).toBe(0);
+    const events: Array<{ type: string }> =
+      (
+        await db('orders')
+          .collection('orders')
+          .findOne({ _id: orderId as never })
+      )?.events ?? [];
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['StockReserved', 'StockReleased', 'OrderCancelled']));
   });
 
-  it('cancels on the customer\'s request, refunding the charge', async () => {
+  it("cancels on the customer's request, refunding the charge", async () => {
     const before = await stockOf('HOODIE-GREY-M');
     const orderId = await placeOrder([{ sku: 'HOODIE-GREY-M', quantity: 1 }], 'tok_visa');
     await waitForStatus(orderId, ['CONFIRMED']);
@@ -186,7 +232,10 @@ describe('the running system', () => {
     const order = await waitForStatus(orderId, ['CANCELLED', 'FAILED']);
     expect(order).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'CUSTOMER_CANCELLED' } });
     expect(await stockOf('HOODIE-GREY-M')).toEqual({ sku: 'HOODIE-GREY-M', ...before });
-    const ledger = await db('payments').collection('ledger').find({ _id: { $regex: `^${orderId}:` } as never }).toArray();
+    const ledger = await db('payments')
+      .collection('ledger')
+      .find({ _id: { $regex: `^${orderId}:` } as never })
+      .toArray();
     expect(ledger.map((e) => e.type).sort()).toEqual(['charge', 'refund']);
   });
 
@@ -228,14 +277,28 @@ describe('the running system', () => {
     // gateway answered 404 to the customer who had just been given its id (and to their cancel).
     // A gateway on a namespace where no worker runs sagas reproduces that moment for as long as needed.
     const namespace = await createNamespace('e2e-idle');
-    const idle = await startGateway({ ...systemOptions, temporalNamespace: namespace }, system.serviceUrls, { DOWNSTREAM_TIMEOUT_MS: '1500' }, 'gateway-idle');
+    const idle = await startGateway(
+      { ...systemOptions, temporalNamespace: namespace },
+      system.serviceUrls,
+      { DOWNSTREAM_TIMEOUT_MS: '1500' },
+      'gateway-idle',
+    );
     try {
       const idleApi = `${idle.url}/api/v1`;
       const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-        const res = await fetch(`${idleApi}${path}`, { method, headers: { Authorization: `Bearer ${customer.token}`, 'Content-Type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+        const res = await fetch(`${idleApi}${path}`, {
+          method,
+          headers: { Authorization: `Bearer ${customer.token}`, 'Content-Type': 'application/json', ...headers },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
         return { status: res.status, body: (await res.json()) as any };
       };
-      const placed = await call('POST', '/orders', { items: [{ sku: 'MUG-SAGA', quantity: 1 }], paymentToken: 'tok_visa', shippingAddress: address }, { 'Idempotency-Key': uniqueName('idle') });
+      const placed = await call(
+        'POST',
+        '/orders',
+        { items: [{ sku: 'MUG-SAGA', quantity: 1 }], paymentToken: 'tok_visa', shippingAddress: address },
+        { 'Idempotency-Key': uniqueName('idle') },
+      );
       expect(placed.status).toBe(202);
       const seen = await call('GET', `/orders/${placed.body.orderId}`);
       expect(seen.status).toBe(200);

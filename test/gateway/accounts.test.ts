@@ -21,10 +21,19 @@ beforeAll(async () => {
     const id = /^\/users\/([^/]+)\/access$/.exec(req.url ?? '')?.[1];
     const account = id ? state[id] : undefined;
     res.writeHead(account ? 200 : 404, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify(account ? { userId: id, ...account } : { type: 'https://sagashop.dev/problems/not-found', title: 'Not Found', status: 404 }));
+    res.end(
+      JSON.stringify(
+        account ? { userId: id, ...account } : { type: 'https://sagashop.dev/problems/not-found', title: 'Not Found', status: 404 },
+      ),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const users = new ServiceClient<UsersApp>({ name: 'users', baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, tokens: serviceTokens('s'.repeat(40)), timeoutMs: 1_000 });
+  const users = new ServiceClient<UsersApp>({
+    name: 'users',
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    tokens: serviceTokens('s'.repeat(40)),
+    timeoutMs: 1_000,
+  });
   accounts = new Accounts(users, 1);
 });
 afterAll(async () => {

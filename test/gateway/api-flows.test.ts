@@ -25,17 +25,35 @@ let ada: { id: string; token: string };
 let bob: { id: string; token: string };
 let admin: string;
 
-interface Answer { status: number; body: any; headers: Headers }
+interface Answer {
+  status: number;
+  body: any;
+  headers: Headers;
+}
 
-async function request(method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}): Promise<Answer> {
+async function request(
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const res = await fetch(`${api}${path}`, {
     method,
-    headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
+    headers: {
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
   let parsed: any = text;
-  try { parsed = text ? JSON.parse(text) : undefined; } catch { /* keep the text */ }
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* keep the text */
+  }
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
@@ -64,7 +82,9 @@ function expectAccepted(res: Answer): string {
 }
 
 const placeOrder = async (token: string, items: Array<{ sku: string; quantity: number }>, paymentToken = 'tok_visa') =>
-  expectAccepted(await request('POST', '/orders', { items, paymentToken, shippingAddress: address }, token, { 'Idempotency-Key': randomUUID() }));
+  expectAccepted(
+    await request('POST', '/orders', { items, paymentToken, shippingAddress: address }, token, { 'Idempotency-Key': randomUUID() }),
+  );
 
 /** Polls (a wait, not a timing assertion) until `done` holds for the answer of GET `path`. */
 async function until(path: string, token: string, done: (body: any) => boolean, what: string): Promise<any> {
@@ -88,7 +108,12 @@ async function allPages(path: string, token: string | undefined, limit: number):
   let cursor: string | null = null;
   do {
     const sep = path.includes('?') ? '&' : '?';
-    const res = await request('GET', `${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, undefined, token);
+    const res = await request(
+      'GET',
+      `${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      undefined,
+      token,
+    );
     expect(res.status).toBe(200);
     expect(res.body.items.length).toBeLessThanOrEqual(limit);
     pages.push(res.body.items);
@@ -110,10 +135,12 @@ beforeAll(async () => {
   const login = await request('POST', '/auth/login', { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password });
   admin = login.body.accessToken;
 }, 240_000);
-afterAll(async () => { await system?.stop(); });
+afterAll(async () => {
+  await system?.stop();
+});
 
 describe('catalog', () => {
-  it('lists products with exactly the contract\'s fields, and pages through them with the cursor', async () => {
+  it("lists products with exactly the contract's fields, and pages through them with the cursor", async () => {
     const all = await request('GET', '/products?limit=100');
     expect(all.status).toBe(200);
     expect(Object.keys(all.body).sort()).toEqual(['items', 'nextCursor']);
@@ -156,7 +183,13 @@ describe('catalog', () => {
     const mug = DEMO_PRODUCTS.find((p) => p.sku === 'MUG-SAGA')!;
     const res = await request('GET', '/products/MUG-SAGA');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ sku: mug.sku, name: mug.name, description: mug.description, priceCents: mug.priceCents, currency: mug.currency });
+    expect(res.body).toEqual({
+      sku: mug.sku,
+      name: mug.name,
+      description: mug.description,
+      priceCents: mug.priceCents,
+      currency: mug.currency,
+    });
     expectProblem(await request('GET', '/products/NO-SUCH-SKU'), 404);
   });
 
@@ -198,13 +231,25 @@ describe('cart', () => {
     const added = await request('POST', '/cart/items', { sku: 'MUG-SAGA', quantity: 2 }, ada.token);
     expect(added.status).toBe(200);
     expect(added.body).toEqual({ items: [{ sku: 'MUG-SAGA', quantity: 2 }] });
-    expect((await request('POST', '/cart/items', { sku: 'STICKERS-5', quantity: 1 }, ada.token)).body)
-      .toEqual({ items: [{ sku: 'MUG-SAGA', quantity: 2 }, { sku: 'STICKERS-5', quantity: 1 }] });
+    expect((await request('POST', '/cart/items', { sku: 'STICKERS-5', quantity: 1 }, ada.token)).body).toEqual({
+      items: [
+        { sku: 'MUG-SAGA', quantity: 2 },
+        { sku: 'STICKERS-5', quantity: 1 },
+      ],
+    });
     // adding more of a product adds to its line
-    expect((await request('POST', '/cart/items', { sku: 'MUG-SAGA', quantity: 1 }, ada.token)).body)
-      .toEqual({ items: [{ sku: 'MUG-SAGA', quantity: 3 }, { sku: 'STICKERS-5', quantity: 1 }] });
-    expect((await request('GET', '/cart', undefined, ada.token)).body)
-      .toEqual({ items: [{ sku: 'MUG-SAGA', quantity: 3 }, { sku: 'STICKERS-5', quantity: 1 }] });
+    expect((await request('POST', '/cart/items', { sku: 'MUG-SAGA', quantity: 1 }, ada.token)).body).toEqual({
+      items: [
+        { sku: 'MUG-SAGA', quantity: 3 },
+        { sku: 'STICKERS-5', quantity: 1 },
+      ],
+    });
+    expect((await request('GET', '/cart', undefined, ada.token)).body).toEqual({
+      items: [
+        { sku: 'MUG-SAGA', quantity: 3 },
+        { sku: 'STICKERS-5', quantity: 1 },
+      ],
+    });
     // bob's cart is his own
     expect((await request('GET', '/cart', undefined, bob.token)).body).toEqual({ items: [] });
     expectProblem(await request('POST', '/cart/items', { sku: 'NO-SUCH-SKU', quantity: 1 }, ada.token), 404);
@@ -222,7 +267,7 @@ describe('cart', () => {
 describe('checkout', () => {
   const details = { paymentToken: 'tok_visa', shippingAddress: address };
 
-  it('starts the saga (202 + Location), empties the cart, and the order carries the cart\'s lines', async () => {
+  it("starts the saga (202 + Location), empties the cart, and the order carries the cart's lines", async () => {
     await request('POST', '/cart/items', { sku: 'TSHIRT-RED-M', quantity: 2 }, ada.token);
     await request('POST', '/cart/items', { sku: 'MUG-SAGA', quantity: 1 }, ada.token);
     const key = randomUUID();
@@ -232,22 +277,38 @@ describe('checkout', () => {
     expect((await request('GET', '/cart', undefined, ada.token)).body).toEqual({ items: [] });
 
     const confirmed = await orderReaches(orderId, ada.token, ['CONFIRMED']);
-    expect(confirmed).toMatchObject({ orderId, customerId: ada.id, status: 'CONFIRMED', totalCents: 2 * priceOf('TSHIRT-RED-M') + priceOf('MUG-SAGA'), currency: 'EUR' });
-    expect(confirmed.items).toEqual(expect.arrayContaining([
-      { sku: 'TSHIRT-RED-M', quantity: 2, unitPriceCents: priceOf('TSHIRT-RED-M') },
-      { sku: 'MUG-SAGA', quantity: 1, unitPriceCents: priceOf('MUG-SAGA') },
-    ]));
+    expect(confirmed).toMatchObject({
+      orderId,
+      customerId: ada.id,
+      status: 'CONFIRMED',
+      totalCents: 2 * priceOf('TSHIRT-RED-M') + priceOf('MUG-SAGA'),
+      currency: 'EUR',
+    });
+    expect(confirmed.items).toEqual(
+      expect.arrayContaining([
+        { sku: 'TSHIRT-RED-M', quantity: 2, unitPriceCents: priceOf('TSHIRT-RED-M') },
+        { sku: 'MUG-SAGA', quantity: 1, unitPriceCents: priceOf('MUG-SAGA') },
+      ]),
+    );
     expect(confirmed.items).toHaveLength(2);
     expect(confirmed.saga.steps.length).toBeGreaterThan(0);
     for (const step of confirmed.saga.steps) expect(step).toMatchObject({ name: expect.any(String), status: expect.any(String) });
-    await until('/orders?limit=100', ada.token, (page) => page.items.some((o: { orderId: string }) => o.orderId === orderId), 'the order in the list');
+    await until(
+      '/orders?limit=100',
+      ada.token,
+      (page) => page.items.some((o: { orderId: string }) => o.orderId === orderId),
+      'the order in the list',
+    );
 
     // the same request again: the first answer; another body: 422; an empty cart: 409 (the cart's state)
     const replay = await request('POST', '/cart/checkout', details, ada.token, { 'Idempotency-Key': key });
     expect(replay.status).toBe(202);
     expect(replay.body).toEqual(res.body);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
-    expectProblem(await request('POST', '/cart/checkout', { ...details, paymentToken: 'tok_flaky' }, ada.token, { 'Idempotency-Key': key }), 422);
+    expectProblem(
+      await request('POST', '/cart/checkout', { ...details, paymentToken: 'tok_flaky' }, ada.token, { 'Idempotency-Key': key }),
+      422,
+    );
     expectProblem(await request('POST', '/cart/checkout', details, ada.token, { 'Idempotency-Key': randomUUID() }), 409);
   });
 
@@ -277,9 +338,14 @@ describe('checkout', () => {
 
       // the same key with another body is refused, remembered or not
       await forget();
-      expectProblem(await request('POST', '/cart/checkout', { ...details, paymentToken: 'tok_flaky' }, ada.token, { 'Idempotency-Key': key }), 422);
+      expectProblem(
+        await request('POST', '/cart/checkout', { ...details, paymentToken: 'tok_flaky' }, ada.token, { 'Idempotency-Key': key }),
+        422,
+      );
       // and the key of a POST /orders order is not a checkout of it
-      const ordered = await request('POST', '/orders', { items: [{ sku: 'STICKERS-5', quantity: 1 }], ...details }, ada.token, { 'Idempotency-Key': `${key}-o` });
+      const ordered = await request('POST', '/orders', { items: [{ sku: 'STICKERS-5', quantity: 1 }], ...details }, ada.token, {
+        'Idempotency-Key': `${key}-o`,
+      });
       expectAccepted(ordered);
       expectProblem(await request('POST', '/cart/checkout', details, ada.token, { 'Idempotency-Key': `${key}-o` }), 422);
 
@@ -293,7 +359,7 @@ describe('checkout', () => {
 });
 
 describe('orders', () => {
-  it('lists the caller\'s orders newest first, page by page with the cursor', async () => {
+  it("lists the caller's orders newest first, page by page with the cursor", async () => {
     const carol = await account('carol');
     const placed: string[] = [];
     for (let i = 0; i < 5; i++) {
@@ -334,7 +400,12 @@ describe('orders', () => {
     expect(final.saga.compensations.length).toBeGreaterThan(0);
     expectProblem(await request('POST', `/orders/${orderId}/cancel`, undefined, ada.token), 409);
 
-    const events = await until(`/orders/${orderId}/events`, ada.token, (e) => e.items.some((x: { type: string }) => x.type === 'OrderCancelled'), 'OrderCancelled');
+    const events = await until(
+      `/orders/${orderId}/events`,
+      ada.token,
+      (e) => e.items.some((x: { type: string }) => x.type === 'OrderCancelled'),
+      'OrderCancelled',
+    );
     expect(events.items[0].type).toBe('OrderPlaced');
     for (const e of events.items) expect(Object.keys(e).sort()).toEqual(['at', 'data', 'type']);
   });
@@ -355,10 +426,21 @@ describe('orders', () => {
 describe('shipments (carrier webhook)', () => {
   it('PICKED_UP (202) ships the order, cancel is then 409, DELIVERED (202) delivers it', async () => {
     const orderId = await placeOrder(ada.token, [{ sku: 'HOODIE-GREY-M', quantity: 1 }]);
-    const confirmed = await until(`/orders/${orderId}`, ada.token, (o) => o.status === 'CONFIRMED' && Boolean(o.shipment), 'CONFIRMED with a shipment');
+    const confirmed = await until(
+      `/orders/${orderId}`,
+      ada.token,
+      (o) => o.status === 'CONFIRMED' && Boolean(o.shipment),
+      'CONFIRMED with a shipment',
+    );
     const { shipmentId } = confirmed.shipment;
-    expectProblem(await request('POST', `/shipments/${shipmentId}/events`, { type: 'PICKED_UP', at: new Date().toISOString() }, ada.token), 403);
-    expectProblem(await request('POST', '/shipments/no-such-shipment/events', { type: 'PICKED_UP', at: new Date().toISOString() }, admin), 404);
+    expectProblem(
+      await request('POST', `/shipments/${shipmentId}/events`, { type: 'PICKED_UP', at: new Date().toISOString() }, ada.token),
+      403,
+    );
+    expectProblem(
+      await request('POST', '/shipments/no-such-shipment/events', { type: 'PICKED_UP', at: new Date().toISOString() }, admin),
+      404,
+    );
 
     const picked = await request('POST', `/shipments/${shipmentId}/events`, { type: 'PICKED_UP', at: new Date().toISOString() }, admin);
     expect(picked.status).toBe(202);
@@ -376,12 +458,26 @@ describe('shipments (carrier webhook)', () => {
 });
 
 describe('notifications', () => {
-  it('lists the caller\'s notifications newest first, filters unread, marks one read, pages with the cursor', async () => {
+  it("lists the caller's notifications newest first, filters unread, marks one read, pages with the cursor", async () => {
     // by now ada has a welcome, confirmations, a cancellation, shipped and delivered messages
-    const all = await until('/notifications?limit=100', ada.token, (page) => page.items.some((n: { template: string }) => n.template === 'order_delivered'), 'order_delivered');
+    const all = await until(
+      '/notifications?limit=100',
+      ada.token,
+      (page) => page.items.some((n: { template: string }) => n.template === 'order_delivered'),
+      'order_delivered',
+    );
     const templates = all.items.map((n: { template: string }) => n.template);
-    expect(templates).toEqual(expect.arrayContaining(['welcome', 'order_confirmed', 'order_cancelled', 'order_shipped', 'order_delivered']));
-    for (const n of all.items) expect(n).toMatchObject({ id: expect.any(String), channel: expect.any(String), template: expect.any(String), createdAt: expect.any(String), readAt: null });
+    expect(templates).toEqual(
+      expect.arrayContaining(['welcome', 'order_confirmed', 'order_cancelled', 'order_shipped', 'order_delivered']),
+    );
+    for (const n of all.items)
+      expect(n).toMatchObject({
+        id: expect.any(String),
+        channel: expect.any(String),
+        template: expect.any(String),
+        createdAt: expect.any(String),
+        readAt: null,
+      });
     const times = all.items.map((n: { createdAt: string }) => Date.parse(n.createdAt));
     expect(times).toEqual([...times].sort((a, b) => b - a));
     // bob's own list holds none of them
@@ -401,11 +497,15 @@ describe('notifications', () => {
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ id: target.id, template: 'welcome', readAt: expect.any(String) });
     // marking again keeps the first time
-    expect((await request('POST', `/notifications/${encodeURIComponent(target.id)}/read`, undefined, ada.token)).body.readAt).toBe(read.body.readAt);
+    expect((await request('POST', `/notifications/${encodeURIComponent(target.id)}/read`, undefined, ada.token)).body.readAt).toBe(
+      read.body.readAt,
+    );
     expectProblem(await request('POST', '/notifications/no-such-notification/read', undefined, ada.token), 404);
 
     const unread = await request('GET', '/notifications?unread=true&limit=100', undefined, ada.token);
-    expect(unread.body.items.map((n: { id: string }) => n.id)).toEqual(all.items.map((n: { id: string }) => n.id).filter((id: string) => id !== target.id));
+    expect(unread.body.items.map((n: { id: string }) => n.id)).toEqual(
+      all.items.map((n: { id: string }) => n.id).filter((id: string) => id !== target.id),
+    );
     const after = await request('GET', '/notifications?unread=false&limit=100', undefined, ada.token);
     expect(after.body.items.find((n: { id: string }) => n.id === target.id).readAt).toBe(read.body.readAt);
     // the dashboard shows the unread ones only
@@ -421,7 +521,14 @@ describe('the OpenAPI document', () => {
     const spec = (await (await fetch(`${system.gatewayUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
     expect(spec.paths['/api/v1/cart']?.delete).toBeTruthy();
     expect(spec.paths['/api/v1/notifications/{notificationId}/read']?.post).toBeTruthy();
-    for (const path of ['/api/v1/products', '/api/v1/products/{sku}', '/api/v1/cart/items/{sku}', '/api/v1/orders/{orderId}/cancel', '/api/v1/orders/{orderId}/approve', '/api/v1/notifications']) {
+    for (const path of [
+      '/api/v1/products',
+      '/api/v1/products/{sku}',
+      '/api/v1/cart/items/{sku}',
+      '/api/v1/orders/{orderId}/cancel',
+      '/api/v1/orders/{orderId}/approve',
+      '/api/v1/notifications',
+    ]) {
       expect(spec.paths[path], path).toBeTruthy();
     }
   });

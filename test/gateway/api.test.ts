@@ -23,12 +23,20 @@ let admin: string;
 async function request(method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${api}${path}`, {
     method,
-    headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
+    headers: {
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
   let parsed: any = text;
-  try { parsed = text ? JSON.parse(text) : undefined; } catch { /* keep text */ }
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* keep text */
+  }
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
@@ -47,27 +55,49 @@ const problemOf = (res: { headers: Headers; body: any }, status: number) => {
 };
 
 beforeAll(async () => {
-  system = await startSystem(await isolatedSystemOptions('gw', {
-    env: { SEED_DEMO: 'true', JWT_SECRET: DEV_JWT_SECRET, RATE_LIMIT_PER_IP: String(RATE_LIMIT_PER_IP), DASHBOARD_PART_TIMEOUT_MS: '1000' },
-  }));
+  system = await startSystem(
+    await isolatedSystemOptions('gw', {
+      env: {
+        SEED_DEMO: 'true',
+        JWT_SECRET: DEV_JWT_SECRET,
+        RATE_LIMIT_PER_IP: String(RATE_LIMIT_PER_IP),
+        DASHBOARD_PART_TIMEOUT_MS: '1000',
+      },
+    }),
+  );
   api = `${system.gatewayUrl}/api/v1`;
   alice = await account('alice');
   bob = await account('bob');
   admin = (await request('POST', '/auth/login', { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password })).body.accessToken;
 }, 240_000);
-afterAll(async () => { await system?.stop(); });
+afterAll(async () => {
+  await system?.stop();
+});
 
 describe('authentication', () => {
   const claims = { roles: ['admin'] };
   const sign = (alg: string, key: Parameters<SignJWT['sign']>[0], over: { iss?: string; aud?: string; exp?: string } = {}) =>
-    new SignJWT(claims).setProtectedHeader({ alg }).setSubject(alice.id).setIssuedAt()
-      .setIssuer(over.iss ?? 'sagashop').setAudience(over.aud ?? 'sagashop-api').setExpirationTime(over.exp ?? '10m').sign(key);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg })
+      .setSubject(alice.id)
+      .setIssuedAt()
+      .setIssuer(over.iss ?? 'sagashop')
+      .setAudience(over.aud ?? 'sagashop-api')
+      .setExpirationTime(over.exp ?? '10m')
+      .sign(key);
   const secret = new TextEncoder().encode(DEV_JWT_SECRET);
 
   it('accepts its own tokens and rejects every forged or stale one with 401', async () => {
     expect((await request('GET', '/me', undefined, alice.token)).body).toMatchObject({ id: alice.id, roles: ['customer'] });
     const header = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-    const payload = header({ sub: alice.id, roles: ['admin'], iss: 'sagashop', aud: 'sagashop-api', exp: Math.floor(Date.now() / 1000) + 600, iat: Math.floor(Date.now() / 1000) });
+    const payload = header({
+      sub: alice.id,
+      roles: ['admin'],
+      iss: 'sagashop',
+      aud: 'sagashop-api',
+      exp: Math.floor(Date.now() / 1000) + 600,
+      iat: Math.floor(Date.now() / 1000),
+    });
     const { privateKey } = await generateKeyPair('RS256');
     const forged = [
       `${header({ alg: 'none', typ: 'JWT' })}.${payload}.`,
@@ -96,7 +126,7 @@ describe('authentication', () => {
 });
 
 describe('authorisation and input', () => {
-  it('another user\'s order is 404; admin routes are 403 for customers', async () => {
+  it("another user's order is 404; admin routes are 403 for customers", async () => {
     const placed = await request('POST', '/orders', order(), alice.token, { 'Idempotency-Key': randomUUID() });
     expect(placed.status).toBe(202);
     expect(placed.headers.get('location')).toBe(`/api/v1/orders/${placed.body.orderId}`);
@@ -104,7 +134,10 @@ describe('authorisation and input', () => {
     expect((await request('POST', `/orders/${placed.body.orderId}/cancel`, undefined, bob.token)).status).toBe(404);
     expect((await request('GET', `/orders/${placed.body.orderId}`, undefined, admin)).status).toBe(200);
     problemOf(await request('PUT', '/inventory/MUG-SAGA', { available: 1 }, alice.token), 403);
-    problemOf(await request('POST', '/products', { sku: 'NEW-1', name: 'n', description: '', priceCents: 1, currency: 'EUR' }, alice.token), 403);
+    problemOf(
+      await request('POST', '/products', { sku: 'NEW-1', name: 'n', description: '', priceCents: 1, currency: 'EUR' }, alice.token),
+      403,
+    );
     problemOf(await request('POST', `/orders/${placed.body.orderId}/approve`, undefined, alice.token), 403);
   });
 
@@ -112,8 +145,11 @@ describe('authorisation and input', () => {
     for (const body of [
       { email: { $ne: '' }, password: 'x' },
       { email: 'a@b.co', password: { $gt: '' } },
-    ]) problemOf(await request('POST', '/auth/login', body), 400);
-    const injected = await request('POST', '/orders', { ...order(), items: [{ sku: { $ne: '' }, quantity: 1 }] }, alice.token, { 'Idempotency-Key': randomUUID() });
+    ])
+      problemOf(await request('POST', '/auth/login', body), 400);
+    const injected = await request('POST', '/orders', { ...order(), items: [{ sku: { $ne: '' }, quantity: 1 }] }, alice.token, {
+      'Idempotency-Key': randomUUID(),
+    });
     problemOf(injected, 400);
     expect(injected.body.errors[0].path).toContain('items');
     problemOf(await request('POST', '/auth/login', '{"email": "a@b.co",'), 400);
@@ -121,7 +157,7 @@ describe('authorisation and input', () => {
     problemOf(await request('POST', '/orders', order(), alice.token), 400); // Idempotency-Key is required
   });
 
-  it('echoes the client\'s request id and sets secure headers', async () => {
+  it("echoes the client's request id and sets secure headers", async () => {
     const res = await request('GET', '/products', undefined, undefined, { 'X-Request-Id': 'trace-abc-123' });
     expect(res.headers.get('x-request-id')).toBe('trace-abc-123');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
@@ -137,7 +173,9 @@ describe('authorisation and input', () => {
         answer.resume();
         resolve({ status: answer.statusCode, connection: answer.headers.connection });
       });
-      req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error),
+      );
       for (let i = 0; i < 12; i++) req.write('x'.repeat(100_000));
       req.end();
     });
@@ -145,7 +183,6 @@ describe('authorisation and input', () => {
     // the rest of the body is never read, so the server must not offer the connection for reuse
     expect(res.connection).toBe('close');
   });
-
 });
 
 describe('Idempotency-Key', () => {
@@ -165,7 +202,9 @@ describe('Idempotency-Key', () => {
 
   it('concurrent duplicates never create two orders', async () => {
     const key = randomUUID();
-    const answers = await Promise.all(Array.from({ length: 8 }, () => request('POST', '/orders', order(), alice.token, { 'Idempotency-Key': key })));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => request('POST', '/orders', order(), alice.token, { 'Idempotency-Key': key })),
+    );
     const accepted = answers.filter((a) => a.status === 202);
     expect(accepted.length).toBeGreaterThanOrEqual(1);
     expect(new Set(accepted.map((a) => a.body.orderId)).size).toBe(1);
@@ -200,7 +239,14 @@ describe('dashboard and health', () => {
 
   it('serves the OpenAPI document and the docs page', async () => {
     const spec = (await (await fetch(`${system.gatewayUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
-    for (const path of ['/api/v1/orders', '/api/v1/orders/{orderId}', '/api/v1/cart/checkout', '/api/v1/dashboard', '/api/v1/shipments/{shipmentId}/events']) expect(spec.paths[path], path).toBeTruthy();
+    for (const path of [
+      '/api/v1/orders',
+      '/api/v1/orders/{orderId}',
+      '/api/v1/cart/checkout',
+      '/api/v1/dashboard',
+      '/api/v1/shipments/{shipmentId}/events',
+    ])
+      expect(spec.paths[path], path).toBeTruthy();
     expect((await fetch(`${system.gatewayUrl}/docs`)).status).toBe(200);
   });
 });

@@ -19,9 +19,17 @@ let api: Api;
 beforeAll(async () => {
   // Every order above 1 cent waits for an admin. Forty updates arrive at once on a
   // shared machine: the budget is generous, this is about who wins, not how fast.
-  system = await startSystem(await isolatedSystemOptions('race', {
-    env: { SEED_DEMO: 'true', APPROVAL_THRESHOLD_CENTS: '1', DOWNSTREAM_TIMEOUT_MS: '30000', RATE_LIMIT_PER_USER: '100000', RATE_LIMIT_PER_IP: '100000' },
-  }));
+  system = await startSystem(
+    await isolatedSystemOptions('race', {
+      env: {
+        SEED_DEMO: 'true',
+        APPROVAL_THRESHOLD_CENTS: '1',
+        DOWNSTREAM_TIMEOUT_MS: '30000',
+        RATE_LIMIT_PER_USER: '100000',
+        RATE_LIMIT_PER_IP: '100000',
+      },
+    }),
+  );
   api = new Api(`${system.gatewayUrl}/api/v1`);
 }, 240_000);
 afterAll(async () => {
@@ -44,7 +52,11 @@ describe('approve and cancel at once', () => {
   it(`exactly one wins for each of ${ORDERS} orders, and the order ends as the winner said`, async () => {
     const admin = await api.login(DEMO_ADMIN.email, DEMO_ADMIN.password);
     const ada = await api.account('ada');
-    const placed = await Promise.all(Array.from({ length: ORDERS }, () => api.placeOrder(ada.token, [{ sku: 'STICKERS-5', quantity: 1 }], { headers: { Prefer: 'wait=30' } })));
+    const placed = await Promise.all(
+      Array.from({ length: ORDERS }, () =>
+        api.placeOrder(ada.token, [{ sku: 'STICKERS-5', quantity: 1 }], { headers: { Prefer: 'wait=30' } }),
+      ),
+    );
     for (const p of placed) {
       expect(p.status).toBe(201);
       expect(p.body.status).toBe('AWAITING_APPROVAL');
@@ -52,13 +64,15 @@ describe('approve and cancel at once', () => {
     const ids = placed.map((p) => p.body.orderId as string);
 
     // every approve and every cancel in flight together
-    const races = await Promise.all(ids.map(async (orderId) => {
-      const [approve, cancel] = await Promise.all([
-        api.request('POST', `/orders/${orderId}/approve`, { token: admin }),
-        api.request('POST', `/orders/${orderId}/cancel`, { token: ada.token }),
-      ]);
-      return { orderId, approve, cancel };
-    }));
+    const races = await Promise.all(
+      ids.map(async (orderId) => {
+        const [approve, cancel] = await Promise.all([
+          api.request('POST', `/orders/${orderId}/approve`, { token: admin }),
+          api.request('POST', `/orders/${orderId}/cancel`, { token: ada.token }),
+        ]);
+        return { orderId, approve, cancel };
+      }),
+    );
 
     let decided = 0;
     for (const { orderId, approve, cancel } of races) {

@@ -19,7 +19,9 @@ let prefix: string;
 let api: Api;
 
 beforeAll(async () => {
-  const options = await isolatedSystemOptions('checkout', { env: { SEED_DEMO: 'true', RATE_LIMIT_PER_USER: '100000', RATE_LIMIT_PER_IP: '100000' } });
+  const options = await isolatedSystemOptions('checkout', {
+    env: { SEED_DEMO: 'true', RATE_LIMIT_PER_USER: '100000', RATE_LIMIT_PER_IP: '100000' },
+  });
   prefix = options.prefix;
   system = await startSystem(options);
   api = new Api(`${system.gatewayUrl}/api/v1`);
@@ -28,16 +30,19 @@ afterAll(async () => {
   await system?.stop();
 });
 
-const checkout = (token: string, key = randomUUID()) => api.request('POST', '/cart/checkout', { token, body: details, headers: { 'Idempotency-Key': key } });
+const checkout = (token: string, key = randomUUID()) =>
+  api.request('POST', '/cart/checkout', { token, body: details, headers: { 'Idempotency-Key': key } });
 const add = (token: string, sku: string, quantity = 1) => api.request('POST', '/cart/items', { token, body: { sku, quantity } });
-const cartOf = async (token: string) => (await api.request('GET', '/cart', { token })).body.items as Array<{ sku: string; quantity: number }>;
+const cartOf = async (token: string) =>
+  (await api.request('GET', '/cart', { token })).body.items as Array<{ sku: string; quantity: number }>;
 
 /** The order's lines once its read model has them (polling is a wait, not a timing assertion). */
 async function orderedLines(token: string, orderId: string): Promise<Array<{ sku: string; quantity: number }>> {
   const deadline = Date.now() + 45_000;
   while (Date.now() < deadline) {
     const res = await api.request('GET', `/orders/${orderId}`, { token });
-    if (res.status === 200 && res.body.items.length) return res.body.items.map(({ sku, quantity }: { sku: string; quantity: number }) => ({ sku, quantity }));
+    if (res.status === 200 && res.body.items.length)
+      return res.body.items.map(({ sku, quantity }: { sku: string; quantity: number }) => ({ sku, quantity }));
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`order ${orderId} has no lines`);
@@ -64,7 +69,9 @@ describe('one cart, many checkouts', () => {
       // every order the customer has is that one (the read model lags the start a little)
       expect(await orderedLines(ada.token, orderId!)).toEqual([{ sku: 'MUG-SAGA', quantity: 2 }]);
       await new Promise((r) => setTimeout(r, 1_000));
-      const mine = (await api.request('GET', '/orders?limit=100', { token: ada.token })).body.items.map((o: { orderId: string }) => o.orderId);
+      const mine = (await api.request('GET', '/orders?limit=100', { token: ada.token })).body.items.map(
+        (o: { orderId: string }) => o.orderId,
+      );
       expect(mine, `round ${round}`).toEqual([orderId]);
       expect(await cartOf(ada.token)).toEqual([]);
     }
@@ -76,7 +83,10 @@ describe('one cart, many checkouts', () => {
       expect((await add(bob.token, 'MUG-SAGA')).status).toBe(200);
       const added: Array<{ sku: string; quantity: number }> = [{ sku: 'MUG-SAGA', quantity: 1 }];
       // adds spread over the checkout's run: some land before it takes the cart, some after
-      const adds = Array.from({ length: 6 }, (_, i) => new Promise<Answer>((resolve) => setTimeout(() => resolve(add(bob.token, i % 2 ? 'STICKERS-5' : 'MUG-SAGA')), i * 15)));
+      const adds = Array.from(
+        { length: 6 },
+        (_, i) => new Promise<Answer>((resolve) => setTimeout(() => resolve(add(bob.token, i % 2 ? 'STICKERS-5' : 'MUG-SAGA')), i * 15)),
+      );
       const [placed, ...addAnswers] = await Promise.all([checkout(bob.token), ...adds]);
       addAnswers.forEach((a, i) => {
         expect(a.status).toBe(200);

@@ -22,9 +22,17 @@ let token: string;
 
 beforeAll(async () => {
   // Generous limits: the fuzzer sends thousands of requests from one address and user.
-  system = await startSystem(await isolatedSystemOptions('contract', {
-    env: { SEED_DEMO: 'true', RATE_LIMIT_PER_USER: '1000000', RATE_LIMIT_PER_IP: '1000000', LOGIN_FAILURES_PER_IP: '1000000', LOGIN_FAILURES_PER_ACCOUNT: '1000000' },
-  }));
+  system = await startSystem(
+    await isolatedSystemOptions('contract', {
+      env: {
+        SEED_DEMO: 'true',
+        RATE_LIMIT_PER_USER: '1000000',
+        RATE_LIMIT_PER_IP: '1000000',
+        LOGIN_FAILURES_PER_IP: '1000000',
+        LOGIN_FAILURES_PER_ACCOUNT: '1000000',
+      },
+    }),
+  );
   token = await new Api(`${system.gatewayUrl}/api/v1`).login(DEMO_ADMIN.email, DEMO_ADMIN.password);
 }, 240_000);
 afterAll(async () => {
@@ -35,8 +43,12 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, output }));
   });
@@ -52,19 +64,31 @@ describe('the OpenAPI document against the running gateway', () => {
     expect(((await me.json()) as { roles: string[] }).roles).toContain('admin');
 
     const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-    const { code, output } = await run(st, [
-      '--config-file', here('./schemathesis.toml'),
-      'run', `${system.gatewayUrl}/openapi.json`,
-      '--checks', 'all',
-      '--max-examples', String(EXAMPLES),
-      '--seed', '1',
-      // One worker: with two threads, Hypothesis's ast.parse of its own lambdas hits
-      // CPython 3.11.7's "AST constructor recursion depth mismatch" (a thread-safety bug of
-      // that interpreter, fixed in later 3.11/3.12 releases) and the run ends in an error.
-      '--workers', '1',
-      '--no-color',
-    ], { SCHEMATHESIS_TELEMETRY: 'false', SCHEMATHESIS_HOOKS: here('./schemathesis_hooks.py'), SAGASHOP_TOKEN: token });
-    const sections = ['= ERRORS =', '= FAILURES =', '= WARNINGS =', '= SUMMARY ='].map((title) => output.indexOf(title)).filter((at) => at >= 0);
+    const { code, output } = await run(
+      st,
+      [
+        '--config-file',
+        here('./schemathesis.toml'),
+        'run',
+        `${system.gatewayUrl}/openapi.json`,
+        '--checks',
+        'all',
+        '--max-examples',
+        String(EXAMPLES),
+        '--seed',
+        '1',
+        // One worker: with two threads, Hypothesis's ast.parse of its own lambdas hits
+        // CPython 3.11.7's "AST constructor recursion depth mismatch" (a thread-safety bug of
+        // that interpreter, fixed in later 3.11/3.12 releases) and the run ends in an error.
+        '--workers',
+        '1',
+        '--no-color',
+      ],
+      { SCHEMATHESIS_TELEMETRY: 'false', SCHEMATHESIS_HOOKS: here('./schemathesis_hooks.py'), SAGASHOP_TOKEN: token },
+    );
+    const sections = ['= ERRORS =', '= FAILURES =', '= WARNINGS =', '= SUMMARY =']
+      .map((title) => output.indexOf(title))
+      .filter((at) => at >= 0);
     const summary = sections.length ? output.slice(Math.max(0, Math.min(...sections) - 40)) : output.slice(-4_000);
     console.log(`schemathesis exited with ${code}\n${summary.slice(-30_000)}`);
     expect(code, 'schemathesis found failures (see the output above)').toBe(0);

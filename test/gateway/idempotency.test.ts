@@ -67,13 +67,27 @@ describe('Idempotency-Key middleware', () => {
 
   it('answers 409 to the same request while the first is in flight', async () => {
     let release!: () => void;
-    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const redis = shared.redis;
     const slowApp = new Hono<IdempotencyEnv>();
     installProblemHandlers(slowApp, logger);
-    slowApp.use('*', async (c, next) => { c.set('caller', { userId: 'u3', roles: [] }); c.set('requestId', 'r'); await next(); });
-    slowApp.post('/slow', idempotency({ store: new IdempotencyStore(redis, 3600, logger) }), async (c) => { await gate; return c.json({ ok: true }, 200); });
-    const send = () => slowApp.request('/slow', { method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'k-slow' }, body: '{}' });
+    slowApp.use('*', async (c, next) => {
+      c.set('caller', { userId: 'u3', roles: [] });
+      c.set('requestId', 'r');
+      await next();
+    });
+    slowApp.post('/slow', idempotency({ store: new IdempotencyStore(redis, 3600, logger) }), async (c) => {
+      await gate;
+      return c.json({ ok: true }, 200);
+    });
+    const send = () =>
+      slowApp.request('/slow', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'k-slow' },
+        body: '{}',
+      });
     const first = send();
     await new Promise((r) => setTimeout(r, 50));
     const answers = await Promise.all(Array.from({ length: 10 }, send));

@@ -15,7 +15,11 @@ let ada: { id: string; token: string };
 
 beforeAll(async () => {
   // tok_slow takes 4 s at the provider: long enough to outlast a 1 s wait.
-  system = await startSystem(await isolatedSystemOptions('prefer', { env: { SEED_DEMO: 'true', SIMULATOR_SLOW_MS: '4000', RATE_LIMIT_PER_USER: '100000', RATE_LIMIT_PER_IP: '100000' } }));
+  system = await startSystem(
+    await isolatedSystemOptions('prefer', {
+      env: { SEED_DEMO: 'true', SIMULATOR_SLOW_MS: '4000', RATE_LIMIT_PER_USER: '100000', RATE_LIMIT_PER_IP: '100000' },
+    }),
+  );
   api = new Api(`${system.gatewayUrl}/api/v1`);
   ada = await api.account('ada');
 }, 240_000);
@@ -32,7 +36,12 @@ describe('Prefer: wait', () => {
     expect(res.status).toBe(201);
     expect(res.headers.get('preference-applied')).toBe('wait=20');
     expect(res.headers.get('location')).toBe(`/api/v1/orders/${res.body.orderId}`);
-    expect(res.body).toMatchObject({ status: 'CONFIRMED', totalCents: 1250, currency: 'EUR', items: [{ sku: 'MUG-SAGA', quantity: 1, unitPriceCents: 1250 }] });
+    expect(res.body).toMatchObject({
+      status: 'CONFIRMED',
+      totalCents: 1250,
+      currency: 'EUR',
+      items: [{ sku: 'MUG-SAGA', quantity: 1, unitPriceCents: 1250 }],
+    });
     const shown = await api.request('GET', `/orders/${res.body.orderId}`, { token: ada.token });
     expect(shown.body.status).toBe('CONFIRMED');
     expect(shown.body.totalCents).toBe(res.body.totalCents);
@@ -49,7 +58,10 @@ describe('Prefer: wait', () => {
   });
 
   it('settled also means cancelled or awaiting approval', async () => {
-    const declined = await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { paymentToken: 'tok_declined', headers: wait(20) });
+    const declined = await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], {
+      paymentToken: 'tok_declined',
+      headers: wait(20),
+    });
     expect(declined.status).toBe(201);
     expect(declined.body).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'PAYMENT_DECLINED' } });
     const pricey = await api.placeOrder(ada.token, [{ sku: 'ESPRESSO-PRO', quantity: 1 }], { headers: wait(20) });
@@ -62,7 +74,9 @@ describe('Prefer: wait', () => {
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ orderId: expect.any(String), status: 'PENDING', links: { self: `/api/v1/orders/${res.body.orderId}` } });
     // Tens of waiters at once share the saga's one `settled` update (Temporal allows 10 in flight per workflow).
-    const waiters = await Promise.all(Array.from({ length: 20 }, () => api.request('GET', `/orders/${res.body.orderId}`, { token: ada.token, headers: wait(25) })));
+    const waiters = await Promise.all(
+      Array.from({ length: 20 }, () => api.request('GET', `/orders/${res.body.orderId}`, { token: ada.token, headers: wait(25) })),
+    );
     for (const w of waiters) {
       expect(w.status).toBe(200);
       expect(w.body.status).toBe('CONFIRMED');
@@ -75,7 +89,11 @@ describe('Prefer: wait', () => {
 
   it('checkout waits too', async () => {
     expect((await api.request('POST', '/cart/items', { token: ada.token, body: { sku: 'STICKERS-5', quantity: 2 } })).status).toBe(200);
-    const res = await api.request('POST', '/cart/checkout', { token: ada.token, body: { paymentToken: 'tok_visa', shippingAddress: ADDRESS }, headers: { 'Idempotency-Key': randomUUID(), ...wait(20) } });
+    const res = await api.request('POST', '/cart/checkout', {
+      token: ada.token,
+      body: { paymentToken: 'tok_visa', shippingAddress: ADDRESS },
+      headers: { 'Idempotency-Key': randomUUID(), ...wait(20) },
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'CONFIRMED', items: [{ sku: 'STICKERS-5', quantity: 2 }] });
     expect((await api.request('GET', '/cart', { token: ada.token })).body.items).toEqual([]);
@@ -88,7 +106,7 @@ describe('Prefer: wait', () => {
     }
   });
 
-  it('the admin sees another customer\'s order settle; a stranger gets 404 without waiting', async () => {
+  it("the admin sees another customer's order settle; a stranger gets 404 without waiting", async () => {
     const admin = await api.login(DEMO_ADMIN.email, DEMO_ADMIN.password);
     const res = await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { paymentToken: 'tok_slow' });
     expect(res.status).toBe(202);

@@ -16,18 +16,35 @@ let system: RunningSystem;
 let second: ExtraGateway;
 let gateways: string[];
 
-interface Answer { status: number; body: any; headers: Headers }
+interface Answer {
+  status: number;
+  body: any;
+  headers: Headers;
+}
 
-async function request(base: string, method: string, path: string, opts: { body?: unknown; token?: string; ip?: string } = {}): Promise<Answer> {
+async function request(
+  base: string,
+  method: string,
+  path: string,
+  opts: { body?: unknown; token?: string; ip?: string } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = {};
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
   // TRUST_PROXY=true: each test picks its own client address, so budgets never mix.
   headers['X-Forwarded-For'] = opts.ip ?? freshIp();
-  const res = await fetch(`${base}/api/v1${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const res = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
   const text = await res.text();
   let body: any = text;
-  try { body = text ? JSON.parse(text) : undefined; } catch { /* keep the text */ }
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* keep the text */
+  }
   return { status: res.status, body, headers: res.headers };
 }
 
@@ -36,7 +53,10 @@ const freshIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255
 async function account(label: string): Promise<{ id: string; token: string }> {
   const ip = freshIp();
   const email = `${uniqueName(label)}@example.com`;
-  const reg = await request(gateways[0]!, 'POST', '/auth/register', { body: { email, password: 'correct-horse-battery', name: label }, ip });
+  const reg = await request(gateways[0]!, 'POST', '/auth/register', {
+    body: { email, password: 'correct-horse-battery', name: label },
+    ip,
+  });
   expect(reg.status).toBe(201);
   const login = await request(gateways[1]!, 'POST', '/auth/login', { body: { email, password: 'correct-horse-battery' }, ip });
   expect(login.status).toBe(200);
@@ -59,8 +79,11 @@ function expectLimited(res: Answer, limit: number) {
 beforeAll(async () => {
   const options = await isolatedSystemOptions('rl', {
     env: {
-      SEED_DEMO: 'true', TRUST_PROXY: 'true',
-      RATE_LIMIT_PER_IP: String(PER_IP), RATE_LIMIT_PER_USER: String(PER_USER), RATE_LIMIT_WINDOW_SECONDS: String(WINDOW_SECONDS),
+      SEED_DEMO: 'true',
+      TRUST_PROXY: 'true',
+      RATE_LIMIT_PER_IP: String(PER_IP),
+      RATE_LIMIT_PER_USER: String(PER_USER),
+      RATE_LIMIT_WINDOW_SECONDS: String(WINDOW_SECONDS),
     },
   });
   system = await startSystem(options);
@@ -97,11 +120,15 @@ describe('per client address, across two gateway processes', () => {
 
   it('lets exactly the limit through when the requests arrive at both gateways at once', async () => {
     const ip = freshIp();
-    const answers = await Promise.all(Array.from({ length: PER_IP * 3 }, (_, i) => request(gateways[i % 2]!, 'GET', '/products?limit=1', { ip })));
+    const answers = await Promise.all(
+      Array.from({ length: PER_IP * 3 }, (_, i) => request(gateways[i % 2]!, 'GET', '/products?limit=1', { ip })),
+    );
     const served = answers.filter((a) => a.status !== 429);
     expect(served.map((a) => a.status)).toEqual(Array(PER_IP).fill(200));
     // each remaining count was handed out once: the counter is atomic across processes
-    expect(served.map((a) => Number(a.headers.get('ratelimit-remaining'))).sort((a, b) => a - b)).toEqual(Array.from({ length: PER_IP }, (_, i) => i));
+    expect(served.map((a) => Number(a.headers.get('ratelimit-remaining'))).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: PER_IP }, (_, i) => i),
+    );
     for (const limited of answers.filter((a) => a.status === 429)) expectLimited(limited, PER_IP);
   });
 
@@ -131,7 +158,10 @@ describe('per user, across two gateway processes', () => {
     expectLimited(await request(gateways[PER_USER % 2]!, 'GET', '/me', { token: ada.token }), PER_USER);
     expectLimited(await request(gateways[(PER_USER + 1) % 2]!, 'GET', '/cart', { token: ada.token }), PER_USER);
     // A write is refused as well, before it reaches the service.
-    expectLimited(await request(gateways[0]!, 'POST', '/cart/items', { token: ada.token, body: { sku: 'MUG-SAGA', quantity: 1 } }), PER_USER);
+    expectLimited(
+      await request(gateways[0]!, 'POST', '/cart/items', { token: ada.token, body: { sku: 'MUG-SAGA', quantity: 1 } }),
+      PER_USER,
+    );
     expect((await request(gateways[1]!, 'GET', '/cart', { token: grace.token })).body).toEqual({ items: [] });
     // Another user from the same address is not affected by ada's budget.
     const ip = freshIp();
@@ -143,7 +173,9 @@ describe('per user, across two gateway processes', () => {
 
   it('lets exactly the user limit through under concurrent requests to both gateways', async () => {
     const lin = await account('lin');
-    const answers = await Promise.all(Array.from({ length: PER_USER * 3 }, (_, i) => request(gateways[i % 2]!, 'GET', '/me', { token: lin.token })));
+    const answers = await Promise.all(
+      Array.from({ length: PER_USER * 3 }, (_, i) => request(gateways[i % 2]!, 'GET', '/me', { token: lin.token })),
+    );
     const served = answers.filter((a) => a.status !== 429);
     expect(served.map((a) => a.status)).toEqual(Array(PER_USER).fill(200));
     for (const limited of answers.filter((a) => a.status === 429)) expectLimited(limited, PER_USER);

@@ -36,18 +36,34 @@ let connection: Connection;
 let temporal: Client;
 let ada: { id: string; token: string };
 
-interface Answer { status: number; body: any; headers: Headers }
+interface Answer {
+  status: number;
+  body: any;
+  headers: Headers;
+}
 
 const freshIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
-async function request(method: string, path: string, opts: { body?: unknown; token?: string; ip?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+async function request(
+  method: string,
+  path: string,
+  opts: { body?: unknown; token?: string; ip?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { 'X-Forwarded-For': opts.ip ?? freshIp(), ...opts.headers };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
-  const res = await fetch(`${system.gatewayUrl}/api/v1${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const res = await fetch(`${system.gatewayUrl}/api/v1${path}`, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
   const text = await res.text();
   let body: any = text;
-  try { body = text ? JSON.parse(text) : undefined; } catch { /* keep the text */ }
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* keep the text */
+  }
   return { status: res.status, body, headers: res.headers };
 }
 
@@ -64,7 +80,12 @@ async function startPrivateRedis(port?: number): Promise<Service<string>> {
   const saved = process.env.REDIS_URL;
   delete process.env.REDIS_URL; // startRedis would otherwise hand back that external server
   try {
-    const started = await startRedis({ dataDir, logDir: join(dataDir, 'logs'), persistent: false, ...(port ? { ports: { redis: port } } : {}) });
+    const started = await startRedis({
+      dataDir,
+      logDir: join(dataDir, 'logs'),
+      persistent: false,
+      ...(port ? { ports: { redis: port } } : {}),
+    });
     expect(started.managed, 'a redis-server process of our own').toBeDefined();
     expect(started.value).not.toBe(stack().redisUrl);
     return started;
@@ -94,7 +115,13 @@ beforeAll(async () => {
   redisPort = Number(new URL(redis.value).port);
   const options = await isolatedSystemOptions('rd', {
     redisUrl: redis.value,
-    env: { SEED_DEMO: 'true', TRUST_PROXY: 'true', RATE_LIMIT_PER_IP: String(PER_IP), RATE_LIMIT_PER_USER: '100', RATE_LIMIT_WINDOW_SECONDS: String(WINDOW_SECONDS) },
+    env: {
+      SEED_DEMO: 'true',
+      TRUST_PROXY: 'true',
+      RATE_LIMIT_PER_IP: String(PER_IP),
+      RATE_LIMIT_PER_USER: '100',
+      RATE_LIMIT_WINDOW_SECONDS: String(WINDOW_SECONDS),
+    },
   });
   prefix = options.prefix;
   system = await startSystem(options);
@@ -127,7 +154,12 @@ describe('Redis stalled (SIGSTOP: connections open, nothing answers)', () => {
   const stalled = (method: string, path: string, opts: { body?: unknown; token?: string; headers?: Record<string, string> } = {}) =>
     fetch(`${system.gatewayUrl}${path}`, {
       method,
-      headers: { 'X-Forwarded-For': freshIp(), ...(opts.body === undefined ? {} : { 'Content-Type': 'application/json' }), ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}), ...opts.headers },
+      headers: {
+        'X-Forwarded-For': freshIp(),
+        ...(opts.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}),
+        ...opts.headers,
+      },
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
       signal: AbortSignal.timeout(ONE_OLD_REDIS_TIMEOUT_MS),
     }).then(async (res) => ({ status: res.status, body: (await res.json()) as any, contentType: res.headers.get('content-type') }));
@@ -186,7 +218,10 @@ describe('Redis down', () => {
     const ready = await readiness();
     expect(ready.status).toBe(503);
     expect(ready.contentType).toContain('application/problem+json');
-    expect(ready.body).toMatchObject({ status: 503, checks: { redis: { status: 'down' }, temporal: { status: 'up' }, orders: { status: 'up' } } });
+    expect(ready.body).toMatchObject({
+      status: 503,
+      checks: { redis: { status: 'down' }, temporal: { status: 'up' }, orders: { status: 'up' } },
+    });
     expect((await fetch(`${system.gatewayUrl}/health/live`)).status).toBe(200);
   });
 
@@ -212,7 +247,11 @@ describe('Redis down', () => {
   it('the cart, which lives in Redis, answers a 503 problem instead of hanging', async () => {
     for (const cart of [
       await request('GET', '/cart', { token: ada.token }),
-      await request('POST', '/cart/checkout', { token: ada.token, body: { paymentToken: 'tok_visa', shippingAddress: address }, headers: { 'Idempotency-Key': randomUUID() } }),
+      await request('POST', '/cart/checkout', {
+        token: ada.token,
+        body: { paymentToken: 'tok_visa', shippingAddress: address },
+        headers: { 'Idempotency-Key': randomUUID() },
+      }),
     ]) {
       expect(cart.status).toBe(503);
       expect(cart.headers.get('content-type')).toContain('application/problem+json');
@@ -247,7 +286,10 @@ describe('Redis down', () => {
       return last?.status === 'CONFIRMED';
     });
     expect(last.items).toEqual([{ sku: 'STICKERS-5', quantity: 1, unitPriceCents: 499 }]);
-    await eventually('both orders in the read model', async () => (await request('GET', '/orders?limit=100', { token: ada.token })).body.items.length >= 2);
+    await eventually(
+      'both orders in the read model',
+      async () => (await request('GET', '/orders?limit=100', { token: ada.token })).body.items.length >= 2,
+    );
     const mine = (await request('GET', '/orders?limit=100', { token: ada.token })).body.items.map((o: { orderId: string }) => o.orderId);
     expect(mine.sort()).toEqual([before, orderId].sort());
     await eventually('the saga in the visibility store', async () => (await orderRuns(orderId)) >= 1);

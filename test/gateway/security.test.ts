@@ -39,15 +39,22 @@ const afterUserCache = () => new Promise((r) => setTimeout(r, USER_CACHE_SECONDS
 beforeAll(async () => {
   options = await isolatedSystemOptions('sec', {
     env: {
-      SEED_DEMO: 'true', TRUST_PROXY: 'true',
-      RATE_LIMIT_PER_IP: String(PER_IP), RATE_LIMIT_PER_USER: '100000', RATE_LIMIT_WINDOW_SECONDS: '600',
-      LOGIN_FAILURES_PER_ACCOUNT: String(LOGIN_FAILURES_PER_ACCOUNT), LOGIN_FAILURES_PER_IP: String(LOGIN_FAILURES_PER_IP),
+      SEED_DEMO: 'true',
+      TRUST_PROXY: 'true',
+      RATE_LIMIT_PER_IP: String(PER_IP),
+      RATE_LIMIT_PER_USER: '100000',
+      RATE_LIMIT_WINDOW_SECONDS: '600',
+      LOGIN_FAILURES_PER_ACCOUNT: String(LOGIN_FAILURES_PER_ACCOUNT),
+      LOGIN_FAILURES_PER_IP: String(LOGIN_FAILURES_PER_IP),
       USER_CACHE_SECONDS: String(USER_CACHE_SECONDS),
     },
   });
   system = await startSystem(options);
   api = new Api(`${system.gatewayUrl}/api/v1`);
-  const login = await api.request('POST', '/auth/login', { body: { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password }, headers: from() });
+  const login = await api.request('POST', '/auth/login', {
+    body: { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password },
+    headers: from(),
+  });
   admin = login.body.accessToken;
 }, 240_000);
 afterAll(async () => {
@@ -56,7 +63,10 @@ afterAll(async () => {
 
 async function account(label: string): Promise<{ id: string; email: string; token: string }> {
   const email = `${uniqueName(label)}@example.com`;
-  const reg = await api.request('POST', '/auth/register', { body: { email, password: 'correct-horse-battery', name: label }, headers: from() });
+  const reg = await api.request('POST', '/auth/register', {
+    body: { email, password: 'correct-horse-battery', name: label },
+    headers: from(),
+  });
   expect(reg.status).toBe(201);
   const login = await api.request('POST', '/auth/login', { body: { email, password: 'correct-horse-battery' }, headers: from() });
   expect(login.status).toBe(200);
@@ -74,7 +84,10 @@ describe('authorisation before validation', () => {
     expectProblem(await api.request('PUT', '/products/lower', { body: badProduct, token: ada.token, headers: from() }), 403);
     expectProblem(await api.request('PUT', '/inventory/lower', { body: { available: -5 }, token: ada.token, headers: from() }), 403);
     expectProblem(await api.request('POST', '/orders/bad id!/approve', { token: ada.token, headers: from() }), 403);
-    expectProblem(await api.request('POST', '/shipments/bad id!/events', { body: { type: 'LOST' }, token: ada.token, headers: from() }), 403);
+    expectProblem(
+      await api.request('POST', '/shipments/bad id!/events', { body: { type: 'LOST' }, token: ada.token, headers: from() }),
+      403,
+    );
   });
 
   it('a signed-in route with a bad body or header: 401 anonymous', async () => {
@@ -87,7 +100,9 @@ describe('authorisation before validation', () => {
   it('a service checks the caller before the input too', async () => {
     const customer = await serviceToken({ sub: 'someone', roles: ['customer'] });
     const res = await fetch(`${system.serviceUrls.catalog}/products`, {
-      method: 'POST', headers: { Authorization: `Bearer ${customer}`, 'Content-Type': 'application/json' }, body: JSON.stringify(badProduct),
+      method: 'POST',
+      headers: { Authorization: `Bearer ${customer}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(badProduct),
     });
     expect(res.status).toBe(403);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
@@ -95,8 +110,12 @@ describe('authorisation before validation', () => {
 });
 
 async function serviceToken(claims: { sub: string; roles: string[] }, exp: string | null = '1m'): Promise<string> {
-  let jwt = new SignJWT({ roles: claims.roles }).setProtectedHeader({ alg: 'HS256' }).setSubject(claims.sub)
-    .setIssuer('sagashop-gateway').setAudience('sagashop-services').setIssuedAt();
+  let jwt = new SignJWT({ roles: claims.roles })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(claims.sub)
+    .setIssuer('sagashop-gateway')
+    .setAudience('sagashop-services')
+    .setIssuedAt();
   if (exp) jwt = jwt.setExpirationTime(exp);
   return jwt.sign(new TextEncoder().encode(DEV_SERVICE_SECRET));
 }
@@ -115,22 +134,40 @@ describe('rate limits', () => {
   it('login failures are limited per account, whatever the address: 429 with Retry-After, even for the right password', async () => {
     const bob = await account('bob');
     for (let i = 0; i < LOGIN_FAILURES_PER_ACCOUNT; i++) {
-      expectProblem(await api.request('POST', '/auth/login', { body: { email: bob.email, password: `wrong-${i}-password` }, headers: from() }), 401);
+      expectProblem(
+        await api.request('POST', '/auth/login', { body: { email: bob.email, password: `wrong-${i}-password` }, headers: from() }),
+        401,
+      );
     }
-    const blocked = await api.request('POST', '/auth/login', { body: { email: bob.email.toUpperCase(), password: 'correct-horse-battery' }, headers: from() });
+    const blocked = await api.request('POST', '/auth/login', {
+      body: { email: bob.email.toUpperCase(), password: 'correct-horse-battery' },
+      headers: from(),
+    });
     expectProblem(blocked, 429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     // another account is not affected
     const carol = await account('carol');
-    expect((await api.request('POST', '/auth/login', { body: { email: carol.email, password: 'correct-horse-battery' }, headers: from() })).status).toBe(200);
+    expect(
+      (await api.request('POST', '/auth/login', { body: { email: carol.email, password: 'correct-horse-battery' }, headers: from() }))
+        .status,
+    ).toBe(200);
   });
 
   it('login failures are limited per address, whatever the account', async () => {
     const ip = freshIp();
     for (let i = 0; i < LOGIN_FAILURES_PER_IP; i++) {
-      expectProblem(await api.request('POST', '/auth/login', { body: { email: `${uniqueName('nobody')}@example.com`, password: 'some-password' }, headers: from(ip) }), 401);
+      expectProblem(
+        await api.request('POST', '/auth/login', {
+          body: { email: `${uniqueName('nobody')}@example.com`, password: 'some-password' },
+          headers: from(ip),
+        }),
+        401,
+      );
     }
-    const limited = await api.request('POST', '/auth/login', { body: { email: `${uniqueName('nobody')}@example.com`, password: 'some-password' }, headers: from(ip) });
+    const limited = await api.request('POST', '/auth/login', {
+      body: { email: `${uniqueName('nobody')}@example.com`, password: 'some-password' },
+      headers: from(ip),
+    });
     expectProblem(limited, 429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
   });
@@ -140,19 +177,27 @@ describe('tokens do not outlive their user', () => {
   it('a promoted user gains admin, a demoted one loses it, within the user cache lifetime', async () => {
     const dan = await account('dan');
     expectProblem(await api.request('PUT', '/inventory/MUG-SAGA', { body: { available: 50 }, token: dan.token, headers: from() }), 403);
-    const promoted = await api.request('PUT', `/users/${dan.id}/roles`, { body: { roles: ['customer', 'admin'] }, token: admin, headers: from() });
+    const promoted = await api.request('PUT', `/users/${dan.id}/roles`, {
+      body: { roles: ['customer', 'admin'] },
+      token: admin,
+      headers: from(),
+    });
     expect(promoted.status).toBe(200);
     expect(promoted.body).toMatchObject({ id: dan.id, roles: ['customer', 'admin'], active: true });
     await afterUserCache();
-    expect((await api.request('PUT', '/inventory/MUG-SAGA', { body: { available: 50 }, token: dan.token, headers: from() })).status).toBe(200);
+    expect((await api.request('PUT', '/inventory/MUG-SAGA', { body: { available: 50 }, token: dan.token, headers: from() })).status).toBe(
+      200,
+    );
     expect((await api.request('GET', '/me', { token: dan.token, headers: from() })).body.roles).toEqual(['customer', 'admin']);
 
-    expect((await api.request('PUT', `/users/${dan.id}/roles`, { body: { roles: ['customer'] }, token: admin, headers: from() })).status).toBe(200);
+    expect(
+      (await api.request('PUT', `/users/${dan.id}/roles`, { body: { roles: ['customer'] }, token: admin, headers: from() })).status,
+    ).toBe(200);
     await afterUserCache();
     expectProblem(await api.request('PUT', '/inventory/MUG-SAGA', { body: { available: 50 }, token: dan.token, headers: from() }), 403);
   });
 
-  it('a deactivated user\'s token is refused, and they cannot log in again', async () => {
+  it("a deactivated user's token is refused, and they cannot log in again", async () => {
     const eve = await account('eve');
     expect((await api.request('GET', '/me', { token: eve.token, headers: from() })).status).toBe(200);
     const gone = await api.request('DELETE', `/users/${eve.id}`, { token: admin, headers: from() });
@@ -161,20 +206,27 @@ describe('tokens do not outlive their user', () => {
     await afterUserCache();
     expectProblem(await api.request('GET', '/me', { token: eve.token, headers: from() }), 401);
     expectProblem(await api.request('GET', '/cart', { token: eve.token, headers: from() }), 401);
-    expectProblem(await api.request('POST', '/auth/login', { body: { email: eve.email, password: 'correct-horse-battery' }, headers: from() }), 401);
+    expectProblem(
+      await api.request('POST', '/auth/login', { body: { email: eve.email, password: 'correct-horse-battery' }, headers: from() }),
+      401,
+    );
   });
 
   it('an administrator cannot deactivate or demote themselves; customers cannot use these routes', async () => {
     const me = await api.request('GET', '/me', { token: admin, headers: from() });
     expectProblem(await api.request('DELETE', `/users/${me.body.id}`, { token: admin, headers: from() }), 409);
-    expectProblem(await api.request('PUT', `/users/${me.body.id}/roles`, { body: { roles: ['customer'] }, token: admin, headers: from() }), 409);
+    expectProblem(
+      await api.request('PUT', `/users/${me.body.id}/roles`, { body: { roles: ['customer'] }, token: admin, headers: from() }),
+      409,
+    );
     const fay = await account('fay');
     expectProblem(await api.request('DELETE', `/users/${me.body.id}`, { token: fay.token, headers: from() }), 403);
     expectProblem(await api.request('DELETE', `/users/${randomUUID()}`, { token: admin, headers: from() }), 404);
   });
 
   it('a service refuses a service token without an expiry', async () => {
-    const call = async (token: string) => (await fetch(`${system.serviceUrls.users}/users/nobody`, { headers: { Authorization: `Bearer ${token}` } })).status;
+    const call = async (token: string) =>
+      (await fetch(`${system.serviceUrls.users}/users/nobody`, { headers: { Authorization: `Bearer ${token}` } })).status;
     expect(await call(await serviceToken({ sub: 'system', roles: ['system'] }))).toBe(404);
     expect(await call(await serviceToken({ sub: 'system', roles: ['system'] }, null))).toBe(401);
   });
@@ -187,25 +239,49 @@ describe('input and headers', () => {
     const ada = await account('ada2');
     for (const name of unsafe) {
       const label = JSON.stringify(name);
-      expectProblem(await api.request('POST', '/auth/register', { body: { email: `${uniqueName('u')}@example.com`, password: 'correct-horse-battery', name }, headers: from() }), 400);
+      expectProblem(
+        await api.request('POST', '/auth/register', {
+          body: { email: `${uniqueName('u')}@example.com`, password: 'correct-horse-battery', name },
+          headers: from(),
+        }),
+        400,
+      );
       const order = await api.request('POST', '/orders', {
-        token: ada.token, headers: { ...from(), 'Idempotency-Key': randomUUID() },
+        token: ada.token,
+        headers: { ...from(), 'Idempotency-Key': randomUUID() },
         body: { items: [{ sku: 'MUG-SAGA', quantity: 1 }], paymentToken: 'tok_visa', shippingAddress: { ...ADDRESS, line1: name } },
       });
       expect(order.status, label).toBe(400);
-      const product = await api.request('PUT', '/products/TEXT-TEST', { token: admin, headers: from(), body: { name, description: 'ok', priceCents: 100, currency: 'EUR' } });
+      const product = await api.request('PUT', '/products/TEXT-TEST', {
+        token: admin,
+        headers: from(),
+        body: { name, description: 'ok', priceCents: 100, currency: 'EUR' },
+      });
       expect(product.status, label).toBe(400);
-      const described = await api.request('PUT', '/products/TEXT-TEST', { token: admin, headers: from(), body: { name: 'ok', description: name, priceCents: 100, currency: 'EUR' } });
+      const described = await api.request('PUT', '/products/TEXT-TEST', {
+        token: admin,
+        headers: from(),
+        body: { name: 'ok', description: name, priceCents: 100, currency: 'EUR' },
+      });
       expect(described.status, label).toBe(400);
     }
     // line breaks and tabs are fine in a description, emoji anywhere
-    expect((await api.request('PUT', '/products/TEXT-TEST', { token: admin, headers: from(), body: { name: 'Mug 🙂', description: 'two\nlines\tand a tab', priceCents: 100, currency: 'EUR' } })).status).toBe(200);
+    expect(
+      (
+        await api.request('PUT', '/products/TEXT-TEST', {
+          token: admin,
+          headers: from(),
+          body: { name: 'Mug 🙂', description: 'two\nlines\tand a tab', priceCents: 100, currency: 'EUR' },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('the users service refuses them as well', async () => {
     const token = await serviceToken({ sub: 'system', roles: ['system'] });
     const res = await fetch(`${system.serviceUrls.users}/users`, {
-      method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ email: `${uniqueName('svc')}@example.com`, password: 'correct-horse-battery', name: 'Ada\u202E' }),
     });
     expect(res.status).toBe(400);

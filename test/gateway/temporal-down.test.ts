@@ -24,7 +24,11 @@ let frozen = false;
 async function request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${api}${path}`, {
     method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(NO_HANG),
   });
@@ -33,7 +37,12 @@ async function request(method: string, path: string, body?: unknown, headers: Re
 }
 
 const placeOrder = () =>
-  request('POST', '/orders', { items: [{ sku: 'STICKERS-5', quantity: 1 }], paymentToken: 'tok_visa', shippingAddress: address }, { 'Idempotency-Key': uniqueName('key') });
+  request(
+    'POST',
+    '/orders',
+    { items: [{ sku: 'STICKERS-5', quantity: 1 }], paymentToken: 'tok_visa', shippingAddress: address },
+    { 'Idempotency-Key': uniqueName('key') },
+  );
 
 function expectProblem(res: { status: number; body: any; contentType: string | null }, statuses: number[]) {
   expect(statuses).toContain(res.status);
@@ -52,8 +61,12 @@ beforeAll(async () => {
   const s = stack();
   const prefix = `${uniqueName('tdown')}_`;
   system = await startSystem({
-    mongoUrl: s.mongoUrl, redisUrl: s.redisUrl, temporalAddress: temporal.value.address, temporalNamespace: temporal.value.namespace,
-    logDir: join(s.logDir, prefix), prefix,
+    mongoUrl: s.mongoUrl,
+    redisUrl: s.redisUrl,
+    temporalAddress: temporal.value.address,
+    temporalNamespace: temporal.value.namespace,
+    logDir: join(s.logDir, prefix),
+    prefix,
     env: { SEED_DEMO: 'true', DOWNSTREAM_TIMEOUT_MS: '1500' },
   });
   api = `${system.gatewayUrl}/api/v1`;
@@ -64,7 +77,13 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  if (frozen) { try { freeze(false); } catch { /* already gone */ } }
+  if (frozen) {
+    try {
+      freeze(false);
+    } catch {
+      /* already gone */
+    }
+  }
   await system?.stop();
   await temporal?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });

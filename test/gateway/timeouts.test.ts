@@ -25,7 +25,10 @@ const open: ServerResponse[] = [];
 
 /** A local HTTP server that calls `handle` and keeps every response open until the test ends. */
 async function standIn(handle: (res: ServerResponse, req: IncomingMessage) => void): Promise<string> {
-  const server = createServer((req, res) => { open.push(res); handle(res, req); });
+  const server = createServer((req, res) => {
+    open.push(res);
+    handle(res, req);
+  });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -37,11 +40,18 @@ async function request(path: string, init: { method?: string; token?: string; bo
   if (init.token) headers.Authorization = `Bearer ${init.token}`;
   if (init.body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await fetch(`${gateway.url}${path}`, {
-    method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), signal: AbortSignal.timeout(NO_HANG),
+    method: init.method ?? 'GET',
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    signal: AbortSignal.timeout(NO_HANG),
   });
   const text = await res.text();
   let body: any = text;
-  try { body = text ? JSON.parse(text) : undefined; } catch { /* keep the text */ }
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* keep the text */
+  }
   return { status: res.status, body, contentType: res.headers.get('content-type') };
 }
 
@@ -52,16 +62,29 @@ function expectProblem(res: { status: number; body: any; contentType: string | n
 }
 
 const token = (sub: string, roles = ['customer']) =>
-  new SignJWT({ roles }).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuer('sagashop').setAudience('sagashop-api')
-    .setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(JWT_SECRET));
+  new SignJWT({ roles })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setIssuer('sagashop')
+    .setAudience('sagashop-api')
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .sign(new TextEncoder().encode(JWT_SECRET));
 
 beforeAll(async () => {
   // never answers at all
   const silent = await standIn(() => undefined);
   // answers 200 and its headers at once, then never finishes the body
-  const stalled = await standIn((res) => { res.writeHead(200, { 'Content-Type': 'application/json' }); res.write('{"items": ['); });
+  const stalled = await standIn((res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.write('{"items": [');
+  });
   // answers 200 and half a body, then drops the connection
-  const broken = await standIn((res) => { res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' }); res.write('{"orderId": "'); setImmediate(() => res.socket?.destroy()); });
+  const broken = await standIn((res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' });
+    res.write('{"orderId": "');
+    setImmediate(() => res.socket?.destroy());
+  });
   // nothing listens there
   const refused = `http://127.0.0.1:${await freePort()}`;
   // every account is active (an admin when its id says so); nothing else is ever answered
@@ -72,15 +95,34 @@ beforeAll(async () => {
     res.end(JSON.stringify({ userId: access[1], roles: access[1]!.includes('admin') ? ['admin'] : ['customer'], active: true }));
   });
   const urls: Record<ServiceName, string> = {
-    users, catalog: silent, inventory: stalled, cart: silent,
-    orders: refused, payments: silent, notifications: stalled, shipping: broken,
+    users,
+    catalog: silent,
+    inventory: stalled,
+    cart: silent,
+    orders: refused,
+    payments: silent,
+    notifications: stalled,
+    shipping: broken,
   };
   const s = stack();
   const prefix = `${uniqueName('timeouts')}_`;
   gateway = await startGateway(
-    { mongoUrl: s.mongoUrl, redisUrl: s.redisUrl, temporalAddress: s.temporalAddress, temporalNamespace: s.temporalNamespace, logDir: join(s.logDir, prefix), prefix },
+    {
+      mongoUrl: s.mongoUrl,
+      redisUrl: s.redisUrl,
+      temporalAddress: s.temporalAddress,
+      temporalNamespace: s.temporalNamespace,
+      logDir: join(s.logDir, prefix),
+      prefix,
+    },
     urls,
-    { JWT_SECRET, DOWNSTREAM_TIMEOUT_MS: '300', DASHBOARD_PART_TIMEOUT_MS: '200', RATE_LIMIT_PER_IP: '100000', RATE_LIMIT_PER_USER: '100000' },
+    {
+      JWT_SECRET,
+      DOWNSTREAM_TIMEOUT_MS: '300',
+      DASHBOARD_PART_TIMEOUT_MS: '200',
+      RATE_LIMIT_PER_IP: '100000',
+      RATE_LIMIT_PER_USER: '100000',
+    },
     'gateway-timeouts',
   );
 }, 120_000);
@@ -115,7 +157,11 @@ describe('a downstream service that hangs', () => {
   });
 
   it('that breaks off its answer mid-body: 502 problem', async () => {
-    const res = await request('/api/v1/shipments/shp-1/events', { method: 'POST', token: await token('timeout-admin', ['admin']), body: { type: 'PICKED_UP', at: new Date().toISOString() } });
+    const res = await request('/api/v1/shipments/shp-1/events', {
+      method: 'POST',
+      token: await token('timeout-admin', ['admin']),
+      body: { type: 'PICKED_UP', at: new Date().toISOString() },
+    });
     expectProblem(res, 502);
     expect(res.body.detail).toContain('shipping');
   });
@@ -125,27 +171,38 @@ describe('a downstream service that hangs', () => {
     expectProblem(res, 503);
     expect(res.body.detail).toContain('orders');
     // logging in: the users service never answers
-    const login = await request('/api/v1/auth/login', { method: 'POST', body: { email: 'ada@example.com', password: 'correct-horse-battery' } });
+    const login = await request('/api/v1/auth/login', {
+      method: 'POST',
+      body: { email: 'ada@example.com', password: 'correct-horse-battery' },
+    });
     expectProblem(login, 504);
     expect(login.body.detail).toContain('users');
   });
 
   it('many at once: every request gets its answer', async () => {
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => request(i % 2 ? '/api/v1/products' : '/api/v1/inventory/MUG-SAGA')));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => request(i % 2 ? '/api/v1/products' : '/api/v1/inventory/MUG-SAGA')),
+    );
     for (const a of answers) expectProblem(a, 504);
   });
 
   it('the dashboard degrades every part instead of failing', async () => {
     const res = await request('/api/v1/dashboard', { token: await token('timeout-user-2') });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ user: null, recentOrders: null, unreadNotifications: null, degraded: ['user', 'recentOrders', 'unreadNotifications'] });
+    expect(res.body).toEqual({
+      user: null,
+      recentOrders: null,
+      unreadNotifications: null,
+      degraded: ['user', 'recentOrders', 'unreadNotifications'],
+    });
   });
 
   it('readiness answers 503 naming the services that do not answer', async () => {
     const res = await request('/health/ready');
     expect(res.status).toBe(503);
     expect(res.contentType).toContain('application/problem+json');
-    for (const name of ['users', 'catalog', 'inventory', 'cart', 'orders', 'payments', 'notifications', 'shipping']) expect(res.body.checks[name], name).toMatchObject({ status: 'down' });
+    for (const name of ['users', 'catalog', 'inventory', 'cart', 'orders', 'payments', 'notifications', 'shipping'])
+      expect(res.body.checks[name], name).toMatchObject({ status: 'down' });
     expect(res.body.checks.redis).toEqual({ status: 'up' });
     expect(res.body.checks.temporal).toEqual({ status: 'up' });
     // the process itself is fine

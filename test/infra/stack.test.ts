@@ -11,12 +11,17 @@ import { createTimeSkippingEnv, testDb, testRedis, type TestDb } from '../suppor
 
 const settle = <T>(promises: Array<Promise<T>>) => Promise.allSettled(promises);
 const fulfilled = <T>(results: Array<PromiseSettledResult<T>>) => results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-const rejected = <T>(results: Array<PromiseSettledResult<T>>) => results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+const rejected = <T>(results: Array<PromiseSettledResult<T>>) =>
+  results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
 
 describe('the Mongo-protocol server', () => {
   let mongo: TestDb;
-  beforeAll(async () => { mongo = await testDb('infra'); });
-  afterAll(async () => { await mongo.close(); });
+  beforeAll(async () => {
+    mongo = await testDb('infra');
+  });
+  afterAll(async () => {
+    await mongo.close();
+  });
 
   it('enforces unique indexes with E11000 and supports findOneAndUpdate with $inc', async () => {
     const col = mongo.db.collection<{ _id: string; n: number }>('things');
@@ -33,8 +38,9 @@ describe('the Mongo-protocol server', () => {
   it('applies exactly 30 of 50 concurrent guarded $inc on a stock of 30', async () => {
     const col = mongo.db.collection<{ _id: string; available: number; taken: number }>('stock');
     await col.insertOne({ _id: 'sku', available: 30, taken: 0 });
-    const results = await Promise.all(Array.from({ length: 50 }, () =>
-      col.updateOne({ _id: 'sku', available: { $gte: 1 } }, { $inc: { available: -1, taken: 1 } })));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => col.updateOne({ _id: 'sku', available: { $gte: 1 } }, { $inc: { available: -1, taken: 1 } })),
+    );
     expect(results.filter((r) => r.modifiedCount === 1)).toHaveLength(30);
     expect(await col.findOne({ _id: 'sku' })).toEqual({ _id: 'sku', available: 0, taken: 30 });
   });
@@ -42,14 +48,18 @@ describe('the Mongo-protocol server', () => {
   it('gives every concurrent findOneAndUpdate its own, distinct before image', async () => {
     const col = mongo.db.collection<{ _id: string; n: number }>('counters');
     await col.insertOne({ _id: 'c', n: 0 });
-    const befores = await Promise.all(Array.from({ length: 50 }, () =>
-      col.findOneAndUpdate({ _id: 'c' }, { $inc: { n: 1 } }, { returnDocument: 'before' })));
+    const befores = await Promise.all(
+      Array.from({ length: 50 }, () => col.findOneAndUpdate({ _id: 'c' }, { $inc: { n: 1 } }, { returnDocument: 'before' })),
+    );
     expect(befores.map((b) => b!.n).sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect((await col.findOne({ _id: 'c' }))?.n).toBe(50);
     // a state machine: of 50 concurrent transitions out of one state exactly one sees it
     await col.insertOne({ _id: 'sm', n: 1 });
-    const moves = await Promise.all(Array.from({ length: 50 }, (_, i) =>
-      col.findOneAndUpdate({ _id: 'sm', n: 1 }, { $set: { n: 2 + (i % 2) } }, { returnDocument: 'before' })));
+    const moves = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        col.findOneAndUpdate({ _id: 'sm', n: 1 }, { $set: { n: 2 + (i % 2) } }, { returnDocument: 'before' }),
+      ),
+    );
     expect(moves.filter((m) => m !== null)).toHaveLength(1);
   });
 
@@ -70,15 +80,20 @@ describe('the Mongo-protocol server', () => {
     expect(await compound.countDocuments()).toBe(3);
 
     // and on _id alone, which every store uses
-    const ids = await settle(Array.from({ length: 20 }, () => single.insertOne({ _id: 'same-id', email: `x${Math.random()}@example.com` })));
+    const ids = await settle(
+      Array.from({ length: 20 }, () => single.insertOne({ _id: 'same-id', email: `x${Math.random()}@example.com` })),
+    );
     expect(fulfilled(ids)).toHaveLength(1);
     expect(rejected(ids).every(isDuplicateKeyError)).toBe(true);
   });
 
   it('inserts once under 20 concurrent upserts of one _id', async () => {
     const col = mongo.db.collection<{ _id: string; hits: number; firstAt?: number }>('upserts');
-    const results = await settle(Array.from({ length: 20 }, (_, i) =>
-      col.updateOne({ _id: 'k' }, { $inc: { hits: 1 }, $setOnInsert: { firstAt: i } }, { upsert: true })));
+    const results = await settle(
+      Array.from({ length: 20 }, (_, i) =>
+        col.updateOne({ _id: 'k' }, { $inc: { hits: 1 }, $setOnInsert: { firstAt: i } }, { upsert: true }),
+      ),
+    );
     // MongoDB may answer a lost upsert race with E11000 (it retries most itself); never a second document
     const answered = fulfilled(results);
     expect(rejected(results).every(isDuplicateKeyError)).toBe(true);
@@ -97,12 +112,15 @@ describe('the Mongo-protocol server', () => {
       n?: number;
     }
     let col: Collection<Doc>;
-    beforeAll(() => { col = mongo.db.collection<Doc>('operators'); });
+    beforeAll(() => {
+      col = mongo.db.collection<Doc>('operators');
+    });
 
     it('caps an array with $push $each + $slice, and keeps it capped under concurrent pushes', async () => {
       await col.insertOne({ _id: 'cap', closed: [] });
-      await Promise.all(Array.from({ length: 60 }, (_, i) =>
-        col.updateOne({ _id: 'cap' }, { $push: { closed: { $each: [`m${i}`], $slice: -50 } } })));
+      await Promise.all(
+        Array.from({ length: 60 }, (_, i) => col.updateOne({ _id: 'cap' }, { $push: { closed: { $each: [`m${i}`], $slice: -50 } } })),
+      );
       const doc = await col.findOne({ _id: 'cap' });
       expect(doc?.closed).toHaveLength(50);
       expect(new Set(doc?.closed).size).toBe(50);
@@ -130,16 +148,26 @@ describe('the Mongo-protocol server', () => {
       expect(await col.findOne({ _id: 'map' })).toEqual({ _id: 'map', n: 10, holds: { o_2: 1 } });
       // 50 concurrent closings of one entry: one applies
       await col.updateOne({ _id: 'map' }, { $set: { 'holds.o-3': 2 } });
-      const closings = await Promise.all(Array.from({ length: 50 }, () =>
-        col.updateOne({ _id: 'map', 'holds.o-3': 2 }, { $unset: { 'holds.o-3': '' }, $inc: { n: 2 } })));
+      const closings = await Promise.all(
+        Array.from({ length: 50 }, () => col.updateOne({ _id: 'map', 'holds.o-3': 2 }, { $unset: { 'holds.o-3': '' }, $inc: { n: 2 } })),
+      );
       expect(closings.filter((c) => c.modifiedCount === 1)).toHaveLength(1);
       expect((await col.findOne({ _id: 'map' }))?.n).toBe(12);
     });
 
     it('pushes an element once per type under concurrency with `arr.field: {$ne}`', async () => {
       await col.insertOne({ _id: 'ev', events: [{ type: 'A', at: 1 }], rank: 0 });
-      const pushes = await Promise.all(['B', 'C', 'B', 'C', 'A'].flatMap((type) => Array.from({ length: 10 }, (_, i) =>
-        col.findOneAndUpdate({ _id: 'ev', 'events.type': { $ne: type } }, { $push: { events: { type, at: i } }, $inc: { n: 1 } }, { returnDocument: 'before' }))));
+      const pushes = await Promise.all(
+        ['B', 'C', 'B', 'C', 'A'].flatMap((type) =>
+          Array.from({ length: 10 }, (_, i) =>
+            col.findOneAndUpdate(
+              { _id: 'ev', 'events.type': { $ne: type } },
+              { $push: { events: { type, at: i } }, $inc: { n: 1 } },
+              { returnDocument: 'before' },
+            ),
+          ),
+        ),
+      );
       expect(pushes.filter((p) => p !== null)).toHaveLength(2);
       const doc = await col.findOne({ _id: 'ev' });
       expect(doc?.events?.map((e) => e.type).sort()).toEqual(['A', 'B', 'C']);
@@ -150,7 +178,11 @@ describe('the Mongo-protocol server', () => {
 
     it('moves a rank only forwards ($lt guard, and $max)', async () => {
       await col.insertOne({ _id: 'rank', rank: 0 });
-      await Promise.all([2, 1, 2, 1, 0].flatMap((r) => Array.from({ length: 10 }, () => col.updateOne({ _id: 'rank', rank: { $lt: r } }, { $set: { rank: r } }))));
+      await Promise.all(
+        [2, 1, 2, 1, 0].flatMap((r) =>
+          Array.from({ length: 10 }, () => col.updateOne({ _id: 'rank', rank: { $lt: r } }, { $set: { rank: r } })),
+        ),
+      );
       expect((await col.findOne({ _id: 'rank' }))?.rank).toBe(2);
       await col.updateOne({ _id: 'rank' }, { $max: { rank: 1 } });
       expect((await col.findOne({ _id: 'rank' }))?.rank).toBe(2);

@@ -16,7 +16,10 @@ afterAll(async () => {
 
 /** A node process running `script`, supervised with short delays so the test needs no long waits. */
 function node(name: string, script: string, reports: string[], env: NodeJS.ProcessEnv = {}, initialDelayMs = 50): Managed {
-  const managed = spawnManaged(name, process.execPath, ['-e', script], { env: { ...process.env, ...env }, logFile: join(dir, `${name}.log`) });
+  const managed = spawnManaged(name, process.execPath, ['-e', script], {
+    env: { ...process.env, ...env },
+    logFile: join(dir, `${name}.log`),
+  });
   started.push(managed);
   managed.supervise({ initialDelayMs, maxDelayMs: 400, stableMs: 60_000, keepsDyingAfter: 3, report: (line) => reports.push(line) });
   return managed;
@@ -26,14 +29,23 @@ describe('the supervisor', () => {
   it('restarts a SIGKILLed server on the same port, and says which, how and when', async () => {
     const port = await freePort();
     const reports: string[] = [];
-    const server = node('echo', "require('node:http').createServer((q, s) => s.end(String(process.pid))).listen(Number(process.env.PORT), '127.0.0.1')", reports, { PORT: String(port) });
+    const server = node(
+      'echo',
+      "require('node:http').createServer((q, s) => s.end(String(process.pid))).listen(Number(process.env.PORT), '127.0.0.1')",
+      reports,
+      { PORT: String(port) },
+    );
     await waitFor('the server', () => portAnswers(port), 10_000);
     const first = server.child.pid!;
     for (let kill = 1; kill <= 3; kill++) {
       const before = server.child.pid!;
       process.kill(before, 'SIGKILL');
       await waitFor('a new pid', async () => server.child.pid !== before, 10_000);
-      await waitFor('the restarted server', async () => (await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text())) === String(server.child.pid), 10_000);
+      await waitFor(
+        'the restarted server',
+        async () => (await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text())) === String(server.child.pid),
+        10_000,
+      );
     }
     expect(server.restarts).toBe(3);
     expect(server.child.pid).not.toBe(first);

@@ -4,7 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { workflowsPath } from '../workflows/harness.js';
 
-const silent = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const silent = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 export type WorkflowApiVariant = 'before-patch' | 'unguarded';
 
@@ -14,6 +21,12 @@ export function bundleWithWorkflowApi(variant: WorkflowApiVariant): Promise<Work
     workflowsPath,
     logger: silent,
     // `$`: only the bare specifier; the shim's own `@temporalio/workflow/lib/...` import still resolves to the SDK.
-    webpackConfigHook: (config) => ({ ...config, resolve: { ...config.resolve, alias: { ...(config.resolve?.alias as Record<string, string> | undefined), '@temporalio/workflow$': shim } } }),
+    webpackConfigHook: (config) => ({
+      ...config,
+      resolve: {
+        ...config.resolve,
+        alias: { ...(config.resolve?.alias as Record<string, string> | undefined), '@temporalio/workflow$': shim },
+      },
+    }),
   });
 }

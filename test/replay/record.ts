@@ -95,9 +95,18 @@ export async function recordHistories(createEnv: () => Promise<TestWorkflowEnvir
     if (only && !only.includes(name)) continue;
     const env = await createEnv();
     try {
-      const { fakes } = createFakes(scenario === scenarios.compensationFailed ? { inventory: { releaseStock: () => Promise.reject(new Error('inventory database is gone')) } } : {});
+      const { fakes } = createFakes(
+        scenario === scenarios.compensationFailed
+          ? { inventory: { releaseStock: () => Promise.reject(new Error('inventory database is gone')) } }
+          : {},
+      );
       const legacy = scenario === scenarios.deliveredBeforeOnboardingPatch;
-      const ids = await withWorkers(env, fakes, () => scenario(env), legacy ? { workflowBundle: await bundleWithWorkflowApi('before-patch') } : {});
+      const ids = await withWorkers(
+        env,
+        fakes,
+        () => scenario(env),
+        legacy ? { workflowBundle: await bundleWithWorkflowApi('before-patch') } : {},
+      );
       await terminateStarted(env);
       for (const [name, workflowId] of Object.entries(ids)) {
         const history: History = await env.client.workflow.getHandle(workflowId).fetchHistory();

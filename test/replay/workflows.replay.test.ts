@@ -13,10 +13,21 @@ import { bundleWithWorkflowApi } from './bundles.js';
 import { fromFixture, historiesDir } from '../../scripts/replay-fixture.js';
 import { recordHistories } from './record.js';
 
-const silent = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const silent = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 const load = (name: string) => fromFixture(readFileSync(new URL(`${name}.json`, historiesDir), 'utf8'));
-const recorded = () => readdirSync(historiesDir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)).sort();
+const recorded = () =>
+  readdirSync(historiesDir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
 
 beforeAll(async () => {
   // RECORD_HISTORIES=1 records every scenario; RECORD_HISTORIES=a,b only those of record.ts.
@@ -27,8 +38,17 @@ beforeAll(async () => {
 describe('replay of recorded histories', () => {
   it('has a history for every branch family', () => {
     expect(recorded()).toEqual([
-      'fulfilment-cancelled', 'fulfilment-reviewed', 'onboarding-ordered', 'onboarding-reminded',
-      'order-approval-timeout', 'order-cancelled-after-charge', 'order-delivered', 'order-delivered-before-onboarding-patch', 'order-delivered-dev-server', 'order-failed-compensation', 'order-out-of-stock',
+      'fulfilment-cancelled',
+      'fulfilment-reviewed',
+      'onboarding-ordered',
+      'onboarding-reminded',
+      'order-approval-timeout',
+      'order-cancelled-after-charge',
+      'order-delivered',
+      'order-delivered-before-onboarding-patch',
+      'order-delivered-dev-server',
+      'order-failed-compensation',
+      'order-out-of-stock',
     ]);
   });
 
@@ -46,7 +66,10 @@ describe('replay of recorded histories', () => {
     const traced = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [workflowInterceptorsModule], logger: silent });
     const histories = recorded().map((name) => ({ workflowId: name, history: load(name) }));
     const failures: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: traced, sinks: { exporter: { export: { fn: () => undefined } } } }, histories)) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: traced, sinks: { exporter: { export: { fn: () => undefined } } } },
+      histories,
+    )) {
       if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
     }
     expect(failures).toEqual([]);
@@ -60,7 +83,9 @@ describe('replay of recorded histories', () => {
     expect(events.some((e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes)).toBe(false);
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, old);
     // The same step added without `patched()` would break every saga already running.
-    await expect(Worker.runReplayHistory({ workflowBundle: await bundleWithWorkflowApi('unguarded') }, old)).rejects.toMatchObject({ name: 'DeterminismViolationError' });
+    await expect(Worker.runReplayHistory({ workflowBundle: await bundleWithWorkflowApi('unguarded') }, old)).rejects.toMatchObject({
+      name: 'DeterminismViolationError',
+    });
   });
 
   it('a saga recorded after the patch carries its marker', () => {
@@ -69,7 +94,10 @@ describe('replay of recorded histories', () => {
   });
 
   it('an incompatible change of the saga is reported as non-determinism', async () => {
-    const changed = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./changed-workflows.ts', import.meta.url)), logger: silent });
+    const changed = await bundleWorkflowCode({
+      workflowsPath: fileURLToPath(new URL('./changed-workflows.ts', import.meta.url)),
+      logger: silent,
+    });
     await expect(Worker.runReplayHistory({ workflowBundle: changed }, load('order-delivered'))).rejects.toMatchObject({
       name: 'DeterminismViolationError',
       message: expect.stringContaining('nondeterminism'),

@@ -27,7 +27,8 @@ let catalogStore: CatalogStore;
 let store: CartStore;
 let app: ReturnType<typeof createCartApp>;
 
-const add = (userId: string, sku: string, quantity: number, as = customer(userId)) => call(app, 'POST', `/carts/${userId}/items`, { sku, quantity }, as);
+const add = (userId: string, sku: string, quantity: number, as = customer(userId)) =>
+  call(app, 'POST', `/carts/${userId}/items`, { sku, quantity }, as);
 const cartOf = async (userId: string) => (await store.get(userId)).items;
 
 beforeAll(async () => {
@@ -49,7 +50,9 @@ beforeAll(async () => {
   app = createCartApp({
     store,
     checkouts: new CartCheckouts(cartRedis.redis, 3600),
-    catalog: catalogLookup(new ServiceClient<CatalogApp>({ name: 'catalog', baseUrl, tokens: serviceTokens(TEST_SERVICE_SECRET), timeoutMs: 5_000 })),
+    catalog: catalogLookup(
+      new ServiceClient<CatalogApp>({ name: 'catalog', baseUrl, tokens: serviceTokens(TEST_SERVICE_SECRET), timeoutMs: 5_000 }),
+    ),
     appOptions: appOptions('cart'),
   });
 });
@@ -61,23 +64,37 @@ afterAll(async () => {
 });
 
 describe('cart routes', () => {
-  it('adds, reads, removes and clears one\'s own cart', async () => {
+  it("adds, reads, removes and clears one's own cart", async () => {
     expect((await call(app, 'GET', '/carts/u1', undefined, customer('u1'))).body).toEqual({ items: [] });
     expect((await add('u1', 'TSHIRT-RED-M', 1)).body).toEqual({ items: [{ sku: 'TSHIRT-RED-M', quantity: 1 }] });
     const res = await add('u1', 'MUG-SAGA', 2);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ items: [{ sku: 'MUG-SAGA', quantity: 2 }, { sku: 'TSHIRT-RED-M', quantity: 1 }] });
+    expect(res.body).toEqual({
+      items: [
+        { sku: 'MUG-SAGA', quantity: 2 },
+        { sku: 'TSHIRT-RED-M', quantity: 1 },
+      ],
+    });
     // adding again adds to the line
     expect((await add('u1', 'MUG-SAGA', 3)).body.items).toContainEqual({ sku: 'MUG-SAGA', quantity: 5 });
-    expect((await call(app, 'GET', '/carts/u1', undefined, customer('u1'))).body).toEqual({ items: [{ sku: 'MUG-SAGA', quantity: 5 }, { sku: 'TSHIRT-RED-M', quantity: 1 }] });
+    expect((await call(app, 'GET', '/carts/u1', undefined, customer('u1'))).body).toEqual({
+      items: [
+        { sku: 'MUG-SAGA', quantity: 5 },
+        { sku: 'TSHIRT-RED-M', quantity: 1 },
+      ],
+    });
     expect(await cartRedis.redis.ttl('cart:u1')).toBeGreaterThan(3500);
 
     // every write refreshes the TTL, removing a line included
     await cartRedis.redis.expire('cart:u1', 100);
-    expect((await call(app, 'DELETE', '/carts/u1/items/TSHIRT-RED-M', undefined, customer('u1'))).body).toEqual({ items: [{ sku: 'MUG-SAGA', quantity: 5 }] });
+    expect((await call(app, 'DELETE', '/carts/u1/items/TSHIRT-RED-M', undefined, customer('u1'))).body).toEqual({
+      items: [{ sku: 'MUG-SAGA', quantity: 5 }],
+    });
     expect(await cartRedis.redis.ttl('cart:u1')).toBeGreaterThan(3500);
     // removing a line that is not there changes nothing
-    expect((await call(app, 'DELETE', '/carts/u1/items/TSHIRT-RED-M', undefined, customer('u1'))).body).toEqual({ items: [{ sku: 'MUG-SAGA', quantity: 5 }] });
+    expect((await call(app, 'DELETE', '/carts/u1/items/TSHIRT-RED-M', undefined, customer('u1'))).body).toEqual({
+      items: [{ sku: 'MUG-SAGA', quantity: 5 }],
+    });
     expect((await call(app, 'DELETE', '/carts/u1', undefined, customer('u1'))).body).toEqual({ items: [] });
     expect((await call(app, 'DELETE', '/carts/u1', undefined, customer('u1'))).body).toEqual({ items: [] });
     expect(await cartOf('u1')).toEqual([]);
@@ -96,7 +113,7 @@ describe('cart routes', () => {
     expect((await call(app, 'GET', '/carts/u2', undefined, admin)).body).toEqual({ items: [{ sku: 'MUG-SAGA', quantity: 1 }] });
   });
 
-  it('answers 404 for another user\'s cart and changes nothing', async () => {
+  it("answers 404 for another user's cart and changes nothing", async () => {
     await add('u3', 'MUG-SAGA', 4);
     expectProblem(await call(app, 'GET', '/carts/u3', undefined, customer('other')), 404);
     expectProblem(await add('u3', 'MUG-SAGA', 1, customer('other')), 404);
@@ -143,8 +160,10 @@ describe('cart routes', () => {
 
 describe('checkout claims', () => {
   const claim = (userId: string, checkoutId: string) => call(app, 'POST', `/carts/${userId}/checkouts`, { checkoutId }, customer(userId));
-  const commit = (userId: string, checkoutId: string) => call(app, 'POST', `/carts/${userId}/checkouts/${checkoutId}/commit`, undefined, customer(userId));
-  const release = (userId: string, checkoutId: string) => call(app, 'DELETE', `/carts/${userId}/checkouts/${checkoutId}`, undefined, customer(userId));
+  const commit = (userId: string, checkoutId: string) =>
+    call(app, 'POST', `/carts/${userId}/checkouts/${checkoutId}/commit`, undefined, customer(userId));
+  const release = (userId: string, checkoutId: string) =>
+    call(app, 'DELETE', `/carts/${userId}/checkouts/${checkoutId}`, undefined, customer(userId));
 
   it('one of many concurrent claims takes the lines; the others find the cart busy', async () => {
     await add('c1', 'MUG-SAGA', 2);
@@ -162,11 +181,25 @@ describe('checkout claims', () => {
     await add('c2', 'TSHIRT-RED-M', 1);
     // the same checkout again (a retry) gets its claim back
     expect((await claim('c2', 'o-2')).body).toEqual({ state: 'claimed', items: [{ sku: 'MUG-SAGA', quantity: 2 }], resumed: true });
-    expect((await commit('c2', 'o-2')).body).toEqual({ items: [{ sku: 'MUG-SAGA', quantity: 3 }, { sku: 'TSHIRT-RED-M', quantity: 1 }] });
-    expect((await commit('c2', 'o-2')).body.items).toEqual([{ sku: 'MUG-SAGA', quantity: 3 }, { sku: 'TSHIRT-RED-M', quantity: 1 }]);
+    expect((await commit('c2', 'o-2')).body).toEqual({
+      items: [
+        { sku: 'MUG-SAGA', quantity: 3 },
+        { sku: 'TSHIRT-RED-M', quantity: 1 },
+      ],
+    });
+    expect((await commit('c2', 'o-2')).body.items).toEqual([
+      { sku: 'MUG-SAGA', quantity: 3 },
+      { sku: 'TSHIRT-RED-M', quantity: 1 },
+    ]);
     // that checkout is done; another one takes what is in the cart now
     expect((await claim('c2', 'o-2')).body).toEqual({ state: 'committed' });
-    expect((await claim('c2', 'o-3')).body).toMatchObject({ state: 'claimed', items: [{ sku: 'MUG-SAGA', quantity: 3 }, { sku: 'TSHIRT-RED-M', quantity: 1 }] });
+    expect((await claim('c2', 'o-3')).body).toMatchObject({
+      state: 'claimed',
+      items: [
+        { sku: 'MUG-SAGA', quantity: 3 },
+        { sku: 'TSHIRT-RED-M', quantity: 1 },
+      ],
+    });
   });
 
   it('a released claim takes nothing; an empty cart has nothing to claim', async () => {
@@ -180,7 +213,7 @@ describe('checkout claims', () => {
     expect((await claim('c-empty', 'o-6')).body).toEqual({ state: 'empty' });
   });
 
-  it('only for the cart\'s owner', async () => {
+  it("only for the cart's owner", async () => {
     expectProblem(await call(app, 'POST', '/carts/c3/checkouts', { checkoutId: 'o-7' }, customer('other')), 404);
     expectProblem(await call(app, 'POST', '/carts/c3/checkouts/o-5/commit', undefined, customer('other')), 404);
   });

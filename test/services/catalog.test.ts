@@ -160,7 +160,13 @@ describe('reading one product', () => {
     expect(res.body).toEqual(product('DOWN-1'));
     expect(warnings.length).toBeGreaterThan(0);
     // Writes still reach the database; only the invalidation is lost (and logged).
-    const put = await call(offlineApp, 'PUT', '/products/DOWN-1', { name: 'Still writable', description: '', priceCents: 1, currency: 'EUR' }, admin);
+    const put = await call(
+      offlineApp,
+      'PUT',
+      '/products/DOWN-1',
+      { name: 'Still writable', description: '', priceCents: 1, currency: 'EUR' },
+      admin,
+    );
     expect(put.status).toBe(200);
     expect((await store.products.findOne({ _id: 'DOWN-1' }))?.name).toBe('Still writable');
   });
@@ -185,7 +191,12 @@ describe('replacing products', () => {
     const body = { name: 'Lamp', description: 'Bright', priceCents: 3000, currency: 'USD' };
     expectProblem(await call(app, 'PUT', '/products/LAMP-2', body, alice), 403);
     expectProblem(await call(app, 'PUT', '/products/LAMP-2', body, { anonymous: true }), 401);
-    for (const bad of [{ ...body, sku: 'LAMP-3' }, { ...body, priceCents: { $gt: 0 } }, { ...body, name: undefined }, { ...body, currency: 'usd' }]) {
+    for (const bad of [
+      { ...body, sku: 'LAMP-3' },
+      { ...body, priceCents: { $gt: 0 } },
+      { ...body, name: undefined },
+      { ...body, currency: 'usd' },
+    ]) {
       const res = await call(app, 'PUT', '/products/LAMP-2', bad, admin);
       expectProblem(res, 400);
       expect(res.body.errors.length).toBeGreaterThan(0);
@@ -216,13 +227,21 @@ describe('search', () => {
       await call(searchApp, 'POST', '/products', p, admin);
     }
   });
-  afterAll(async () => { await db.close(); });
+  afterAll(async () => {
+    await db.close();
+  });
 
   it('lists every product in sku order with nextCursor null at the end', async () => {
     const res = await list('');
     expect(res.status).toBe(200);
     expect(res.body.items.map((p: { sku: string }) => p.sku)).toEqual(['COFFEE-1', 'CUP-1', 'MUG-2', 'TEA-BLACK', 'TEA-GREEN']);
-    expect(res.body.items[0]).toEqual({ sku: 'COFFEE-1', name: 'Coffee beans', description: 'Dark roast, goes well with TEA cakes', priceCents: 1000, currency: 'EUR' });
+    expect(res.body.items[0]).toEqual({
+      sku: 'COFFEE-1',
+      name: 'Coffee beans',
+      description: 'Dark roast, goes well with TEA cakes',
+      priceCents: 1000,
+      currency: 'EUR',
+    });
     expect(res.body.nextCursor).toBeNull();
   });
 
@@ -275,7 +294,15 @@ describe('search', () => {
   });
 
   it('rejects bad queries with 400', async () => {
-    for (const query of ['?limit=0', '?limit=101', '?limit=abc', '?limit=1.5', '?cursor=garbage', `?q=${'q'.repeat(101)}`, `?cursor=${Buffer.from('{"sku":1}').toString('base64url')}`]) {
+    for (const query of [
+      '?limit=0',
+      '?limit=101',
+      '?limit=abc',
+      '?limit=1.5',
+      '?cursor=garbage',
+      `?q=${'q'.repeat(101)}`,
+      `?cursor=${Buffer.from('{"sku":1}').toString('base64url')}`,
+    ]) {
       const res = await list(query);
       expectProblem(res, 400);
       expect(res.body.errors.length).toBeGreaterThan(0);
@@ -298,7 +325,15 @@ describe('demo seed', () => {
     try {
       const seeded = new CatalogStore(db.db, cache.redis);
       const [first] = DEMO_PRODUCTS;
-      await seeded.products.insertOne({ _id: first!.sku, name: 'Edited by an admin', description: '', priceCents: 1, currency: 'EUR', createdAt: new Date(), updatedAt: new Date() });
+      await seeded.products.insertOne({
+        _id: first!.sku,
+        name: 'Edited by an admin',
+        description: '',
+        priceCents: 1,
+        currency: 'EUR',
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      });
       await seeded.seed(DEMO_PRODUCTS);
       await seeded.seed(DEMO_PRODUCTS);
       expect(await seeded.products.countDocuments()).toBe(DEMO_PRODUCTS.length);
@@ -320,7 +355,13 @@ describe('priceOrder activity', () => {
   });
 
   it('prices the lines at current prices and stores the snapshot', async () => {
-    const snapshot = await activities().priceOrder({ orderId: 'order-1', items: [{ sku: 'PEN-1', quantity: 3 }, { sku: 'BOOK-1', quantity: 1 }] });
+    const snapshot = await activities().priceOrder({
+      orderId: 'order-1',
+      items: [
+        { sku: 'PEN-1', quantity: 3 },
+        { sku: 'BOOK-1', quantity: 1 },
+      ],
+    });
     expect(snapshot).toEqual({
       orderId: 'order-1',
       lines: [
@@ -353,12 +394,30 @@ describe('priceOrder activity', () => {
   });
 
   it('fails UnknownProduct (non-retryable) for an unknown sku and stores nothing', async () => {
-    await expectBusinessFailure(activities().priceOrder({ orderId: 'order-5', items: [{ sku: 'PEN-1', quantity: 1 }, { sku: 'NO-SUCH-SKU', quantity: 1 }] }), 'UnknownProduct');
+    await expectBusinessFailure(
+      activities().priceOrder({
+        orderId: 'order-5',
+        items: [
+          { sku: 'PEN-1', quantity: 1 },
+          { sku: 'NO-SUCH-SKU', quantity: 1 },
+        ],
+      }),
+      'UnknownProduct',
+    );
     expect(await store.snapshots.countDocuments({ _id: 'order-5' })).toBe(0);
   });
 
   it('fails InvalidInput for mixed currencies and for malformed input', async () => {
-    await expectBusinessFailure(activities().priceOrder({ orderId: 'order-6', items: [{ sku: 'PEN-1', quantity: 1 }, { sku: 'DOLLAR-1', quantity: 1 }] }), 'InvalidInput');
+    await expectBusinessFailure(
+      activities().priceOrder({
+        orderId: 'order-6',
+        items: [
+          { sku: 'PEN-1', quantity: 1 },
+          { sku: 'DOLLAR-1', quantity: 1 },
+        ],
+      }),
+      'InvalidInput',
+    );
     expect(await store.snapshots.countDocuments({ _id: 'order-6' })).toBe(0);
     for (const input of [
       { orderId: 'order-7', items: [] },

@@ -16,21 +16,28 @@ beforeAll(async () => {
   store = new InventoryStore(mongo.db);
   await store.ensureIndexes();
 });
-afterAll(async () => { await mongo.close(); });
+afterAll(async () => {
+  await mongo.close();
+});
 afterEach(async () => {
   expect((await store.stock.find().toArray()).flatMap(stockBreaches)).toEqual([]);
 });
 
 const times = <T>(n: number, f: (i: number) => Promise<T>) => Promise.allSettled(Array.from({ length: n }, (_, i) => f(i)));
 const values = <T>(results: Array<PromiseSettledResult<T>>) => results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-const errors = <T>(results: Array<PromiseSettledResult<T>>) => results.flatMap((r) => (r.status === 'rejected' ? [r.reason as { type?: string }] : []));
+const errors = <T>(results: Array<PromiseSettledResult<T>>) =>
+  results.flatMap((r) => (r.status === 'rejected' ? [r.reason as { type?: string }] : []));
 const stockDoc = (sku: string) => store.stock.findOne({ _id: sku });
 
 describe('inventory under 50 concurrent calls', () => {
   it('reserve of one order ×50: held once, every call answers RESERVED', async () => {
     await store.setAvailable('R-1', 20);
     await store.setAvailable('R-2', 20);
-    const lines: OrderLine[] = [{ sku: 'R-1', quantity: 3 }, { sku: 'R-2', quantity: 2 }, { sku: 'R-1', quantity: 1 }];
+    const lines: OrderLine[] = [
+      { sku: 'R-1', quantity: 3 },
+      { sku: 'R-2', quantity: 2 },
+      { sku: 'R-1', quantity: 1 },
+    ];
     const results = await times(50, () => store.reserve('dup-1', lines));
     expect(values(results)).toEqual(Array(50).fill({ orderId: 'dup-1', status: 'RESERVED' }));
     expect(await store.level('R-1')).toMatchObject({ available: 16, reserved: 4 });
@@ -53,11 +60,21 @@ describe('inventory under 50 concurrent calls', () => {
   it('multi-line orders racing for two skus: all-or-nothing, stock conserved', async () => {
     await store.setAvailable('PAIR-A', 10);
     await store.setAvailable('PAIR-B', 10);
-    const lines = (i: number): OrderLine[] => (i % 2 ? [{ sku: 'PAIR-A', quantity: 1 }, { sku: 'PAIR-B', quantity: 2 }] : [{ sku: 'PAIR-B', quantity: 1 }, { sku: 'PAIR-A', quantity: 2 }]);
+    const lines = (i: number): OrderLine[] =>
+      i % 2
+        ? [
+            { sku: 'PAIR-A', quantity: 1 },
+            { sku: 'PAIR-B', quantity: 2 },
+          ]
+        : [
+            { sku: 'PAIR-B', quantity: 1 },
+            { sku: 'PAIR-A', quantity: 2 },
+          ];
     // every order twice, as a duplicated activity would be
     const results = await times(60, (i) => store.reserve(`pair-${i % 30}`, lines(i % 30)));
     const reserved = new Set(values(results).map((r) => r.orderId));
-    const sum = (sku: string) => [...reserved].reduce((n, id) => n + (lines(Number(id.slice(5))).find((l) => l.sku === sku)?.quantity ?? 0), 0);
+    const sum = (sku: string) =>
+      [...reserved].reduce((n, id) => n + (lines(Number(id.slice(5))).find((l) => l.sku === sku)?.quantity ?? 0), 0);
     for (const sku of ['PAIR-A', 'PAIR-B']) {
       const level = (await store.level(sku))!;
       expect(level.available).toBeGreaterThanOrEqual(0);
@@ -90,7 +107,10 @@ describe('inventory under 50 concurrent calls', () => {
   it('release after commit ×50: restocks once', async () => {
     await store.setAvailable('RST-1', 10);
     await store.setAvailable('RST-2', 10);
-    await store.reserve('rst-1', [{ sku: 'RST-1', quantity: 4 }, { sku: 'RST-2', quantity: 1 }]);
+    await store.reserve('rst-1', [
+      { sku: 'RST-1', quantity: 4 },
+      { sku: 'RST-2', quantity: 1 },
+    ]);
     await store.commit('rst-1');
     const results = await times(50, () => store.release('rst-1'));
     expect(values(results)).toEqual(Array(50).fill({ released: true }));
@@ -137,15 +157,27 @@ describe('inventory under 50 concurrent calls', () => {
       const sku = `STORM-${n}`;
       const orderId = `storm-${n}`;
       await store.setAvailable(sku, 10);
-      await times<unknown>(60, (i) => [() => store.reserve(orderId, [{ sku, quantity: 2 }]), () => store.commit(orderId), () => store.release(orderId)][i % 3]!());
+      await times<unknown>(60, (i) =>
+        [() => store.reserve(orderId, [{ sku, quantity: 2 }]), () => store.commit(orderId), () => store.release(orderId)][i % 3]!(),
+      );
       const reservation = await store.reservations.findOne({ _id: orderId });
       const level = (await store.level(sku))!;
       const holds = (await stockDoc(sku))?.holds ?? {};
       switch (reservation?.status) {
-        case 'RESERVED': expect(level).toMatchObject({ available: 8, reserved: 2 }); expect(holds).toEqual({ [orderId]: 2 }); break;
-        case 'COMMITTED': expect(level).toMatchObject({ available: 8, reserved: 0 }); expect(holds).toEqual({}); break;
-        case 'RELEASED': expect(level).toMatchObject({ available: 10, reserved: 0 }); expect(holds).toEqual({}); break;
-        default: throw new Error(`unexpected reservation ${JSON.stringify(reservation)}`);
+        case 'RESERVED':
+          expect(level).toMatchObject({ available: 8, reserved: 2 });
+          expect(holds).toEqual({ [orderId]: 2 });
+          break;
+        case 'COMMITTED':
+          expect(level).toMatchObject({ available: 8, reserved: 0 });
+          expect(holds).toEqual({});
+          break;
+        case 'RELEASED':
+          expect(level).toMatchObject({ available: 10, reserved: 0 });
+          expect(holds).toEqual({});
+          break;
+        default:
+          throw new Error(`unexpected reservation ${JSON.stringify(reservation)}`);
       }
       // whatever happened, a final release leaves the stock whole
       await store.release(orderId);
@@ -159,10 +191,13 @@ describe('inventory under 50 concurrent calls', () => {
     // to RESERVED (and a commit to COMMITTED) with its units back on the shelf.
     await store.setAvailable('RR-1', 1000);
     const orders = Array.from({ length: 50 }, (_, i) => `rr-${i}`);
-    await times<unknown>(100, (i) => (i % 2 ? store.release(orders[i >> 1]!) : store.reserve(orders[i >> 1]!, [{ sku: 'RR-1', quantity: 2 }])));
+    await times<unknown>(100, (i) =>
+      i % 2 ? store.release(orders[i >> 1]!) : store.reserve(orders[i >> 1]!, [{ sku: 'RR-1', quantity: 2 }]),
+    );
     const holds = (await stockDoc('RR-1'))?.holds ?? {};
     const reservations = await store.reservations.find({ _id: { $regex: '^rr-' } }).toArray();
-    for (const r of reservations) expect({ id: r._id, held: holds[r._id] }).toEqual({ id: r._id, held: r.status === 'RESERVED' ? 2 : undefined });
+    for (const r of reservations)
+      expect({ id: r._id, held: holds[r._id] }).toEqual({ id: r._id, held: r.status === 'RESERVED' ? 2 : undefined });
     expect((await store.level('RR-1'))?.reserved).toBe(2 * reservations.filter((r) => r.status === 'RESERVED').length);
   });
 
@@ -172,9 +207,14 @@ describe('inventory under 50 concurrent calls', () => {
     await times<unknown>(75, (i) => {
       const orderId = `cnt-${i % 25}`;
       switch (i % 3) {
-        case 0: return store.setAvailable('CNT-1', counts[i % 25]!);
-        case 1: return store.reserve(orderId, [{ sku: 'CNT-1', quantity: 2 }]).then((): Promise<unknown> => (i % 2 ? store.commit(orderId) : store.release(orderId)));
-        default: return store.release(orderId);
+        case 0:
+          return store.setAvailable('CNT-1', counts[i % 25]!);
+        case 1:
+          return store
+            .reserve(orderId, [{ sku: 'CNT-1', quantity: 2 }])
+            .then((): Promise<unknown> => (i % 2 ? store.commit(orderId) : store.release(orderId)));
+        default:
+          return store.release(orderId);
       }
     });
     const doc = (await stockDoc('CNT-1'))!;
@@ -207,11 +247,13 @@ describe('inventory under 50 concurrent calls', () => {
     await store.setAvailable('BOUND-1', 1000);
     const total = CLOSED_MARKERS + 60;
     for (let start = 0; start < total; start += 20) {
-      await Promise.all(Array.from({ length: Math.min(20, total - start) }, async (_, k) => {
-        const orderId = `bound-${start + k}`;
-        await store.reserve(orderId, [{ sku: 'BOUND-1', quantity: 1 }]);
-        await ((start + k) % 2 ? store.commit(orderId) : store.release(orderId));
-      }));
+      await Promise.all(
+        Array.from({ length: Math.min(20, total - start) }, async (_, k) => {
+          const orderId = `bound-${start + k}`;
+          await store.reserve(orderId, [{ sku: 'BOUND-1', quantity: 1 }]);
+          await ((start + k) % 2 ? store.commit(orderId) : store.release(orderId));
+        }),
+      );
     }
     const doc = (await stockDoc('BOUND-1'))!;
     expect(doc.holds).toEqual({});

@@ -19,18 +19,34 @@ beforeAll(async () => {
   await store.ensureIndexes();
   app = createInventoryApp({ store, appOptions: appOptions('inventory', mongo.db) });
 });
-afterAll(async () => { await mongo.close(); });
+afterAll(async () => {
+  await mongo.close();
+});
 
 describe('inventory routes', () => {
   it('sets and reads stock; only admins may set it', async () => {
-    expect((await call(app, 'PUT', '/stock/WIDGET-1', { available: 7 }, admin)).body).toEqual({ sku: 'WIDGET-1', available: 7, reserved: 0 });
-    expect((await call(app, 'GET', '/stock/WIDGET-1', undefined, customer('u1'))).body).toEqual({ sku: 'WIDGET-1', available: 7, reserved: 0 });
+    expect((await call(app, 'PUT', '/stock/WIDGET-1', { available: 7 }, admin)).body).toEqual({
+      sku: 'WIDGET-1',
+      available: 7,
+      reserved: 0,
+    });
+    expect((await call(app, 'GET', '/stock/WIDGET-1', undefined, customer('u1'))).body).toEqual({
+      sku: 'WIDGET-1',
+      available: 7,
+      reserved: 0,
+    });
     expectProblem(await call(app, 'PUT', '/stock/WIDGET-1', { available: 1 }, customer('u1')), 403);
     expect((await store.level('WIDGET-1'))?.available).toBe(7);
   });
 
   it('rejects bad input with 400 and changes nothing', async () => {
-    for (const bad of [{ available: -1 }, { available: 1.5 }, { available: '3' }, { available: { $gt: 0 } }, { available: 1, extra: true }]) {
+    for (const bad of [
+      { available: -1 },
+      { available: 1.5 },
+      { available: '3' },
+      { available: { $gt: 0 } },
+      { available: 1, extra: true },
+    ]) {
       const res = await call(app, 'PUT', '/stock/WIDGET-1', bad, admin);
       expectProblem(res, 400);
       expect(res.body.errors.length).toBeGreaterThan(0);
@@ -52,11 +68,23 @@ describe('inventory activities', () => {
   it('reserves all lines or none', async () => {
     await store.setAvailable('A-1', 5);
     await store.setAvailable('B-1', 1);
-    await expectBusinessFailure(activities().reserveStock({ orderId: 'o-none', lines: [{ sku: 'A-1', quantity: 2 }, { sku: 'B-1', quantity: 2 }] }), 'OutOfStock');
+    await expectBusinessFailure(
+      activities().reserveStock({
+        orderId: 'o-none',
+        lines: [
+          { sku: 'A-1', quantity: 2 },
+          { sku: 'B-1', quantity: 2 },
+        ],
+      }),
+      'OutOfStock',
+    );
     expect(await store.level('A-1')).toMatchObject({ available: 5, reserved: 0 });
     // a repeat of the rejected reservation gives the same answer
     await expectBusinessFailure(activities().reserveStock({ orderId: 'o-none', lines: [{ sku: 'A-1', quantity: 2 }] }), 'OutOfStock');
-    await expectBusinessFailure(activities().reserveStock({ orderId: 'o-unknown', lines: [{ sku: 'NOPE-2', quantity: 1 }] }), 'UnknownProduct');
+    await expectBusinessFailure(
+      activities().reserveStock({ orderId: 'o-unknown', lines: [{ sku: 'NOPE-2', quantity: 1 }] }),
+      'UnknownProduct',
+    );
     await expectBusinessFailure(activities().reserveStock({ orderId: 'o-bad', lines: [{ sku: 'A-1', quantity: 0 }] }), 'InvalidInput');
   });
 
@@ -90,7 +118,10 @@ describe('inventory activities', () => {
   it('a release before the reservation leaves a tombstone, so a late reserve holds nothing', async () => {
     await store.setAvailable('E-1', 4);
     expect(await activities().releaseStock({ orderId: 'o4' })).toEqual({ released: false });
-    expect(await activities().reserveStock({ orderId: 'o4', lines: [{ sku: 'E-1', quantity: 1 }] })).toEqual({ orderId: 'o4', status: 'RELEASED' });
+    expect(await activities().reserveStock({ orderId: 'o4', lines: [{ sku: 'E-1', quantity: 1 }] })).toEqual({
+      orderId: 'o4',
+      status: 'RELEASED',
+    });
     expect(await store.level('E-1')).toMatchObject({ available: 4, reserved: 0 });
   });
 
@@ -119,8 +150,17 @@ describe('inventory activities', () => {
     expect(stockBreaches(doc)).toEqual([]);
   });
 
-  it('the audit\'s check names what is wrong with a stock document', () => {
-    const base = { _id: 'X-1', available: 5, reserved: 2, holds: { o: 2 }, received: 10, committed: 3, restocked: 0, updatedAt: new Date() };
+  it("the audit's check names what is wrong with a stock document", () => {
+    const base = {
+      _id: 'X-1',
+      available: 5,
+      reserved: 2,
+      holds: { o: 2 },
+      received: 10,
+      committed: 3,
+      restocked: 0,
+      updatedAt: new Date(),
+    };
     expect(stockBreaches(base)).toEqual([]);
     expect(stockBreaches({ ...base, available: 6 })).toEqual(['X-1: received 10 + restocked 0 != available 6 + reserved 2 + committed 3']);
     expect(stockBreaches({ ...base, holds: {} })).toEqual(['X-1: reserved 2 but the open holds add up to 0']);
@@ -141,7 +181,8 @@ describe('inventory activities', () => {
     const hot2 = (await store.level('HOT-2'))!;
     expect(hot1.available).toBeGreaterThanOrEqual(0);
     expect(hot2.available).toBeGreaterThanOrEqual(0);
-    const sum = (sku: string) => attempts.filter((a) => reserved.has(a.orderId)).reduce((n, a) => n + (a.lines.find((l) => l.sku === sku)?.quantity ?? 0), 0);
+    const sum = (sku: string) =>
+      attempts.filter((a) => reserved.has(a.orderId)).reduce((n, a) => n + (a.lines.find((l) => l.sku === sku)?.quantity ?? 0), 0);
     expect(hot1.reserved).toBe(sum('HOT-1'));
     expect(hot2.reserved).toBe(sum('HOT-2'));
     expect(hot1.available + hot1.reserved).toBe(10);

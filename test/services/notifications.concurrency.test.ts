@@ -23,10 +23,19 @@ class CountingTransport implements Transport {
 }
 
 let mongo: TestDb;
-beforeAll(async () => { mongo = await testDb('notifications_conc'); });
-afterAll(async () => { await mongo.close(); });
+beforeAll(async () => {
+  mongo = await testDb('notifications_conc');
+});
+afterAll(async () => {
+  await mongo.close();
+});
 
-const request = (key: string) => ({ key, userId: 'u1', template: 'order_confirmed' as const, data: { orderId: 'o-1', totalCents: 100, currency: 'EUR' } });
+const request = (key: string) => ({
+  key,
+  userId: 'u1',
+  template: 'order_confirmed' as const,
+  data: { orderId: 'o-1', totalCents: 100, currency: 'EUR' },
+});
 
 describe('notification sends of one key, 50 at once', () => {
   it('the transport is called once, every call answers the same id, one document', async () => {
@@ -52,11 +61,15 @@ describe('notification sends of one key, 50 at once', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await store.notifications.findOne({ _id: 'k-dead' })).toMatchObject({ status: 'SENDING' });
     // retries while the claim is fresh: answered with the id, nothing sent
-    expect(await Promise.all(Array.from({ length: 50 }, () => store.send(request('k-dead'))))).toEqual(Array(50).fill({ notificationId: 'k-dead' }));
+    expect(await Promise.all(Array.from({ length: 50 }, () => store.send(request('k-dead'))))).toEqual(
+      Array(50).fill({ notificationId: 'k-dead' }),
+    );
     expect(transport.sent).toHaveLength(0);
     await new Promise((resolve) => setTimeout(resolve, 2_100));
     // 50 retries after the bound: one takes the claim over and sends
-    expect(await Promise.all(Array.from({ length: 50 }, () => store.send(request('k-dead'))))).toEqual(Array(50).fill({ notificationId: 'k-dead' }));
+    expect(await Promise.all(Array.from({ length: 50 }, () => store.send(request('k-dead'))))).toEqual(
+      Array(50).fill({ notificationId: 'k-dead' }),
+    );
     expect(transport.sent.map((m) => m.id)).toEqual(['k-dead']);
     // the dead sender may have sent it too: two attempts may have reached the transport, and the audit says so
     expect(await store.notifications.findOne({ _id: 'k-dead' })).toMatchObject({ status: 'SENT', sendAttempts: 2 });

@@ -40,12 +40,22 @@ beforeAll(async () => {
   await store.ensureIndexes();
   app = createNotificationsApp({ store, appOptions: appOptions('notifications', mongo.db) });
 });
-afterAll(async () => { await mongo.close(); });
+afterAll(async () => {
+  await mongo.close();
+});
 
 describe('templates', () => {
   it('renders a subject and body for every template', () => {
     for (const template of NOTIFICATION_TEMPLATES) {
-      const { subject, body } = render(template, { orderId: 'ord-1', totalCents: 4999, currency: 'EUR', trackingNumber: 'SGS123', name: 'Ann', reason: 'OUT_OF_STOCK', alert: 'late' });
+      const { subject, body } = render(template, {
+        orderId: 'ord-1',
+        totalCents: 4999,
+        currency: 'EUR',
+        trackingNumber: 'SGS123',
+        name: 'Ann',
+        reason: 'OUT_OF_STOCK',
+        alert: 'late',
+      });
       expect(subject.length, template).toBeGreaterThan(0);
       expect(body.length, template).toBeGreaterThan(0);
       expect(`${subject} ${body}`, template).not.toContain('undefined');
@@ -62,23 +72,54 @@ describe('templates', () => {
 
 describe('sendNotification activity', () => {
   it('stores one document with _id = key and sends it once', async () => {
-    const input = { key: 'ord-1:order_confirmed', userId: 'u1', template: 'order_confirmed' as const, to: 'u1@example.com', data: { orderId: 'ord-1', totalCents: 1234, currency: 'EUR' } };
+    const input = {
+      key: 'ord-1:order_confirmed',
+      userId: 'u1',
+      template: 'order_confirmed' as const,
+      to: 'u1@example.com',
+      data: { orderId: 'ord-1', totalCents: 1234, currency: 'EUR' },
+    };
     const sentBefore = transport.sent.length;
     expect(await activities().sendNotification(input)).toEqual({ notificationId: 'ord-1:order_confirmed' });
     expect(await activities().sendNotification(input)).toEqual({ notificationId: 'ord-1:order_confirmed' });
     expect(await store.notifications.countDocuments({ _id: input.key })).toBe(1);
     expect(await store.notifications.findOne({ _id: input.key })).toEqual({
-      _id: input.key, userId: 'u1', template: 'order_confirmed', channel: 'email', to: 'u1@example.com',
-      subject: 'Order ord-1 confirmed', body: 'Thank you! Your order ord-1 (12.34 EUR) is confirmed.', data: input.data,
-      status: 'SENT', transportId: expect.any(String), sendAttempts: 1, createdAt: expect.any(Date), readAt: null,
+      _id: input.key,
+      userId: 'u1',
+      template: 'order_confirmed',
+      channel: 'email',
+      to: 'u1@example.com',
+      subject: 'Order ord-1 confirmed',
+      body: 'Thank you! Your order ord-1 (12.34 EUR) is confirmed.',
+      data: input.data,
+      status: 'SENT',
+      transportId: expect.any(String),
+      sendAttempts: 1,
+      createdAt: expect.any(Date),
+      readAt: null,
     });
     expect(transport.sent.length - sentBefore).toBe(1);
-    expect(transport.sent.at(-1)).toMatchObject({ id: input.key, channel: 'email', to: 'u1@example.com', subject: 'Order ord-1 confirmed' });
+    expect(transport.sent.at(-1)).toMatchObject({
+      id: input.key,
+      channel: 'email',
+      to: 'u1@example.com',
+      subject: 'Order ord-1 confirmed',
+    });
   });
 
   it('a repeat with different data keeps the first message', async () => {
-    await activities().sendNotification({ key: 'ord-2:order_cancelled', userId: 'u1', template: 'order_cancelled', data: { orderId: 'ord-2', reason: 'OUT_OF_STOCK' } });
-    await activities().sendNotification({ key: 'ord-2:order_cancelled', userId: 'u1', template: 'order_cancelled', data: { orderId: 'ord-2', reason: 'PAYMENT_DECLINED' } });
+    await activities().sendNotification({
+      key: 'ord-2:order_cancelled',
+      userId: 'u1',
+      template: 'order_cancelled',
+      data: { orderId: 'ord-2', reason: 'OUT_OF_STOCK' },
+    });
+    await activities().sendNotification({
+      key: 'ord-2:order_cancelled',
+      userId: 'u1',
+      template: 'order_cancelled',
+      data: { orderId: 'ord-2', reason: 'PAYMENT_DECLINED' },
+    });
     const doc = await store.notifications.findOne({ _id: 'ord-2:order_cancelled' });
     expect(doc?.body).toContain('OUT_OF_STOCK');
     expect(doc).toMatchObject({ to: null, channel: 'email', status: 'SENT' });
@@ -86,7 +127,13 @@ describe('sendNotification activity', () => {
 
   it('concurrent duplicates reach the transport once', async () => {
     const sentBefore = transport.sent.length;
-    const input = { key: 'ord-3:order_shipped', userId: 'u3', template: 'order_shipped' as const, channel: 'sms' as const, data: { orderId: 'ord-3', trackingNumber: 'SGS1' } };
+    const input = {
+      key: 'ord-3:order_shipped',
+      userId: 'u3',
+      template: 'order_shipped' as const,
+      channel: 'sms' as const,
+      data: { orderId: 'ord-3', trackingNumber: 'SGS1' },
+    };
     const results = await Promise.all(Array.from({ length: 6 }, () => activities().sendNotification(input)));
     expect(new Set(results.map((r) => r.notificationId))).toEqual(new Set([input.key]));
     expect(transport.sent.length - sentBefore).toBe(1);
@@ -96,7 +143,12 @@ describe('sendNotification activity', () => {
   it('a transport failure is retryable and leaves the message PENDING until a retry sends it', async () => {
     const input = { key: 'ord-4:order_delivered', userId: 'u4', template: 'order_delivered' as const, data: { orderId: 'ord-4' } };
     transport.failing = true;
-    const error = await activities().sendNotification(input).then(() => undefined, (e: unknown) => e);
+    const error = await activities()
+      .sendNotification(input)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     transport.failing = false;
     expect(error).toBeInstanceOf(Error);
     expect((error as { nonRetryable?: boolean }).nonRetryable).not.toBe(true);
@@ -158,20 +210,32 @@ describe('transports', () => {
             if (eol < 0) return;
             const line = buffer.slice(0, eol).toUpperCase();
             buffer = buffer.slice(eol + 2);
-            if (line.startsWith('DATA')) { inData = true; socket.write('354 go ahead\r\n'); }
-            else if (line.startsWith('QUIT')) { socket.end('221 bye\r\n'); return; }
-            else socket.write('250 ok\r\n');
+            if (line.startsWith('DATA')) {
+              inData = true;
+              socket.write('354 go ahead\r\n');
+            } else if (line.startsWith('QUIT')) {
+              socket.end('221 bye\r\n');
+              return;
+            } else socket.write('250 ok\r\n');
           }
         });
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       port = (server.address() as { port: number }).port;
     });
-    afterAll(async () => { await new Promise((resolve) => server.close(resolve)); });
+    afterAll(async () => {
+      await new Promise((resolve) => server.close(resolve));
+    });
 
     it('mails e-mail notifications with an address, with the notification id as Message-ID', async () => {
       const smtp = new SmtpTransport(`smtp://127.0.0.1:${port}`, 'sagashop <no-reply@sagashop.dev>');
-      const result = await smtp.send({ id: 'ord-9:order_confirmed', channel: 'email', to: 'ann@example.com', subject: 'Order ord-9 confirmed', body: 'Thanks' });
+      const result = await smtp.send({
+        id: 'ord-9:order_confirmed',
+        channel: 'email',
+        to: 'ann@example.com',
+        subject: 'Order ord-9 confirmed',
+        body: 'Thanks',
+      });
       expect(result.transportId).toBe('<ord-9:order_confirmed@sagashop>');
       expect(received.at(-1)).toContain('Subject: Order ord-9 confirmed');
       expect(received.at(-1)).toContain('To: ann@example.com');
@@ -191,41 +255,72 @@ describe('notification routes', () => {
   const user = 'inbox-user';
   beforeAll(async () => {
     for (let i = 1; i <= 5; i++) {
-      await activities().sendNotification({ key: `inbox-${i}`, userId: user, template: 'order_confirmed', data: { orderId: `o-${i}`, totalCents: i * 100, currency: 'EUR' } });
+      await activities().sendNotification({
+        key: `inbox-${i}`,
+        userId: user,
+        template: 'order_confirmed',
+        data: { orderId: `o-${i}`, totalCents: i * 100, currency: 'EUR' },
+      });
       await sleep(3); // distinct createdAt, so "newest first" is observable
     }
     await activities().sendNotification({ key: 'other-1', userId: 'u2', template: 'welcome', data: { name: 'Bea' } });
   });
 
-  it('lists a user\'s notifications newest first, page by page', async () => {
+  it("lists a user's notifications newest first, page by page", async () => {
     const first = await call(app, 'GET', `/notifications?userId=${user}&limit=2`, undefined, customer(user));
     expect(first.status).toBe(200);
     expect(first.body.items.map((n: { id: string }) => n.id)).toEqual(['inbox-5', 'inbox-4']);
-    expect(first.body.items[0]).toMatchObject({ id: 'inbox-5', userId: user, channel: 'email', template: 'order_confirmed', subject: 'Order o-5 confirmed', readAt: null, createdAt: expect.any(String) });
+    expect(first.body.items[0]).toMatchObject({
+      id: 'inbox-5',
+      userId: user,
+      channel: 'email',
+      template: 'order_confirmed',
+      subject: 'Order o-5 confirmed',
+      readAt: null,
+      createdAt: expect.any(String),
+    });
     expect(first.body.nextCursor).toEqual(expect.any(String));
-    const second = await call(app, 'GET', `/notifications?userId=${user}&limit=2&cursor=${first.body.nextCursor}`, undefined, customer(user));
+    const second = await call(
+      app,
+      'GET',
+      `/notifications?userId=${user}&limit=2&cursor=${first.body.nextCursor}`,
+      undefined,
+      customer(user),
+    );
     expect(second.body.items.map((n: { id: string }) => n.id)).toEqual(['inbox-3', 'inbox-2']);
-    const third = await call(app, 'GET', `/notifications?userId=${user}&limit=2&cursor=${second.body.nextCursor}`, undefined, customer(user));
+    const third = await call(
+      app,
+      'GET',
+      `/notifications?userId=${user}&limit=2&cursor=${second.body.nextCursor}`,
+      undefined,
+      customer(user),
+    );
     expect(third.body).toEqual({ items: [expect.objectContaining({ id: 'inbox-1' })], nextCursor: null });
     expect((await call(app, 'GET', `/notifications?userId=${user}`, undefined, admin)).body.items).toHaveLength(5);
   });
 
   it('marks as read (once, for the owner only) and filters and counts unread', async () => {
-    expect((await call(app, 'GET', `/notifications/unread-count?userId=${user}`, undefined, customer(user))).body).toEqual({ userId: user, unread: 5 });
+    expect((await call(app, 'GET', `/notifications/unread-count?userId=${user}`, undefined, customer(user))).body).toEqual({
+      userId: user,
+      unread: 5,
+    });
     const read = await call(app, 'POST', '/notifications/inbox-4/read', undefined, customer(user));
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ id: 'inbox-4', readAt: expect.any(String) });
     await sleep(5);
     const again = await call(app, 'POST', '/notifications/inbox-4/read', undefined, customer(user));
     expect(again.body.readAt).toBe(read.body.readAt);
-    expect((await call(app, 'GET', `/notifications/unread-count?userId=${user}`, undefined, customer(user))).body).toEqual({ userId: user, unread: 4 });
+    expect((await call(app, 'GET', `/notifications/unread-count?userId=${user}`, undefined, customer(user))).body).toEqual({
+      userId: user,
+      unread: 4,
+    });
     const unread = await call(app, 'GET', `/notifications?userId=${user}&unread=true`, undefined, customer(user));
     expect(unread.body.items.map((n: { id: string }) => n.id)).toEqual(['inbox-5', 'inbox-3', 'inbox-2', 'inbox-1']);
     const all = await call(app, 'GET', `/notifications?userId=${user}&unread=false`, undefined, customer(user));
     expect(all.body.items).toHaveLength(5);
   });
 
-  it('answers 404 for another user\'s notifications and changes nothing', async () => {
+  it("answers 404 for another user's notifications and changes nothing", async () => {
     const stranger = { caller: { userId: 'u2', roles: [] } };
     expectProblem(await call(app, 'GET', `/notifications?userId=${user}`, undefined, stranger), 404);
     expectProblem(await call(app, 'GET', `/notifications/unread-count?userId=${user}`, undefined, stranger), 404);
@@ -233,7 +328,9 @@ describe('notification routes', () => {
     expect((await store.get('inbox-5'))?.readAt).toBeNull();
     expectProblem(await call(app, 'POST', '/notifications/no-such-id/read', undefined, customer(user)), 404);
     // u2 sees only its own
-    expect((await call(app, 'GET', '/notifications?userId=u2', undefined, stranger)).body.items.map((n: { id: string }) => n.id)).toEqual(['other-1']);
+    expect((await call(app, 'GET', '/notifications?userId=u2', undefined, stranger)).body.items.map((n: { id: string }) => n.id)).toEqual([
+      'other-1',
+    ]);
   });
 
   it('needs a service token', async () => {
@@ -263,6 +360,8 @@ describe('notification routes', () => {
 
   it('lists its routes in the OpenAPI document', async () => {
     const { paths } = (await call(app, 'GET', '/openapi.json', undefined, { anonymous: true })).body;
-    expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/notifications', '/notifications/unread-count', '/notifications/{id}/read']));
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining(['/notifications', '/notifications/unread-count', '/notifications/{id}/read']),
+    );
   });
 });

@@ -16,11 +16,19 @@ beforeAll(async () => {
   store = new OrdersStore(mongo.db);
   await store.ensureIndexes();
 });
-afterAll(async () => { await mongo.close(); });
+afterAll(async () => {
+  await mongo.close();
+});
 
 const address = { name: 'Ann Buyer', line1: '1 Main Street', city: 'Utrecht', postalCode: '3511AA', country: 'NL' };
-const placed = (customerId: string): OrderEvent => ({ type: 'OrderPlaced', data: { customerId, items: [{ sku: 'MUG-SAGA', quantity: 1 }], shippingAddress: address } });
-const priced: OrderEvent = { type: 'OrderPriced', data: { lines: [{ sku: 'MUG-SAGA', quantity: 1, name: 'Saga mug', unitPriceCents: 1250 }], totalCents: 1250, currency: 'EUR' } };
+const placed = (customerId: string): OrderEvent => ({
+  type: 'OrderPlaced',
+  data: { customerId, items: [{ sku: 'MUG-SAGA', quantity: 1 }], shippingAddress: address },
+});
+const priced: OrderEvent = {
+  type: 'OrderPriced',
+  data: { lines: [{ sku: 'MUG-SAGA', quantity: 1, name: 'Saga mug', unitPriceCents: 1250 }], totalCents: 1250, currency: 'EUR' },
+};
 const sample: Record<string, OrderEvent> = {
   OrderPriced: priced,
   PaymentCaptured: { type: 'PaymentCaptured', data: { chargeId: 'ch_1', amountCents: 1250 } },

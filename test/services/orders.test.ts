@@ -23,7 +23,8 @@ const activities = () => createOrdersActivities(store);
 const address = { name: 'Ann Buyer', line1: '1 Main Street', city: 'Utrecht', postalCode: '3511AA', country: 'NL' };
 const items = [{ sku: 'MUG-SAGA', quantity: 2 }];
 const record = (orderId: string, event: OrderEvent) => activities().recordOrderEvent({ orderId, event });
-const place = (orderId: string, customerId = 'u1') => record(orderId, { type: 'OrderPlaced', data: { customerId, items, shippingAddress: address } });
+const place = (orderId: string, customerId = 'u1') =>
+  record(orderId, { type: 'OrderPlaced', data: { customerId, items, shippingAddress: address } });
 
 beforeAll(async () => {
   mongo = await testDb('orders');
@@ -31,23 +32,41 @@ beforeAll(async () => {
   await store.ensureIndexes();
   app = createOrdersApp({ store, appOptions: appOptions('orders', mongo.db) });
 });
-afterAll(async () => { await mongo.close(); });
+afterAll(async () => {
+  await mongo.close();
+});
 
 describe('recordOrderEvent activity', () => {
   it('appends events in version order and keeps a read model equal to the log folded again', async () => {
     expect(await place('o1')).toEqual({ version: 1 });
-    expect(await record('o1', { type: 'OrderPriced', data: { lines: [{ sku: 'MUG-SAGA', quantity: 2, name: 'Saga mug', unitPriceCents: 1250 }], totalCents: 2500, currency: 'EUR' } })).toEqual({ version: 2 });
+    expect(
+      await record('o1', {
+        type: 'OrderPriced',
+        data: { lines: [{ sku: 'MUG-SAGA', quantity: 2, name: 'Saga mug', unitPriceCents: 1250 }], totalCents: 2500, currency: 'EUR' },
+      }),
+    ).toEqual({ version: 2 });
     expect(await record('o1', { type: 'StockReserved', data: {} })).toEqual({ version: 3 });
     expect(await record('o1', { type: 'PaymentCaptured', data: { chargeId: 'ch_1', amountCents: 2500 } })).toEqual({ version: 4 });
     expect(await record('o1', { type: 'OrderConfirmed', data: {} })).toEqual({ version: 5 });
 
     const view = await store.get('o1');
     expect(view).toMatchObject({
-      orderId: 'o1', customerId: 'u1', status: 'CONFIRMED', version: 5, totalCents: 2500, currency: 'EUR',
+      orderId: 'o1',
+      customerId: 'u1',
+      status: 'CONFIRMED',
+      version: 5,
+      totalCents: 2500,
+      currency: 'EUR',
       items: [{ sku: 'MUG-SAGA', quantity: 2, unitPriceCents: 1250, name: 'Saga mug' }],
     });
     expect(await store.rebuild('o1')).toEqual(view);
-    expect((await store.history('o1')).map((e) => e.type)).toEqual(['OrderPlaced', 'OrderPriced', 'StockReserved', 'PaymentCaptured', 'OrderConfirmed']);
+    expect((await store.history('o1')).map((e) => e.type)).toEqual([
+      'OrderPlaced',
+      'OrderPriced',
+      'StockReserved',
+      'PaymentCaptured',
+      'OrderConfirmed',
+    ]);
   });
 
   it('records a duplicated event type once, answering the first version', async () => {
@@ -58,7 +77,12 @@ describe('recordOrderEvent activity', () => {
     expect(await record('o2', { type: 'OrderCancelled', data: { reason: 'PAYMENT_DECLINED' } })).toEqual(first);
     expect(await place('o2', 'someone-else')).toEqual({ version: 1 });
     expect(await store.history('o2')).toHaveLength(2);
-    expect(await store.get('o2')).toMatchObject({ customerId: 'u1', status: 'CANCELLED', cancellation: { reason: 'OUT_OF_STOCK' }, version: 2 });
+    expect(await store.get('o2')).toMatchObject({
+      customerId: 'u1',
+      status: 'CANCELLED',
+      cancellation: { reason: 'OUT_OF_STOCK' },
+      version: 2,
+    });
     expect(await store.rebuild('o2')).toEqual(await store.get('o2'));
   });
 
@@ -84,9 +108,14 @@ describe('recordOrderEvent activity', () => {
   it('keeps the log in the order document: at most one event per type, so at most 14, and nothing else stored', async () => {
     await place('o-all');
     const data: Record<string, unknown> = {
-      OrderPriced: { lines: [], totalCents: 0, currency: 'EUR' }, OrderShipped: { shipmentId: 's', trackingNumber: 't' },
-      OrderCancelled: { reason: 'CUSTOMER_CANCELLED' }, OrderFailed: { reason: 'r' }, OrderApproved: { approvedBy: 'a' },
-      PaymentCaptured: { chargeId: 'ch', amountCents: 100 }, ApprovalRequested: { thresholdCents: 100 }, PaymentRefunded: { refundId: 'rf', amountCents: 100 },
+      OrderPriced: { lines: [], totalCents: 0, currency: 'EUR' },
+      OrderShipped: { shipmentId: 's', trackingNumber: 't' },
+      OrderCancelled: { reason: 'CUSTOMER_CANCELLED' },
+      OrderFailed: { reason: 'r' },
+      OrderApproved: { approvedBy: 'a' },
+      PaymentCaptured: { chargeId: 'ch', amountCents: 100 },
+      ApprovalRequested: { thresholdCents: 100 },
+      PaymentRefunded: { refundId: 'rf', amountCents: 100 },
     };
     for (const type of ORDER_EVENT_TYPES.filter((t) => t !== 'OrderPlaced')) {
       await record('o-all', { type, data: data[type] ?? {} } as never);
@@ -121,9 +150,15 @@ describe('recordOrderEvent activity', () => {
     await place('o-bogus');
     const before = await store.orders.countDocuments();
     for (const type of ['Bogus', 'orderplaced', 'OrderPlaced ', 'PaymentCaptured2', 'toString', '__proto__']) {
-      await expectBusinessFailure(activities().recordOrderEvent({ orderId: 'o-bogus', event: { type, data: {} } } as never), 'InvalidInput');
+      await expectBusinessFailure(
+        activities().recordOrderEvent({ orderId: 'o-bogus', event: { type, data: {} } } as never),
+        'InvalidInput',
+      );
       // before OrderPlaced, too: refused as invalid, not retried as "no OrderPlaced yet"
-      await expectBusinessFailure(activities().recordOrderEvent({ orderId: 'o-bogus-new', event: { type, data: {} } } as never), 'InvalidInput');
+      await expectBusinessFailure(
+        activities().recordOrderEvent({ orderId: 'o-bogus-new', event: { type, data: {} } } as never),
+        'InvalidInput',
+      );
     }
     expect(await store.orders.countDocuments()).toBe(before);
     expect((await store.history('o-bogus')).map((e) => e.type)).toEqual(['OrderPlaced']);
@@ -135,11 +170,20 @@ describe('recordOrderEvent activity', () => {
   });
 
   it('fails InvalidState (non-retryable, so the saga fails visibly instead of stalling) for a later event of an order never placed', async () => {
-    await expectBusinessFailure(activities().recordOrderEvent({ orderId: 'o-never-placed', event: { type: 'OrderPriced', data: { lines: [], totalCents: 1, currency: 'EUR' } } }), 'InvalidState');
+    await expectBusinessFailure(
+      activities().recordOrderEvent({
+        orderId: 'o-never-placed',
+        event: { type: 'OrderPriced', data: { lines: [], totalCents: 1, currency: 'EUR' } },
+      }),
+      'InvalidState',
+    );
     expect(await store.history('o-never-placed')).toEqual([]);
     // malformed data of a known type: InvalidInput once the order exists, nothing stored
     await place('o-malformed');
-    await expectBusinessFailure(activities().recordOrderEvent({ orderId: 'o-malformed', event: { type: 'OrderPriced', data: { totalCents: 1 } } } as never), 'InvalidInput');
+    await expectBusinessFailure(
+      activities().recordOrderEvent({ orderId: 'o-malformed', event: { type: 'OrderPriced', data: { totalCents: 1 } } } as never),
+      'InvalidInput',
+    );
     expect(await store.history('o-malformed')).toHaveLength(1);
     expect(await store.get('o-never-placed')).toBeUndefined();
   });
@@ -156,24 +200,39 @@ describe('recordOrderEvent activity', () => {
 describe('order routes', () => {
   beforeAll(async () => {
     await place('r1', 'reader');
-    await record('r1', { type: 'OrderPriced', data: { lines: [{ sku: 'MUG-SAGA', quantity: 2, name: 'Saga mug', unitPriceCents: 1250 }], totalCents: 2500, currency: 'EUR' } });
+    await record('r1', {
+      type: 'OrderPriced',
+      data: { lines: [{ sku: 'MUG-SAGA', quantity: 2, name: 'Saga mug', unitPriceCents: 1250 }], totalCents: 2500, currency: 'EUR' },
+    });
     await record('r1', { type: 'OrderShipped', data: { shipmentId: 'shp_1', trackingNumber: 'SGS0000000001' } });
   });
 
   it('shows the customer their order and its events; admins may too', async () => {
     const res = await call(app, 'GET', '/orders/r1', undefined, customer('reader'));
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ orderId: 'r1', customerId: 'reader', status: 'SHIPPED', totalCents: 2500, currency: 'EUR', shipment: { shipmentId: 'shp_1', trackingNumber: 'SGS0000000001' }, version: 3 });
+    expect(res.body).toMatchObject({
+      orderId: 'r1',
+      customerId: 'reader',
+      status: 'SHIPPED',
+      totalCents: 2500,
+      currency: 'EUR',
+      shipment: { shipmentId: 'shp_1', trackingNumber: 'SGS0000000001' },
+      version: 3,
+    });
     expect(new Date(res.body.createdAt).toISOString()).toBe(res.body.createdAt);
     expect((await call(app, 'GET', '/orders/r1', undefined, admin)).body).toEqual(res.body);
 
     const events = await call(app, 'GET', '/orders/r1/events', undefined, customer('reader'));
     expect(events.status).toBe(200);
-    expect(events.body.items.map((e: { type: string; version: number }) => [e.type, e.version])).toEqual([['OrderPlaced', 1], ['OrderPriced', 2], ['OrderShipped', 3]]);
+    expect(events.body.items.map((e: { type: string; version: number }) => [e.type, e.version])).toEqual([
+      ['OrderPlaced', 1],
+      ['OrderPriced', 2],
+      ['OrderShipped', 3],
+    ]);
     expect(events.body.items[2].data).toEqual({ shipmentId: 'shp_1', trackingNumber: 'SGS0000000001' });
   });
 
-  it('answers 404 for another user\'s order and for unknown ones', async () => {
+  it("answers 404 for another user's order and for unknown ones", async () => {
     expectProblem(await call(app, 'GET', '/orders/r1', undefined, customer('other')), 404);
     expectProblem(await call(app, 'GET', '/orders/r1/events', undefined, customer('other')), 404);
     expectProblem(await call(app, 'GET', '/orders?customerId=reader', undefined, customer('other')), 404);
@@ -190,7 +249,15 @@ describe('order routes', () => {
   });
 
   it('rejects bad queries with 400 field errors', async () => {
-    for (const query of ['limit=0', 'limit=101', 'limit=abc', 'limit=1.5', 'cursor=not-a-cursor', `cursor=${Buffer.from('{"x":1}').toString('base64url')}`, `customerId=${'x'.repeat(101)}`]) {
+    for (const query of [
+      'limit=0',
+      'limit=101',
+      'limit=abc',
+      'limit=1.5',
+      'cursor=not-a-cursor',
+      `cursor=${Buffer.from('{"x":1}').toString('base64url')}`,
+      `customerId=${'x'.repeat(101)}`,
+    ]) {
       const res = await call(app, 'GET', `/orders?customerId=reader&${query}`, undefined, customer('reader'));
       expectProblem(res, 400);
       expect(res.body.errors.length).toBeGreaterThan(0);
@@ -200,7 +267,7 @@ describe('order routes', () => {
     expect((await call(app, 'GET', '/orders', undefined, admin)).status).toBe(200);
   });
 
-  it('lists a customer\'s orders newest first, page by page', async () => {
+  it("lists a customer's orders newest first, page by page", async () => {
     for (const id of ['pg-1', 'pg-2', 'pg-3']) await place(id, 'pager');
     const first = await call(app, 'GET', '/orders?customerId=pager&limit=2', undefined, customer('pager'));
     expect(first.status).toBe(200);

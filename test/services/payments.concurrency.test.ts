@@ -28,7 +28,9 @@ class CountingProvider implements PaymentProvider {
     this.refunds.add(result.providerRefundId);
     return result;
   }
-  findCharge(key: string) { return this.sim.findCharge(key); }
+  findCharge(key: string) {
+    return this.sim.findCharge(key);
+  }
 }
 
 let mongo: TestDb;
@@ -44,11 +46,15 @@ beforeAll(async () => {
   store = new PaymentsStore(mongo.db, provider);
   await store.ensureIndexes();
 });
-afterAll(async () => { await mongo.close(); await simulatorDb.close(); });
+afterAll(async () => {
+  await mongo.close();
+  await simulatorDb.close();
+});
 
 const settle = <T>(n: number, f: (i: number) => Promise<T>) => Promise.allSettled(Array.from({ length: n }, (_, i) => f(i)));
 const values = <T>(results: Array<PromiseSettledResult<T>>) => results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-const errorTypes = <T>(results: Array<PromiseSettledResult<T>>) => results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { type?: string }).type ?? String(r.reason)] : []));
+const errorTypes = <T>(results: Array<PromiseSettledResult<T>>) =>
+  results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { type?: string }).type ?? String(r.reason)] : []));
 const ledgerOf = (orderId: string) => store.ledger.find({ orderId }).toArray();
 
 describe('payments under 50 concurrent calls', () => {
@@ -84,7 +90,9 @@ describe('payments under 50 concurrent calls', () => {
     const before = provider.refunds.size;
     const answers = values(await settle(50, () => store.refund('pr-1')));
     expect(answers).toHaveLength(50);
-    expect(new Set(answers.map((a) => JSON.stringify(a)))).toEqual(new Set([JSON.stringify({ refunded: true, refundId: 'rf_pr-1', amountCents: 4200 })]));
+    expect(new Set(answers.map((a) => JSON.stringify(a)))).toEqual(
+      new Set([JSON.stringify({ refunded: true, refundId: 'rf_pr-1', amountCents: 4200 })]),
+    );
     expect(provider.refunds.size - before).toBe(1);
     expect((await ledgerOf('pr-1')).map((e) => e._id).sort()).toEqual(['pr-1:charge', 'pr-1:refund']);
     expect(await provider.findCharge('pr-1:charge')).toMatchObject({ amountCents: 4200, refundedCents: 4200 });

@@ -40,8 +40,12 @@ class DyingProvider implements PaymentProvider {
     return result;
   }
 
-  refund(request: RefundRequest) { return simulator.refund(request); }
-  findCharge(idempotencyKey: string) { return simulator.findCharge(idempotencyKey); }
+  refund(request: RefundRequest) {
+    return simulator.refund(request);
+  }
+  findCharge(idempotencyKey: string) {
+    return simulator.findCharge(idempotencyKey);
+  }
 }
 
 const charge = (orderId: string, paymentToken = 'tok_visa', amountCents = 2500) =>
@@ -57,7 +61,10 @@ beforeAll(async () => {
   await store.ensureIndexes();
   app = createPaymentsApp({ store, appOptions: appOptions('payments', mongo.db) });
 });
-afterAll(async () => { await mongo.close(); await simulatorDb.close(); });
+afterAll(async () => {
+  await mongo.close();
+  await simulatorDb.close();
+});
 
 describe('chargePayment activity', () => {
   it('charges tok_visa once even when called twice', async () => {
@@ -67,7 +74,11 @@ describe('chargePayment activity', () => {
     const ledger = await ledgerOf('p1');
     expect(ledger).toHaveLength(1);
     expect(ledger[0]).toMatchObject({ _id: 'p1:charge', type: 'charge', amountCents: 2500, currency: 'EUR', reference: first.chargeId });
-    expect(await store.charges.findOne({ _id: 'p1' })).toMatchObject({ status: 'CAPTURED', providerChargeId: first.chargeId, refundedCents: 0 });
+    expect(await store.charges.findOne({ _id: 'p1' })).toMatchObject({
+      status: 'CAPTURED',
+      providerChargeId: first.chargeId,
+      refundedCents: 0,
+    });
   });
 
   it('charges once when duplicates race, also for a slow provider', async () => {
@@ -87,7 +98,10 @@ describe('chargePayment activity', () => {
 
   it('tok_flaky fails retryably twice, then succeeds with one charge', async () => {
     for (let attempt = 1; attempt <= 2; attempt++) {
-      const error = await charge('p4', 'tok_flaky').then(() => undefined, (e: unknown) => e);
+      const error = await charge('p4', 'tok_flaky').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(Error);
       expect(error).not.toBeInstanceOf(ApplicationFailure);
       expect(await ledgerOf('p4')).toEqual([]);
@@ -102,7 +116,10 @@ describe('chargePayment activity', () => {
   it('refuses a repeat with another amount or currency (InvalidInput) and charges nothing more', async () => {
     await charge('p5');
     await expectBusinessFailure(charge('p5', 'tok_visa', 9999), 'InvalidInput');
-    await expectBusinessFailure(activities().chargePayment({ orderId: 'p5', amountCents: 2500, currency: 'USD', paymentToken: 'tok_visa' }), 'InvalidInput');
+    await expectBusinessFailure(
+      activities().chargePayment({ orderId: 'p5', amountCents: 2500, currency: 'USD', paymentToken: 'tok_visa' }),
+      'InvalidInput',
+    );
     expect(await ledgerOf('p5')).toHaveLength(1);
     expect(await store.charges.findOne({ _id: 'p5' })).toMatchObject({ amountCents: 2500, currency: 'EUR' });
   });
@@ -137,7 +154,11 @@ describe('refundPayment activity', () => {
     expect(ledger.map((e) => e._id)).toEqual(['r1:charge', 'r1:refund']);
     const [chargeEntry, refundEntry] = ledger;
     expect(refundEntry).toMatchObject({ type: 'refund', amountCents: chargeEntry!.amountCents, currency: 'EUR' });
-    expect(await store.charges.findOne({ _id: 'r1' })).toMatchObject({ status: 'CAPTURED', providerChargeId: charged.chargeId, refundedCents: 4321 });
+    expect(await store.charges.findOne({ _id: 'r1' })).toMatchObject({
+      status: 'CAPTURED',
+      providerChargeId: charged.chargeId,
+      refundedCents: 4321,
+    });
   });
 
   it('refunds once when duplicates race', async () => {
@@ -190,8 +211,14 @@ describe('a charge whose outcome was never recorded (the process died around the
     // a provider keeps idempotency keys only so long: the retry asks, it does not charge again
     expect(dying.chargeRequests).toBe(requests);
     expect(await chargeVia(dyingActivities(), 'c1')).toEqual(result);
-    expect(await store.charges.findOne({ _id: 'c1' })).toMatchObject({ status: 'CAPTURED', providerChargeId: captured!.providerChargeId, refundedCents: 0 });
-    expect((await ledgerOf('c1')).map((e) => [e._id, e.type, e.amountCents, e.reference])).toEqual([['c1:charge', 'charge', 2500, captured!.providerChargeId]]);
+    expect(await store.charges.findOne({ _id: 'c1' })).toMatchObject({
+      status: 'CAPTURED',
+      providerChargeId: captured!.providerChargeId,
+      refundedCents: 0,
+    });
+    expect((await ledgerOf('c1')).map((e) => [e._id, e.type, e.amountCents, e.reference])).toEqual([
+      ['c1:charge', 'charge', 2500, captured!.providerChargeId],
+    ]);
     expect(await simulator.findCharge('c1:charge')).toEqual(captured);
   });
 
@@ -208,7 +235,10 @@ describe('a charge whose outcome was never recorded (the process died around the
     expect(await chargeVia(dyingActivities(), 'c2', 3100)).toEqual({ chargeId: providerChargeId, amountCents: 3100 });
     expect(await activities().refundPayment({ orderId: 'c2' })).toEqual(refund);
     expect(await simulator.findCharge('c2:charge')).toMatchObject({ providerChargeId, amountCents: 3100, refundedCents: 3100 });
-    expect((await ledgerOf('c2')).map((e) => [e._id, e.type, e.amountCents])).toEqual([['c2:charge', 'charge', 3100], ['c2:refund', 'refund', 3100]]);
+    expect((await ledgerOf('c2')).map((e) => [e._id, e.type, e.amountCents])).toEqual([
+      ['c2:charge', 'charge', 3100],
+      ['c2:refund', 'refund', 3100],
+    ]);
 
     const view = await call(app, 'GET', '/payments/c2', undefined, admin);
     expect(view.body).toMatchObject({
@@ -221,8 +251,10 @@ describe('a charge whose outcome was never recorded (the process died around the
     await dieDuring('c3', 'after');
     const requests = dying.chargeRequests;
     const results = await Promise.all([
-      chargeVia(dyingActivities(), 'c3'), activities().refundPayment({ orderId: 'c3' }),
-      chargeVia(dyingActivities(), 'c3'), activities().refundPayment({ orderId: 'c3' }),
+      chargeVia(dyingActivities(), 'c3'),
+      activities().refundPayment({ orderId: 'c3' }),
+      chargeVia(dyingActivities(), 'c3'),
+      activities().refundPayment({ orderId: 'c3' }),
     ]);
     const { providerChargeId } = (await simulator.findCharge('c3:charge'))!;
     expect(results[0]).toEqual({ chargeId: providerChargeId, amountCents: 2500 });
@@ -231,7 +263,10 @@ describe('a charge whose outcome was never recorded (the process died around the
     expect(results[3]).toEqual(results[1]);
     expect(dying.chargeRequests).toBe(requests);
     expect(await simulator.findCharge('c3:charge')).toMatchObject({ amountCents: 2500, refundedCents: 2500 });
-    expect((await ledgerOf('c3')).map((e) => [e._id, e.amountCents])).toEqual([['c3:charge', 2500], ['c3:refund', 2500]]);
+    expect((await ledgerOf('c3')).map((e) => [e._id, e.amountCents])).toEqual([
+      ['c3:charge', 2500],
+      ['c3:refund', 2500],
+    ]);
   });
 
   it('without a capture at the provider the refund voids the charge, and a retried charge takes nothing', async () => {
@@ -247,13 +282,21 @@ describe('a charge whose outcome was never recorded (the process died around the
     await dieDuring('c5', 'before');
     expect(await activities().refundPayment({ orderId: 'c5' })).toEqual({ refunded: false, amountCents: 0 });
     // the dead process's request was still on its way: the provider captures after the void
-    const { providerChargeId } = await simulator.charge({ idempotencyKey: 'c5:charge', amountCents: 2500, currency: 'EUR', token: 'tok_visa' });
+    const { providerChargeId } = await simulator.charge({
+      idempotencyKey: 'c5:charge',
+      amountCents: 2500,
+      currency: 'EUR',
+      token: 'tok_visa',
+    });
 
     await expectBusinessFailure(chargeVia(dyingActivities(), 'c5'), 'InvalidState');
     await expectBusinessFailure(chargeVia(dyingActivities(), 'c5'), 'InvalidState');
     expect(await simulator.findCharge('c5:charge')).toMatchObject({ providerChargeId, amountCents: 2500, refundedCents: 2500 });
     expect(await store.charges.findOne({ _id: 'c5' })).toMatchObject({ status: 'VOIDED', providerChargeId, refundedCents: 2500 });
-    expect((await ledgerOf('c5')).map((e) => [e._id, e.type, e.amountCents])).toEqual([['c5:charge', 'charge', 2500], ['c5:void', 'refund', 2500]]);
+    expect((await ledgerOf('c5')).map((e) => [e._id, e.type, e.amountCents])).toEqual([
+      ['c5:charge', 'charge', 2500],
+      ['c5:void', 'refund', 2500],
+    ]);
     expect(await activities().refundPayment({ orderId: 'c5' })).toEqual({ refunded: false, amountCents: 0 });
     expect(await simulator.findCharge('c5:charge')).toMatchObject({ refundedCents: 2500 });
   });
@@ -267,7 +310,10 @@ describe('a charge whose outcome was never recorded (the process died around the
     const second = await charge('c7');
     await store.ledger.deleteOne({ _id: 'c7:charge' });
     expect(await activities().refundPayment({ orderId: 'c7' })).toMatchObject({ refunded: true, amountCents: 2500 });
-    expect((await ledgerOf('c7')).map((e) => [e._id, e.amountCents])).toEqual([['c7:charge', 2500], ['c7:refund', 2500]]);
+    expect((await ledgerOf('c7')).map((e) => [e._id, e.amountCents])).toEqual([
+      ['c7:charge', 2500],
+      ['c7:refund', 2500],
+    ]);
     expect(await simulator.findCharge('c7:charge')).toMatchObject({ providerChargeId: second.chargeId, refundedCents: 2500 });
   });
 });
@@ -276,10 +322,14 @@ describe('payment provider simulator', () => {
   it('remembers what it captured under each key and never refunds more than that', async () => {
     const sim = new SimulatedProvider(simulatorDb.db);
     expect(await sim.findCharge('k:charge')).toBeUndefined();
-    await expect(sim.charge({ idempotencyKey: 'k:charge', amountCents: 900, currency: 'EUR', token: 'tok_declined' })).rejects.toThrow(/declined/);
+    await expect(sim.charge({ idempotencyKey: 'k:charge', amountCents: 900, currency: 'EUR', token: 'tok_declined' })).rejects.toThrow(
+      /declined/,
+    );
     expect(await sim.findCharge('k:charge')).toBeUndefined();
     const { providerChargeId } = await sim.charge({ idempotencyKey: 'k:charge', amountCents: 900, currency: 'EUR', token: 'tok_visa' });
-    expect(await sim.charge({ idempotencyKey: 'k:charge', amountCents: 900, currency: 'EUR', token: 'tok_visa' })).toEqual({ providerChargeId });
+    expect(await sim.charge({ idempotencyKey: 'k:charge', amountCents: 900, currency: 'EUR', token: 'tok_visa' })).toEqual({
+      providerChargeId,
+    });
     expect(await sim.findCharge('k:charge')).toEqual({ providerChargeId, amountCents: 900, currency: 'EUR', refundedCents: 0 });
     await expect(sim.refund({ idempotencyKey: 'k:refund', providerChargeId, amountCents: 901 })).rejects.toThrow(/exceeds/);
     const refund = await sim.refund({ idempotencyKey: 'k:refund', providerChargeId, amountCents: 900 });
@@ -296,20 +346,28 @@ describe('payment provider simulator across a restart of the payments process', 
   it('a new simulator on the same database knows the captures, refunds and flaky calls of the old one', async () => {
     const before = new SimulatedProvider(simulatorDb.db, { flakyFailures: 2 });
     const { providerChargeId } = await before.charge({ idempotencyKey: 'r:charge', amountCents: 700, currency: 'EUR', token: 'tok_visa' });
-    await expect(before.charge({ idempotencyKey: 'f:charge', amountCents: 700, currency: 'EUR', token: 'tok_flaky' })).rejects.toThrow(/call 1/);
+    await expect(before.charge({ idempotencyKey: 'f:charge', amountCents: 700, currency: 'EUR', token: 'tok_flaky' })).rejects.toThrow(
+      /call 1/,
+    );
     const after = new SimulatedProvider(simulatorDb.db, { flakyFailures: 2 });
     expect(await after.findCharge('r:charge')).toEqual({ providerChargeId, amountCents: 700, currency: 'EUR', refundedCents: 0 });
-    expect(await after.charge({ idempotencyKey: 'r:charge', amountCents: 700, currency: 'EUR', token: 'tok_visa' })).toEqual({ providerChargeId });
+    expect(await after.charge({ idempotencyKey: 'r:charge', amountCents: 700, currency: 'EUR', token: 'tok_visa' })).toEqual({
+      providerChargeId,
+    });
     const refund = await before.refund({ idempotencyKey: 'r:refund', providerChargeId, amountCents: 700 });
     expect(await after.refund({ idempotencyKey: 'r:refund', providerChargeId, amountCents: 700 })).toEqual(refund);
-    await expect(after.charge({ idempotencyKey: 'f:charge', amountCents: 700, currency: 'EUR', token: 'tok_flaky' })).rejects.toThrow(/call 2/);
+    await expect(after.charge({ idempotencyKey: 'f:charge', amountCents: 700, currency: 'EUR', token: 'tok_flaky' })).rejects.toThrow(
+      /call 2/,
+    );
     await after.charge({ idempotencyKey: 'f:charge', amountCents: 700, currency: 'EUR', token: 'tok_flaky' });
   });
 
   it('50 concurrent refunds under different keys of one charge never refund more than it captured', async () => {
     const sim = new SimulatedProvider(simulatorDb.db);
     const { providerChargeId } = await sim.charge({ idempotencyKey: 'm:charge', amountCents: 1000, currency: 'EUR', token: 'tok_visa' });
-    const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => sim.refund({ idempotencyKey: `m:refund-${i % 25}`, providerChargeId, amountCents: 100 })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) => sim.refund({ idempotencyKey: `m:refund-${i % 25}`, providerChargeId, amountCents: 100 })),
+    );
     const ids = new Set(results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.providerRefundId] : [])));
     expect(ids.size).toBe(10);
     expect(await sim.findCharge('m:charge')).toMatchObject({ refundedCents: 1000 });
@@ -330,10 +388,13 @@ describe('payment routes', () => {
       charge: { chargeId: expect.stringMatching(/^ch_sim_/), status: 'CAPTURED', amountCents: 1500, currency: 'EUR', refundedCents: 1500 },
       refunds: [{ refundId: expect.any(String), amountCents: 1500 }],
     });
-    expect(res.body.ledger.map((e: { id: string; type: string; amountCents: number }) => [e.id, e.type, e.amountCents])).toEqual([['v1:charge', 'charge', 1500], ['v1:refund', 'refund', 1500]]);
+    expect(res.body.ledger.map((e: { id: string; type: string; amountCents: number }) => [e.id, e.type, e.amountCents])).toEqual([
+      ['v1:charge', 'charge', 1500],
+      ['v1:refund', 'refund', 1500],
+    ]);
   });
 
-  it('is for administrators only, even for the order\'s own customer', async () => {
+  it("is for administrators only, even for the order's own customer", async () => {
     expectProblem(await call(app, 'GET', '/payments/v1', undefined, customer('u1')), 403);
     expectProblem(await call(app, 'GET', '/payments/v1', undefined, customer('other')), 403);
   });

@@ -24,7 +24,9 @@ beforeAll(async () => {
   await store.ensureIndexes();
   app = createShippingApp({ store, appOptions: appOptions('shipping', mongo.db) });
 });
-afterAll(async () => { await mongo.close(); });
+afterAll(async () => {
+  await mongo.close();
+});
 
 describe('createShipment activity', () => {
   it('creates a shipment with a tracking number, stored under its id', async () => {
@@ -32,7 +34,15 @@ describe('createShipment activity', () => {
     expect(created.shipmentId).toMatch(/^shp_[0-9a-z]+$/);
     expect(created.trackingNumber).toMatch(/^SGS[0-9A-Z]{10}$/);
     expect(await store.shipments.findOne({ orderId: 'ord-1' })).toMatchObject({
-      _id: created.shipmentId, orderId: 'ord-1', customerId: 'u1', trackingNumber: created.trackingNumber, status: 'LABEL_CREATED', rank: 0, events: [], address, lines,
+      _id: created.shipmentId,
+      orderId: 'ord-1',
+      customerId: 'u1',
+      trackingNumber: created.trackingNumber,
+      status: 'LABEL_CREATED',
+      rank: 0,
+      events: [],
+      address,
+      lines,
     });
   });
 
@@ -74,21 +84,39 @@ describe('createShipment activity', () => {
 describe('recordCarrierEvent activity', () => {
   it('records each event once and moves the status forwards', async () => {
     const { shipmentId } = await shipmentFor('ord-10');
-    expect(await activities().recordCarrierEvent({ shipmentId, type: 'PICKED_UP', at: '2026-01-01T10:00:00.000Z' })).toEqual({ recorded: true });
-    expect(await activities().recordCarrierEvent({ shipmentId, type: 'PICKED_UP', at: '2026-01-01T10:05:00.000Z' })).toEqual({ recorded: false });
-    expect(await store.get(shipmentId)).toMatchObject({ status: 'PICKED_UP', events: [{ type: 'PICKED_UP', at: '2026-01-01T10:00:00.000Z' }] });
-    expect(await activities().recordCarrierEvent({ shipmentId, type: 'DELIVERED', at: '2026-01-02T09:00:00.000Z' })).toEqual({ recorded: true });
-    expect(await activities().recordCarrierEvent({ shipmentId, type: 'DELIVERED', at: '2026-01-02T09:00:00.000Z' })).toEqual({ recorded: false });
+    expect(await activities().recordCarrierEvent({ shipmentId, type: 'PICKED_UP', at: '2026-01-01T10:00:00.000Z' })).toEqual({
+      recorded: true,
+    });
+    expect(await activities().recordCarrierEvent({ shipmentId, type: 'PICKED_UP', at: '2026-01-01T10:05:00.000Z' })).toEqual({
+      recorded: false,
+    });
+    expect(await store.get(shipmentId)).toMatchObject({
+      status: 'PICKED_UP',
+      events: [{ type: 'PICKED_UP', at: '2026-01-01T10:00:00.000Z' }],
+    });
+    expect(await activities().recordCarrierEvent({ shipmentId, type: 'DELIVERED', at: '2026-01-02T09:00:00.000Z' })).toEqual({
+      recorded: true,
+    });
+    expect(await activities().recordCarrierEvent({ shipmentId, type: 'DELIVERED', at: '2026-01-02T09:00:00.000Z' })).toEqual({
+      recorded: false,
+    });
     expect(await store.get(shipmentId)).toMatchObject({
       status: 'DELIVERED',
-      events: [{ type: 'PICKED_UP', at: '2026-01-01T10:00:00.000Z' }, { type: 'DELIVERED', at: '2026-01-02T09:00:00.000Z' }],
+      events: [
+        { type: 'PICKED_UP', at: '2026-01-01T10:00:00.000Z' },
+        { type: 'DELIVERED', at: '2026-01-02T09:00:00.000Z' },
+      ],
     });
   });
 
   it('never moves the status backwards when events arrive out of order', async () => {
     const { shipmentId } = await shipmentFor('ord-11');
-    expect(await activities().recordCarrierEvent({ shipmentId, type: 'DELIVERED', at: '2026-01-02T09:00:00.000Z' })).toEqual({ recorded: true });
-    expect(await activities().recordCarrierEvent({ shipmentId, type: 'PICKED_UP', at: '2026-01-01T10:00:00.000Z' })).toEqual({ recorded: true });
+    expect(await activities().recordCarrierEvent({ shipmentId, type: 'DELIVERED', at: '2026-01-02T09:00:00.000Z' })).toEqual({
+      recorded: true,
+    });
+    expect(await activities().recordCarrierEvent({ shipmentId, type: 'PICKED_UP', at: '2026-01-01T10:00:00.000Z' })).toEqual({
+      recorded: true,
+    });
     const shipment = await store.get(shipmentId);
     expect(shipment?.status).toBe('DELIVERED');
     expect(shipment?.events.map((e) => e.type).sort()).toEqual(['DELIVERED', 'PICKED_UP']);
@@ -96,7 +124,9 @@ describe('recordCarrierEvent activity', () => {
 
   it('records a duplicated event once even when 50 duplicates race', async () => {
     const { shipmentId } = await shipmentFor('ord-12');
-    const results = await Promise.all(Array.from({ length: 50 }, () => activities().recordCarrierEvent({ shipmentId, type: 'PICKED_UP', at: '2026-01-01T10:00:00.000Z' })));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => activities().recordCarrierEvent({ shipmentId, type: 'PICKED_UP', at: '2026-01-01T10:00:00.000Z' })),
+    );
     expect(results.filter((r) => r.recorded)).toHaveLength(1);
     expect(await store.get(shipmentId)).toMatchObject({ status: 'PICKED_UP', events: [{ type: 'PICKED_UP' }] });
   });
@@ -104,7 +134,9 @@ describe('recordCarrierEvent activity', () => {
   it('50 carrier events of both types racing, in any order: one of each, status DELIVERED', async () => {
     const { shipmentId } = await shipmentFor('ord-12b');
     const types = Array.from({ length: 50 }, (_, i) => (i % 3 ? 'DELIVERED' : 'PICKED_UP') as 'DELIVERED' | 'PICKED_UP');
-    const results = await Promise.all(types.map((type) => activities().recordCarrierEvent({ shipmentId, type, at: '2026-01-01T10:00:00.000Z' })));
+    const results = await Promise.all(
+      types.map((type) => activities().recordCarrierEvent({ shipmentId, type, at: '2026-01-01T10:00:00.000Z' })),
+    );
     expect(results.filter((r) => r.recorded)).toHaveLength(2);
     const shipment = await store.get(shipmentId);
     expect(shipment?.status).toBe('DELIVERED');
@@ -113,9 +145,15 @@ describe('recordCarrierEvent activity', () => {
   });
 
   it('fails NotFound for an unknown shipment and InvalidInput for a malformed event', async () => {
-    await expectBusinessFailure(activities().recordCarrierEvent({ shipmentId: 'shp_nope', type: 'PICKED_UP', at: '2026-01-01T10:00:00.000Z' }), 'NotFound');
+    await expectBusinessFailure(
+      activities().recordCarrierEvent({ shipmentId: 'shp_nope', type: 'PICKED_UP', at: '2026-01-01T10:00:00.000Z' }),
+      'NotFound',
+    );
     const { shipmentId } = await shipmentFor('ord-13');
-    await expectBusinessFailure(activities().recordCarrierEvent({ shipmentId, type: 'LOST' as never, at: '2026-01-01T10:00:00.000Z' }), 'InvalidInput');
+    await expectBusinessFailure(
+      activities().recordCarrierEvent({ shipmentId, type: 'LOST' as never, at: '2026-01-01T10:00:00.000Z' }),
+      'InvalidInput',
+    );
     await expectBusinessFailure(activities().recordCarrierEvent({ shipmentId, type: 'PICKED_UP' } as never), 'InvalidInput');
     expect(await store.get(shipmentId)).toMatchObject({ status: 'LABEL_CREATED', events: [] });
   });
@@ -132,21 +170,29 @@ describe('shipment routes', () => {
     const res = await call(app, 'GET', `/shipments/${shipment.shipmentId}`, undefined, customer('buyer-1'));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      shipmentId: shipment.shipmentId, orderId: 'ord-20', customerId: 'buyer-1', trackingNumber: shipment.trackingNumber,
-      status: 'PICKED_UP', events: [{ type: 'PICKED_UP', at: '2026-01-01T10:00:00.000Z' }], createdAt: expect.any(String),
+      shipmentId: shipment.shipmentId,
+      orderId: 'ord-20',
+      customerId: 'buyer-1',
+      trackingNumber: shipment.trackingNumber,
+      status: 'PICKED_UP',
+      events: [{ type: 'PICKED_UP', at: '2026-01-01T10:00:00.000Z' }],
+      createdAt: expect.any(String),
     });
     expect((await call(app, 'GET', `/shipments/${shipment.shipmentId}`, undefined, admin)).status).toBe(200);
-    expect((await call(app, 'GET', `/shipments/${shipment.shipmentId}`, undefined, { caller: { userId: 'carrier-1', roles: ['carrier'] } })).status).toBe(200);
+    expect(
+      (await call(app, 'GET', `/shipments/${shipment.shipmentId}`, undefined, { caller: { userId: 'carrier-1', roles: ['carrier'] } }))
+        .status,
+    ).toBe(200);
   });
 
-  it('lists an order\'s shipments', async () => {
+  it("lists an order's shipments", async () => {
     const res = await call(app, 'GET', '/shipments?orderId=ord-20', undefined, customer('buyer-1'));
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([expect.objectContaining({ shipmentId: shipment.shipmentId, orderId: 'ord-20', status: 'PICKED_UP' })]);
     expect((await call(app, 'GET', '/shipments?orderId=ord-none', undefined, admin)).body).toEqual({ items: [] });
   });
 
-  it('answers 404 for another user\'s shipment and for unknown ones', async () => {
+  it("answers 404 for another user's shipment and for unknown ones", async () => {
     const stranger = { caller: { userId: 'u2', roles: [] } };
     expectProblem(await call(app, 'GET', `/shipments/${shipment.shipmentId}`, undefined, stranger), 404);
     expectProblem(await call(app, 'GET', '/shipments?orderId=ord-20', undefined, stranger), 404);

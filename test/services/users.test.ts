@@ -25,7 +25,9 @@ beforeAll(async () => {
   await store.ensureIndexes();
   app = createUsersApp({ store, appOptions: appOptions('users', mongo.db) });
 });
-afterAll(async () => { await mongo.close(); });
+afterAll(async () => {
+  await mongo.close();
+});
 
 describe('password hashing', () => {
   it('stores scrypt$N$r$p$salt$hash with a random salt and verifies only the right password', async () => {
@@ -44,7 +46,14 @@ describe('registration', () => {
   it('creates a customer account and never answers the hash', async () => {
     const res = await register({ email: 'Alice@Example.com', password: 'alice-password', name: 'Alice' });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(String), email: 'Alice@Example.com', name: 'Alice', roles: ['customer'], active: true, createdAt: expect.any(String) });
+    expect(res.body).toEqual({
+      id: expect.any(String),
+      email: 'Alice@Example.com',
+      name: 'Alice',
+      roles: ['customer'],
+      active: true,
+      createdAt: expect.any(String),
+    });
     expect(JSON.stringify(res.body)).not.toMatch(/scrypt|password/i);
     const doc = await store.users.findOne({ _id: res.body.id });
     expect(doc).toMatchObject({ emailLower: 'alice@example.com', roles: ['customer'] });
@@ -60,7 +69,11 @@ describe('registration', () => {
   });
 
   it('one account when the same email registers 50 times at once, in varying case (the unique index decides)', async () => {
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => register({ email: i % 2 ? 'Race@example.com' : 'race@EXAMPLE.com', password: 'race-password', name: `Racer ${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        register({ email: i % 2 ? 'Race@example.com' : 'race@EXAMPLE.com', password: 'race-password', name: `Racer ${i}` }),
+      ),
+    );
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(49);
     expect(await store.users.countDocuments({ emailLower: 'race@example.com' })).toBe(1);
@@ -94,7 +107,10 @@ describe('registration', () => {
   });
 
   it('needs a service token', async () => {
-    expectProblem(await call(app, 'POST', '/users', { email: 'dave@example.com', password: 'dave-password', name: 'Dave' }, { anonymous: true }), 401);
+    expectProblem(
+      await call(app, 'POST', '/users', { email: 'dave@example.com', password: 'dave-password', name: 'Dave' }, { anonymous: true }),
+      401,
+    );
     expect(await store.users.countDocuments({ emailLower: 'dave@example.com' })).toBe(0);
   });
 });
@@ -134,12 +150,20 @@ describe('credentials', () => {
   });
 
   it('rejects operator injection and malformed bodies with 400', async () => {
-    for (const body of [{ email: { $ne: '' }, password: { $ne: '' } }, { email: 'erin@example.com', password: { $gt: '' } }, { email: 'erin@example.com' }, { email: 'erin@example.com', password: 'erin-password', admin: true }]) {
+    for (const body of [
+      { email: { $ne: '' }, password: { $ne: '' } },
+      { email: 'erin@example.com', password: { $gt: '' } },
+      { email: 'erin@example.com' },
+      { email: 'erin@example.com', password: 'erin-password', admin: true },
+    ]) {
       const res = await call(app, 'POST', '/credentials/verify', body, gateway);
       expectProblem(res, 400);
       expect(res.body.errors.length).toBeGreaterThan(0);
     }
-    expectProblem(await call(app, 'POST', '/credentials/verify', { email: 'erin@example.com', password: 'erin-password' }, { anonymous: true }), 401);
+    expectProblem(
+      await call(app, 'POST', '/credentials/verify', { email: 'erin@example.com', password: 'erin-password' }, { anonymous: true }),
+      401,
+    );
   });
 });
 
@@ -149,10 +173,17 @@ describe('profiles', () => {
     frank = (await register({ email: 'frank@example.com', password: 'frank-password', name: 'Frank' })).body;
   });
 
-  it('reads and renames one\'s own profile; admins may too', async () => {
+  it("reads and renames one's own profile; admins may too", async () => {
     const own = await call(app, 'GET', `/users/${frank.id}`, undefined, customer(frank.id));
     expect(own.status).toBe(200);
-    expect(own.body).toEqual({ id: frank.id, email: 'frank@example.com', name: 'Frank', roles: ['customer'], active: true, createdAt: expect.any(String) });
+    expect(own.body).toEqual({
+      id: frank.id,
+      email: 'frank@example.com',
+      name: 'Frank',
+      roles: ['customer'],
+      active: true,
+      createdAt: expect.any(String),
+    });
     const renamed = await call(app, 'PATCH', `/users/${frank.id}`, { name: '  Franky ' }, customer(frank.id));
     expect(renamed.status).toBe(200);
     expect(renamed.body).toMatchObject({ id: frank.id, name: 'Franky' });
@@ -160,7 +191,7 @@ describe('profiles', () => {
     expect((await call(app, 'PATCH', `/users/${frank.id}`, { name: 'Frank' }, admin)).body.name).toBe('Frank');
   });
 
-  it('answers 404 for another user\'s profile and changes nothing', async () => {
+  it("answers 404 for another user's profile and changes nothing", async () => {
     expectProblem(await call(app, 'GET', `/users/${frank.id}`, undefined, { caller: { userId: 'u2', roles: [] } }), 404);
     expectProblem(await call(app, 'PATCH', `/users/${frank.id}`, { name: 'Mallory' }, { caller: { userId: 'u2', roles: [] } }), 404);
     expect((await store.get(frank.id))?.name).toBe('Frank');
@@ -170,7 +201,14 @@ describe('profiles', () => {
   });
 
   it('rejects bad profile updates with 400 (roles cannot be changed this way)', async () => {
-    for (const body of [{ name: '' }, { name: 'n'.repeat(101) }, { name: 42 }, { name: 'Frank', roles: ['admin'] }, { roles: ['admin'] }, {}]) {
+    for (const body of [
+      { name: '' },
+      { name: 'n'.repeat(101) },
+      { name: 42 },
+      { name: 'Frank', roles: ['admin'] },
+      { roles: ['admin'] },
+      {},
+    ]) {
       const res = await call(app, 'PATCH', `/users/${frank.id}`, body, customer(frank.id));
       expectProblem(res, 400);
       expect(res.body.errors.length).toBeGreaterThan(0);
@@ -201,7 +239,11 @@ describe('demo admin seed', () => {
 describe('users activities', () => {
   it('getUserContact answers the contact details', async () => {
     const grace = (await register({ email: 'grace@example.com', password: 'grace-password', name: 'Grace' })).body;
-    expect(await activities().getUserContact({ userId: grace.id })).toEqual({ userId: grace.id, email: 'grace@example.com', name: 'Grace' });
+    expect(await activities().getUserContact({ userId: grace.id })).toEqual({
+      userId: grace.id,
+      email: 'grace@example.com',
+      name: 'Grace',
+    });
   });
 
   it('fails NotFound for an unknown user and InvalidInput for a malformed one, both non-retryable', async () => {

@@ -25,7 +25,11 @@ export class Api {
   async request(method: string, path: string, { body, token, headers = {} }: RequestOptions = {}): Promise<Answer> {
     const res = await fetch(`${this.base}${path}`, {
       method,
-      headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
+      headers: {
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -53,7 +57,11 @@ export class Api {
   }
 
   /** POST /orders with a fresh Idempotency-Key unless one is given. */
-  placeOrder(token: string, items: Array<{ sku: string; quantity: number }>, opts: { paymentToken?: string; key?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+  placeOrder(
+    token: string,
+    items: Array<{ sku: string; quantity: number }>,
+    opts: { paymentToken?: string; key?: string; headers?: Record<string, string> } = {},
+  ): Promise<Answer> {
     return this.request('POST', '/orders', {
       token,
       body: { items, paymentToken: opts.paymentToken ?? 'tok_visa', shippingAddress: ADDRESS },

@@ -16,7 +16,13 @@ export interface CallOptions {
   rawBody?: string;
 }
 
-export async function call(app: AppLike, method: string, path: string, body?: unknown, options: CallOptions = {}): Promise<{ status: number; body: any; headers: Headers }> {
+export async function call(
+  app: AppLike,
+  method: string,
+  path: string,
+  body?: unknown,
+  options: CallOptions = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
   const headers: Record<string, string> = { ...options.headers };
   if (!options.anonymous) {
     headers.Authorization = `Bearer ${await serviceTokens(TEST_SERVICE_SECRET).sign(options.caller ?? { userId: 'system', roles: ['admin'] })}`;
@@ -27,6 +33,10 @@ export async function call(app: AppLike, method: string, path: string, body?: un
   const res = await app.request(path, { method, headers, body: payload });
   const text = await res.text();
   let parsed: unknown = text;
-  try { parsed = text ? JSON.parse(text) : undefined; } catch { /* keep text */ }
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* keep text */
+  }
   return { status: res.status, body: parsed, headers: res.headers };
 }

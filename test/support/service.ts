@@ -22,7 +22,10 @@ export const admin = { caller: { userId: 'admin-1', roles: ['customer', 'admin']
 
 /** The promise fails with a non-retryable ApplicationFailure of this type. */
 export async function expectBusinessFailure(promise: Promise<unknown>, type: string): Promise<void> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ApplicationFailure);
   expect((error as ApplicationFailure).type).toBe(type);
   expect((error as ApplicationFailure).nonRetryable).toBe(true);

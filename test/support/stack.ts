@@ -71,7 +71,9 @@ async function startTestServer(attempts = 4): Promise<TestWorkflowEnvironment> {
 export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
   await connection.operatorService.addSearchAttributes({
     namespace,
-    searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTE_KEYS.map(({ name, type }) => [name, temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${type}`]])),
+    searchAttributes: Object.fromEntries(
+      SEARCH_ATTRIBUTE_KEYS.map(({ name, type }) => [name, temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${type}`]]),
+    ),
   });
 }
 

@@ -32,7 +32,10 @@ export async function createNamespace(label: string): Promise<string> {
 }
 
 /** Everything `startSystem` needs, isolated: own namespace, database/key prefix and log folder. */
-export async function isolatedSystemOptions(label: string, extra: Partial<SystemOptions> = {}): Promise<SystemOptions & { prefix: string }> {
+export async function isolatedSystemOptions(
+  label: string,
+  extra: Partial<SystemOptions> = {},
+): Promise<SystemOptions & { prefix: string }> {
   const s = stack();
   const prefix = `${uniqueName(label)}_`;
   return {

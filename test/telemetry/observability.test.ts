@@ -72,71 +72,96 @@ describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     // The saga's own span ends with the run: play the carrier to delivery.
     const admin = await api.login(DEMO_ADMIN.email, DEMO_ADMIN.password);
     let shipmentId: string | undefined;
-    await vi.waitFor(async () => {
-      shipmentId = (await api.request('GET', `/orders/${orderId}`, { token: ada.token })).body.shipment?.shipmentId;
-      expect(shipmentId).toBeTruthy();
-    }, { timeout: 30_000, interval: 200 });
+    await vi.waitFor(
+      async () => {
+        shipmentId = (await api.request('GET', `/orders/${orderId}`, { token: ada.token })).body.shipment?.shipmentId;
+        expect(shipmentId).toBeTruthy();
+      },
+      { timeout: 30_000, interval: 200 },
+    );
     for (const type of ['PICKED_UP', 'DELIVERED']) {
-      expect((await api.request('POST', `/shipments/${shipmentId}/events`, { token: admin, body: { type, at: new Date().toISOString() } })).status).toBe(202);
+      expect(
+        (await api.request('POST', `/shipments/${shipmentId}/events`, { token: admin, body: { type, at: new Date().toISOString() } }))
+          .status,
+      ).toBe(202);
     }
 
-    await vi.waitFor(() => {
-      const start = receiver.spans.find((s) => s.service === 'gateway' && s.attributes.temporalWorkflowId === workflowId);
-      expect(start, 'the gateway\'s workflow start span').toBeDefined();
-      const trace = traceOf(start!.traceId);
+    await vi.waitFor(
+      () => {
+        const start = receiver.spans.find((s) => s.service === 'gateway' && s.attributes.temporalWorkflowId === workflowId);
+        expect(start, "the gateway's workflow start span").toBeDefined();
+        const trace = traceOf(start!.traceId);
 
-      // The root: the gateway's HTTP request.
-      expect(trace.root).toMatchObject({ service: 'gateway', kind: SERVER });
-      expect(pathOf(trace.root!)).toBe('/api/v1/orders');
-      expect(trace.ancestors(start!)).toContain(trace.root);
-      // The gateway's rate limiter and idempotency keys in Redis, inside the request.
-      expect(trace.spans.some((s) => s.service === 'gateway' && isRedis(s))).toBe(true);
+        // The root: the gateway's HTTP request.
+        expect(trace.root).toMatchObject({ service: 'gateway', kind: SERVER });
+        expect(pathOf(trace.root!)).toBe('/api/v1/orders');
+        expect(trace.ancestors(start!)).toContain(trace.root);
+        // The gateway's rate limiter and idempotency keys in Redis, inside the request.
+        expect(trace.spans.some((s) => s.service === 'gateway' && isRedis(s))).toBe(true);
 
-      // The saga, run by the orders service, continues the gateway's trace...
-      const [saga] = trace.named('RunWorkflow:orderSaga', 'orders');
-      expect(saga, 'RunWorkflow:orderSaga').toBeDefined();
-      expect(trace.ancestors(saga!)).toContain(start);
-      // ...into its activities on other services' workers, and their databases.
-      const [reserve] = trace.named('RunActivity:reserveStock', 'inventory');
-      expect(reserve, 'RunActivity:reserveStock').toBeDefined();
-      expect(trace.ancestors(reserve!)).toContain(saga);
-      const reserveWrites = trace.spans.filter((s) => s.service === 'inventory' && isMongo(s) && trace.ancestors(s).includes(reserve!));
-      expect(reserveWrites.length, 'MongoDB spans under reserveStock').toBeGreaterThan(0);
-      expect(trace.named('RunActivity:chargePayment', 'payments').length).toBeGreaterThan(0);
-      // The saga's own records are local activities in the orders process, with their MongoDB calls.
-      const records = trace.named('RunActivity:recordOrderEvent', 'orders');
-      expect(records.length).toBeGreaterThan(0);
-      expect(trace.spans.some((s) => s.service === 'orders' && isMongo(s) && records.some((r) => trace.ancestors(s).includes(r)))).toBe(true);
-      // Fulfilment, a child workflow in the shipping service, is part of the same trace (its own
-      // run span ends only after the review request days later; its activities are here now).
-      const [child] = trace.named('StartChildWorkflow:fulfilment', 'orders');
-      expect(trace.ancestors(child!)).toContain(saga);
-      expect(trace.named('RunActivity:createShipment', 'shipping').length).toBeGreaterThan(0);
+        // The saga, run by the orders service, continues the gateway's trace...
+        const [saga] = trace.named('RunWorkflow:orderSaga', 'orders');
+        expect(saga, 'RunWorkflow:orderSaga').toBeDefined();
+        expect(trace.ancestors(saga!)).toContain(start);
+        // ...into its activities on other services' workers, and their databases.
+        const [reserve] = trace.named('RunActivity:reserveStock', 'inventory');
+        expect(reserve, 'RunActivity:reserveStock').toBeDefined();
+        expect(trace.ancestors(reserve!)).toContain(saga);
+        const reserveWrites = trace.spans.filter((s) => s.service === 'inventory' && isMongo(s) && trace.ancestors(s).includes(reserve!));
+        expect(reserveWrites.length, 'MongoDB spans under reserveStock').toBeGreaterThan(0);
+        expect(trace.named('RunActivity:chargePayment', 'payments').length).toBeGreaterThan(0);
+        // The saga's own records are local activities in the orders process, with their MongoDB calls.
+        const records = trace.named('RunActivity:recordOrderEvent', 'orders');
+        expect(records.length).toBeGreaterThan(0);
+        expect(trace.spans.some((s) => s.service === 'orders' && isMongo(s) && records.some((r) => trace.ancestors(s).includes(r)))).toBe(
+          true,
+        );
+        // Fulfilment, a child workflow in the shipping service, is part of the same trace (its own
+        // run span ends only after the review request days later; its activities are here now).
+        const [child] = trace.named('StartChildWorkflow:fulfilment', 'orders');
+        expect(trace.ancestors(child!)).toContain(saga);
+        expect(trace.named('RunActivity:createShipment', 'shipping').length).toBeGreaterThan(0);
 
-      // Nothing of the saga's run went to another trace (signals and queries are their callers' traces).
-      const sagaRunSpans = receiver.spans.filter((s) => (s.attributes.workflowId === workflowId || s.attributes.temporalWorkflowId === workflowId) && /^(RunWorkflow|StartActivity|RunActivity|StartChildWorkflow):/.test(s.name));
-      expect(new Set(sagaRunSpans.map((s) => s.traceId))).toEqual(new Set([start!.traceId]));
+        // Nothing of the saga's run went to another trace (signals and queries are their callers' traces).
+        const sagaRunSpans = receiver.spans.filter(
+          (s) =>
+            (s.attributes.workflowId === workflowId || s.attributes.temporalWorkflowId === workflowId) &&
+            /^(RunWorkflow|StartActivity|RunActivity|StartChildWorkflow):/.test(s.name),
+        );
+        expect(new Set(sagaRunSpans.map((s) => s.traceId))).toEqual(new Set([start!.traceId]));
 
-      // The gateway's log line of the request carries the trace id.
-      const lines = readFileSync(join(logDir, 'gateway.log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-      const requestLine = lines.find((l) => l.msg === 'request' && l.method === 'POST' && l.path === '/api/v1/orders' && l.trace_id === start!.traceId);
-      expect(requestLine, 'the POST /orders log line with the trace id').toBeDefined();
-    }, { timeout: 60_000, interval: 250 });
+        // The gateway's log line of the request carries the trace id.
+        const lines = readFileSync(join(logDir, 'gateway.log'), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
+        const requestLine = lines.find(
+          (l) => l.msg === 'request' && l.method === 'POST' && l.path === '/api/v1/orders' && l.trace_id === start!.traceId,
+        );
+        expect(requestLine, 'the POST /orders log line with the trace id').toBeDefined();
+      },
+      { timeout: 60_000, interval: 250 },
+    );
   }, 120_000);
 
   it('a gateway → service call continues the trace into the service, its Redis cache and its database', async () => {
     const res = await api.request('GET', '/products/MUG-SAGA');
     expect(res.status).toBe(200);
-    await vi.waitFor(() => {
-      const served = receiver.spans.find((s) => s.service === 'catalog' && s.kind === SERVER && pathOf(s) === '/products/MUG-SAGA');
-      expect(served, 'the catalog\'s server span').toBeDefined();
-      const trace = traceOf(served!.traceId);
-      expect(trace.root).toMatchObject({ service: 'gateway', kind: SERVER });
-      expect(pathOf(trace.root!)).toBe('/api/v1/products/MUG-SAGA');
-      // fetch (undici) in the gateway is the parent of the catalog's request.
-      expect(trace.ancestors(served!)[0]).toMatchObject({ service: 'gateway', kind: CLIENT });
-      expect(trace.spans.some((s) => s.service === 'catalog' && (isRedis(s) || isMongo(s)) && trace.ancestors(s).includes(served!))).toBe(true);
-    }, { timeout: 30_000, interval: 250 });
+    await vi.waitFor(
+      () => {
+        const served = receiver.spans.find((s) => s.service === 'catalog' && s.kind === SERVER && pathOf(s) === '/products/MUG-SAGA');
+        expect(served, "the catalog's server span").toBeDefined();
+        const trace = traceOf(served!.traceId);
+        expect(trace.root).toMatchObject({ service: 'gateway', kind: SERVER });
+        expect(pathOf(trace.root!)).toBe('/api/v1/products/MUG-SAGA');
+        // fetch (undici) in the gateway is the parent of the catalog's request.
+        expect(trace.ancestors(served!)[0]).toMatchObject({ service: 'gateway', kind: CLIENT });
+        expect(trace.spans.some((s) => s.service === 'catalog' && (isRedis(s) || isMongo(s)) && trace.ancestors(s).includes(served!))).toBe(
+          true,
+        );
+      },
+      { timeout: 30_000, interval: 250 },
+    );
   });
 
   it('leaves health checks and metric scrapes untraced', async () => {
@@ -154,22 +179,32 @@ describe('metrics', () => {
 
   it('every app serves its HTTP metrics by route at /metrics', async () => {
     expect((await api.request('GET', '/products/MUG-SAGA')).status).toBe(200);
-    expect(await scrape(`${system.gatewayUrl}/metrics`)).toMatch(/http_requests_total\{[^}]*route="\/api\/v1\/products\/:sku"[^}]*status="200"/);
-    for (const url of Object.values(system.serviceUrls)) expect(await scrape(`${url}/metrics`)).toContain('# TYPE http_request_duration_seconds histogram');
+    expect(await scrape(`${system.gatewayUrl}/metrics`)).toMatch(
+      /http_requests_total\{[^}]*route="\/api\/v1\/products\/:sku"[^}]*status="200"/,
+    );
+    for (const url of Object.values(system.serviceUrls))
+      expect(await scrape(`${url}/metrics`)).toContain('# TYPE http_request_duration_seconds histogram');
   });
 
-  it('every worker serves the SDK runtime\'s metrics on its own port, with the saga\'s outcomes and latency', async () => {
+  it("every worker serves the SDK runtime's metrics on its own port, with the saga's outcomes and latency", async () => {
     expect(Object.keys(system.workerMetricsUrls).sort()).toEqual(SERVICE_NAMES.filter((n) => n !== 'cart').sort());
     const ada = await api.account('metrics');
-    expect((await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { headers: { Prefer: 'wait=20' } })).body.status).toBe('CONFIRMED');
-    await vi.waitFor(async () => {
-      const orders = await scrape(system.workerMetricsUrls.orders!);
-      expect(orders).toMatch(/sagashop_order_outcomes\{[^}]*status="CONFIRMED"/);
-      expect(orders).toMatch(/sagashop_order_saga_seconds_bucket\{[^}]*status="CONFIRMED"/);
-      expect(orders).toMatch(/temporal_worker_task_slots_available\{[^}]*worker_type="WorkflowWorker"/);
-      expect(orders).toContain('temporal_sticky_cache_size');
-      expect(orders).toContain('temporal_workflow_task_schedule_to_start_latency_bucket');
-      expect(await scrape(system.workerMetricsUrls.inventory!)).toMatch(/temporal_activity_schedule_to_start_latency_bucket\{[^}]*task_queue="inventory"/);
-    }, { timeout: 20_000, interval: 250 });
+    expect((await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { headers: { Prefer: 'wait=20' } })).body.status).toBe(
+      'CONFIRMED',
+    );
+    await vi.waitFor(
+      async () => {
+        const orders = await scrape(system.workerMetricsUrls.orders!);
+        expect(orders).toMatch(/sagashop_order_outcomes\{[^}]*status="CONFIRMED"/);
+        expect(orders).toMatch(/sagashop_order_saga_seconds_bucket\{[^}]*status="CONFIRMED"/);
+        expect(orders).toMatch(/temporal_worker_task_slots_available\{[^}]*worker_type="WorkflowWorker"/);
+        expect(orders).toContain('temporal_sticky_cache_size');
+        expect(orders).toContain('temporal_workflow_task_schedule_to_start_latency_bucket');
+        expect(await scrape(system.workerMetricsUrls.inventory!)).toMatch(
+          /temporal_activity_schedule_to_start_latency_bucket\{[^}]*task_queue="inventory"/,
+        );
+      },
+      { timeout: 20_000, interval: 250 },
+    );
   });
 });

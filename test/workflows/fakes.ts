@@ -38,7 +38,15 @@ export function createFakes(overrides: { [Q in keyof Fakes]?: Partial<Fakes[Q]> 
   const seen = new Set<string>();
   const once = (key: string) => (seen.has(key) ? false : (seen.add(key), true));
   const track = <T extends object>(group: T): T =>
-    Object.fromEntries(Object.entries(group).map(([name, fn]) => [name, async (...args: unknown[]) => { calls.names.push(name); return (fn as (...a: unknown[]) => unknown)(...args); }])) as T;
+    Object.fromEntries(
+      Object.entries(group).map(([name, fn]) => [
+        name,
+        async (...args: unknown[]) => {
+          calls.names.push(name);
+          return (fn as (...a: unknown[]) => unknown)(...args);
+        },
+      ]),
+    ) as T;
 
   const base: Fakes = {
     users: { getUserContact: async ({ userId }) => ({ userId, email: `${userId}@example.com`, name: 'Ada' }), ping: pong('users') },

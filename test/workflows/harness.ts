@@ -17,18 +17,37 @@ export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', i
 const HOSTS: ReadonlyArray<keyof Fakes> = ['orders', 'shipping', 'users'];
 
 let bundle: Promise<WorkflowBundle> | undefined;
-export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath, logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } }));
+export const workflowBundle = () =>
+  (bundle ??= bundleWorkflowCode({
+    workflowsPath,
+    logger: {
+      log: () => undefined,
+      trace: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+    },
+  }));
 
 /** Runs `body` while one worker per service queue polls; `workflowOptions` apply to the workflow hosts. */
-export async function withWorkers<T>(env: TestWorkflowEnvironment, activities: Fakes | Record<keyof Fakes, object>, body: () => Promise<T>, workflowOptions: Partial<WorkerOptions> = {}): Promise<T> {
+export async function withWorkers<T>(
+  env: TestWorkflowEnvironment,
+  activities: Fakes | Record<keyof Fakes, object>,
+  body: () => Promise<T>,
+  workflowOptions: Partial<WorkerOptions> = {},
+): Promise<T> {
   const workflowBundleToRun = workflowOptions.workflowBundle ?? (await workflowBundle());
-  const workers = await Promise.all((Object.keys(queueOf) as Array<keyof Fakes>).map((q) =>
-    Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: queueOf[q],
-      activities: activities[q] as object,
-      ...(HOSTS.includes(q) ? { ...workflowOptions, workflowBundle: workflowBundleToRun } : {}),
-    })));
+  const workers = await Promise.all(
+    (Object.keys(queueOf) as Array<keyof Fakes>).map((q) =>
+      Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: queueOf[q],
+        activities: activities[q] as object,
+        ...(HOSTS.includes(q) ? { ...workflowOptions, workflowBundle: workflowBundleToRun } : {}),
+      }),
+    ),
+  );
   const running = workers.map((w) => w.run());
   try {
     return await body();
@@ -50,7 +69,10 @@ export const settings = (over: Partial<OrderSagaSettings> = {}): OrderSagaSettin
 });
 
 let counter = 0;
-export function sagaInput(over: Partial<OrderRequest & { orderId: string; customerId: string }> = {}, s: Partial<OrderSagaSettings> = {}): OrderSagaInput {
+export function sagaInput(
+  over: Partial<OrderRequest & { orderId: string; customerId: string }> = {},
+  s: Partial<OrderSagaSettings> = {},
+): OrderSagaInput {
   counter += 1;
   return {
     orderId: `o${Date.now().toString(36)}${counter}`,
@@ -68,7 +90,12 @@ const started: string[] = [];
 /** `workflowTaskTimeout`: a worker holding a local activity reports back every 80% of it (10 s by default). */
 export function startSaga(env: TestWorkflowEnvironment, input: OrderSagaInput, options: { workflowTaskTimeout?: string } = {}) {
   started.push(input.orderId);
-  return env.client.workflow.start('orderSaga', { taskQueue: Workflows.orderSaga.taskQueue, workflowId: `order-${input.orderId}`, args: [input], ...options });
+  return env.client.workflow.start('orderSaga', {
+    taskQueue: Workflows.orderSaga.taskQueue,
+    workflowId: `order-${input.orderId}`,
+    args: [input],
+    ...options,
+  });
 }
 
 /**
@@ -79,20 +106,29 @@ export function startSaga(env: TestWorkflowEnvironment, input: OrderSagaInput, o
 export async function terminateStarted(env: TestWorkflowEnvironment): Promise<void> {
   for (const orderId of started.splice(0)) {
     for (const id of [`order-${orderId}`, `fulfilment-${orderId}`]) {
-      await env.client.workflow.getHandle(id).terminate('test finished').catch(() => undefined);
+      await env.client.workflow
+        .getHandle(id)
+        .terminate('test finished')
+        .catch(() => undefined);
     }
   }
 }
 
 /** Polls the saga's query (in real time) until `done` holds. */
-export async function waitForState(handle: { query: (q: typeof sagaStateQuery) => Promise<SagaState> }, done: (s: SagaState) => boolean, what = 'state'): Promise<SagaState> {
+export async function waitForState(
+  handle: { query: (q: typeof sagaStateQuery) => Promise<SagaState> },
+  done: (s: SagaState) => boolean,
+  what = 'state',
+): Promise<SagaState> {
   const deadline = Date.now() + 20_000;
   let last: SagaState | undefined;
   while (Date.now() < deadline) {
     try {
       last = await handle.query(sagaStateQuery);
       if (done(last)) return last;
-    } catch { /* not started yet */ }
+    } catch {
+      /* not started yet */
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`saga did not reach ${what}; last ${JSON.stringify(last)}`);
@@ -112,7 +148,9 @@ export async function until(done: () => boolean, what: string, refresh?: () => P
 /** A promise the test resolves later: holds an activity "in flight". */
 export function gate(): { wait: Promise<void>; open: () => void } {
   let open!: () => void;
-  const wait = new Promise<void>((resolve) => { open = resolve; });
+  const wait = new Promise<void>((resolve) => {
+    open = resolve;
+  });
   return { wait, open };
 }
 
@@ -125,7 +163,10 @@ export async function deliver(env: TestWorkflowEnvironment, orderId: string): Pr
 
 /** The update was refused by the saga's validator: nothing recorded, the order's status and the reason in the failure. */
 export async function expectRefused(update: Promise<unknown>, status: string, reason: RegExp): Promise<void> {
-  const error = await update.then(() => undefined, (e: unknown) => e);
+  const error = await update.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
   const cause = (error as WorkflowUpdateFailedError).cause;
   expect(cause).toBeInstanceOf(ApplicationFailure);

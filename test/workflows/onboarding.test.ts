@@ -10,8 +10,12 @@ import { createFakes } from './fakes.js';
 import { withWorkers } from './harness.js';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => { env = await createTimeSkippingEnv(); }, 120_000);
-afterAll(async () => { await env?.teardown(); });
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+}, 120_000);
+afterAll(async () => {
+  await env?.teardown();
+});
 
 const start = (userId: string) =>
   env.client.workflow.start<typeof onboarding>('onboarding', {

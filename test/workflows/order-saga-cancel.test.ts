@@ -61,19 +61,50 @@ const holdCharge = (f: Fakes, held: () => Promise<void>) => {
   const real = f.payments.chargePayment;
   f.payments.chargePayment = async (input) => (await held(), real(input));
 };
-const step = (name: string, status?: string) => (s: SagaState) => s.steps.some((st) => st.name === name && (!status || st.status === status));
+const step = (name: string, status?: string) => (s: SagaState) =>
+  s.steps.some((st) => st.name === name && (!status || st.status === status));
 
 const cutPoints: CutPoint[] = [
-  { name: 'while OrderPlaced is being recorded (before any step)', hold: holdRecord('OrderPlaced'), ready: step('record', 'RUNNING'), refunded: false, released: false },
+  {
+    name: 'while OrderPlaced is being recorded (before any step)',
+    hold: holdRecord('OrderPlaced'),
+    ready: step('record', 'RUNNING'),
+    refunded: false,
+    released: false,
+  },
   { name: 'while pricing', hold: holdPricing, ready: step('price', 'RUNNING'), refunded: false, released: false },
   // The release is owed before the reserve step starts, so it runs although nothing was reserved (the store finds nothing to give back).
-  { name: 'while OrderPriced is being recorded', hold: holdRecord('OrderPriced'), ready: step('price', 'COMPLETED'), refunded: false, released: true },
+  {
+    name: 'while OrderPriced is being recorded',
+    hold: holdRecord('OrderPriced'),
+    ready: step('price', 'COMPLETED'),
+    refunded: false,
+    released: true,
+  },
   { name: 'while reserving', hold: holdReserve, ready: step('reserve'), refunded: false, released: true },
   { name: 'while charging', hold: holdCharge, ready: step('charge'), refunded: true, released: true },
-  { name: 'while PaymentCaptured is being recorded', hold: holdRecord('PaymentCaptured'), ready: step('charge', 'COMPLETED'), refunded: true, released: true },
-  { name: 'while waiting for approval', over: { items: [{ sku: 'PRICEY-1', quantity: 1 }] }, ready: (s) => s.status === 'AWAITING_APPROVAL', refunded: true, released: true },
+  {
+    name: 'while PaymentCaptured is being recorded',
+    hold: holdRecord('PaymentCaptured'),
+    ready: step('charge', 'COMPLETED'),
+    refunded: true,
+    released: true,
+  },
+  {
+    name: 'while waiting for approval',
+    over: { items: [{ sku: 'PRICEY-1', quantity: 1 }] },
+    ready: (s) => s.status === 'AWAITING_APPROVAL',
+    refunded: true,
+    released: true,
+  },
   { name: 'while committing the stock', hold: holdCommit, ready: step('commit'), refunded: true, released: true, confirmed: true },
-  { name: 'after confirmation, before pickup', ready: (s) => s.status === 'CONFIRMED' && !!s.shipment, refunded: true, released: true, confirmed: true },
+  {
+    name: 'after confirmation, before pickup',
+    ready: (s) => s.status === 'CONFIRMED' && !!s.shipment,
+    refunded: true,
+    released: true,
+    confirmed: true,
+  },
 ];
 
 describe('a customer cancel at every point of the saga', () => {

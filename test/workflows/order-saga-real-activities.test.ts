@@ -32,7 +32,13 @@ import type { Fakes } from './fakes.js';
 import { deliver, sagaInput, startSaga, terminateStarted, until, waitForState, withWorkers } from './harness.js';
 
 const products = [
-  { sku: 'ESPRESSO-PRO', name: 'Espresso machine', description: 'above the approval threshold', priceCents: 149_900, currency: 'EUR' as const },
+  {
+    sku: 'ESPRESSO-PRO',
+    name: 'Espresso machine',
+    description: 'above the approval threshold',
+    priceCents: 149_900,
+    currency: 'EUR' as const,
+  },
   { sku: 'MUG-SAGA', name: 'Mug', description: 'a mug', priceCents: 1_250, currency: 'EUR' as const },
 ];
 
@@ -44,7 +50,8 @@ let activities: Fakes;
 let customerId: string;
 
 beforeAll(async () => {
-  for (const name of ['users', 'catalog', 'inventory', 'orders', 'payments', 'payment_simulator', 'notifications', 'shipping']) dbs[name] = await testDb(`real_${name}`);
+  for (const name of ['users', 'catalog', 'inventory', 'orders', 'payments', 'payment_simulator', 'notifications', 'shipping'])
+    dbs[name] = await testDb(`real_${name}`);
   redis = await testRedis('real_catalog');
   const db = (name: string): Db => dbs[name]!.db;
   const users = new UsersStore(db('users'));
@@ -73,7 +80,9 @@ beforeAll(async () => {
 
 // A fresh test server per test: after some branches the Java test server stops
 // skipping time for workflows started later.
-beforeEach(async () => { env = await createTimeSkippingEnv(); }, 60_000);
+beforeEach(async () => {
+  env = await createTimeSkippingEnv();
+}, 60_000);
 afterEach(async () => {
   if (!env) return;
   await terminateStarted(env);
@@ -96,13 +105,17 @@ describe('order saga on the real activities', () => {
       const handle = await startSaga(env, input);
       await waitForState(handle, (s) => s.status === 'AWAITING_APPROVAL', 'AWAITING_APPROVAL');
       expect(await stockOf('ESPRESSO-PRO')).toMatchObject({ available: before.available - 1, reserved: before.reserved + 1 });
-      expect(await handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: 'admin-1' }] })).toMatchObject({ status: 'AWAITING_APPROVAL' });
+      expect(await handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: 'admin-1' }] })).toMatchObject({
+        status: 'AWAITING_APPROVAL',
+      });
       await waitForState(handle, (s) => s.status === 'CONFIRMED' && !!s.shipment, 'CONFIRMED with a shipment');
 
       expect(await stores.payments.charges.findOne({ _id: input.orderId })).toMatchObject({ status: 'CAPTURED', amountCents: 149_900 });
       expect(await stockOf('ESPRESSO-PRO')).toMatchObject({ available: before.available - 1, reserved: before.reserved });
       const types = (await stores.orders.history(input.orderId)).map((e) => e.type);
-      expect(types).toEqual(expect.arrayContaining(['OrderPlaced', 'PaymentCaptured', 'OrderApproved', 'OrderConfirmed', 'StockCommitted']));
+      expect(types).toEqual(
+        expect.arrayContaining(['OrderPlaced', 'PaymentCaptured', 'OrderApproved', 'OrderConfirmed', 'StockCommitted']),
+      );
       expect((await stores.orders.get(input.orderId))?.status).toBe('CONFIRMED');
     });
   });
@@ -137,13 +150,25 @@ describe('order saga on the real activities', () => {
     await withWorkers(env, activities, async () => {
       // Short real timeouts instead of a skip: a skip that starts while real activities
       // are in flight sometimes never ends on the Java test server.
-      const input = sagaInput({ customerId, items: [{ sku: 'MUG-SAGA', quantity: 1 }] }, { fulfilment: { pickupTimeout: '2s', deliveryTimeout: '1h', reviewRequestDelay: '7 days' } });
+      const input = sagaInput(
+        { customerId, items: [{ sku: 'MUG-SAGA', quantity: 1 }] },
+        { fulfilment: { pickupTimeout: '2s', deliveryTimeout: '1h', reviewRequestDelay: '7 days' } },
+      );
       const handle = await startSaga(env, input);
       await waitForState(handle, (s) => !!s.shipment, 'a shipment');
       const sent = (template: string, userId = customerId) =>
-        stores.notifications.notifications.find({ userId, template: template as never }).toArray().then((docs) => docs.filter((d) => JSON.stringify(d).includes(input.orderId)));
+        stores.notifications.notifications
+          .find({ userId, template: template as never })
+          .toArray()
+          .then((docs) => docs.filter((d) => JSON.stringify(d).includes(input.orderId)));
       let alerts = 0;
-      await until(() => alerts >= 2, 'two pickup alerts', async () => { alerts = (await sent('operator_alert', 'operators')).length; });
+      await until(
+        () => alerts >= 2,
+        'two pickup alerts',
+        async () => {
+          alerts = (await sent('operator_alert', 'operators')).length;
+        },
+      );
       expect(await sent('shipment_delayed')).toHaveLength(1);
       await deliver(env, input.orderId);
       expect(await handle.result()).toMatchObject({ status: 'DELIVERED' });
@@ -171,13 +196,19 @@ describe('order saga on the real activities', () => {
     // after the declined payment fails on every attempt.
     const client = await connectMongo(stack().mongoUrl);
     const doomed = createInventoryActivities(new InventoryStore(client.db(dbs.inventory!.db.databaseName)));
-    const inventory = { ...doomed, reserveStock: async (input: Parameters<typeof doomed.reserveStock>[0]) => {
-      const result = await doomed.reserveStock(input);
-      await client.close();
-      return result;
-    } };
+    const inventory = {
+      ...doomed,
+      reserveStock: async (input: Parameters<typeof doomed.reserveStock>[0]) => {
+        const result = await doomed.reserveStock(input);
+        await client.close();
+        return result;
+      },
+    };
     await withWorkers(env, { ...activities, inventory }, async () => {
-      const input = sagaInput({ customerId, items: [{ sku: 'MUG-SAGA', quantity: 1 }], paymentToken: 'tok_declined' }, { compensationMaxAttempts: 2 });
+      const input = sagaInput(
+        { customerId, items: [{ sku: 'MUG-SAGA', quantity: 1 }], paymentToken: 'tok_declined' },
+        { compensationMaxAttempts: 2 },
+      );
       const handle = await startSaga(env, input);
       const result = await handle.result();
       expect(result).toMatchObject({ status: 'FAILED', failure: { reason: expect.stringContaining('release') } });

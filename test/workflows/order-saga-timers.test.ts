@@ -13,7 +13,9 @@ import { deliver, sagaInput, startSaga, terminateStarted, until, waitForState, w
 // skipping time for workflows started later, and one stuck test must not take the
 // next ones with it.
 let env: TestWorkflowEnvironment;
-beforeEach(async () => { env = await createTimeSkippingEnv(); }, 120_000);
+beforeEach(async () => {
+  env = await createTimeSkippingEnv();
+}, 120_000);
 afterEach(async () => {
   await terminateStarted(env);
   await env.teardown();
@@ -59,7 +61,10 @@ describe('order saga timers and failures', () => {
       const alerts = () => calls.notifications.filter((n) => n.template === 'operator_alert').map((n) => n.key);
       await until(() => alerts().length >= 2, 'two delivery alerts');
       expect(alerts().slice(0, 2)).toEqual([`${input.orderId}:DELIVERED:late:1`, `${input.orderId}:DELIVERED:late:2`]);
-      expect(await child.query(fulfilmentStateQuery)).toMatchObject({ stage: 'IN_TRANSIT', alerts: expect.arrayContaining([expect.stringContaining('delivery is overdue')]) });
+      expect(await child.query(fulfilmentStateQuery)).toMatchObject({
+        stage: 'IN_TRANSIT',
+        alerts: expect.arrayContaining([expect.stringContaining('delivery is overdue')]),
+      });
       expect((await handle.query(sagaStateQuery)).status).toBe('SHIPPED');
       await child.signal(carrierEventSignal, { type: 'DELIVERED', at: new Date().toISOString() });
       expect(await handle.result()).toMatchObject({ status: 'DELIVERED' });
@@ -67,7 +72,13 @@ describe('order saga timers and failures', () => {
   });
 
   it('a plain Error from a step never stalls the saga: it compensates and ends FAILED', async () => {
-    const { fakes } = createFakes({ catalog: { priceOrder: async () => { throw ApplicationFailure.nonRetryable('pricing bug', 'TypeError'); } } });
+    const { fakes } = createFakes({
+      catalog: {
+        priceOrder: async () => {
+          throw ApplicationFailure.nonRetryable('pricing bug', 'TypeError');
+        },
+      },
+    });
     await withWorkers(env, fakes, async () => {
       const handle = await startSaga(env, sagaInput());
       expect(await handle.result()).toMatchObject({ status: 'FAILED', failure: { reason: expect.stringContaining('pricing bug') } });
@@ -76,13 +87,18 @@ describe('order saga timers and failures', () => {
 
   it('with the workflow cache off every task replays, with the same outcome', async () => {
     const { fakes, calls } = createFakes();
-    await withWorkers(env, fakes, async () => {
-      const input = sagaInput();
-      const handle = await startSaga(env, input);
-      await waitForState(handle, (s) => !!s.shipment, 'a shipment');
-      await deliver(env, input.orderId);
-      expect(await handle.result()).toEqual({ orderId: input.orderId, status: 'DELIVERED' });
-      expect(calls.charged).toBe(1);
-    }, { maxCachedWorkflows: 0 });
+    await withWorkers(
+      env,
+      fakes,
+      async () => {
+        const input = sagaInput();
+        const handle = await startSaga(env, input);
+        await waitForState(handle, (s) => !!s.shipment, 'a shipment');
+        await deliver(env, input.orderId);
+        expect(await handle.result()).toEqual({ orderId: input.orderId, status: 'DELIVERED' });
+        expect(calls.charged).toBe(1);
+      },
+      { maxCachedWorkflows: 0 },
+    );
   });
 });

@@ -2,15 +2,27 @@
 // in-memory activities (the same branches run on the real services in test/e2e/).
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { approveOrderUpdate, cancelOrderUpdate, carrierEventSignal, sagaStateQuery, type OrderSagaResult } from '../../workflows/definitions.js';
+import {
+  approveOrderUpdate,
+  cancelOrderUpdate,
+  carrierEventSignal,
+  sagaStateQuery,
+  type OrderSagaResult,
+} from '../../workflows/definitions.js';
 import { createTimeSkippingEnv } from '../support/stack.js';
 import { createFakes } from './fakes.js';
 import { deliver, expectRefused, gate, sagaInput, startSaga, terminateStarted, waitForState, withWorkers } from './harness.js';
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => { env = await createTimeSkippingEnv(); }, 120_000);
-afterEach(async () => { await terminateStarted(env); });
-afterAll(async () => { await env?.teardown(); });
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+}, 120_000);
+afterEach(async () => {
+  await terminateStarted(env);
+});
+afterAll(async () => {
+  await env?.teardown();
+});
 
 describe('order saga', () => {
   it('happy path: confirmed, shipped, delivered; a review request 7 days later', async () => {
@@ -20,12 +32,28 @@ describe('order saga', () => {
       const handle = await startSaga(env, input);
       const confirmed = await waitForState(handle, (s) => s.status === 'CONFIRMED' && !!s.shipment, 'CONFIRMED with a shipment');
       expect(confirmed.steps.map((s) => [s.name, s.status])).toEqual([
-        ['record', 'COMPLETED'], ['price', 'COMPLETED'], ['reserve', 'COMPLETED'], ['charge', 'COMPLETED'], ['approval', 'SKIPPED'],
-        ['confirm', 'COMPLETED'], ['commit', 'COMPLETED'], ['notify', 'COMPLETED'], ['ship', 'RUNNING'],
+        ['record', 'COMPLETED'],
+        ['price', 'COMPLETED'],
+        ['reserve', 'COMPLETED'],
+        ['charge', 'COMPLETED'],
+        ['approval', 'SKIPPED'],
+        ['confirm', 'COMPLETED'],
+        ['commit', 'COMPLETED'],
+        ['notify', 'COMPLETED'],
+        ['ship', 'RUNNING'],
       ]);
       await deliver(env, input.orderId);
       expect(await handle.result()).toEqual({ orderId: input.orderId, status: 'DELIVERED' });
-      expect(calls.events).toEqual(['OrderPlaced', 'OrderPriced', 'StockReserved', 'PaymentCaptured', 'OrderConfirmed', 'StockCommitted', 'OrderShipped', 'OrderDelivered']);
+      expect(calls.events).toEqual([
+        'OrderPlaced',
+        'OrderPriced',
+        'StockReserved',
+        'PaymentCaptured',
+        'OrderConfirmed',
+        'StockCommitted',
+        'OrderShipped',
+        'OrderDelivered',
+      ]);
       expect(calls.charged).toBe(1);
       expect(calls.notifications.map((n) => n.template)).toEqual(['order_confirmed', 'order_shipped', 'order_delivered']);
       // The child outlives the saga and asks for a review after the configured 7 days (skipped in time).
@@ -55,7 +83,10 @@ describe('order saga', () => {
       const handle = await startSaga(env, sagaInput({ paymentToken: 'tok_declined' }));
       expect(await handle.result()).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'PAYMENT_DECLINED' } });
       const state = await handle.query(sagaStateQuery);
-      expect(state.compensations.map((c) => [c.name, c.status])).toEqual([['refund', 'COMPLETED'], ['release', 'COMPLETED']]);
+      expect(state.compensations.map((c) => [c.name, c.status])).toEqual([
+        ['refund', 'COMPLETED'],
+        ['release', 'COMPLETED'],
+      ]);
       expect(calls.names.filter((n) => n === 'chargePayment')).toHaveLength(1); // non-retryable: no retry
       expect(calls.events).toContain('StockReleased');
       expect(calls.charged).toBe(0);
@@ -82,7 +113,15 @@ describe('order saga', () => {
 
   it('a compensation that fails a few times is retried until it succeeds', async () => {
     let releases = 0;
-    const { fakes } = createFakes({ inventory: { releaseStock: async () => { releases += 1; if (releases < 3) throw new Error('inventory down'); return { released: true }; } } });
+    const { fakes } = createFakes({
+      inventory: {
+        releaseStock: async () => {
+          releases += 1;
+          if (releases < 3) throw new Error('inventory down');
+          return { released: true };
+        },
+      },
+    });
     await withWorkers(env, fakes, async () => {
       const handle = await startSaga(env, sagaInput({ paymentToken: 'tok_declined' }));
       expect(await handle.result()).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'PAYMENT_DECLINED' } });
@@ -91,7 +130,13 @@ describe('order saga', () => {
   });
 
   it('a compensation that never succeeds ends the order FAILED, visibly, with an operator alert', async () => {
-    const { fakes, calls } = createFakes({ inventory: { releaseStock: async () => { throw new Error('inventory database is gone'); } } });
+    const { fakes, calls } = createFakes({
+      inventory: {
+        releaseStock: async () => {
+          throw new Error('inventory database is gone');
+        },
+      },
+    });
     await withWorkers(env, fakes, async () => {
       const handle = await startSaga(env, sagaInput({ paymentToken: 'tok_declined' }, { compensationMaxAttempts: 3 }));
       const result: OrderSagaResult = await handle.result();
@@ -108,7 +153,14 @@ describe('order saga', () => {
 
   it('cancel before the charge: the reservation is released, nothing is charged', async () => {
     const reserving = gate();
-    const { fakes, calls } = createFakes({ inventory: { reserveStock: async ({ orderId }) => { await reserving.wait; return { orderId, status: 'RESERVED' }; } } });
+    const { fakes, calls } = createFakes({
+      inventory: {
+        reserveStock: async ({ orderId }) => {
+          await reserving.wait;
+          return { orderId, status: 'RESERVED' };
+        },
+      },
+    });
     await withWorkers(env, fakes, async () => {
       const handle = await startSaga(env, sagaInput());
       await waitForState(handle, (s) => s.steps.some((st) => st.name === 'reserve'), 'reserving');
@@ -143,7 +195,9 @@ describe('order saga', () => {
       const input = sagaInput();
       const handle = await startSaga(env, input);
       await waitForState(handle, (s) => !!s.shipment, 'a shipment');
-      await env.client.workflow.getHandle(`fulfilment-${input.orderId}`).signal(carrierEventSignal, { type: 'PICKED_UP', at: new Date().toISOString() });
+      await env.client.workflow
+        .getHandle(`fulfilment-${input.orderId}`)
+        .signal(carrierEventSignal, { type: 'PICKED_UP', at: new Date().toISOString() });
       await waitForState(handle, (s) => s.status === 'SHIPPED', 'SHIPPED');
       await expectRefused(handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: 'cust-1' }] }), 'SHIPPED', /picked up/);
       expect(calls.refunded).toBe(0);
@@ -156,7 +210,9 @@ describe('order saga', () => {
       const input = sagaInput({ items: [{ sku: 'PRICEY-1', quantity: 1 }] });
       const handle = await startSaga(env, input);
       await waitForState(handle, (s) => s.status === 'AWAITING_APPROVAL', 'AWAITING_APPROVAL');
-      expect(await handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: 'admin-1' }] })).toMatchObject({ status: 'AWAITING_APPROVAL' });
+      expect(await handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: 'admin-1' }] })).toMatchObject({
+        status: 'AWAITING_APPROVAL',
+      });
       await waitForState(handle, (s) => s.status === 'CONFIRMED', 'CONFIRMED');
       expect(calls.events).toEqual(expect.arrayContaining(['ApprovalRequested', 'OrderApproved', 'OrderConfirmed']));
     });
@@ -164,13 +220,23 @@ describe('order saga', () => {
 
   it('an approval before the order waits for one is refused', async () => {
     const charging = gate();
-    const { fakes } = createFakes({ payments: { chargePayment: async ({ orderId, amountCents }) => { await charging.wait; return { chargeId: orderId, amountCents }; } } });
+    const { fakes } = createFakes({
+      payments: {
+        chargePayment: async ({ orderId, amountCents }) => {
+          await charging.wait;
+          return { chargeId: orderId, amountCents };
+        },
+      },
+    });
     await withWorkers(env, fakes, async () => {
       const input = sagaInput();
       const handle = await startSaga(env, input);
       await waitForState(handle, (s) => s.steps.some((st) => st.name === 'charge'), 'charging');
-      await expectRefused(handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: 'admin-1' }] }).finally(() => charging.open()), 'PENDING', /not awaiting approval/);
+      await expectRefused(
+        handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: 'admin-1' }] }).finally(() => charging.open()),
+        'PENDING',
+        /not awaiting approval/,
+      );
     });
   });
-
 });

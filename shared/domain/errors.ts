@@ -2,7 +2,7 @@
 // Retrying cannot change it. It knows nothing of Temporal or HTTP: the activity
 // adapter (activities/implement.ts) turns it into a non-retryable
 // ApplicationFailure of the same type, the HTTP layer into a 4xx problem.
-import type { BusinessFailureType } from './domain/vocabulary.js';
+import type { BusinessFailureType } from './vocabulary.js';
 
 export class DomainError extends Error {
   override name = 'DomainError';
