@@ -33,10 +33,14 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 /** The tuning as pairs of `--dynamic-config-value key=value`, so one can be left out by its key. */
 const dynamicConfig = (): Array<[string, string]> => {
   const pairs: Array<[string, string]> = [];
-  for (let i = 0; i < TEMPORAL_DEV_SERVER_TUNING.length; i += 2) pairs.push([TEMPORAL_DEV_SERVER_TUNING[i]!, TEMPORAL_DEV_SERVER_TUNING[i + 1]!]);
+  for (let i = 0; i < TEMPORAL_DEV_SERVER_TUNING.length; i += 2)
+    pairs.push([TEMPORAL_DEV_SERVER_TUNING[i]!, TEMPORAL_DEV_SERVER_TUNING[i + 1]!]);
   return pairs;
 };
-const without = (...keys: string[]) => dynamicConfig().filter(([, value]) => !keys.some((key) => value.startsWith(`${key}=`))).flat();
+const without = (...keys: string[]) =>
+  dynamicConfig()
+    .filter(([, value]) => !keys.some((key) => value.startsWith(`${key}=`)))
+    .flat();
 
 interface Variant {
   name: string;
@@ -48,14 +52,36 @@ const variants: Variant[] = [
   { name: 'memory, every flag', flags: TEMPORAL_DEV_SERVER_TUNING, persistent: false },
   { name: 'memory, no flag (dev-server defaults)', flags: [], persistent: false },
   { name: 'memory, all but transferProcessorMaxPollRPS', flags: without('history.transferProcessorMaxPollRPS'), persistent: false },
-  { name: 'memory, all but forceSearchAttributesCacheRefreshOnRead', flags: without('system.forceSearchAttributesCacheRefreshOnRead'), persistent: false },
-  { name: 'memory, all but the single partitions', flags: without('matching.numTaskqueueReadPartitions', 'matching.numTaskqueueWritePartitions'), persistent: false },
-  { name: 'file, every flag + SQLite WAL (npm start)', flags: [...TEMPORAL_DEV_SERVER_TUNING, ...TEMPORAL_SQLITE_TUNING], persistent: true },
+  {
+    name: 'memory, all but forceSearchAttributesCacheRefreshOnRead',
+    flags: without('system.forceSearchAttributesCacheRefreshOnRead'),
+    persistent: false,
+  },
+  {
+    name: 'memory, all but the single partitions',
+    flags: without('matching.numTaskqueueReadPartitions', 'matching.numTaskqueueWritePartitions'),
+    persistent: false,
+  },
+  {
+    name: 'file, every flag + SQLite WAL (npm start)',
+    flags: [...TEMPORAL_DEV_SERVER_TUNING, ...TEMPORAL_SQLITE_TUNING],
+    persistent: true,
+  },
   { name: 'file, every flag, SQLite defaults', flags: TEMPORAL_DEV_SERVER_TUNING, persistent: true },
   { name: 'file, no flag', flags: [], persistent: true },
 ];
 
-const workflowBundle = await bundleWorkflowCode({ workflowsPath: new URL('../workflows/index.ts', import.meta.url).pathname, logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } });
+const workflowBundle = await bundleWorkflowCode({
+  workflowsPath: new URL('../workflows/index.ts', import.meta.url).pathname,
+  logger: {
+    log: () => undefined,
+    trace: () => undefined,
+    debug: () => undefined,
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+  },
+});
 const ping = async () => ({});
 
 const rows: string[][] = [];
@@ -66,7 +92,12 @@ for (const variant of runs) {
   const native = await NativeConnection.connect({ address: temporal.value.address });
   const workers = await Promise.all(
     Object.values(TaskQueues).map((taskQueue) =>
-      Worker.create({ connection: native, taskQueue, activities: { ping }, ...(taskQueue === Workflows.orderSaga.taskQueue ? { workflowBundle } : {}) }),
+      Worker.create({
+        connection: native,
+        taskQueue,
+        activities: { ping },
+        ...(taskQueue === Workflows.orderSaga.taskQueue ? { workflowBundle } : {}),
+      }),
     ),
   );
   const running = workers.map((w) => w.run());

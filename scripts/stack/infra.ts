@@ -166,7 +166,8 @@ export async function startTemporal(opts: InfraOptions): Promise<Service<Tempora
   const tuned = !temporalDefaults();
   if (opts.temporalFlags) args.push(...opts.temporalFlags);
   else if (tuned) args.push(...TEMPORAL_DEV_SERVER_TUNING);
-  if (opts.persistent) args.push('--db-filename', join(dir, 'temporal.db'), ...(tuned && !opts.temporalFlags ? TEMPORAL_SQLITE_TUNING : []));
+  if (opts.persistent)
+    args.push('--db-filename', join(dir, 'temporal.db'), ...(tuned && !opts.temporalFlags ? TEMPORAL_SQLITE_TUNING : []));
   const managed = spawnManaged('temporal', cli, args, { logFile: join(opts.logDir, 'temporal.log') });
   const address = `127.0.0.1:${port}`;
   await waitFor(`temporal dev server on ${address}`, () => temporalAnswers(address), 60_000, managed.child);
