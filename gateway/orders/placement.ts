@@ -18,7 +18,7 @@ import type { OrderRequest } from '../../shared/domain/order.js';
 import { workflowIds } from '../../shared/domain/vocabulary.js';
 import type { Logger } from '../../shared/logger.js';
 import { HttpProblem } from '../../shared/problem.js';
-import { Workflows, settledUpdate, type OrderSagaSettings } from '../../workflows/definitions.js';
+import { Workflows, settledUpdate, type OrderSagaSettings, type SagaState } from '../../workflows/definitions.js';
 import type { orderSaga } from '../../workflows/order-saga.js';
 import { CustomerIdKey, OrderStatusKey } from '../../workflows/search-attributes.js';
 import { temporalProblem } from '../temporal-problem.js';
@@ -54,6 +54,8 @@ export interface Placed {
   started: boolean;
   /** The saga settled within `waitSeconds`. */
   settled: boolean;
+  /** Its state as the saga answered the wait with (it settled then), so the answer needs no query. */
+  state?: SagaState;
 }
 
 /** Memo field of the order saga holding the fingerprint of the request that placed it. */
@@ -102,8 +104,7 @@ export class OrderPlacement {
           startWorkflowOperation: startOperation,
         });
         try {
-          await update.result();
-          return { started: true, settled: true };
+          return { started: true, settled: true, state: await update.result() };
         } catch (error) {
           if (isStillWaiting(error)) return { started: true, settled: false };
           throw error;

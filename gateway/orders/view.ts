@@ -41,13 +41,14 @@ async function startedFor({ temporal }: Sources, orderId: string): Promise<strin
 }
 
 /** The order if `caller` may see it (owner or admin); otherwise 404, so ids of other users' orders do not leak. */
-export async function loadOrder(sources: Sources, caller: Caller, orderId: string, requestId: string) {
+/** The order as its owner (or an operator) may see it; `known` is a live state the caller already has (no query then). */
+export async function loadOrder(sources: Sources, caller: Caller, orderId: string, requestId: string, known?: SagaState) {
   const recorded = readModel(sources, caller, orderId, requestId);
   // Not recorded yet: ask at once whom the saga was started for, beside the query, which waits
   // for a worker (the whole budget when none runs the saga yet) and would leave describe none.
   const [stored, live, started] = await Promise.all([
     recorded,
-    liveSaga(sources, orderId),
+    known ?? liveSaga(sources, orderId),
     recorded.then((r) => (r ? undefined : startedFor(sources, orderId))),
   ]);
   const customerId = stored?.customerId ?? live?.customerId ?? started;

@@ -140,7 +140,7 @@ export function installCartRoutes(app: GatewayApp, deps: GatewayDeps, placement:
         break;
     }
     request.remember({ status: 202, body: acceptedAnswer(orderId) });
-    const answer = await placedAnswer(deps, caller, requestId, orderId, placed.settled, wait);
+    const answer = await placedAnswer(deps, caller, requestId, orderId, placed, wait);
     for (const [name, value] of Object.entries(answer.headers)) c.header(name, value);
     return answer.status === 201 ? c.json(answer.view, 201) : c.json(answer.accepted, 202);
   });

@@ -7,7 +7,7 @@ import type { Caller } from '../../shared/auth/caller.js';
 import type { GatewayDeps } from '../context.js';
 import type { IdempotencyEnv } from '../idempotency/middleware.js';
 import type { StoredAnswer } from '../idempotency/store.js';
-import type { OrderPlacement } from '../orders/placement.js';
+import type { OrderPlacement, Placed } from '../orders/placement.js';
 import { loadOrder, orderView } from '../orders/view.js';
 import { preferredWait } from '../orders/wait.js';
 import { OrderAccepted, type OrderView } from '../schemas.js';
@@ -32,13 +32,14 @@ export async function placedAnswer(
   caller: Caller,
   requestId: string,
   orderId: string,
-  settled: boolean,
+  { settled, state }: Pick<Placed, 'settled' | 'state'>,
   waitSeconds?: number,
 ): Promise<PlacedAnswer> {
   const accepted = acceptedAnswer(orderId);
   const headers: Record<string, string> = { Location: accepted.links.self };
   if (!settled || !waitSeconds) return { status: 202, accepted, headers };
-  const view = orderView(orderId, await loadOrder(deps, caller, orderId, requestId));
+  // The saga's own answer to the wait is its live state: no query needed for the view.
+  const view = orderView(orderId, await loadOrder(deps, caller, orderId, requestId, state));
   return { status: 201, view, headers: { ...headers, 'Preference-Applied': `wait=${waitSeconds}` } };
 }
 
@@ -48,7 +49,7 @@ export function replayWaiting(deps: GatewayDeps, placement: OrderPlacement) {
     const wait = preferredWait(c.req.header('Prefer'));
     const accepted = OrderAccepted.safeParse(answer.body);
     if (!wait || !accepted.success || !(await placement.waitUntilSettled(accepted.data.orderId, wait))) return undefined;
-    const placed = await placedAnswer(deps, c.var.caller, c.var.requestId, accepted.data.orderId, true, wait);
+    const placed = await placedAnswer(deps, c.var.caller, c.var.requestId, accepted.data.orderId, { settled: true }, wait);
     for (const [name, value] of Object.entries(placed.headers)) c.header(name, value);
     return placed.status === 201 ? c.json(placed.view, 201) : c.json(placed.accepted, 202);
   };
