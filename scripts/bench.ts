@@ -160,16 +160,20 @@ async function main(): Promise<void> {
     console.log(`  saga p99 / p50 in the open loop:              ${ratio(open['saga-wait']!.p99 / open['saga-wait']!.p50)}  [< 3x]`);
     console.log(`  polling vs Prefer: wait, solo p50:            ${ms(soloP50['saga-poll']!)} vs ${ms(soloP50['saga-wait']!)}`);
 
-    const w3 = [16, 10, 12, 14, 10];
-    console.log('\nper process: resident memory idle and after the run; CPU during the saga-wait closed loop (1.00 = one core)');
-    console.log(row(['process', 'idle', 'after', 'saga CPU', 'B2 CPU'], w3));
+    const w3 = [18, 11, 11, 12, 12, 10];
+    console.log(
+      '\nper process: resident memory (RSS; PSS counts pages shared with the other processes, like node itself, by their share) idle and after the run; CPU during the saga-wait closed loop (1.00 = one core)',
+    );
+    console.log(row(['process', 'idle RSS', 'idle PSS', 'after RSS', 'saga CPU', 'B2 CPU'], w3));
     const fmtMb = (u: Usage | undefined) => (u ? `${u.rssMb.toFixed(0)} MiB` : 'n/a');
+    const fmtPss = (u: Usage | undefined) => (u ? `${u.pssMb.toFixed(0)} MiB` : 'n/a');
     for (const p of processes) {
       console.log(
         row(
           [
             p.name,
             fmtMb(idle.get(p.name)),
+            fmtPss(idle.get(p.name)),
             fmtMb(after.get(p.name)),
             (cpu['saga-wait']!.get(p.name) ?? NaN).toFixed(2),
             (cpu.B2!.get(p.name) ?? NaN).toFixed(2),

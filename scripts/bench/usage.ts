@@ -5,11 +5,25 @@ const CLOCK_TICKS_PER_SECOND = 100; // _SC_CLK_TCK on Linux
 
 export interface Usage {
   rssMb: number;
+  /**
+   * Proportional set size: resident pages shared with other processes (the node
+   * binary's ~40 MB of code, loaded once for every Node process of the stack)
+   * count by their share. What the process adds to the machine's memory.
+   */
+  pssMb: number;
   cpuSeconds: number;
 }
 
+function pssKbOf(pid: number): number {
+  try {
+    return Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}
+
 export function usageOf(pid: number | undefined): Usage {
-  if (!pid) return { rssMb: NaN, cpuSeconds: NaN };
+  if (!pid) return { rssMb: NaN, pssMb: NaN, cpuSeconds: NaN };
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
@@ -17,9 +31,9 @@ export function usageOf(pid: number | undefined): Usage {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]);
-    return { rssMb: rssKb / 1024, cpuSeconds: ticks / CLOCK_TICKS_PER_SECOND };
+    return { rssMb: rssKb / 1024, pssMb: pssKbOf(pid) / 1024, cpuSeconds: ticks / CLOCK_TICKS_PER_SECOND };
   } catch {
-    return { rssMb: NaN, cpuSeconds: NaN };
+    return { rssMb: NaN, pssMb: NaN, cpuSeconds: NaN };
   }
 }
 
