@@ -12,6 +12,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { z } from 'zod';
 import { parseEnv } from '../shared/config.js';
+import { silentLogger } from '../shared/temporal/silent-logger.js';
 import { TaskQueues } from '../shared/domain/vocabulary.js';
 import { Workflows } from '../workflows/definitions.js';
 import { closedLoop, solo } from './bench/load.js';
@@ -73,14 +74,7 @@ const variants: Variant[] = [
 
 const workflowBundle = await bundleWorkflowCode({
   workflowsPath: new URL('../workflows/index.ts', import.meta.url).pathname,
-  logger: {
-    log: () => undefined,
-    trace: () => undefined,
-    debug: () => undefined,
-    info: () => undefined,
-    warn: () => undefined,
-    error: () => undefined,
-  },
+  logger: silentLogger,
 });
 const ping = async () => ({});
 

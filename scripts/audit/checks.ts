@@ -57,7 +57,9 @@ export function settling(order: OrderRecord, workflow: WorkflowRecord | undefine
         ? `read model ${order.status}, saga ${workflow.orderStatus ?? '(none)'}`
         : (RUN_COMPLETED.includes(order.status) ? 'COMPLETED' : 'RUNNING') !== workflow.execution
           ? `${order.status} but its saga's run is ${workflow.execution}`
-          : undefined;
+          : workflow.pendingWork
+            ? `${order.status} but its saga still has ${workflow.pendingWork} activities or tasks pending (e.g. a cancel's compensations)`
+            : undefined;
   if (!why) return { kind: 'settled' };
   return age < options.pendingGraceMs ? { kind: 'in flight', why } : { kind: 'stuck', why: `${why} for ${seconds(age)}` };
 }

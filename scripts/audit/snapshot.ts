@@ -11,7 +11,7 @@ import type { ReservationStatus } from '../../services/inventory/store.js';
 import { SIMULATOR_DB } from '../../services/payments/simulator.js';
 import { connectMongo, serviceDb } from '../../shared/mongo.js';
 import { connectTemporalClient, type TemporalSettings } from '../../shared/temporal/connection.js';
-import type { OrderStatus } from '../../shared/domain/vocabulary.js';
+import { workflowIds, type OrderStatus } from '../../shared/domain/vocabulary.js';
 import { Workflows } from '../../workflows/definitions.js';
 import { OrderStatusKey } from '../../workflows/search-attributes.js';
 
@@ -47,6 +47,12 @@ export interface WorkflowRecord {
   /** The saga's OrderStatus search attribute. */
   orderStatus?: string;
   startTime: Date;
+  /**
+   * Of a running saga: its activities scheduled and not done, and whether a workflow task
+   * is pending. A saga unwinding a cancel shows the status it is leaving (CONFIRMED until
+   * the refund and the release are done), so only this tells it from one at rest.
+   */
+  pendingWork?: number;
 }
 
 export interface LedgerRecord {
@@ -128,6 +134,16 @@ async function loadWorkflows(address: StackAddress): Promise<Map<string, Workflo
       if (known && known.startTime > info.startTime) continue;
       const orderStatus = info.typedSearchAttributes.get(OrderStatusKey);
       workflows.set(orderId, { orderId, execution: info.status.name, ...(orderStatus ? { orderStatus } : {}), startTime: info.startTime });
+    }
+    // Running sagas only: one describe each, a few at a time.
+    const running = [...workflows.values()].filter((w) => w.execution === 'RUNNING');
+    for (let i = 0; i < running.length; i += 16) {
+      await Promise.all(
+        running.slice(i, i + 16).map(async (w) => {
+          const { raw } = await client.workflow.getHandle(workflowIds.order(w.orderId)).describe();
+          w.pendingWork = (raw.pendingActivities?.length ?? 0) + (raw.pendingWorkflowTask ? 1 : 0);
+        }),
+      );
     }
     return workflows;
   } finally {

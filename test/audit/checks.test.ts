@@ -116,6 +116,14 @@ describe('the audit checks', () => {
     expect(breaches(shop).orders).toEqual(['order confirmed: read model CONFIRMED, saga AWAITING_APPROVAL for 3600 s']);
   });
 
+  it('tell a saga still unwinding a cancel (status and run as at rest, work pending) from one at rest', () => {
+    const shop = cleanShop();
+    shop.workflows.set('confirmed', { ...saga('confirmed', 'CONFIRMED', 'RUNNING'), pendingWork: 1 });
+    expect(breaches(shop).orders).toEqual([
+      "order confirmed: CONFIRMED but its saga still has 1 activities or tasks pending (e.g. a cancel's compensations) for 3600 s",
+    ]);
+  });
+
   it('name a second charge, a cancelled order that kept the money, and a provider that holds other money than the ledger', () => {
     const shop = cleanShop();
     shop.ledger.push({ id: 'confirmed:charge-2', orderId: 'confirmed', type: 'charge', amountCents: 1000 });

@@ -9,6 +9,7 @@ import { DEMO_ADMIN } from '../../shared/demo-data.js';
 import { connectMongo } from '../../shared/mongo.js';
 import { startGateway, startSystem, SERVICE_NAMES, type RunningSystem, type SystemOptions } from '../../scripts/stack/system.js';
 import { stack, uniqueName } from '../support/stack.js';
+import { Api } from '../support/api.js';
 import { createNamespace, isolatedSystemOptions } from '../support/system.js';
 
 const address = { name: 'Ada', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' };
@@ -25,19 +26,9 @@ let admin: string;
 
 const db = (service: string): Db => mongo.db(`${prefix}${service}`);
 
-async function request(method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}) {
-  const res = await fetch(`${api}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
-}
+/** The API as a client sees it (test/support/api.ts), with this file's argument order. */
+const request = (method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}) =>
+  new Api(api).request(method, path, { body, token, headers });
 
 async function login(email: string, password: string): Promise<string> {
   const res = await request('POST', '/auth/login', { email, password });
@@ -280,7 +271,9 @@ describe('the running system', () => {
     const idle = await startGateway(
       { ...systemOptions, temporalNamespace: namespace },
       system.serviceUrls,
-      { DOWNSTREAM_TIMEOUT_MS: '1500' },
+      // Short enough for a quick test, long enough that the search-attribute lookup beside
+      // the hanging query answers within it on a machine busy with other test files.
+      { DOWNSTREAM_TIMEOUT_MS: '3000' },
       'gateway-idle',
     );
     try {

@@ -11,6 +11,7 @@ import { ORDER_STATUSES } from '../../shared/domain/vocabulary.js';
 import { connectRedis } from '../../shared/redis.js';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { stack, uniqueName } from '../support/stack.js';
+import { Api, type Answer } from '../support/api.js';
 import { isolatedSystemOptions } from '../support/system.js';
 
 const address = { name: 'Ada', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' };
@@ -25,37 +26,9 @@ let ada: { id: string; token: string };
 let bob: { id: string; token: string };
 let admin: string;
 
-interface Answer {
-  status: number;
-  body: any;
-  headers: Headers;
-}
-
-async function request(
-  method: string,
-  path: string,
-  body?: unknown,
-  token?: string,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
-  const res = await fetch(`${api}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let parsed: any = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    /* keep the text */
-  }
-  return { status: res.status, body: parsed, headers: res.headers };
-}
+/** The API as a client sees it (test/support/api.ts), with this file's argument order. */
+const request = (method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}): Promise<Answer> =>
+  new Api(api).request(method, path, { body, token, headers });
 
 async function account(label: string) {
   const email = `${uniqueName(label)}@example.com`;

@@ -3,15 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { workflowsPath } from '../workflows/harness.js';
-
-const silent = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
+import { silentLogger } from '../../shared/temporal/silent-logger.js';
 
 export type WorkflowApiVariant = 'before-patch' | 'unguarded';
 
@@ -19,7 +11,7 @@ export function bundleWithWorkflowApi(variant: WorkflowApiVariant): Promise<Work
   const shim = fileURLToPath(new URL(`./workflow-api-${variant}.ts`, import.meta.url));
   return bundleWorkflowCode({
     workflowsPath,
-    logger: silent,
+    logger: silentLogger,
     // `$`: only the bare specifier; the shim's own `@temporalio/workflow/lib/...` import still resolves to the SDK.
     webpackConfigHook: (config) => ({
       ...config,

@@ -12,15 +12,7 @@ import { workflowInterceptorsModule } from '../../shared/telemetry/temporal.js';
 import { bundleWithWorkflowApi } from './bundles.js';
 import { fromFixture, historiesDir } from '../../scripts/replay-fixture.js';
 import { recordHistories } from './record.js';
-
-const silent = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
+import { silentLogger } from '../../shared/temporal/silent-logger.js';
 
 const load = (name: string) => fromFixture(readFileSync(new URL(`${name}.json`, historiesDir), 'utf8'));
 const recorded = () =>
@@ -63,7 +55,11 @@ describe('replay of recorded histories', () => {
 
   it('every recorded history replays with the OpenTelemetry workflow interceptors: tracing can be turned on (or off) under running sagas', async () => {
     // As a traced worker runs them: the .traced bundle (scripts/build-workflow-bundles.ts) and the span sink.
-    const traced = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [workflowInterceptorsModule], logger: silent });
+    const traced = await bundleWorkflowCode({
+      workflowsPath,
+      workflowInterceptorModules: [workflowInterceptorsModule],
+      logger: silentLogger,
+    });
     const histories = recorded().map((name) => ({ workflowId: name, history: load(name) }));
     const failures: string[] = [];
     for await (const result of Worker.runReplayHistories(
@@ -96,7 +92,7 @@ describe('replay of recorded histories', () => {
   it('an incompatible change of the saga is reported as non-determinism', async () => {
     const changed = await bundleWorkflowCode({
       workflowsPath: fileURLToPath(new URL('./changed-workflows.ts', import.meta.url)),
-      logger: silent,
+      logger: silentLogger,
     });
     await expect(Worker.runReplayHistory({ workflowBundle: changed }, load('order-delivered'))).rejects.toMatchObject({
       name: 'DeterminismViolationError',

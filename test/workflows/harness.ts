@@ -5,11 +5,13 @@
 import { fileURLToPath } from 'node:url';
 import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import type { OrderRequest } from '../../shared/domain/order.js';
 import type { OrderSagaInput, OrderSagaSettings, SagaState } from '../../workflows/definitions.js';
 import { UPDATE_REJECTED, Workflows, carrierEventSignal, sagaStateQuery } from '../../workflows/definitions.js';
+import { silentLogger } from '../../shared/temporal/silent-logger.js';
+import { createTimeSkippingEnv } from '../support/stack.js';
 import { queueOf, type Fakes } from './fakes.js';
 
 /** Every workflow in one module; each hosting worker below polls only its own queue. */
@@ -20,14 +22,7 @@ let bundle: Promise<WorkflowBundle> | undefined;
 export const workflowBundle = () =>
   (bundle ??= bundleWorkflowCode({
     workflowsPath,
-    logger: {
-      log: () => undefined,
-      trace: () => undefined,
-      debug: () => undefined,
-      info: () => undefined,
-      warn: () => undefined,
-      error: () => undefined,
-    },
+    logger: silentLogger,
   }));
 
 /** Runs `body` while one worker per service queue polls; `workflowOptions` apply to the workflow hosts. */
@@ -172,4 +167,25 @@ export async function expectRefused(update: Promise<unknown>, status: string, re
   expect(cause).toBeInstanceOf(ApplicationFailure);
   expect(cause).toMatchObject({ type: UPDATE_REJECTED, details: [{ status }] });
   expect((cause as ApplicationFailure).message).toMatch(reason);
+}
+
+/**
+ * One time-skipping test server for the calling file: started before its tests, every
+ * workflow a test started terminated after it, stopped at the end. Returns the server.
+ */
+export function useTimeSkippingServer(): () => TestWorkflowEnvironment {
+  let env: TestWorkflowEnvironment | undefined;
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+  }, 120_000);
+  afterEach(async () => {
+    if (env) await terminateStarted(env);
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+  return () => {
+    if (!env) throw new Error('the time-skipping server is not running (used outside a test?)');
+    return env;
+  };
 }

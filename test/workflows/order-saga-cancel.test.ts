@@ -4,25 +4,14 @@
 // CANCELLED with everything undone (stock released, money refunded) or — once
 // the parcel has left — refused with 409 and completed. Never PENDING, never a
 // failed run.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Fakes } from './fakes.js';
 import { createFakes } from './fakes.js';
 import { Worker } from '@temporalio/worker';
 import { cancelOrderUpdate, type OrderSagaResult, type SagaState } from '../../workflows/definitions.js';
-import { createTimeSkippingEnv } from '../support/stack.js';
-import { gate, sagaInput, startSaga, terminateStarted, waitForState, withWorkers, workflowBundle } from './harness.js';
+import { gate, sagaInput, startSaga, useTimeSkippingServer, waitForState, withWorkers, workflowBundle } from './harness.js';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-}, 120_000);
-afterEach(async () => {
-  await terminateStarted(env);
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = useTimeSkippingServer();
 
 interface CutPoint {
   name: string;
@@ -114,10 +103,10 @@ describe('a customer cancel at every point of the saga', () => {
       const { fakes, calls } = createFakes();
       cut.hold?.(fakes, () => held.wait);
       const open = held.open;
-      await withWorkers(env, fakes, async () => {
+      await withWorkers(env(), fakes, async () => {
         const input = sagaInput(cut.over);
         // Short task timeouts, so a held local activity's progress (and the cancel) reaches the server quickly.
-        const handle = await startSaga(env, input, { workflowTaskTimeout: '2s' });
+        const handle = await startSaga(env(), input, { workflowTaskTimeout: '2s' });
         await waitForState(handle, cut.ready, cut.name);
         const answer = await handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: input.customerId }] }).finally(open);
         expect(answer.status).not.toBe('CANCELLED'); // accepted while the saga was still going
@@ -153,9 +142,9 @@ describe('a customer cancel at every point of the saga', () => {
         },
       },
     });
-    await withWorkers(env, fakes, async () => {
+    await withWorkers(env(), fakes, async () => {
       const input = sagaInput({ paymentToken: 'tok_declined' });
-      const handle = await startSaga(env, input);
+      const handle = await startSaga(env(), input);
       await waitForState(handle, (s) => s.compensations.some((c) => c.name === 'release' && c.status === 'RUNNING'), 'compensating');
       await handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: input.customerId }] }).finally(releasing.open);
       expect(await handle.result()).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'PAYMENT_DECLINED' } });

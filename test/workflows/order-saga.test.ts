@@ -1,7 +1,6 @@
 // Every branch of the order saga on the time-skipping test server, with
 // in-memory activities (the same branches run on the real services in test/e2e/).
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   approveOrderUpdate,
   cancelOrderUpdate,
@@ -9,27 +8,17 @@ import {
   sagaStateQuery,
   type OrderSagaResult,
 } from '../../workflows/definitions.js';
-import { createTimeSkippingEnv } from '../support/stack.js';
 import { createFakes } from './fakes.js';
-import { deliver, expectRefused, gate, sagaInput, startSaga, terminateStarted, waitForState, withWorkers } from './harness.js';
+import { deliver, expectRefused, gate, sagaInput, startSaga, useTimeSkippingServer, waitForState, withWorkers } from './harness.js';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-}, 120_000);
-afterEach(async () => {
-  await terminateStarted(env);
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = useTimeSkippingServer();
 
 describe('order saga', () => {
   it('happy path: confirmed, shipped, delivered; a review request 7 days later', async () => {
     const { fakes, calls } = createFakes();
-    await withWorkers(env, fakes, async () => {
+    await withWorkers(env(), fakes, async () => {
       const input = sagaInput();
-      const handle = await startSaga(env, input);
+      const handle = await startSaga(env(), input);
       const confirmed = await waitForState(handle, (s) => s.status === 'CONFIRMED' && !!s.shipment, 'CONFIRMED with a shipment');
       expect(confirmed.steps.map((s) => [s.name, s.status])).toEqual([
         ['record', 'COMPLETED'],
@@ -42,7 +31,7 @@ describe('order saga', () => {
         ['notify', 'COMPLETED'],
         ['ship', 'RUNNING'],
       ]);
-      await deliver(env, input.orderId);
+      await deliver(env(), input.orderId);
       expect(await handle.result()).toEqual({ orderId: input.orderId, status: 'DELIVERED' });
       expect(calls.events).toEqual([
         'OrderPlaced',
@@ -57,7 +46,7 @@ describe('order saga', () => {
       expect(calls.charged).toBe(1);
       expect(calls.notifications.map((n) => n.template)).toEqual(['order_confirmed', 'order_shipped', 'order_delivered']);
       // The child outlives the saga and asks for a review after the configured 7 days (skipped in time).
-      const fulfilment = await env.client.workflow.getHandle(`fulfilment-${input.orderId}`).result();
+      const fulfilment = await env().client.workflow.getHandle(`fulfilment-${input.orderId}`).result();
       expect(fulfilment.stage).toBe('DELIVERED');
       expect(calls.notifications.at(-1)?.template).toBe('review_request');
       const described = await handle.describe();
@@ -67,8 +56,8 @@ describe('order saga', () => {
 
   it('out of stock: cancelled, nothing charged', async () => {
     const { fakes, calls } = createFakes();
-    await withWorkers(env, fakes, async () => {
-      const handle = await startSaga(env, sagaInput({ items: [{ sku: 'SOLDOUT-1', quantity: 1 }] }));
+    await withWorkers(env(), fakes, async () => {
+      const handle = await startSaga(env(), sagaInput({ items: [{ sku: 'SOLDOUT-1', quantity: 1 }] }));
       const result = await handle.result();
       expect(result).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'OUT_OF_STOCK' } });
       expect(calls.names).not.toContain('chargePayment');
@@ -79,8 +68,8 @@ describe('order saga', () => {
 
   it('declined payment: cancelled after releasing the stock', async () => {
     const { fakes, calls } = createFakes();
-    await withWorkers(env, fakes, async () => {
-      const handle = await startSaga(env, sagaInput({ paymentToken: 'tok_declined' }));
+    await withWorkers(env(), fakes, async () => {
+      const handle = await startSaga(env(), sagaInput({ paymentToken: 'tok_declined' }));
       expect(await handle.result()).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'PAYMENT_DECLINED' } });
       const state = await handle.query(sagaStateQuery);
       expect(state.compensations.map((c) => [c.name, c.status])).toEqual([
@@ -102,9 +91,9 @@ describe('order saga', () => {
       if (attempts <= 2) throw new Error('provider unavailable');
       return charge(input);
     };
-    await withWorkers(env, fakes, async () => {
+    await withWorkers(env(), fakes, async () => {
       const input = sagaInput({ paymentToken: 'tok_flaky' });
-      const handle = await startSaga(env, input);
+      const handle = await startSaga(env(), input);
       await waitForState(handle, (s) => s.status === 'CONFIRMED', 'CONFIRMED');
       expect(attempts).toBe(3);
       expect(calls.charged).toBe(1);
@@ -122,8 +111,8 @@ describe('order saga', () => {
         },
       },
     });
-    await withWorkers(env, fakes, async () => {
-      const handle = await startSaga(env, sagaInput({ paymentToken: 'tok_declined' }));
+    await withWorkers(env(), fakes, async () => {
+      const handle = await startSaga(env(), sagaInput({ paymentToken: 'tok_declined' }));
       expect(await handle.result()).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'PAYMENT_DECLINED' } });
       expect(releases).toBe(3);
     });
@@ -137,8 +126,8 @@ describe('order saga', () => {
         },
       },
     });
-    await withWorkers(env, fakes, async () => {
-      const handle = await startSaga(env, sagaInput({ paymentToken: 'tok_declined' }, { compensationMaxAttempts: 3 }));
+    await withWorkers(env(), fakes, async () => {
+      const handle = await startSaga(env(), sagaInput({ paymentToken: 'tok_declined' }, { compensationMaxAttempts: 3 }));
       const result: OrderSagaResult = await handle.result();
       expect(result.status).toBe('FAILED');
       expect(result.failure?.reason).toMatch(/release.*inventory database is gone/);
@@ -161,8 +150,8 @@ describe('order saga', () => {
         },
       },
     });
-    await withWorkers(env, fakes, async () => {
-      const handle = await startSaga(env, sagaInput());
+    await withWorkers(env(), fakes, async () => {
+      const handle = await startSaga(env(), sagaInput());
       await waitForState(handle, (s) => s.steps.some((st) => st.name === 'reserve'), 'reserving');
       const accepted = handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: 'cust-1' }] });
       expect(await accepted.finally(() => reserving.open())).toMatchObject({ status: 'PENDING' }); // the attempt in flight completes after all: its compensation undoes it
@@ -174,9 +163,9 @@ describe('order saga', () => {
 
   it('cancel after the charge: refunded and released', async () => {
     const { fakes, calls } = createFakes();
-    await withWorkers(env, fakes, async () => {
+    await withWorkers(env(), fakes, async () => {
       const input = sagaInput();
-      const handle = await startSaga(env, input);
+      const handle = await startSaga(env(), input);
       await waitForState(handle, (s) => s.status === 'CONFIRMED' && !!s.shipment, 'CONFIRMED with a shipment');
       expect(await handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: 'cust-1' }] })).toMatchObject({ status: 'CONFIRMED' });
       // Wait in real time: skipping time while the child's cancellation is in flight would wake its timers first.
@@ -184,19 +173,19 @@ describe('order saga', () => {
       expect(await handle.result()).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'CUSTOMER_CANCELLED' } });
       expect(calls.refunded).toBe(1);
       expect(calls.events).toEqual(expect.arrayContaining(['PaymentRefunded', 'StockReleased', 'OrderCancelled']));
-      const child = await env.client.workflow.getHandle(`fulfilment-${input.orderId}`).result();
+      const child = await env().client.workflow.getHandle(`fulfilment-${input.orderId}`).result();
       expect(child.stage).toBe('CANCELLED');
     });
   });
 
   it('cancel too late: after pickup the update answers not accepted', async () => {
     const { fakes, calls } = createFakes();
-    await withWorkers(env, fakes, async () => {
+    await withWorkers(env(), fakes, async () => {
       const input = sagaInput();
-      const handle = await startSaga(env, input);
+      const handle = await startSaga(env(), input);
       await waitForState(handle, (s) => !!s.shipment, 'a shipment');
-      await env.client.workflow
-        .getHandle(`fulfilment-${input.orderId}`)
+      await env()
+        .client.workflow.getHandle(`fulfilment-${input.orderId}`)
         .signal(carrierEventSignal, { type: 'PICKED_UP', at: new Date().toISOString() });
       await waitForState(handle, (s) => s.status === 'SHIPPED', 'SHIPPED');
       await expectRefused(handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: 'cust-1' }] }), 'SHIPPED', /picked up/);
@@ -206,9 +195,9 @@ describe('order saga', () => {
 
   it('approval given: waits above the threshold, continues when approved', async () => {
     const { fakes, calls } = createFakes();
-    await withWorkers(env, fakes, async () => {
+    await withWorkers(env(), fakes, async () => {
       const input = sagaInput({ items: [{ sku: 'PRICEY-1', quantity: 1 }] });
-      const handle = await startSaga(env, input);
+      const handle = await startSaga(env(), input);
       await waitForState(handle, (s) => s.status === 'AWAITING_APPROVAL', 'AWAITING_APPROVAL');
       expect(await handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: 'admin-1' }] })).toMatchObject({
         status: 'AWAITING_APPROVAL',
@@ -228,9 +217,9 @@ describe('order saga', () => {
         },
       },
     });
-    await withWorkers(env, fakes, async () => {
+    await withWorkers(env(), fakes, async () => {
       const input = sagaInput();
-      const handle = await startSaga(env, input);
+      const handle = await startSaga(env(), input);
       await waitForState(handle, (s) => s.steps.some((st) => st.name === 'charge'), 'charging');
       await expectRefused(
         handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: 'admin-1' }] }).finally(() => charging.open()),
