@@ -18,11 +18,11 @@ import type { OrderRequest } from '../../shared/domain/order.js';
 import { workflowIds } from '../../shared/domain/vocabulary.js';
 import type { Logger } from '../../shared/logger.js';
 import { HttpProblem } from '../../shared/problem.js';
-import { Workflows, settledUpdate, type OrderSagaSettings, type SagaState } from '../../workflows/definitions.js';
+import { Workflows, settledUpdate, type OrderSagaSettings } from '../../workflows/definitions.js';
 import type { orderSaga } from '../../workflows/order-saga.js';
 import { CustomerIdKey, OrderStatusKey } from '../../workflows/search-attributes.js';
 import { temporalProblem } from '../temporal-problem.js';
-import { SETTLED_UPDATE_ID, isStillWaiting, waitUntilSettled } from './wait.js';
+import { SETTLED_UPDATE_ID, isStillWaiting, waitUntilSettled, type Settlement } from './wait.js';
 
 /** The order id a (caller, key) pair always maps to: a UUID-shaped hash. */
 export function orderIdFor(userId: string, key: string): string {
@@ -49,13 +49,10 @@ export interface PlaceOrder {
   waitSeconds?: number;
 }
 
-export interface Placed {
+/** `settled`: within `waitSeconds`, with the state the saga answered the wait with. */
+export interface Placed extends Settlement {
   /** This call started the saga (false: the same request had already). */
   started: boolean;
-  /** The saga settled within `waitSeconds`. */
-  settled: boolean;
-  /** Its state as the saga answered the wait with (it settled then), so the answer needs no query. */
-  state?: SagaState;
 }
 
 /** Memo field of the order saga holding the fingerprint of the request that placed it. */
@@ -123,7 +120,7 @@ export class OrderPlacement {
       }
     }
     await this.existing(orderId, fingerprint);
-    return { started: false, settled: waitSeconds ? await this.waitUntilSettled(orderId, waitSeconds) : false };
+    return { started: false, ...(waitSeconds ? await this.waitUntilSettled(orderId, waitSeconds) : { settled: false }) };
   }
 
   /**
@@ -148,7 +145,7 @@ export class OrderPlacement {
     return true;
   }
 
-  waitUntilSettled(orderId: string, seconds: number): Promise<boolean> {
+  waitUntilSettled(orderId: string, seconds: number): Promise<Settlement> {
     return waitUntilSettled(this.deps.temporal, orderId, seconds);
   }
 }

@@ -11,7 +11,7 @@ import {
   type Client,
 } from '@temporalio/client';
 import { workflowIds } from '../../shared/domain/vocabulary.js';
-import { settledUpdate } from '../../workflows/definitions.js';
+import { settledUpdate, type SagaState } from '../../workflows/definitions.js';
 
 /** The update id every `settled` waiter of an order shares. */
 export const SETTLED_UPDATE_ID = 'settled';
@@ -40,18 +40,23 @@ export function preferredWait(header: string | undefined): number | undefined {
 /** Whatever `settledUpdate` throws when the deadline passed first. */
 export const isStillWaiting = (error: unknown) => error instanceof WorkflowUpdateRPCTimeoutOrCancelledError;
 
-/** Waits up to `seconds` for the order's saga to settle; true once it has (a closed saga has). */
-export async function waitUntilSettled(temporal: Client, orderId: string, seconds: number): Promise<boolean> {
+/** Whether a wait saw the saga settle, and its state as the saga answered the wait with (no query needed then). */
+export interface Settlement {
+  settled: boolean;
+  state?: SagaState;
+}
+
+/** Waits up to `seconds` for the order's saga to settle (a closed saga has, long ago; it answers no more). */
+export async function waitUntilSettled(temporal: Client, orderId: string, seconds: number): Promise<Settlement> {
   const handle = temporal.workflow.getHandle(workflowIds.order(orderId));
   try {
-    await temporal.connection.withDeadline(Date.now() + seconds * 1000, () =>
+    const state = await temporal.connection.withDeadline(Date.now() + seconds * 1000, () =>
       handle.executeUpdate(settledUpdate, { updateId: SETTLED_UPDATE_ID }),
     );
-    return true;
+    return { settled: true, state };
   } catch (error) {
-    if (isStillWaiting(error)) return false;
-    // A saga that has closed takes no updates: it settled long ago.
-    if (error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError) return true;
+    if (isStillWaiting(error)) return { settled: false };
+    if (error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError) return { settled: true };
     throw error;
   }
 }

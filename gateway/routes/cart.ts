@@ -117,7 +117,7 @@ export function installCartRoutes(app: GatewayApp, deps: GatewayDeps, placement:
       case 'empty':
         // A retry of a checkout that placed its order (the cart may hold new things since): that order.
         if (!(await placement.existing(orderId, request.fingerprint))) throw new HttpProblem('conflict', { detail: 'the cart is empty' });
-        placed = { started: false, settled: wait ? await placement.waitUntilSettled(orderId, wait) : false };
+        placed = { started: false, ...(wait ? await placement.waitUntilSettled(orderId, wait) : { settled: false }) };
         break;
       case 'claimed':
         try {

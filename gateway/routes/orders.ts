@@ -186,9 +186,9 @@ export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement
     const wait = preferredWait(c.req.header('Prefer'));
     if (!wait || found.live?.status !== 'PENDING') return c.json(orderView(orderId, found), 200);
     // Still PENDING: wait for the saga to settle (or the time to pass), then show it as it is then.
-    await placement.waitUntilSettled(orderId, wait);
+    const { state } = await placement.waitUntilSettled(orderId, wait);
     c.header('Preference-Applied', `wait=${wait}`);
-    return c.json(orderView(orderId, await loadOrder(deps, caller, orderId, requestId)), 200);
+    return c.json(orderView(orderId, await loadOrder(deps, caller, orderId, requestId, state)), 200);
   });
 
   app.openapi(getEvents, async (c) => {

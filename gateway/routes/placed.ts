@@ -7,9 +7,9 @@ import type { Caller } from '../../shared/auth/caller.js';
 import type { GatewayDeps } from '../context.js';
 import type { IdempotencyEnv } from '../idempotency/middleware.js';
 import type { StoredAnswer } from '../idempotency/store.js';
-import type { OrderPlacement, Placed } from '../orders/placement.js';
+import type { OrderPlacement } from '../orders/placement.js';
 import { loadOrder, orderView } from '../orders/view.js';
-import { preferredWait } from '../orders/wait.js';
+import { preferredWait, type Settlement } from '../orders/wait.js';
 import { OrderAccepted, type OrderView } from '../schemas.js';
 
 /** OpenAPI links: where the orderId of a placing answer leads (clients and the fuzzer follow them). */
@@ -32,7 +32,7 @@ export async function placedAnswer(
   caller: Caller,
   requestId: string,
   orderId: string,
-  { settled, state }: Pick<Placed, 'settled' | 'state'>,
+  { settled, state }: Settlement,
   waitSeconds?: number,
 ): Promise<PlacedAnswer> {
   const accepted = acceptedAnswer(orderId);
@@ -48,8 +48,10 @@ export function replayWaiting(deps: GatewayDeps, placement: OrderPlacement) {
   return async (c: Context<IdempotencyEnv>, answer: StoredAnswer): Promise<Response | undefined> => {
     const wait = preferredWait(c.req.header('Prefer'));
     const accepted = OrderAccepted.safeParse(answer.body);
-    if (!wait || !accepted.success || !(await placement.waitUntilSettled(accepted.data.orderId, wait))) return undefined;
-    const placed = await placedAnswer(deps, c.var.caller, c.var.requestId, accepted.data.orderId, { settled: true }, wait);
+    if (!wait || !accepted.success) return undefined;
+    const settlement = await placement.waitUntilSettled(accepted.data.orderId, wait);
+    if (!settlement.settled) return undefined;
+    const placed = await placedAnswer(deps, c.var.caller, c.var.requestId, accepted.data.orderId, settlement, wait);
     for (const [name, value] of Object.entries(placed.headers)) c.header(name, value);
     return placed.status === 201 ? c.json(placed.view, 201) : c.json(placed.accepted, 202);
   };
