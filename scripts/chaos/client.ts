@@ -3,6 +3,7 @@
 // "the same key is still in flight" (409) is sent again after a backoff, with the
 // same Idempotency-Key, until it is answered or its deadline passes. Every
 // answer is counted, so the run can say how the API behaved while it was hurt.
+import { bodyOf } from '../../shared/http/body.js';
 
 export interface Answer {
   status: number;
@@ -60,13 +61,7 @@ export class ShopClient {
           body: options.body === undefined ? undefined : JSON.stringify(options.body),
           signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
-        const text = await res.text();
-        let body: unknown = text;
-        try {
-          body = text ? JSON.parse(text) : undefined;
-        } catch {
-          /* not JSON: keep the text */
-        }
+        const body = await bodyOf(res);
         answer = { status: res.status, body };
         this.stats.byStatus.set(res.status, (this.stats.byStatus.get(res.status) ?? 0) + 1);
         if (res.status === 429) retryAfterMs = Number(res.headers.get('retry-after') ?? 1) * 1000;

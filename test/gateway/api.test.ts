@@ -9,6 +9,7 @@ import { DEMO_ADMIN } from '../../shared/demo-data.js';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { uniqueName } from '../support/stack.js';
 import { isolatedSystemOptions } from '../support/system.js';
+import { bodyOf } from '../../shared/http/body.js';
 
 const address = { name: 'Ada', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' };
 const DEV_JWT_SECRET = 'gateway-test-jwt-secret-0123456789abcdef';
@@ -30,13 +31,7 @@ async function request(method: string, path: string, body?: unknown, token?: str
     },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
-  const text = await res.text();
-  let parsed: any = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    /* keep text */
-  }
+  const parsed: any = await bodyOf(res);
   return { status: res.status, body: parsed, headers: res.headers };
 }
 

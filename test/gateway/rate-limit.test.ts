@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, startSystem, type ExtraGateway, type RunningSystem } from '../../scripts/stack/system.js';
 import { uniqueName } from '../support/stack.js';
 import { isolatedSystemOptions } from '../support/system.js';
+import { bodyOf } from '../../shared/http/body.js';
 
 const PER_IP = 7;
 const PER_USER = 5;
@@ -38,13 +39,7 @@ async function request(
     headers,
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
   });
-  const text = await res.text();
-  let body: any = text;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    /* keep the text */
-  }
+  const body: any = await bodyOf(res);
   return { status: res.status, body, headers: res.headers };
 }
 

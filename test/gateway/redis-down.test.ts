@@ -22,6 +22,7 @@ import { createLogger } from '../../shared/logger.js';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { stack, testRedis, uniqueName } from '../support/stack.js';
 import { isolatedSystemOptions } from '../support/system.js';
+import { bodyOf } from '../../shared/http/body.js';
 
 const PER_IP = 5;
 const WINDOW_SECONDS = 600;
@@ -57,13 +58,7 @@ async function request(
     headers,
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
   });
-  const text = await res.text();
-  let body: any = text;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    /* keep the text */
-  }
+  const body: any = await bodyOf(res);
   return { status: res.status, body, headers: res.headers };
 }
 

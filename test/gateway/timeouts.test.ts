@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/stack/processes.js';
 import { startGateway, type ExtraGateway, type ServiceName } from '../../scripts/stack/system.js';
 import { stack, uniqueName } from '../support/stack.js';
+import { bodyOf } from '../../shared/http/body.js';
 
 const JWT_SECRET = 'timeouts-test-jwt-secret-0123456789abcdef';
 const NO_HANG = 30_000; // far above every budget below: only reached if the gateway hangs
@@ -45,13 +46,7 @@ async function request(path: string, init: { method?: string; token?: string; bo
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
     signal: AbortSignal.timeout(NO_HANG),
   });
-  const text = await res.text();
-  let body: any = text;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    /* keep the text */
-  }
+  const body: any = await bodyOf(res);
   return { status: res.status, body, contentType: res.headers.get('content-type') };
 }
 

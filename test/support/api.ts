@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { uniqueName } from './stack.js';
+import { bodyOf } from '../../shared/http/body.js';
 
 export interface Answer {
   status: number;
@@ -32,13 +33,7 @@ export class Api {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const text = await res.text();
-    let parsed: any = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* keep the text */
-    }
+    const parsed: any = await bodyOf(res);
     return { status: res.status, body: parsed, headers: res.headers };
   }
 

@@ -1,6 +1,7 @@
 // Calls a service's Hono app in-process with a valid service token.
 import type { Caller } from '../../shared/auth/caller.js';
 import { serviceTokens } from '../../shared/auth/jwt.js';
+import { bodyOf } from '../../shared/http/body.js';
 
 export const TEST_SERVICE_SECRET = 'test-service-token-secret-0123456789abcdef';
 
@@ -31,12 +32,6 @@ export async function call(
   if (body !== undefined) payload = JSON.stringify(body);
   if (payload !== undefined) headers['Content-Type'] = 'application/json';
   const res = await app.request(path, { method, headers, body: payload });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    /* keep text */
-  }
+  const parsed = await bodyOf(res);
   return { status: res.status, body: parsed, headers: res.headers };
 }
