@@ -7,11 +7,15 @@ import { ping } from './probe.js';
 export const catalogCatalogue = defineCatalogue({
   taskQueue: 'catalog',
   activities: {
-    /** Prices the lines at today's prices and keeps that snapshot for the order: a second call returns the first snapshot. */
+    /**
+     * Prices the lines at today's prices and keeps that snapshot for the order: a second call returns the first snapshot.
+     * An order the shop cannot charge as one amount (several currencies, a total of 0 or above the money limit) is
+     * a business failure the saga cancels with its reason, never an operator's problem.
+     */
     priceOrder: {
       input: z.object({ orderId: OrderId, items: OrderLines }).strict(),
       output: PriceSnapshot,
-      failures: ['UnknownProduct', 'InvalidInput'],
+      failures: ['UnknownProduct', 'MixedCurrencies', 'AmountOutOfRange', 'InvalidInput'],
     },
     ping,
   },

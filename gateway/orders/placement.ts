@@ -4,8 +4,10 @@
 // Temporal's workflow-id uniqueness is the final guard against a second order for
 // the same request. The request's fingerprint is kept in the workflow's memo, so a
 // reused key with another body is refused (422) even when the Redis idempotency
-// store is unavailable or has forgotten the key.
-import { createHash } from 'node:crypto';
+// store is unavailable or has forgotten the key. The memo also names the call that
+// started the saga, so a call that could not see its start acknowledged (a
+// `Prefer: wait` past its deadline) still knows, by looking, whether it started it.
+import { createHash, randomUUID } from 'node:crypto';
 import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
@@ -51,12 +53,14 @@ export interface PlaceOrder {
 
 /** `settled`: within `waitSeconds`, with the state the saga answered the wait with. */
 export interface Placed extends Settlement {
-  /** This call started the saga (false: the same request had already). */
+  /** This call started the saga, whether or not it saw the start acknowledged (false: an earlier call had). */
   started: boolean;
 }
 
 /** Memo field of the order saga holding the fingerprint of the request that placed it. */
 const FINGERPRINT_MEMO = 'requestFingerprint';
+/** Memo field naming the one `place` call that started the saga (a fresh id per call). */
+const STARTED_BY_MEMO = 'startedBy';
 
 const mismatch = () => new HttpProblem('unprocessable', { detail: 'this Idempotency-Key was already used with a different request body' });
 
@@ -74,6 +78,7 @@ export class OrderPlacement {
    * carries the saga's `settled` update (update-with-start: one round trip).
    */
   async place({ orderId, customerId, order, fingerprint, requestId, waitSeconds }: PlaceOrder): Promise<Placed> {
+    const attempt = randomUUID();
     const options = {
       taskQueue: Workflows.orderSaga.taskQueue,
       workflowId: workflowIds.order(orderId),
@@ -84,7 +89,7 @@ export class OrderPlacement {
         { key: OrderStatusKey, value: 'PENDING' },
         { key: CustomerIdKey, value: customerId },
       ],
-      memo: { requestId, [FINGERPRINT_MEMO]: fingerprint },
+      memo: { requestId, [FINGERPRINT_MEMO]: fingerprint, [STARTED_BY_MEMO]: attempt },
     };
     const { temporal } = this.deps;
     try {
@@ -109,8 +114,11 @@ export class OrderPlacement {
       });
     } catch (error) {
       // Not even accepted within the wait (no worker polls, or Temporal is slow): the
-      // start may or may not have happened, so look before answering.
-      if (waitSeconds && isStillWaiting(error) && (await this.existing(orderId, fingerprint))) return { started: false, settled: false };
+      // start may or may not have happened, so look before answering; the memo says whether this call did it.
+      if (waitSeconds && isStillWaiting(error)) {
+        const memo = await this.lookUp(orderId, fingerprint);
+        if (memo) return { started: memo[STARTED_BY_MEMO] === attempt, settled: false };
+      }
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
         this.deps.logger.error({ err: error, orderId }, 'could not start the order saga');
         throw (
@@ -119,8 +127,10 @@ export class OrderPlacement {
         );
       }
     }
-    await this.existing(orderId, fingerprint);
-    return { started: false, ...(waitSeconds ? await this.waitUntilSettled(orderId, waitSeconds) : { settled: false }) };
+    // Already started: by an earlier call of the same request, or (a start the SDK retried) by this one.
+    const memo = await this.lookUp(orderId, fingerprint);
+    const started = memo?.[STARTED_BY_MEMO] === attempt;
+    return { started, ...(waitSeconds ? await this.waitUntilSettled(orderId, waitSeconds) : { settled: false }) };
   }
 
   /**
@@ -129,20 +139,33 @@ export class OrderPlacement {
    * fingerprint was kept in the memo have none and count as the same request).
    */
   async existing(orderId: string, fingerprint: string): Promise<boolean> {
-    let memo: Record<string, unknown> | undefined;
+    return (await this.lookUp(orderId, fingerprint)) !== undefined;
+  }
+
+  /** Whether a saga of this order id exists, whatever request placed it (a problem when Temporal cannot tell). */
+  async exists(orderId: string): Promise<boolean> {
+    return (await this.memoOf(orderId)) !== undefined;
+  }
+
+  /** The memo of the order's saga (undefined: no such saga); 422 when it was placed with another body. */
+  private async lookUp(orderId: string, fingerprint: string): Promise<Record<string, unknown> | undefined> {
+    const memo = await this.memoOf(orderId);
+    const stored = memo?.[FINGERPRINT_MEMO];
+    if (typeof stored === 'string' && stored !== fingerprint) throw mismatch();
+    return memo;
+  }
+
+  private async memoOf(orderId: string): Promise<Record<string, unknown> | undefined> {
     try {
-      memo = (await this.deps.temporal.workflow.getHandle(workflowIds.order(orderId)).describe()).memo;
+      return (await this.deps.temporal.workflow.getHandle(workflowIds.order(orderId)).describe()).memo ?? {};
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return false;
+      if (error instanceof WorkflowNotFoundError) return undefined;
       this.deps.logger.error({ err: error, orderId }, 'could not look up the order saga');
       throw (
         this.temporalFailure(error) ??
         new HttpProblem('unavailable', { detail: 'the order could not be looked up; retry with the same Idempotency-Key', cause: error })
       );
     }
-    const stored = memo?.[FINGERPRINT_MEMO];
-    if (typeof stored === 'string' && stored !== fingerprint) throw mismatch();
-    return true;
   }
 
   waitUntilSettled(orderId: string, seconds: number): Promise<Settlement> {

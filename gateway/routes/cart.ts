@@ -1,8 +1,9 @@
 // The caller's cart (cart service): read, add, remove a line, empty it; and
 // checkout, which places an order from it. A checkout claims the cart's lines
 // under the order's id first (services/cart/checkouts.ts): concurrent checkouts
-// of one cart cannot both take them (the others get 409), and once the saga has
-// started exactly the ordered lines leave the cart, once, whatever was added since.
+// of one cart cannot both take them (the others get 409), and once the order
+// exists exactly the ordered lines leave the cart, once, whatever was added since
+// (gateway/orders/checkout-claim.ts).
 import { createRoute } from '@hono/zod-openapi';
 import { parseResponse } from 'hono/client';
 import { authorize, type AuthorizedEnv } from '../../shared/http/authorize.js';
@@ -10,6 +11,7 @@ import { HttpProblem } from '../../shared/problem.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
 import { idempotency } from '../idempotency/middleware.js';
 import type { IdempotencyStore } from '../idempotency/store.js';
+import { CheckoutClaim } from '../orders/checkout-claim.js';
 import { orderIdFor, type OrderPlacement, type Placed } from '../orders/placement.js';
 import { preferredWait } from '../orders/wait.js';
 import { Cart, CheckoutBody, IdempotencyHeader, OrderAccepted, OrderLine, OrderView, PreferHeader, SkuParam } from '../schemas.js';
@@ -104,11 +106,18 @@ export function installCartRoutes(app: GatewayApp, deps: GatewayDeps, placement:
     const wait = preferredWait(c.req.header('Prefer'));
     const orderId = orderIdFor(caller.userId, request.key);
     const { client, param } = cartOf(c.var);
-    const checkoutParam = { ...param, checkoutId: orderId };
-    const settle = (work: Promise<unknown>, what: string) =>
-      work.catch((error: unknown) => logger.warn({ err: error, orderId }, `could not ${what} the cart's checkout`));
+    const at = (checkoutId: string) => ({ param: { ...param, checkoutId } });
+    const claims = new CheckoutClaim(
+      {
+        claim: (checkoutId) => parseResponse(client.checkouts.$post({ param, json: { checkoutId } })),
+        commit: (checkoutId) => parseResponse(client.checkouts[':checkoutId'].commit.$post(at(checkoutId))),
+        release: (checkoutId) => parseResponse(client.checkouts[':checkoutId'].$delete(at(checkoutId))),
+      },
+      (id) => placement.exists(id),
+      logger,
+    );
 
-    const claim = await parseResponse(client.checkouts.$post({ param, json: { checkoutId: orderId } }));
+    const claim = await claims.claim(orderId);
     let placed: Placed;
     switch (claim.state) {
       case 'busy':
@@ -130,13 +139,15 @@ export function installCartRoutes(app: GatewayApp, deps: GatewayDeps, placement:
             waitSeconds: wait,
           });
         } catch (error) {
-          await settle(client.checkouts[':checkoutId'].$delete({ param: checkoutParam }), 'release');
+          await claims.settleFailed(orderId, error);
           throw error;
         }
-        // The claimed lines are this order's when this request started its saga, or
-        // resumed the claim of the attempt that did; otherwise the order is older.
-        if (placed.started || claim.resumed) await settle(client.checkouts[':checkoutId'].commit.$post({ param: checkoutParam }), 'commit');
-        else await settle(client.checkouts[':checkoutId'].$delete({ param: checkoutParam }), 'release');
+        // The claimed lines are this order's when this request started its saga (seen
+        // acknowledged or not), or resumed the claim of the attempt that did. Otherwise the
+        // order is older than this claim (its own claim was committed, and the marker saying
+        // so has expired): these lines are the cart's.
+        if (placed.started || claim.resumed) await claims.commit(orderId);
+        else await claims.release(orderId);
         break;
     }
     request.remember({ status: 202, body: acceptedAnswer(orderId) });

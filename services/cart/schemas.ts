@@ -21,6 +21,11 @@ export const Claim = z
     z.object({ state: z.literal('committed') }),
     /** Another checkout of the cart is under way. */
     z.object({ state: z.literal('busy') }),
+    /**
+     * Another checkout's claim outlived its lease without being committed or released: settle
+     * it first (commit when its order exists, else release), then claim again.
+     */
+    z.object({ state: z.literal('stale'), checkoutId: CheckoutId }),
     z.object({ state: z.literal('empty') }),
   ])
   .openapi('CheckoutClaim');

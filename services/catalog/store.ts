@@ -3,6 +3,7 @@
 // after the database write. Price snapshots per order make pricing idempotent.
 import type { Collection, Db } from 'mongodb';
 import { DomainError } from '../../shared/domain/errors.js';
+import { MAX_AMOUNT_CENTS } from '../../shared/domain/money.js';
 import type { OrderLine, PriceSnapshot } from '../../shared/domain/order.js';
 import type { Logger } from '../../shared/logger.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
@@ -138,14 +139,18 @@ export class CatalogStore {
       return { sku, quantity, name: doc.name, unitPriceCents: doc.priceCents };
     });
     const currencies = new Set(docs.map((d) => d.currency));
-    if (currencies.size !== 1) throw new DomainError('InvalidInput', `the order mixes currencies: ${[...currencies].join(', ')}`);
-    const snapshot: SnapshotDoc = {
-      _id: orderId,
-      lines,
-      totalCents: lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0),
-      currency: [...currencies][0]!,
-      createdAt: new Date(),
-    };
+    if (currencies.size !== 1)
+      throw new DomainError('MixedCurrencies', `the order mixes currencies: ${[...currencies].sort().join(', ')}`, {
+        currencies: [...currencies].sort(),
+      });
+    const totalCents = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
+    // Only known once priced; the charge takes 1..MAX_AMOUNT_CENTS (a 0 total: products stored free before prices had to be >= 1).
+    if (totalCents < 1 || totalCents > MAX_AMOUNT_CENTS)
+      throw new DomainError('AmountOutOfRange', `the order's total ${totalCents} is outside 1..${MAX_AMOUNT_CENTS} cents`, {
+        totalCents,
+        maxCents: MAX_AMOUNT_CENTS,
+      });
+    const snapshot: SnapshotDoc = { _id: orderId, lines, totalCents, currency: [...currencies][0]!, createdAt: new Date() };
     try {
       await this.snapshots.insertOne(snapshot);
       return this.fromSnapshot(snapshot);

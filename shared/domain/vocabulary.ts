@@ -15,11 +15,24 @@ export const CANCELLATION_REASONS = [
   'CUSTOMER_CANCELLED',
   'APPROVAL_TIMEOUT',
   'UNKNOWN_PRODUCT',
+  // What the customer asked for cannot be charged as one amount: its products are priced in
+  // several currencies, or its total is 0 or above the money limit (shared/domain/money.ts).
+  'MIXED_CURRENCIES',
+  'AMOUNT_OUT_OF_RANGE',
 ] as const;
 export type CancellationReason = (typeof CANCELLATION_REASONS)[number];
 
 /** Business outcomes a service reports; retrying cannot change them. */
-export const BUSINESS_FAILURES = ['OutOfStock', 'UnknownProduct', 'PaymentDeclined', 'NotFound', 'InvalidState', 'InvalidInput'] as const;
+export const BUSINESS_FAILURES = [
+  'OutOfStock',
+  'UnknownProduct',
+  'PaymentDeclined',
+  'NotFound',
+  'InvalidState',
+  'InvalidInput',
+  'MixedCurrencies',
+  'AmountOutOfRange',
+] as const;
 export type BusinessFailureType = (typeof BUSINESS_FAILURES)[number];
 
 /** Which cancellation reason a business failure of a saga step maps to. */
@@ -27,6 +40,8 @@ export const REASON_FOR_FAILURE: Partial<Record<BusinessFailureType, Cancellatio
   OutOfStock: 'OUT_OF_STOCK',
   UnknownProduct: 'UNKNOWN_PRODUCT',
   PaymentDeclined: 'PAYMENT_DECLINED',
+  MixedCurrencies: 'MIXED_CURRENCIES',
+  AmountOutOfRange: 'AMOUNT_OUT_OF_RANGE',
 };
 
 export const ORDER_EVENT_TYPES = [

@@ -35,6 +35,8 @@ const BUSINESS_PROBLEM: Record<BusinessFailureType, ProblemType> = {
   InvalidState: 'conflict',
   PaymentDeclined: 'payment-required',
   InvalidInput: 'unprocessable',
+  MixedCurrencies: 'unprocessable',
+  AmountOutOfRange: 'unprocessable',
 };
 
 function toProblem(error: unknown): HttpProblem | undefined {

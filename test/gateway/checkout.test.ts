@@ -1,10 +1,18 @@
-// Checking out a cart on the running system (issue 12, findings 2 and 3):
+// Checking out a cart on the running system (issue 12, findings 2 and 3; issue 18, findings 2 and 4):
 // - many concurrent checkouts of one cart, each with its own Idempotency-Key,
 //   place one order: the others get 409 (or that same order), never a second order;
 // - items added to the cart while a checkout runs stay in it: only what was
-//   ordered leaves the cart, and only once, also when the checkout is retried.
+//   ordered leaves the cart, and only once, also when the checkout is retried;
+// - whenever the order exists its lines leave the cart: also when the checkout could
+//   not wait for the saga (`Prefer: wait` under load), when the cart service was down
+//   at the commit, and when a claim outlived its lease;
+// - input the shop cannot serve is refused (4xx) or cancelled with its reason, never FAILED.
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ADMIN } from '../../shared/demo-data.js';
+import { MAX_AMOUNT_CENTS } from '../../shared/domain/money.js';
 import { connectRedis } from '../../shared/redis.js';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { ADDRESS, Api, expectProblem, type Answer } from '../support/api.js';
@@ -16,13 +24,16 @@ const details = { paymentToken: 'tok_visa', shippingAddress: ADDRESS };
 
 let system: RunningSystem;
 let prefix: string;
+let logDir: string;
 let api: Api;
 
 beforeAll(async () => {
   const options = await isolatedSystemOptions('checkout', {
-    env: { SEED_DEMO: 'true', RATE_LIMIT_PER_USER: '100000', RATE_LIMIT_PER_IP: '100000' },
+    // tok_slow takes 10 s at the provider: longer than the waits below.
+    env: { SEED_DEMO: 'true', RATE_LIMIT_PER_USER: '100000', RATE_LIMIT_PER_IP: '100000', SIMULATOR_SLOW_MS: '10000' },
   });
   prefix = options.prefix;
+  logDir = options.logDir;
   system = await startSystem(options);
   api = new Api(`${system.gatewayUrl}/api/v1`);
 }, 240_000);
@@ -30,8 +41,8 @@ afterAll(async () => {
   await system?.stop();
 });
 
-const checkout = (token: string, key = randomUUID()) =>
-  api.request('POST', '/cart/checkout', { token, body: details, headers: { 'Idempotency-Key': key } });
+const checkout = (token: string, key = randomUUID(), headers: Record<string, string> = {}, paymentToken = details.paymentToken) =>
+  api.request('POST', '/cart/checkout', { token, body: { ...details, paymentToken }, headers: { 'Idempotency-Key': key, ...headers } });
 const add = (token: string, sku: string, quantity = 1) => api.request('POST', '/cart/items', { token, body: { sku, quantity } });
 const cartOf = async (token: string) =>
   (await api.request('GET', '/cart', { token })).body.items as Array<{ sku: string; quantity: number }>;
@@ -125,5 +136,159 @@ describe('one cart, many checkouts', () => {
     } finally {
       await raw.quit();
     }
+  });
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A checkout retried with its key (as a client does) until it is answered with the order: 201 or 202. */
+async function checkoutUntilPlaced(token: string, headers: Record<string, string>): Promise<Answer> {
+  const key = randomUUID();
+  let last: Answer | undefined;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    last = await checkout(token, key, headers);
+    if (last.status === 201 || last.status === 202) return last;
+    expect(last.status, JSON.stringify(last.body)).toBeGreaterThanOrEqual(500); // under load: 503/504, retry with the same key
+    await sleep(500);
+  }
+  throw new Error(`the checkout was never placed: ${JSON.stringify(last?.body)}`);
+}
+
+describe('whenever the order exists, its lines leave the cart (issue 18, finding 2)', () => {
+  it('24 customers checking out with Prefer: wait=1 while 60 other requests run: each cart is bought once, its lines in the order', async () => {
+    const CUSTOMERS = 24;
+    const bought = [{ sku: 'STICKERS-5', quantity: 2 }];
+    // a few accounts at a time: each costs a password hash, and 24 at once outrun the users service's budget
+    const customers: Array<{ id: string; token: string }> = [];
+    for (let i = 0; i < CUSTOMERS; i += 4)
+      customers.push(...(await Promise.all(Array.from({ length: 4 }, (_, j) => api.account(`rush${i + j}`)))));
+    await Promise.all(customers.map(async ({ token }) => expect((await add(token, 'STICKERS-5', 2)).status).toBe(200)));
+    const loader = await api.account('loader');
+    // The load keeps the orders worker busy, so some sagas are not even accepted within the second.
+    const load = Array.from({ length: 60 }, (_, i) =>
+      i % 3 === 0
+        ? api.request('GET', '/products?limit=20')
+        : api.placeOrder(loader.token, [{ sku: 'TSHIRT-RED-M', quantity: 1 }], { headers: { Prefer: 'wait=1' } }),
+    );
+    const placed = await Promise.all(customers.map(({ token }) => checkoutUntilPlaced(token, { Prefer: 'wait=1' })));
+    await Promise.all(load);
+
+    const unsettled = placed.filter((a) => a.status === 202).length;
+    console.log(`checkouts with Prefer: wait=1: ${CUSTOMERS - unsettled} settled in time (201), ${unsettled} not (202)`);
+    await Promise.all(
+      customers.map(async ({ token }, i) => {
+        const orderId = placed[i]!.body.orderId as string;
+        expect(await cartOf(token), `customer ${i}, order ${orderId}`).toEqual([]);
+        expect(await orderedLines(token, orderId)).toEqual(bought);
+        // nothing left to buy again, and no second order
+        expectProblem(await checkout(token), 409);
+        const mine = (await api.request('GET', '/orders?limit=100', { token })).body.items.map((o: { orderId: string }) => o.orderId);
+        expect(mine).toEqual([orderId]);
+      }),
+    );
+  });
+
+  it('a commit that fails while the cart service is down is retried: the lines still leave the cart', async () => {
+    const eve = await api.account('eve');
+    expect((await add(eve.token, 'STICKERS-5', 3)).status).toBe(200);
+    const raw = connectRedis(stack().redisUrl);
+    try {
+      const claimed = `${prefix}:cart:${eve.id}:checkout`;
+      // tok_slow keeps the saga unsettled past the 5 s wait, so the commit comes after it
+      const answer = checkout(eve.token, randomUUID(), { Prefer: 'wait=5' }, 'tok_slow');
+      const deadline = Date.now() + 30_000;
+      while (!(await raw.exists(claimed))) {
+        if (Date.now() > deadline) throw new Error('the checkout never claimed the cart');
+        await sleep(50);
+      }
+      const claimedAt = Date.now();
+      const restart = await system.stopService('cart');
+      // the cart service stays away until the checkout has tried to commit at least once
+      await sleep(Math.max(0, claimedAt + 7_000 - Date.now()));
+      await restart();
+      const res = await answer;
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      const orderId = res.body.orderId as string;
+      expect(await cartOf(eve.token)).toEqual([]);
+      expect(await orderedLines(eve.token, orderId)).toEqual([{ sku: 'STICKERS-5', quantity: 3 }]);
+      const gatewayLog = await readFile(join(logDir, 'gateway.log'), 'utf8');
+      const retried = gatewayLog
+        .split('\n')
+        .filter((line) => line.includes(orderId) && line.includes("could not commit the cart's checkout; retrying"));
+      expect(retried.length).toBeGreaterThan(0);
+      expectProblem(await checkout(eve.token), 409);
+    } finally {
+      await raw.quit();
+    }
+  });
+
+  it('a claim left standing past its lease is settled by the next checkout: committed when its order exists, released when not', async () => {
+    const dee = await api.account('dee');
+    const raw = connectRedis(stack().redisUrl);
+    const claimed = `${prefix}:cart:${dee.id}:checkout`;
+    try {
+      // The gateway started an order for these lines and died before committing; the claim's lease (not the claim) ran out.
+      expect((await add(dee.token, 'MUG-SAGA', 1)).status).toBe(200);
+      const lost = await api.placeOrder(dee.token, [{ sku: 'MUG-SAGA', quantity: 1 }]);
+      expect(lost.status).toBe(202);
+      await raw.set(claimed, JSON.stringify({ id: lost.body.orderId, items: [{ sku: 'MUG-SAGA', quantity: 1 }] }));
+      expect((await add(dee.token, 'STICKERS-5', 1)).status).toBe(200);
+      const next = await checkout(dee.token);
+      expect(next.status, JSON.stringify(next.body)).toBe(202);
+      expect(await orderedLines(dee.token, next.body.orderId)).toEqual([{ sku: 'STICKERS-5', quantity: 1 }]);
+      expect(await cartOf(dee.token)).toEqual([]);
+
+      // A claim whose order was never placed: its lines go back, and this checkout takes them.
+      expect((await add(dee.token, 'MUG-SAGA', 2)).status).toBe(200);
+      await raw.set(claimed, JSON.stringify({ id: randomUUID(), items: [{ sku: 'MUG-SAGA', quantity: 2 }] }));
+      const third = await checkout(dee.token);
+      expect(third.status, JSON.stringify(third.body)).toBe(202);
+      expect(await orderedLines(dee.token, third.body.orderId)).toEqual([{ sku: 'MUG-SAGA', quantity: 2 }]);
+      expect(await cartOf(dee.token)).toEqual([]);
+    } finally {
+      await raw.quit();
+    }
+  });
+});
+
+describe('input the shop cannot serve is refused or cancelled with its reason, never FAILED (issue 18, finding 4)', () => {
+  const product = (sku: string, priceCents: number, currency = 'EUR') => ({ sku, name: sku, description: 'test', priceCents, currency });
+  const settled = { Prefer: 'wait=20' };
+
+  it('a free product is refused by the catalog (400) on create and on update; nothing changes', async () => {
+    const admin = await api.login(DEMO_ADMIN.email, DEMO_ADMIN.password);
+    expectProblem(await api.request('POST', '/products', { token: admin, body: product('FREEBIE-1', 0) }), 400);
+    expect((await api.request('GET', '/products/FREEBIE-1')).status).toBe(404);
+    const { sku: _sku, ...mugFields } = product('MUG-SAGA', 0);
+    expectProblem(await api.request('PUT', '/products/MUG-SAGA', { token: admin, body: mugFields }), 400);
+    expect((await api.request('GET', '/products/MUG-SAGA')).body.priceCents).toBe(1250);
+  });
+
+  it('a cart mixing currencies and a total above the money limit end CANCELLED with their reasons, through the cart and POST /orders', async () => {
+    const admin = await api.login(DEMO_ADMIN.email, DEMO_ADMIN.password);
+    for (const body of [product('MUG-USD-1', 1300, 'USD'), product('YACHT-1', MAX_AMOUNT_CENTS)])
+      expect((await api.request('POST', '/products', { token: admin, body })).status).toBe(201);
+    const fay = await api.account('fay');
+    const expectCancelled = (res: Answer, reason: string) => {
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(res.body).toMatchObject({ status: 'CANCELLED', cancellation: { reason } });
+    };
+
+    await add(fay.token, 'MUG-SAGA');
+    await add(fay.token, 'MUG-USD-1');
+    expectCancelled(await checkout(fay.token, randomUUID(), settled), 'MIXED_CURRENCIES');
+    await add(fay.token, 'YACHT-1', 2);
+    expectCancelled(await checkout(fay.token, randomUUID(), settled), 'AMOUNT_OUT_OF_RANGE');
+
+    const mixed = [
+      { sku: 'MUG-SAGA', quantity: 1 },
+      { sku: 'MUG-USD-1', quantity: 1 },
+    ];
+    expectCancelled(await api.placeOrder(fay.token, mixed, { headers: settled }), 'MIXED_CURRENCIES');
+    expectCancelled(await api.placeOrder(fay.token, [{ sku: 'YACHT-1', quantity: 2 }], { headers: settled }), 'AMOUNT_OUT_OF_RANGE');
+    const statuses = (await api.request('GET', '/orders?limit=100', { token: fay.token })).body.items.map(
+      (o: { status: string }) => o.status,
+    );
+    expect(statuses).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED', 'CANCELLED']);
   });
 });

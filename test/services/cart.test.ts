@@ -213,6 +213,31 @@ describe('checkout claims', () => {
     expect((await claim('c-empty', 'o-6')).body).toEqual({ state: 'empty' });
   });
 
+  it('a claim whose lease ran out never frees the cart by itself: other checkouts are told it is stale, its own resumes it', async () => {
+    const lapse = () => cartRedis.redis.del('cart:c4:checkout:lease');
+    await add('c4', 'MUG-SAGA', 1);
+    expect((await claim('c4', 'o-8')).body.state).toBe('claimed');
+    // the claim lives as long as the cart; only its lease is short
+    expect(await cartRedis.redis.ttl('cart:c4:checkout')).toBeGreaterThan(3000);
+    expect((await claim('c4', 'o-9')).body.state).toBe('busy');
+    expect(await lapse()).toBe(1);
+    expect((await claim('c4', 'o-9')).body).toEqual({ state: 'stale', checkoutId: 'o-8' });
+    // its own checkout takes it up again with a fresh lease
+    expect((await claim('c4', 'o-8')).body).toEqual({ state: 'claimed', items: [{ sku: 'MUG-SAGA', quantity: 1 }], resumed: true });
+    expect((await claim('c4', 'o-9')).body.state).toBe('busy');
+    // settled by whoever comes next (here: its order exists, so committed); then the cart is free
+    await lapse();
+    expect((await claim('c4', 'o-9')).body.state).toBe('stale');
+    expect((await commit('c4', 'o-8')).body.items).toEqual([]);
+    expect((await claim('c4', 'o-9')).body).toEqual({ state: 'empty' });
+    // a release frees the cart at once, lease and all
+    await add('c4', 'MUG-SAGA', 2);
+    expect((await claim('c4', 'o-10')).body.state).toBe('claimed');
+    await release('c4', 'o-10');
+    expect(await cartRedis.redis.exists('cart:c4:checkout', 'cart:c4:checkout:lease')).toBe(0);
+    expect((await claim('c4', 'o-11')).body).toMatchObject({ state: 'claimed', items: [{ sku: 'MUG-SAGA', quantity: 2 }] });
+  });
+
   it("only for the cart's owner", async () => {
     expectProblem(await call(app, 'POST', '/carts/c3/checkouts', { checkoutId: 'o-7' }, customer('other')), 404);
     expectProblem(await call(app, 'POST', '/carts/c3/checkouts/o-5/commit', undefined, customer('other')), 404);

@@ -6,6 +6,7 @@ import { createCatalogActivities } from '../../services/catalog/activities.js';
 import { createCatalogApp } from '../../services/catalog/app.js';
 import { CatalogStore } from '../../services/catalog/store.js';
 import { DEMO_PRODUCTS } from '../../shared/demo-data.js';
+import { MAX_AMOUNT_CENTS } from '../../shared/domain/money.js';
 import { connectRedis } from '../../shared/redis.js';
 import { call } from '../support/http.js';
 import { admin, appOptions, customer, expectBusinessFailure, expectProblem } from '../support/service.js';
@@ -58,7 +59,7 @@ describe('creating products', () => {
   });
 
   it('creates one product when the same sku is created concurrently', async () => {
-    const results = await Promise.all(Array.from({ length: 4 }, (_, i) => createProduct(product('RACE-1', { priceCents: i }))));
+    const results = await Promise.all(Array.from({ length: 4 }, (_, i) => createProduct(product('RACE-1', { priceCents: i + 1 }))));
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(3);
     expect(await store.products.countDocuments({ _id: 'RACE-1' })).toBe(1);
@@ -83,6 +84,7 @@ describe('creating products', () => {
       product('BAD-1', { name: 'n'.repeat(201) }),
       product('BAD-1', { description: 'd'.repeat(2001) }),
       product('BAD-1', { priceCents: -1 }),
+      product('BAD-1', { priceCents: 0 }), // free: no charge could ever take its order
       product('BAD-1', { priceCents: 10.5 }),
       product('BAD-1', { priceCents: 100_000_001 }),
       product('BAD-1', { priceCents: '1000' }),
@@ -194,6 +196,7 @@ describe('replacing products', () => {
     for (const bad of [
       { ...body, sku: 'LAMP-3' },
       { ...body, priceCents: { $gt: 0 } },
+      { ...body, priceCents: 0 },
       { ...body, name: undefined },
       { ...body, currency: 'usd' },
     ]) {
@@ -352,6 +355,17 @@ describe('priceOrder activity', () => {
     await createProduct(product('PEN-1', { name: 'Pen', priceCents: 150 }));
     await createProduct(product('BOOK-1', { name: 'Book', priceCents: 2000 }));
     await createProduct(product('DOLLAR-1', { name: 'Dollar thing', priceCents: 500, currency: 'USD' }));
+    await createProduct(product('YACHT-1', { name: 'Yacht', priceCents: MAX_AMOUNT_CENTS }));
+    // Stored before prices had to be at least a cent: the catalog refuses it today, the database may still hold it.
+    await store.products.insertOne({
+      _id: 'FREEBIE-1',
+      name: 'Freebie',
+      description: '',
+      priceCents: 0,
+      currency: 'EUR',
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
   });
 
   it('prices the lines at current prices and stores the snapshot', async () => {
@@ -407,7 +421,7 @@ describe('priceOrder activity', () => {
     expect(await store.snapshots.countDocuments({ _id: 'order-5' })).toBe(0);
   });
 
-  it('fails InvalidInput for mixed currencies and for malformed input', async () => {
+  it('fails MixedCurrencies (non-retryable, the saga cancels with it) for an order priced in two currencies, and stores nothing', async () => {
     await expectBusinessFailure(
       activities().priceOrder({
         orderId: 'order-6',
@@ -416,9 +430,31 @@ describe('priceOrder activity', () => {
           { sku: 'DOLLAR-1', quantity: 1 },
         ],
       }),
-      'InvalidInput',
+      'MixedCurrencies',
     );
     expect(await store.snapshots.countDocuments({ _id: 'order-6' })).toBe(0);
+  });
+
+  it('fails AmountOutOfRange for a total above the money limit or of 0, and stores nothing', async () => {
+    const atLimit = await activities().priceOrder({ orderId: 'order-8', items: [{ sku: 'YACHT-1', quantity: 1 }] });
+    expect(atLimit.totalCents).toBe(MAX_AMOUNT_CENTS);
+    for (const [orderId, items] of [
+      ['order-9', [{ sku: 'YACHT-1', quantity: 2 }]],
+      [
+        'order-10',
+        [
+          { sku: 'YACHT-1', quantity: 1 },
+          { sku: 'PEN-1', quantity: 1 },
+        ],
+      ],
+      ['order-11', [{ sku: 'FREEBIE-1', quantity: 3 }]],
+    ] as const) {
+      await expectBusinessFailure(activities().priceOrder({ orderId, items: [...items] }), 'AmountOutOfRange');
+      expect(await store.snapshots.countDocuments({ _id: orderId })).toBe(0);
+    }
+  });
+
+  it('fails InvalidInput for malformed input', async () => {
     for (const input of [
       { orderId: 'order-7', items: [] },
       { orderId: '', items: [{ sku: 'PEN-1', quantity: 1 }] },

@@ -26,6 +26,7 @@ import { UsersStore } from '../../services/users/store.js';
 import { connectMongo } from '../../shared/mongo.js';
 import { approveOrderUpdate } from '../../workflows/definitions.js';
 import type { onboarding } from '../../workflows/onboarding.js';
+import { MAX_AMOUNT_CENTS } from '../../shared/domain/money.js';
 import { TaskQueues } from '../../shared/domain/vocabulary.js';
 import { createTimeSkippingEnv, stack, testDb, testRedis, type TestDb } from '../support/stack.js';
 import type { Fakes } from './fakes.js';
@@ -40,6 +41,10 @@ const products = [
     currency: 'EUR' as const,
   },
   { sku: 'MUG-SAGA', name: 'Mug', description: 'a mug', priceCents: 1_250, currency: 'EUR' as const },
+  { sku: 'MUG-USD', name: 'Mug', description: 'priced in dollars', priceCents: 1_400, currency: 'USD' as const },
+  { sku: 'YACHT', name: 'Yacht', description: 'at the money limit', priceCents: MAX_AMOUNT_CENTS, currency: 'EUR' as const },
+  // The catalog refuses a price of 0 today; seeding writes past that, as an older database would hold it.
+  { sku: 'FREEBIE', name: 'Freebie', description: 'stored free', priceCents: 0, currency: 'EUR' as const },
 ];
 
 let env: TestWorkflowEnvironment;
@@ -188,6 +193,31 @@ describe('order saga on the real activities', () => {
       expect(await handle.result()).toMatchObject({ reminded: true });
       const templates = (await stores.notifications.notifications.find({ userId: customerId }).toArray()).map((n) => n.template);
       expect(templates).toEqual(expect.arrayContaining(['welcome', 'reminder']));
+    });
+  });
+
+  it('an order the shop cannot charge as one amount ends CANCELLED with its reason, never FAILED; nothing reserved or charged', async () => {
+    await withWorkers(env, activities, async () => {
+      for (const [items, reason] of [
+        [
+          [
+            { sku: 'MUG-SAGA', quantity: 1 },
+            { sku: 'MUG-USD', quantity: 1 },
+          ],
+          'MIXED_CURRENCIES',
+        ],
+        [[{ sku: 'YACHT', quantity: 2 }], 'AMOUNT_OUT_OF_RANGE'],
+        [[{ sku: 'FREEBIE', quantity: 1 }], 'AMOUNT_OUT_OF_RANGE'],
+      ] as const) {
+        const input = sagaInput({ customerId, items: [...items] });
+        const handle = await startSaga(env, input);
+        expect(await handle.result()).toMatchObject({ status: 'CANCELLED', cancellation: { reason } });
+        expect(await stores.orders.get(input.orderId)).toMatchObject({ status: 'CANCELLED', cancellation: { reason } });
+        const types = (await stores.orders.history(input.orderId)).map((e) => e.type);
+        expect(types).toEqual(['OrderPlaced', 'OrderCancelled']);
+        expect(await stores.payments.charges.findOne({ _id: input.orderId })).toBeNull();
+        expect(await stores.inventory.reservation(input.orderId)).toBeFalsy();
+      }
     });
   });
 
