@@ -195,6 +195,25 @@ describe('Idempotency-Key', () => {
     expect(bobs.body.orderId).not.toBe(first.body.orderId);
   });
 
+  it('a body nested 60,000 deep is a 400 on /orders and /cart/checkout, and stores nothing under its key', async () => {
+    // JSON.parse takes it; recursing over it (fingerprinting it for the key) overflowed the stack: a 500.
+    const deep = `${'['.repeat(60_000)}${']'.repeat(60_000)}`;
+    const details = { paymentToken: 'tok_visa', shippingAddress: address };
+    expect((await request('POST', '/cart/items', { sku: 'STICKERS-5', quantity: 1 }, alice.token)).status).toBe(200);
+    for (const [path, valid] of [
+      ['/orders', order()],
+      ['/cart/checkout', details],
+    ] as const) {
+      const key = randomUUID();
+      for (const body of [deep, `{"shippingAddress":${deep}}`])
+        problemOf(await request('POST', path, body, alice.token, { 'Idempotency-Key': key }), 400);
+      // Nothing was remembered for the key: a valid body with it is a new request (not 422, 409 or a replay).
+      const placed = await request('POST', path, valid, alice.token, { 'Idempotency-Key': key });
+      expect(placed.status, path).toBe(202);
+      expect(placed.headers.get('idempotent-replayed'), path).toBeNull();
+    }
+  });
+
   it('concurrent duplicates never create two orders', async () => {
     const key = randomUUID();
     const answers = await Promise.all(
