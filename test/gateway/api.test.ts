@@ -152,6 +152,29 @@ describe('authorisation and input', () => {
     problemOf(await request('POST', '/orders', order(), alice.token), 400); // Idempotency-Key is required
   });
 
+  it('a 1 MiB name ending in a control character is a 400 while the gateway stays live; 90,000 unknown keys a short 400', async () => {
+    // The name once went through a quadratic pattern (minutes for 1 MiB, the gateway frozen meanwhile);
+    // the length limit now stops validation before any pattern runs.
+    const name = `${'a'.repeat(1_000_000)}\u0001`;
+    const [registered, live] = await Promise.all([
+      request('POST', '/auth/register', { email: `${uniqueName('long')}@example.com`, password: 'correct-horse-battery', name }),
+      fetch(`${system.gatewayUrl}/health/live`),
+    ]);
+    problemOf(registered, 400);
+    expect(registered.body.errors).toEqual([{ path: 'name', message: expect.any(String) }]);
+    expect(live.status).toBe(200);
+    // Validation messages quote the input (unknown keys); the answer stays small all the same.
+    const wide = Object.fromEntries(Array.from({ length: 90_000 }, (_, i) => [`k${i}`, 1]));
+    const res = await fetch(`${api}/orders`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${alice.token}`, 'Idempotency-Key': randomUUID() },
+      body: JSON.stringify(wide),
+    });
+    const text = await res.text();
+    expect(res.status).toBe(400);
+    expect(text.length).toBeLessThan(20_000);
+  });
+
   it("echoes the client's request id and sets secure headers", async () => {
     const res = await request('GET', '/products', undefined, undefined, { 'X-Request-Id': 'trace-abc-123' });
     expect(res.headers.get('x-request-id')).toBe('trace-abc-123');
