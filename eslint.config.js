@@ -1,13 +1,16 @@
 // Lint that keeps the architecture (README, "Architecture"): imports only point
 // down the layers, no import cycles, workflow code stays deterministic, plus the
 // type-aware checks the Temporal SDK itself runs (floating and misused promises,
-// type-only imports). Formatting is Prettier's job (eslint-config-prettier turns
-// off the rules that would fight it).
+// type-only imports), and regular expressions that run in linear time (the regexp
+// plugin's recommended set, plus no-super-linear-move: a pattern that backtracks
+// super-linearly lets one request freeze a process). Formatting is Prettier's job
+// (eslint-config-prettier turns off the rules that would fight it).
 import js from '@eslint/js';
 import boundaries from 'eslint-plugin-boundaries';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import importX from 'eslint-plugin-import-x';
 import prettier from 'eslint-config-prettier';
+import regexp from 'eslint-plugin-regexp';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
@@ -85,6 +88,21 @@ export default tseslint.config(
   { ignores: ['node_modules/**', '.data/**', 'dist/**', 'coverage/**', 'test/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  regexp.configs.recommended,
+  {
+    rules: {
+      // The plugin also reads `new RegExp(...)` whose parts are constants (shared/domain/text.ts);
+      // test/domain/text-rules.test.ts times every schema's pattern as it runs, built or not.
+      'regexp/no-super-linear-backtracking': 'error',
+      'regexp/no-super-linear-move': 'error',
+      // Published patterns (OpenAPI `pattern`) must read alike in every regex engine, without
+      // flags: `\w` is Unicode-aware in Python, a flag cannot be published, and Java reads `\v`
+      // as any vertical whitespace. Spelled-out classes and \u escapes stay.
+      'regexp/prefer-w': 'off',
+      'regexp/use-ignore-case': 'off',
+      'regexp/control-character-escape': 'off',
+    },
+  },
   {
     languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['*.js'] }, tsconfigRootDir: import.meta.dirname } },
     plugins: { boundaries, 'import-x': importX },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UserId } from '../shared/domain/ids.js';
+import { NotificationId } from '../shared/domain/notification.js';
 import { NOTIFICATION_CHANNELS, NOTIFICATION_TEMPLATES } from '../shared/domain/vocabulary.js';
 import { defineCatalogue, type ActivitiesOf } from './catalogue.js';
 import { ping } from './probe.js';
@@ -13,11 +14,7 @@ export const notificationsCatalogue = defineCatalogue({
     sendNotification: {
       input: z
         .object({
-          key: z
-            .string()
-            .min(1)
-            .max(300)
-            .regex(/^[A-Za-z0-9_:.-]+$/, 'letters, digits, _ : . and - only'),
+          key: NotificationId,
           // Operator alerts go to the pseudo-user `operators`.
           userId: UserId,
           template: z.enum(NOTIFICATION_TEMPLATES),

@@ -10,6 +10,7 @@ import { AmountCents, Currency } from '../shared/domain/money.js';
 import { CancellationReason, OrderLine, OrderRequest, OrderStatus } from '../shared/domain/order.js';
 import { Product, ProductFields } from '../shared/domain/product.js';
 import { SetStock, StockLevel } from '../shared/domain/stock.js';
+import { boundedString } from '../shared/domain/text.js';
 import { Email, Password, PersonName, Role } from '../shared/domain/user.js';
 import { CARRIER_EVENT_TYPES, ORDER_EVENT_TYPES } from '../shared/domain/vocabulary.js';
 import { TimeCursor } from '../shared/pagination.js';
@@ -63,10 +64,8 @@ export const SetStockBody = SetStock;
 export const Cart = z.object({ items: z.array(OrderLine) }).openapi('Cart');
 export const PlaceOrderBody = OrderRequest.openapi('PlaceOrder');
 export const CheckoutBody = OrderRequest.omit({ items: true }).strict().openapi('Checkout');
-export const IdempotencyKey = z
-  .string()
+export const IdempotencyKey = boundedString(255)
   .min(1)
-  .max(255)
   .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 export const IdempotencyHeader = z.object({
   'idempotency-key': IdempotencyKey.openapi({

@@ -97,7 +97,18 @@ export function problemTypeOf(status: number, type?: unknown): ProblemType {
   return byStatus ?? (status >= 500 ? 'internal' : 'bad-request');
 }
 
-/** Turns zod issues into the `errors` list of a validation problem. */
+/** At most this many field errors, each path and message at most this long: enough to fix a request. */
+const MAX_FIELD_ERRORS = 50;
+const MAX_CHARS = 300;
+const clip = (text: string) => (text.length > MAX_CHARS ? `${text.slice(0, MAX_CHARS)}…` : text);
+
+/**
+ * Turns zod issues into the `errors` list of a validation problem. Bounded, because paths and messages
+ * quote the input: a 1 MiB body of 90,000 unknown keys made one "Unrecognized keys" message of 0.9 MB.
+ */
 export function fieldErrors(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>, prefix = ''): FieldError[] {
-  return issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(body)', message: i.message }));
+  return issues.slice(0, MAX_FIELD_ERRORS).map((i) => ({
+    path: clip([prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(body)'),
+    message: clip(i.message),
+  }));
 }

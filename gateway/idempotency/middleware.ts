@@ -11,11 +11,17 @@
 // from the key, and Temporal refuses a second workflow with it). So when Redis
 // does not answer, the key is simply not remembered for this request.
 //
-// It runs before the route's validators (route middleware does): a body that is
-// not JSON or a key that is not valid is left for them to refuse with a 400.
+// It runs before the route's validators (route middleware does), so it checks the
+// body with the route's own schema first: a body that is not JSON or not valid, or a
+// key that is not valid, is left for the validators to refuse with a 400, and nothing
+// is remembered for it. Only a valid body is fingerprinted, so the work is bounded by
+// the schema, whatever shape a hostile body has (a 60,000-deep array, 100,000 keys).
+// "The same request" is the same input as validated: bodies that differ only in what
+// validation trims are the same request.
 import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ZodType } from 'zod';
 import type { Caller } from '../../shared/auth/caller.js';
 import { HttpProblem } from '../../shared/problem.js';
 import { IdempotencyKey } from '../schemas.js';
@@ -35,13 +41,18 @@ export type IdempotencyEnv = { Variables: IdempotencyVariables & { caller: Calle
 
 export interface IdempotencyOptions {
   store: IdempotencyStore;
+  /** The route's body schema: only a body it accepts is fingerprinted and remembered. */
+  body: ZodType;
   /** A replay may answer otherwise than with the stored answer (e.g. wait for the order); undefined replays it. */
   onReplay?: (c: Context<IdempotencyEnv>, answer: StoredAnswer) => Promise<Response | undefined>;
 }
 
 const hasContent = (status: number): status is ContentfulStatusCode => status >= 200 && status < 600 && ![204, 205, 304].includes(status);
 
-/** Canonical JSON (sorted keys) hashed, so the same body in another key order is the same request. */
+/**
+ * Canonical JSON (sorted keys) hashed, so the same body in another key order is the same request.
+ * It recurses: give it only a body its route's schema accepted, whose depth and size the schema bounds.
+ */
 export function fingerprint(value: unknown): string {
   const canonical = (v: unknown): unknown =>
     Array.isArray(v)
@@ -62,11 +73,12 @@ export function idempotency(options: IdempotencyOptions): MiddlewareHandler<Idem
   const { store } = options;
   return async (c, next) => {
     const key = IdempotencyKey.safeParse(c.req.header('Idempotency-Key'));
-    const body: unknown = key.success ? await c.req.json().catch(() => undefined) : undefined;
-    if (!key.success || body === undefined) return next();
+    const raw: unknown = key.success ? await c.req.json().catch(() => undefined) : undefined;
+    const body = raw === undefined ? undefined : options.body.safeParse(raw);
+    if (!key.success || !body?.success) return next();
 
     const scope = `${c.var.caller.userId}:${c.req.path}`;
-    const print = fingerprint(body);
+    const print = fingerprint(body.data);
     const outcome = await store.begin(scope, key.data, print);
     switch (outcome.kind) {
       case 'mismatch':

@@ -8,7 +8,7 @@ import type { OnboardingSettings, OrderSagaSettings } from '../../workflows/defi
 const duration = (fallback: string) =>
   z
     .string()
-    .regex(/^\d+(\.\d+)?\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?|d|days?)?$/, 'must be a duration such as 90s, 24h or 7 days')
+    .regex(/^\d+(?:\.\d+)?\s*(?:ms|milliseconds?|seconds?|minutes?|hours?|days?|[smhd])?$/, 'must be a duration such as 90s, 24h or 7 days')
     .default(fallback);
 
 export const sagaSettingsEnv = z.object({

@@ -56,7 +56,7 @@ export const serviceTokens = (secret: string) =>
   new Tokens({ secret, issuer: 'sagashop-gateway', audience: 'sagashop-services', ttlSeconds: 60 });
 
 // RFC 9110 §11.1: the scheme is case-insensitive; RFC 6750: the credentials are token68 (a JWT is three parts).
-const BEARER = /^bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/i;
+const BEARER = /^bearer +([\w-]+\.[\w-]*\.[\w-]*)$/i;
 
 /** The token of an `Authorization: Bearer <jwt>` header; undefined when the header has another shape. */
 export function bearerToken(header: string): string | undefined {

@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { UserId } from './ids.js';
+import { boundedString } from './text.js';
 import { NOTIFICATION_CHANNELS, NOTIFICATION_TEMPLATES } from './vocabulary.js';
 
 /** Notification ids are their idempotency keys, such as `<orderId>:order_confirmed`. */
-export const NotificationId = z
-  .string()
+export const NotificationId = boundedString(300)
   .min(1)
-  .max(300)
   .regex(/^[A-Za-z0-9_:.-]+$/, 'letters, digits, _ : . and - only')
   .meta({ example: '3f2b8c1e-4d5a-5b6c-a7d8-9e0f1a2b3c4d:order_confirmed' });
 

@@ -48,7 +48,7 @@ export interface TracingOptions {
 }
 
 /** Scrapes and probes would bury the requests that matter. */
-const OPERATIONAL = /^\/(metrics|health)(\/|\?|$)/;
+const OPERATIONAL = /^\/(?:metrics|health)(?:\/|\?|$)/;
 
 async function otlpExporter(env: NodeJS.ProcessEnv): Promise<SpanExporter> {
   const protocol = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf').trim();

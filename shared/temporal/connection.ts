@@ -21,7 +21,7 @@ export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
 export const DEFAULT_TEMPORAL_NAMESPACE = 'default';
 
 /** envconfig's variables, and those that locate the default profile file (~/.config/temporalio/temporal.toml). */
-const CONVENTION = /^(TEMPORAL_.+|HOME|XDG_CONFIG_HOME|APPDATA)$/;
+const CONVENTION = /^(?:TEMPORAL_.+|HOME|XDG_CONFIG_HOME|APPDATA)$/;
 const CERT = 'TEMPORAL_TLS_CLIENT_CERT';
 const KEY = 'TEMPORAL_TLS_CLIENT_KEY';
 

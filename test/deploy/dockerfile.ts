@@ -24,7 +24,7 @@ export function parseDockerfile(text: string): Stage[] {
   const globalArgs: Record<string, string> = {};
   const stages: Stage[] = [];
   for (const line of lines) {
-    const [, keyword = '', args = ''] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
+    const [, keyword = '', args = ''] = /^(\S+)(?:\s+(\S.*))?$/.exec(line) ?? [];
     const upper = keyword.toUpperCase();
     if (upper === 'FROM') {
       const [, image = '', name] = /^(\S+)(?:\s+AS\s+(\S+))?/i.exec(args) ?? [];
@@ -55,7 +55,7 @@ export function envOf(stage: Stage): Record<string, string> {
       env[key] = value.join(' ');
       continue;
     }
-    for (const [, key = '', quoted, bare] of args.matchAll(/(\w+)=(?:"([^"]*)"|(\S*))/g)) env[key] = quoted ?? bare ?? '';
+    for (const [, key = '', quoted, bare] of args.matchAll(/\b(\w+)=(?:"([^"]*)"|(\S*))/g)) env[key] = quoted ?? bare ?? '';
   }
   return env;
 }

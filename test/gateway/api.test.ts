@@ -152,6 +152,29 @@ describe('authorisation and input', () => {
     problemOf(await request('POST', '/orders', order(), alice.token), 400); // Idempotency-Key is required
   });
 
+  it('a 1 MiB name ending in a control character is a 400 while the gateway stays live; 90,000 unknown keys a short 400', async () => {
+    // The name once went through a quadratic pattern (minutes for 1 MiB, the gateway frozen meanwhile);
+    // the length limit now stops validation before any pattern runs.
+    const name = `${'a'.repeat(1_000_000)}\u0001`;
+    const [registered, live] = await Promise.all([
+      request('POST', '/auth/register', { email: `${uniqueName('long')}@example.com`, password: 'correct-horse-battery', name }),
+      fetch(`${system.gatewayUrl}/health/live`),
+    ]);
+    problemOf(registered, 400);
+    expect(registered.body.errors).toEqual([{ path: 'name', message: expect.any(String) }]);
+    expect(live.status).toBe(200);
+    // Validation messages quote the input (unknown keys); the answer stays small all the same.
+    const wide = Object.fromEntries(Array.from({ length: 90_000 }, (_, i) => [`k${i}`, 1]));
+    const res = await fetch(`${api}/orders`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${alice.token}`, 'Idempotency-Key': randomUUID() },
+      body: JSON.stringify(wide),
+    });
+    const text = await res.text();
+    expect(res.status).toBe(400);
+    expect(text.length).toBeLessThan(20_000);
+  });
+
   it("echoes the client's request id and sets secure headers", async () => {
     const res = await request('GET', '/products', undefined, undefined, { 'X-Request-Id': 'trace-abc-123' });
     expect(res.headers.get('x-request-id')).toBe('trace-abc-123');
@@ -193,6 +216,25 @@ describe('Idempotency-Key', () => {
     // keys are scoped to the caller: bob's same key is his own, new order
     const bobs = await request('POST', '/orders', order(), bob.token, { 'Idempotency-Key': key });
     expect(bobs.body.orderId).not.toBe(first.body.orderId);
+  });
+
+  it('a body nested 60,000 deep is a 400 on /orders and /cart/checkout, and stores nothing under its key', async () => {
+    // JSON.parse takes it; recursing over it (fingerprinting it for the key) overflowed the stack: a 500.
+    const deep = `${'['.repeat(60_000)}${']'.repeat(60_000)}`;
+    const details = { paymentToken: 'tok_visa', shippingAddress: address };
+    expect((await request('POST', '/cart/items', { sku: 'STICKERS-5', quantity: 1 }, alice.token)).status).toBe(200);
+    for (const [path, valid] of [
+      ['/orders', order()],
+      ['/cart/checkout', details],
+    ] as const) {
+      const key = randomUUID();
+      for (const body of [deep, `{"shippingAddress":${deep}}`])
+        problemOf(await request('POST', path, body, alice.token, { 'Idempotency-Key': key }), 400);
+      // Nothing was remembered for the key: a valid body with it is a new request (not 422, 409 or a replay).
+      const placed = await request('POST', path, valid, alice.token, { 'Idempotency-Key': key });
+      expect(placed.status, path).toBe(202);
+      expect(placed.headers.get('idempotent-replayed'), path).toBeNull();
+    }
   });
 
   it('concurrent duplicates never create two orders', async () => {

@@ -3,6 +3,7 @@
 // that is not there (the store is skipped, the handler runs, nothing hangs).
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { Caller } from '../../shared/auth/caller.js';
 import { createLogger } from '../../shared/logger.js';
 import { connectRedis, type Redis } from '../../shared/redis.js';
@@ -13,6 +14,8 @@ import { freePort } from '../../scripts/stack/processes.js';
 import { testRedis } from '../support/stack.js';
 
 const logger = createLogger('test', 'silent');
+/** The body the test route takes. */
+const Things = z.object({ n: z.number(), note: z.string().optional() }).strict();
 
 /** An app with one idempotent route; `answer` decides what the handler answers. */
 function appWith(redis: Redis, answer: (body: { n: number }) => { status: 200 | 201 | 400 | 409; remember?: boolean }) {
@@ -25,7 +28,7 @@ function appWith(redis: Redis, answer: (body: { n: number }) => { status: 200 | 
     c.set('requestId', 'r');
     await next();
   });
-  app.post('/things', idempotency({ store: new IdempotencyStore(redis, 3600, logger) }), async (c) => {
+  app.post('/things', idempotency({ store: new IdempotencyStore(redis, 3600, logger), body: Things }), async (c) => {
     runs++;
     const body = await c.req.json<{ n: number }>();
     const { status, remember } = answer(body);
@@ -78,7 +81,7 @@ describe('Idempotency-Key middleware', () => {
       c.set('requestId', 'r');
       await next();
     });
-    slowApp.post('/slow', idempotency({ store: new IdempotencyStore(redis, 3600, logger) }), async (c) => {
+    slowApp.post('/slow', idempotency({ store: new IdempotencyStore(redis, 3600, logger), body: z.object({}) }), async (c) => {
       await gate;
       return c.json({ ok: true }, 200);
     });
@@ -113,6 +116,17 @@ describe('Idempotency-Key middleware', () => {
     expect((await post('has space', { n: 1 })).status).toBe(200);
     expect((await post('has space', { n: 1 })).replayed).toBeNull();
     expect(runs()).toBe(3);
+  });
+
+  it('leaves a body its schema refuses to the route and remembers nothing for it, however deep', async () => {
+    const { post, runs } = appWith(shared.redis, () => ({ status: 201 }));
+    // JSON.parse takes a 60,000-deep array; fingerprinting it by recursion overflowed the stack (a 500).
+    const deep = `${'['.repeat(60_000)}${']'.repeat(60_000)}`;
+    for (const body of [deep, { n: 'one' }, { n: 1, extra: true }]) expect((await post('k5', body)).status).toBe(201);
+    // The test route has no validator, so the handler ran; a valid body is then the first request under the key.
+    expect(await post('k5', { n: 1 })).toEqual({ status: 201, body: { n: 1, run: 4 }, replayed: null });
+    expect((await post('k5', { n: 1 })).replayed).toBe('true');
+    expect(runs()).toBe(4);
   });
 
   it('without a Redis the key is not remembered and the handler runs', async () => {

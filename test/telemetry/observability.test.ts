@@ -126,7 +126,7 @@ describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
         const sagaRunSpans = receiver.spans.filter(
           (s) =>
             (s.attributes.workflowId === workflowId || s.attributes.temporalWorkflowId === workflowId) &&
-            /^(RunWorkflow|StartActivity|RunActivity|StartChildWorkflow):/.test(s.name),
+            /^(?:RunWorkflow|StartActivity|RunActivity|StartChildWorkflow):/.test(s.name),
         );
         expect(new Set(sagaRunSpans.map((s) => s.traceId))).toEqual(new Set([start!.traceId]));
 
@@ -169,7 +169,7 @@ describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     expect((await fetch(`${system.gatewayUrl}/metrics`)).status).toBe(200);
     expect((await fetch(`${system.serviceUrls.orders}/health/live`)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 500));
-    const scrapes = receiver.spans.slice(before).filter((s) => s.kind === SERVER && /^\/(metrics|health)/.test(pathOf(s)));
+    const scrapes = receiver.spans.slice(before).filter((s) => s.kind === SERVER && /^\/(?:metrics|health)/.test(pathOf(s)));
     expect(scrapes).toEqual([]);
   });
 });
