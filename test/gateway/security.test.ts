@@ -21,6 +21,10 @@ const PER_IP = 8;
 const LOGIN_FAILURES_PER_ACCOUNT = 3;
 // Below PER_IP, so it is the login limit that answers, not the general one.
 const LOGIN_FAILURES_PER_IP = 4;
+/** Below PER_IP too, for the same reason. */
+const REGISTRATIONS_PER_IP = 3;
+/** A burst far beyond every limit, all at once. */
+const BURST = 25;
 /** The user cache's lifetime in this system: a change to an account shows after it. */
 const USER_CACHE_SECONDS = 1;
 // The default of every process started without SERVICE_TOKEN_SECRET (shared/config.ts).
@@ -46,6 +50,7 @@ beforeAll(async () => {
       RATE_LIMIT_WINDOW_SECONDS: '600',
       LOGIN_FAILURES_PER_ACCOUNT: String(LOGIN_FAILURES_PER_ACCOUNT),
       LOGIN_FAILURES_PER_IP: String(LOGIN_FAILURES_PER_IP),
+      REGISTRATIONS_PER_IP: String(REGISTRATIONS_PER_IP),
       USER_CACHE_SECONDS: String(USER_CACHE_SECONDS),
     },
   });
@@ -170,6 +175,68 @@ describe('rate limits', () => {
     });
     expectProblem(limited, 429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
+describe('rate limits under bursts and forged addresses', () => {
+  const statuses = (answers: Array<{ status: number }>) => answers.map((a) => a.status).sort();
+  const wrongLogin = (email: string, headers: Record<string, string>) =>
+    api.request('POST', '/auth/login', { body: { email, password: 'wrong-password-guess' }, headers });
+
+  it(`${BURST} concurrent wrong passwords for one account: only the account limit of them is checked, the rest 429`, async () => {
+    const gus = await account('gus');
+    const answers = await Promise.all(Array.from({ length: BURST }, () => wrongLogin(gus.email, from())));
+    // Each 401 is a password the users service checked; the count is taken before the check.
+    expect(statuses(answers)).toEqual([
+      ...Array<number>(LOGIN_FAILURES_PER_ACCOUNT).fill(401),
+      ...Array<number>(BURST - LOGIN_FAILURES_PER_ACCOUNT).fill(429),
+    ]);
+    for (const limited of answers.filter((a) => a.status === 429)) expectProblem(limited, 429);
+    const right = await api.request('POST', '/auth/login', {
+      body: { email: gus.email, password: 'correct-horse-battery' },
+      headers: from(),
+    });
+    expectProblem(right, 429);
+  });
+
+  it(`${BURST} concurrent wrong logins from one address: at most its login limit checked`, async () => {
+    const ip = freshIp();
+    const answers = await Promise.all(Array.from({ length: BURST }, () => wrongLogin(`${uniqueName('nobody')}@example.com`, from(ip))));
+    expect(answers.filter((a) => a.status === 401)).toHaveLength(LOGIN_FAILURES_PER_IP);
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(BURST - LOGIN_FAILURES_PER_IP);
+  });
+
+  it('a forged first X-Forwarded-For hop does not buy a fresh budget: the hop our proxy appended counts', async () => {
+    const ip = freshIp();
+    // What a client sends through one proxy: its own made-up list, then the address the proxy saw.
+    const forged = () => ({ 'X-Forwarded-For': `${freshIp()}, ${freshIp()}, ${ip}` });
+    for (let i = 0; i < LOGIN_FAILURES_PER_IP; i++) expectProblem(await wrongLogin(`${uniqueName('nobody')}@example.com`, forged()), 401);
+    expectProblem(await wrongLogin(`${uniqueName('nobody')}@example.com`, forged()), 429);
+    // The same address without forgery is the same budget; the general limit is keyed the same way.
+    expectProblem(await wrongLogin(`${uniqueName('nobody')}@example.com`, from(ip)), 429);
+    const other = freshIp();
+    const general = [];
+    for (let i = 0; i <= PER_IP; i++) {
+      general.push(await api.request('GET', '/me', { token: 'not.a.token', headers: { 'X-Forwarded-For': `${freshIp()}, ${other}` } }));
+    }
+    expect(general.map((a) => a.status)).toEqual([...Array<number>(PER_IP).fill(401), 429]);
+  });
+
+  it('registration has a per-address limit of its own: 429 problem+json with Retry-After, other addresses unaffected', async () => {
+    const ip = freshIp();
+    const register = (headers: Record<string, string>) =>
+      api.request('POST', '/auth/register', {
+        body: { email: `${uniqueName('reg')}@example.com`, password: 'correct-horse-battery', name: 'Reg' },
+        headers,
+      });
+    // Concurrent, so a limit read before it is written would let them all through.
+    const answers = await Promise.all(Array.from({ length: REGISTRATIONS_PER_IP + 3 }, () => register(from(ip))));
+    expect(statuses(answers)).toEqual([...Array<number>(REGISTRATIONS_PER_IP).fill(201), 429, 429, 429]);
+    const limited = answers.find((a) => a.status === 429)!;
+    expectProblem(limited, 429);
+    expect(limited.body.type).toContain('rate-limited');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await register(from())).status).toBe(201);
   });
 });
 
@@ -332,6 +399,32 @@ describe('readiness', () => {
     for (const queue of ['users', 'catalog', 'inventory', 'orders', 'payments', 'notifications', 'shipping']) {
       expect(body.checks[`worker:${queue}`], queue).toEqual({ status: 'up' });
     }
+  });
+
+  it('a crowd of anonymous readiness requests shares a few probes and is not made unready by its own load', async () => {
+    const probesOf = async (url: string) => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      return text
+        .split('\n')
+        .filter((line) => line.startsWith('http_requests_total{') && line.includes('route="/health/ready"'))
+        .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+    };
+    await vi.waitFor(async () => expect((await fetch(`${system.gatewayUrl}/health/ready`)).status).toBe(200), {
+      timeout: 30_000,
+      interval: 1_000,
+    });
+    const before = await probesOf(system.serviceUrls.users!);
+    const CROWD = 300;
+    const answers = await Promise.all(
+      Array.from({ length: CROWD }, async () => {
+        const res = await fetch(`${system.gatewayUrl}/health/ready`);
+        await res.body?.cancel();
+        return res.status;
+      }),
+    );
+    expect(answers.filter((s) => s !== 200)).toEqual([]);
+    // Each probe asks every service once: the crowd cost a few rounds, not one per request.
+    expect((await probesOf(system.serviceUrls.users!)) - before).toBeLessThanOrEqual(3);
   });
 
   it('is not ready when no worker polls its task queues, even with every service up', async () => {
