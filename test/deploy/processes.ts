@@ -73,6 +73,7 @@ export const LEFT_AT_DEFAULT: Readonly<Record<string, string>> = {
   READINESS_CACHE_MS: TUNING,
   REGISTRATIONS_PER_IP: TUNING,
   REGISTRATION_WINDOW_SECONDS: TUNING,
+  SHIPMENT_CARRIER_EMAIL: 'unset, only admins report carrier events; a shop with a carrier account names it (README, Configuration)',
   TRUSTED_PROXY_HOPS: 'with TRUST_PROXY only: the number of your proxies in front of the gateway (README, Deploying)',
   CART_TTL_SECONDS: TUNING,
   NOTIFY_TRANSPORT: 'the outbox is the transport that ships; SMTP is opt-in with SMTP_URL',
