@@ -1,15 +1,16 @@
 // The fulfilment workflow holds a bounded number of carrier events: a carrier
-// repeating its events (by mistake or on purpose) adds nothing it keeps.
+// repeating its events (by mistake or on purpose) adds nothing it keeps. On the
+// shared dev server (no timer needs to fire here, so no time skipping).
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { carrierEventSignal, fulfilmentStateQuery } from '../../workflows/definitions.js';
-import { createTimeSkippingEnv } from '../support/stack.js';
+import { createDevServerEnv } from '../support/stack.js';
 import { createFakes } from './fakes.js';
 import { sagaInput, startSaga, terminateStarted, waitForState, withWorkers } from './harness.js';
 
 let env: TestWorkflowEnvironment;
 beforeEach(async () => {
-  env = await createTimeSkippingEnv();
+  env = await createDevServerEnv();
 }, 120_000);
 afterEach(async () => {
   await terminateStarted(env);
