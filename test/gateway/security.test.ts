@@ -57,6 +57,7 @@ beforeAll(async () => {
       // The limits' per-process fallback (redis-down.test.ts) is not what these tests count:
       // on a busy machine a Redis command must not miss its budget and switch to it.
       REDIS_COMMAND_TIMEOUT_MS: '2000',
+      READINESS_CACHE_MS: '2000',
       USER_CACHE_SECONDS: String(USER_CACHE_SECONDS),
     },
   });

@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 describe('fulfilment', () => {
-  it('keeps one carrier event per type however often the carrier sends it, and still delivers', async () => {
+  it('keeps one carrier event per type however often the carrier sends it, and still delivers', { timeout: 180_000 }, async () => {
     const { fakes } = createFakes();
     await withWorkers(env, fakes, async () => {
       const input = sagaInput({}, { fulfilment: { pickupTimeout: '48h', deliveryTimeout: '48h', reviewRequestDelay: '7 days' } });
