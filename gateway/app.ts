@@ -17,6 +17,7 @@ import { identify, refuseRejectedCredentials } from './auth/identify.js';
 import { LoginLimiter } from './auth/login-limiter.js';
 import type { GatewayApp, GatewayDeps, GatewayEnv } from './context.js';
 import { IdempotencyStore } from './idempotency/store.js';
+import { proxyHops } from './middleware/client-address.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { requestLog } from './middleware/request-log.js';
 import { temporalBudget } from './middleware/temporal-budget.js';
@@ -82,7 +83,7 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
       perUser: config.RATE_LIMIT_PER_USER,
       perIp: config.RATE_LIMIT_PER_IP,
       windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
-      trustProxy: config.TRUST_PROXY === 'true',
+      trustedHops: proxyHops(config),
     }),
   );
   app.use('/api/*', refuseRejectedCredentials);

@@ -29,6 +29,8 @@ export const gatewayEnv = commonEnv
     DOWNSTREAM_TIMEOUT_MS: durationMs(5_000),
     /** Budget of each part of the dashboard; a slower part is left out and listed in `degraded`. */
     DASHBOARD_PART_TIMEOUT_MS: durationMs(1_500),
+    /** How long /health/ready reuses its last result; concurrent requests always share one probe. */
+    READINESS_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
     RATE_LIMIT_PER_USER: count(300),
     RATE_LIMIT_PER_IP: count(600),
     RATE_LIMIT_WINDOW_SECONDS: count(60),
@@ -37,11 +39,16 @@ export const gatewayEnv = commonEnv
     LOGIN_FAILURES_PER_IP: count(100),
     /** The window of the login failure counts, and how long a login stays refused once one is used up. */
     LOGIN_FAILURE_WINDOW_SECONDS: count(900),
+    /** Accounts one address may register within REGISTRATION_WINDOW_SECONDS (each costs a password hash and an onboarding workflow). */
+    REGISTRATIONS_PER_IP: count(20),
+    REGISTRATION_WINDOW_SECONDS: count(3_600),
     IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
     /** Comma-separated origins allowed by CORS; empty allows none. */
     CORS_ORIGINS: z.string().default('http://localhost:3000,http://localhost:5173'),
     /** Take the client address from X-Forwarded-For (only behind a proxy you trust). */
     TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+    /** With TRUST_PROXY: how many proxies of yours append to X-Forwarded-For; the client's address is that many entries from the right. */
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   })
   .extend(temporalEnv.shape)
   .extend(redisEnv.shape)

@@ -5,7 +5,7 @@
 // requests keep flowing (fail-open across processes) but each process still caps
 // abuse on its own. While the client is not connected the fallback is taken at
 // once, instead of each request first waiting for its command to fail.
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { HttpProblem } from '../shared/problem.js';
 import type { Redis } from '../shared/redis.js';
 
@@ -43,4 +43,14 @@ export function tooManyRequests(retryAfterSeconds: number, detail: string, heade
     detail: `${detail}; try again in ${retryAfterSeconds} s`,
     headers: { ...headers, 'Retry-After': String(retryAfterSeconds) },
   });
+}
+
+/** Takes one point of `key`'s budget, or throws 429 with Retry-After once it is used up. */
+export async function takeOrRefuse(limiter: RateLimiterRedis, key: string, detail: string): Promise<void> {
+  try {
+    await limiter.consume(key, 1);
+  } catch (rejection) {
+    if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    throw tooManyRequests(secondsUntilReset(rejection), detail);
+  }
 }

@@ -19,7 +19,8 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv 
 /** Marks a default secret that only exists so `npm start` works out of the box. */
 export const DEV_SECRET_PREFIX = 'dev-only-';
 
-const isLoopback = (host: string) =>
+/** Whether a HOST is reachable from this machine only. */
+export const isLoopback = (host: string) =>
   host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 
 // The dev secrets are printed in the README: a production process, or one that

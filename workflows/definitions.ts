@@ -136,6 +136,8 @@ export interface FulfilmentState {
   trackingNumber?: string;
   stage: 'CREATING' | 'AWAITING_PICKUP' | 'IN_TRANSIT' | 'DELIVERED' | 'CANCELLED';
   alerts: string[];
+  /** How many carrier events the workflow holds: one per type at most, whatever a carrier sends. */
+  carrierEvents?: number;
 }
 export const fulfilmentStateQuery = defineQuery<FulfilmentState>('fulfilmentState');
 

@@ -3,7 +3,7 @@
 // for the carrier's events (signals from the gateway's carrier webhook), notify
 // the customer at each stage, alert operators when the carrier is late instead of
 // waiting silently forever, and ask for a review some days after delivery.
-import { condition, getExternalWorkflowHandle, isCancellation, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, isCancellation, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { CarrierEventType } from '../shared/domain/vocabulary.js';
 import { shipping } from './activity-proxies.js';
 import {
@@ -18,13 +18,22 @@ import {
 } from './definitions.js';
 import { alertOperators, notifyUser } from './notify.js';
 
+/** The patch that keeps one carrier event per type (see the signal handler). */
+export const BOUNDED_CARRIER_EVENTS = 'bounded-carrier-events';
+
 export async function fulfilment(input: FulfilmentInput): Promise<FulfilmentState> {
   const { orderId, customerId, settings } = input;
   const state: FulfilmentState = { orderId, stage: 'CREATING', alerts: [] };
   const received: CarrierEvent[] = [];
+  // Runs started before this change kept every event and must replay as they ran.
+  const bounded = patched(BOUNDED_CARRIER_EVENTS);
   setHandler(fulfilmentStateQuery, () => state);
   setHandler(carrierEventSignal, (event) => {
+    // The first event of each type is the one that counts: repeats are dropped, so the
+    // workflow holds at most one event per type whatever a carrier sends.
+    if (bounded && received.some((e) => e.type === event.type)) return;
     received.push(event);
+    state.carrierEvents = received.length;
   });
 
   // A delivery implies the pickup, even if the carrier never reported it.

@@ -1,12 +1,18 @@
-// Guessing passwords: failed logins are counted per account (whatever address
+// Guessing passwords: login attempts are counted per account (whatever address
 // they come from) and per address (whatever account they try), after
-// rate-limiter-flexible's brute-force pattern. Once either count reaches its limit,
-// logins for that account or from that address are refused with 429 and
-// Retry-After until the window has passed, even with the right password (or a
-// guesser would learn it from the answer). A successful login clears its
-// account's count. The per-account limit lets anyone lock an account out for a
-// window by failing on purpose; that is the price of stopping distributed guessing
-// of one account (README, "Rate limits").
+// rate-limiter-flexible's brute-force pattern. Each attempt reserves one point of
+// both counts (an atomic consume in Redis) before its password is checked, so a
+// burst of concurrent guesses gets at most the limit checked: counting only after
+// the check let every request of a burst read the same old count. Once either
+// count is used up, logins for that account or from that address are refused with
+// 429 and Retry-After until the window has passed, even with the right password
+// (or a guesser would learn it from the answer). Only failures keep their point: a
+// successful login clears its account's count and gives the address its point
+// back, and an attempt that was never checked (refused by the other count, or the
+// users service did not answer) gives back what it reserved. The per-account
+// limit lets anyone lock an account out for a window by failing on purpose; that
+// is the price of stopping distributed guessing of one account (README, "Rate limits").
+import { RateLimiterRes, type RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Redis } from '../../shared/redis.js';
 import { redisLimiter, secondsUntilReset, tooManyRequests } from '../limits.js';
 
@@ -17,8 +23,8 @@ export interface LoginLimitSettings {
 }
 
 export class LoginLimiter {
-  private readonly byAccount;
-  private readonly byIp;
+  private readonly byAccount: RateLimiterRedis;
+  private readonly byIp: RateLimiterRedis;
 
   constructor(
     redis: Redis,
@@ -29,22 +35,37 @@ export class LoginLimiter {
     this.byIp = redisLimiter(redis, { keyPrefix: 'login-failures:ip', points: settings.perIp, ...common });
   }
 
-  /** 429 when this account or this address has used up its failures. */
-  async assertAllowed(email: string, ip: string): Promise<void> {
-    const [account, address] = await Promise.all([this.byAccount.get(email.toLowerCase()), this.byIp.get(ip)]);
-    const blocked = [
-      account && account.consumedPoints >= this.settings.perAccount ? account : undefined,
-      address && address.consumedPoints >= this.settings.perIp ? address : undefined,
-    ].filter((res) => res !== undefined);
-    if (blocked.length) throw tooManyRequests(Math.max(...blocked.map(secondsUntilReset)), 'too many failed logins');
-  }
-
-  async failed(email: string, ip: string): Promise<void> {
-    // A rejection only says the limit is reached now; the next attempt is refused by assertAllowed.
-    await Promise.allSettled([this.byAccount.consume(email.toLowerCase()), this.byIp.consume(ip)]);
-  }
-
-  async succeeded(email: string): Promise<void> {
-    await this.byAccount.delete(email.toLowerCase()).catch(() => undefined);
+  /**
+   * Checks a login within the limits: reserves an attempt for this account from this
+   * address (429 when either count is used up), then runs `verify`, which answers the
+   * user for the right password and undefined for a wrong one. A wrong password keeps
+   * its reserved attempt; a right one clears the account's count and gives the address
+   * its point back; a `verify` that throws (the users service did not answer) gives
+   * back both, since no password was checked.
+   */
+  async check<T>(email: string, ip: string, verify: () => Promise<T | undefined>): Promise<T | undefined> {
+    const account = email.toLowerCase();
+    const reserved = await Promise.allSettled([this.byAccount.consume(account), this.byIp.consume(ip)]);
+    const giveBack = () =>
+      Promise.allSettled([
+        reserved[0].status === 'fulfilled' ? this.byAccount.reward(account, 1) : undefined,
+        reserved[1].status === 'fulfilled' ? this.byIp.reward(ip, 1) : undefined,
+      ]);
+    const refusals = reserved.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (refusals.length) {
+      await giveBack();
+      const failure = refusals.find((reason) => !(reason instanceof RateLimiterRes));
+      if (failure !== undefined) throw failure;
+      throw tooManyRequests(Math.max(...(refusals as RateLimiterRes[]).map(secondsUntilReset)), 'too many failed logins');
+    }
+    let user: T | undefined;
+    try {
+      user = await verify();
+    } catch (error) {
+      await giveBack();
+      throw error;
+    }
+    if (user !== undefined) await Promise.allSettled([this.byAccount.delete(account), this.byIp.reward(ip, 1)]);
+    return user;
   }
 }

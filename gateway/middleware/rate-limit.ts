@@ -13,7 +13,8 @@ export interface RateLimitSettings {
   perUser: number;
   perIp: number;
   windowSeconds: number;
-  trustProxy: boolean;
+  /** X-Forwarded-For entries appended by our own proxies (client-address.ts). */
+  trustedHops: number;
 }
 
 function headers(limit: number, res: RateLimiterRes, windowSeconds: number): Record<string, string> {
@@ -32,7 +33,7 @@ export function rateLimit(redis: Redis, settings: RateLimitSettings): Middleware
     const caller = c.get('caller');
     const [limit, key, limiter] = caller
       ? [settings.perUser, caller.userId, byUser]
-      : [settings.perIp, clientAddress(c, settings.trustProxy), byIp];
+      : [settings.perIp, clientAddress(c, settings.trustedHops), byIp];
     let res: RateLimiterRes;
     try {
       res = await limiter.consume(key, 1);

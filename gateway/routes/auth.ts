@@ -13,7 +13,8 @@ import { Workflows } from '../../workflows/definitions.js';
 import type { onboarding } from '../../workflows/onboarding.js';
 import type { LoginLimiter } from '../auth/login-limiter.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
-import { clientAddress } from '../middleware/client-address.js';
+import { redisLimiter, takeOrRefuse } from '../limits.js';
+import { clientAddress, proxyHops } from '../middleware/client-address.js';
 import { onboardingSettings } from '../orders/settings.js';
 import { Account, LoginBody, Me, PublicUser, RegisterBody, RolesBody, Token, UserIdParam } from '../schemas.js';
 import { callAs } from './context.js';
@@ -80,9 +81,17 @@ const account = ({ id, email, name, roles, active }: { id: string; email: string
 });
 
 export function installAuthRoutes(app: GatewayApp, deps: GatewayDeps, logins: LoginLimiter): void {
-  const { services, tokens, temporal, config, logger } = deps;
+  const { services, tokens, temporal, config, logger, redis } = deps;
+  // Its own budget per address, far below the general one: each account costs a
+  // password hash and an onboarding workflow that runs for days.
+  const registrations = redisLimiter(redis, {
+    keyPrefix: 'registrations:ip',
+    points: config.REGISTRATIONS_PER_IP,
+    durationSeconds: config.REGISTRATION_WINDOW_SECONDS,
+  });
 
   app.openapi(register, async (c) => {
+    await takeOrRefuse(registrations, clientAddress(c, proxyHops(config)), 'too many registrations from this address');
     const user = await parseResponse(services.users.as(callAs({ ...c.var, caller: SYSTEM })).users.$post({ json: c.req.valid('json') }));
     try {
       await temporal.workflow.start<typeof onboarding>(Workflows.onboarding.type, {
@@ -101,17 +110,13 @@ export function installAuthRoutes(app: GatewayApp, deps: GatewayDeps, logins: Lo
 
   app.openapi(login, async (c) => {
     const credentials = c.req.valid('json');
-    const address = clientAddress(c, config.TRUST_PROXY === 'true');
-    await logins.assertAllowed(credentials.email, address);
-    const res = await services.users
-      .as(callAs({ ...c.var, caller: SYSTEM }, { accept: [401] }))
-      .credentials.verify.$post({ json: credentials });
-    if (res.status === 401) {
-      await logins.failed(credentials.email, address);
-      throw new HttpProblem('unauthorized', { detail: 'wrong email or password' });
-    }
-    const user = await parseResponse(res);
-    await logins.succeeded(credentials.email);
+    const user = await logins.check(credentials.email, clientAddress(c, proxyHops(config)), async () => {
+      const res = await services.users
+        .as(callAs({ ...c.var, caller: SYSTEM }, { accept: [401] }))
+        .credentials.verify.$post({ json: credentials });
+      return res.status === 401 ? undefined : parseResponse(res);
+    });
+    if (!user) throw new HttpProblem('unauthorized', { detail: 'wrong email or password' });
     const accessToken = await tokens.sign({ userId: user.id, roles: user.roles });
     return c.json({ accessToken, tokenType: 'Bearer' as const, expiresIn: tokens.ttlSeconds }, 200);
   });

@@ -1,5 +1,6 @@
 // Health (liveness and an aggregated readiness, gateway/readiness.ts), Prometheus
 // metrics, the OpenAPI document and the interactive docs.
+import { Counter } from 'prom-client';
 import { installHealthRoutes } from '../../shared/http/health.js';
 import type { createHttpMetrics } from '../../shared/http/metrics.js';
 import { installMetricsRoute } from '../../shared/http/metrics.js';
@@ -10,7 +11,14 @@ import { readinessChecks } from '../readiness.js';
 export const OPENAPI_PATH = '/openapi.json';
 
 export function installOperationRoutes(app: GatewayApp, deps: GatewayDeps, metrics: ReturnType<typeof createHttpMetrics>): void {
-  installHealthRoutes(app, 'gateway', readinessChecks(deps));
+  // /health/ready is open and fans out to every service and task queue: one probe
+  // at a time, its result reused for READINESS_CACHE_MS, whoever asks how often.
+  const probes = new Counter({
+    name: 'gateway_readiness_probes_total',
+    help: 'Rounds of backend readiness checks run for /health/ready (answers beyond these were shared or cached)',
+    registers: [metrics.registry],
+  });
+  installHealthRoutes(app, 'gateway', readinessChecks(deps), { cacheMs: deps.config.READINESS_CACHE_MS, onProbe: () => probes.inc() });
   installMetricsRoute(app, metrics.registry);
   app.doc(OPENAPI_PATH, {
     openapi: '3.0.3',

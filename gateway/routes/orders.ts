@@ -13,6 +13,7 @@ import type { GatewayApp, GatewayDeps } from '../context.js';
 import { idempotency } from '../idempotency/middleware.js';
 import type { IdempotencyStore } from '../idempotency/store.js';
 import { orderIdFor, type OrderPlacement } from '../orders/placement.js';
+import { eventForCaller } from '../orders/events-view.js';
 import { loadOrder, orderView } from '../orders/view.js';
 import { preferredWait } from '../orders/wait.js';
 import {
@@ -193,7 +194,7 @@ export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement
 
   app.openapi(getEvents, async (c) => {
     const events = await parseResponse(services.orders.as(callAs(c.var)).orders[':orderId'].events.$get({ param: c.req.valid('param') }));
-    return c.json({ items: events.items.map(({ type, at, data }) => ({ type, at, data })) }, 200);
+    return c.json({ items: events.items.map((event) => eventForCaller(c.var.caller, event)) }, 200);
   });
 
   app.openapi(cancelOrder, async (c) => {

@@ -1,7 +1,13 @@
 // The carrier webhook: a carrier event becomes a signal to the order's fulfilment workflow.
+// Only the carrier the shipment is assigned to (its account's email, set by the
+// shipping service) or an admin may report for it; any other carrier gets the
+// same 404 as for a shipment that does not exist. A type the shipment already has
+// is answered 202 without a signal: a repeating carrier adds nothing to the
+// workflow's history.
 import { createRoute } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { parseResponse } from 'hono/client';
+import { isOperator } from '../../shared/auth/caller.js';
 import { workflowIds } from '../../shared/domain/vocabulary.js';
 import { authorize } from '../../shared/http/authorize.js';
 import { HttpProblem } from '../../shared/problem.js';
@@ -16,23 +22,30 @@ const carrierEvent = createRoute({
   operationId: 'recordCarrierEvent',
   path: '/api/v1/shipments/{shipmentId}/events',
   tags: ['shipping'],
-  summary: 'Carrier webhook (admin or carrier role)',
+  summary: "Carrier webhook (admin, or the shipment's own carrier)",
   ...signedIn,
   middleware: authorize('admin', 'carrier'),
   request: { params: ShipmentIdParam, ...body(CarrierEventBody) },
   responses: {
-    202: json(CarrierEventAccepted, 'handed to the fulfilment workflow'),
+    202: json(CarrierEventAccepted, 'handed to the fulfilment workflow (or already known)'),
     ...problems(...BODY, ...ANY, 403, 404, 409, ...DOWNSTREAM),
   },
 });
 
 export function installShipmentRoutes(app: GatewayApp, { services, temporal }: GatewayDeps): void {
   app.openapi(carrierEvent, async (c) => {
+    const event = c.req.valid('json');
     const shipment = await parseResponse(
       services.shipping.as(callAs(c.var)).shipments[':shipmentId'].$get({ param: c.req.valid('param') }),
     );
+    if (!isOperator(c.var.caller)) {
+      const me = await parseResponse(services.users.as(callAs(c.var)).users[':userId'].$get({ param: { userId: c.var.caller.userId } }));
+      if (!shipment.carrier || shipment.carrier !== me.email.toLowerCase())
+        throw new HttpProblem('not-found', { detail: 'no such shipment' });
+    }
+    if (shipment.events.some((e) => e.type === event.type)) return c.json({ accepted: true as const }, 202);
     try {
-      await temporal.workflow.getHandle(workflowIds.fulfilment(shipment.orderId)).signal(carrierEventSignal, c.req.valid('json'));
+      await temporal.workflow.getHandle(workflowIds.fulfilment(shipment.orderId)).signal(carrierEventSignal, event);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError)
         throw new HttpProblem('conflict', { detail: 'the shipment is no longer being tracked', cause: error });

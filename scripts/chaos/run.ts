@@ -76,6 +76,7 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosOutcome> {
         SIMULATOR_SLOW_MS: String(config.slowPaymentMs),
         RATE_LIMIT_PER_USER: '100000000',
         RATE_LIMIT_PER_IP: '100000000',
+        REGISTRATIONS_PER_IP: '100000000',
       },
     });
     const address: StackAddress = {

@@ -11,7 +11,7 @@ await runProcess({
   name: 'shipping',
   env: shippingEnv,
   start: async (ctx) => {
-    const store = new ShippingStore(await openDatabase(ctx));
+    const store = new ShippingStore(await openDatabase(ctx), ctx.config.SHIPMENT_CARRIER_EMAIL);
     await store.ensureIndexes();
     const worker = await openWorker(ctx, {
       taskQueue: shippingCatalogue.taskQueue,

@@ -10,6 +10,8 @@ export const Shipment = z
     trackingNumber: z.string(),
     status: z.enum(['LABEL_CREATED', 'PICKED_UP', 'DELIVERED']),
     events: z.array(z.object({ type: z.enum(CARRIER_EVENT_TYPES), at: z.string() })),
+    /** The email of the carrier account the parcel is handed to; null: only admins report its events. */
+    carrier: z.string().nullable(),
     createdAt: z.string(),
   })
   .openapi('Shipment');

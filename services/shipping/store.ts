@@ -2,7 +2,9 @@
 // and carrier events recorded once each, moving the status only forwards. Both
 // are single-document conditional updates: an event is pushed only while no
 // event of its type is there, and the status moves only to a higher `rank`, so
-// duplicated, retried and out-of-order carrier events need no lock.
+// duplicated, retried and out-of-order carrier events need no lock. Each
+// shipment is assigned to the carrier account that collects it (by email, from
+// SHIPMENT_CARRIER_EMAIL); only that carrier may report its events (the gateway checks).
 import { randomBytes } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { DomainError } from '../../shared/domain/errors.js';
@@ -23,6 +25,8 @@ interface ShipmentDoc {
   /** RANK of the status; the guard that keeps it from moving backwards. */
   rank: number;
   events: Array<{ type: CarrierEventType; at: string; recordedAt: Date }>;
+  /** The email (lower case) of the carrier account the parcel is handed to; absent: no carrier account, only admins report. */
+  carrier?: string;
   createdAt: Date;
 }
 
@@ -35,6 +39,7 @@ const view = (d: ShipmentDoc) => ({
   trackingNumber: d.trackingNumber,
   status: d.status,
   events: d.events.map(({ type, at }) => ({ type, at })),
+  carrier: d.carrier ?? null,
   createdAt: d.createdAt.toISOString(),
 });
 export type ShipmentView = ReturnType<typeof view>;
@@ -42,8 +47,12 @@ export type ShipmentView = ReturnType<typeof view>;
 export class ShippingStore {
   readonly shipments: Collection<ShipmentDoc>;
 
-  constructor(db: Db) {
+  private readonly carrier: string | undefined;
+
+  /** `carrier`: the email of the carrier account new shipments are assigned to. */
+  constructor(db: Db, carrier?: string) {
     this.shipments = db.collection<ShipmentDoc>('shipments');
+    this.carrier = carrier?.toLowerCase();
   }
 
   async ensureIndexes(): Promise<void> {
@@ -64,6 +73,7 @@ export class ShippingStore {
       status: 'LABEL_CREATED',
       rank: RANK.LABEL_CREATED,
       events: [],
+      ...(this.carrier ? { carrier: this.carrier } : {}),
       createdAt: new Date(),
     };
     try {

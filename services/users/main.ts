@@ -13,7 +13,8 @@ await runProcess({
   start: async (ctx) => {
     const store = new UsersStore(await openDatabase(ctx));
     await store.ensureIndexes();
-    if (ctx.config.SEED_DEMO === 'true') await store.seedAdmin(DEMO_ADMIN);
+    if (ctx.config.SEED_DEMO === 'true')
+      await store.seedAdmin({ ...DEMO_ADMIN, password: ctx.config.DEMO_ADMIN_PASSWORD ?? DEMO_ADMIN.password });
     const worker = await openWorker(ctx, {
       taskQueue: usersCatalogue.taskQueue,
       activities: createUsersActivities(store),

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { commonEnv, ConfigError, parseEnv, serviceEnv } from '../../shared/config.js';
 import { gatewayEnv } from '../../gateway/config.js';
+import { usersEnv } from '../../services/users/config.js';
 
 const serviceUrls = Object.fromEntries(
   ['USERS', 'CATALOG', 'INVENTORY', 'CART', 'ORDERS', 'PAYMENTS', 'NOTIFICATIONS', 'SHIPPING'].map((s) => [
@@ -56,5 +57,29 @@ describe('dev secrets off loopback', () => {
       expect(() => parseEnv(serviceEnv, { HOST }), HOST).toThrow(/SERVICE_TOKEN_SECRET: .*loopback/);
     }
     expect(parseEnv(gatewayEnv, { ...serviceUrls, ...real, HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+  });
+});
+
+describe("the demo admin's printed password", () => {
+  const real = { SERVICE_TOKEN_SECRET: 'a'.repeat(40) };
+
+  it('SEED_DEMO seeds it only on a loopback HOST outside production', () => {
+    expect(parseEnv(usersEnv, { SEED_DEMO: 'true' }).DEMO_ADMIN_PASSWORD).toBeUndefined();
+    for (const [HOST, NODE_ENV] of [
+      ['0.0.0.0', 'development'],
+      ['10.0.0.5', 'development'],
+      ['127.0.0.1', 'production'],
+    ]) {
+      const run = () => parseEnv(usersEnv, { ...real, SEED_DEMO: 'true', HOST, NODE_ENV, DEMO_ADMIN_PASSWORD: '' });
+      expect(run, `${HOST} ${NODE_ENV}`).toThrow(ConfigError);
+      expect(run, `${HOST} ${NODE_ENV}`).toThrow(/DEMO_ADMIN_PASSWORD: SEED_DEMO=true .*needs an admin password of its own/);
+    }
+  });
+
+  it('anywhere else SEED_DEMO takes a password of its own, and without SEED_DEMO none is needed', () => {
+    const env = { ...real, SEED_DEMO: 'true', HOST: '0.0.0.0', DEMO_ADMIN_PASSWORD: 'a-password-of-its-own' };
+    expect(parseEnv(usersEnv, env).DEMO_ADMIN_PASSWORD).toBe('a-password-of-its-own');
+    expect(() => parseEnv(usersEnv, { ...env, DEMO_ADMIN_PASSWORD: 'short' })).toThrow(/DEMO_ADMIN_PASSWORD: must be at least 12/);
+    expect(parseEnv(usersEnv, { ...real, HOST: '0.0.0.0' }).SEED_DEMO).toBe('false');
   });
 });

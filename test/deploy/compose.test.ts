@@ -87,6 +87,23 @@ describe('docker-compose.yml', () => {
     expect(problems).toEqual([]);
   });
 
+  it("seeds the demo shop only with an admin password of its own (the README's works on loopback only)", () => {
+    const users = processes.find((p) => p.name === 'users')!;
+    const usersWith = (env: Record<string, string>) => {
+      const { project, error } = loadCompose({ ...SECRETS, ...env });
+      if (!project) throw new Error(error);
+      const environment = project.services.users.environment as Record<string, string | null>;
+      return { ...imageEnv, ...Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, v ?? ''])) };
+    };
+    const withoutPassword = configurationProblems('docker-compose.yml', users, usersWith({ SEED_DEMO: 'true' }));
+    expect(withoutPassword.join('\n')).toMatch(
+      /users would refuse to start: .*DEMO_ADMIN_PASSWORD: SEED_DEMO=true .*needs an admin password of its own/s,
+    );
+    expect(
+      configurationProblems('docker-compose.yml', users, usersWith({ SEED_DEMO: 'true', DEMO_ADMIN_PASSWORD: 'a-password-of-its-own' })),
+    ).toEqual([]);
+  });
+
   it("checks each process's health on the port it listens on, on a path it serves", async () => {
     for (const proc of processes) {
       const test = services[proc.name]!.healthcheck?.test ?? [];

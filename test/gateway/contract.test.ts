@@ -30,6 +30,7 @@ beforeAll(async () => {
         RATE_LIMIT_PER_IP: '1000000',
         LOGIN_FAILURES_PER_IP: '1000000',
         LOGIN_FAILURES_PER_ACCOUNT: '1000000',
+        REGISTRATIONS_PER_IP: '1000000',
       },
     }),
   );

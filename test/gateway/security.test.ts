@@ -21,6 +21,12 @@ const PER_IP = 8;
 const LOGIN_FAILURES_PER_ACCOUNT = 3;
 // Below PER_IP, so it is the login limit that answers, not the general one.
 const LOGIN_FAILURES_PER_IP = 4;
+/** Below PER_IP too, for the same reason. */
+const REGISTRATIONS_PER_IP = 3;
+/** The carrier account every shipment of this system is handed to. */
+const CARRIER_EMAIL = `${uniqueName('carrier')}@example.com`;
+/** A burst far beyond every limit, all at once. */
+const BURST = 25;
 /** The user cache's lifetime in this system: a change to an account shows after it. */
 const USER_CACHE_SECONDS = 1;
 // The default of every process started without SERVICE_TOKEN_SECRET (shared/config.ts).
@@ -46,6 +52,12 @@ beforeAll(async () => {
       RATE_LIMIT_WINDOW_SECONDS: '600',
       LOGIN_FAILURES_PER_ACCOUNT: String(LOGIN_FAILURES_PER_ACCOUNT),
       LOGIN_FAILURES_PER_IP: String(LOGIN_FAILURES_PER_IP),
+      REGISTRATIONS_PER_IP: String(REGISTRATIONS_PER_IP),
+      SHIPMENT_CARRIER_EMAIL: CARRIER_EMAIL,
+      // The limits' per-process fallback (redis-down.test.ts) is not what these tests count:
+      // on a busy machine a Redis command must not miss its budget and switch to it.
+      REDIS_COMMAND_TIMEOUT_MS: '2000',
+      READINESS_CACHE_MS: '2000',
       USER_CACHE_SECONDS: String(USER_CACHE_SECONDS),
     },
   });
@@ -61,8 +73,7 @@ afterAll(async () => {
   await system?.stop();
 });
 
-async function account(label: string): Promise<{ id: string; email: string; token: string }> {
-  const email = `${uniqueName(label)}@example.com`;
+async function account(label: string, email = `${uniqueName(label)}@example.com`): Promise<{ id: string; email: string; token: string }> {
   const reg = await api.request('POST', '/auth/register', {
     body: { email, password: 'correct-horse-battery', name: label },
     headers: from(),
@@ -170,6 +181,139 @@ describe('rate limits', () => {
     });
     expectProblem(limited, 429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
+describe('rate limits under bursts and forged addresses', () => {
+  const statuses = (answers: Array<{ status: number }>) => answers.map((a) => a.status).sort();
+  const wrongLogin = (email: string, headers: Record<string, string>) =>
+    api.request('POST', '/auth/login', { body: { email, password: 'wrong-password-guess' }, headers });
+
+  it(`${BURST} concurrent wrong passwords for one account: only the account limit of them is checked, the rest 429`, async () => {
+    const gus = await account('gus');
+    const answers = await Promise.all(Array.from({ length: BURST }, () => wrongLogin(gus.email, from())));
+    // Each 401 is a password the users service checked; the count is taken before the check.
+    expect(statuses(answers)).toEqual([
+      ...Array<number>(LOGIN_FAILURES_PER_ACCOUNT).fill(401),
+      ...Array<number>(BURST - LOGIN_FAILURES_PER_ACCOUNT).fill(429),
+    ]);
+    for (const limited of answers.filter((a) => a.status === 429)) expectProblem(limited, 429);
+    const right = await api.request('POST', '/auth/login', {
+      body: { email: gus.email, password: 'correct-horse-battery' },
+      headers: from(),
+    });
+    expectProblem(right, 429);
+  });
+
+  it(`${BURST} concurrent wrong logins from one address: at most its login limit checked`, async () => {
+    const ip = freshIp();
+    const answers = await Promise.all(Array.from({ length: BURST }, () => wrongLogin(`${uniqueName('nobody')}@example.com`, from(ip))));
+    expect(answers.filter((a) => a.status === 401)).toHaveLength(LOGIN_FAILURES_PER_IP);
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(BURST - LOGIN_FAILURES_PER_IP);
+  });
+
+  it('a forged first X-Forwarded-For hop does not buy a fresh budget: the hop our proxy appended counts', async () => {
+    const ip = freshIp();
+    // What a client sends through one proxy: its own made-up list, then the address the proxy saw.
+    const forged = () => ({ 'X-Forwarded-For': `${freshIp()}, ${freshIp()}, ${ip}` });
+    for (let i = 0; i < LOGIN_FAILURES_PER_IP; i++) expectProblem(await wrongLogin(`${uniqueName('nobody')}@example.com`, forged()), 401);
+    expectProblem(await wrongLogin(`${uniqueName('nobody')}@example.com`, forged()), 429);
+    // The same address without forgery is the same budget; the general limit is keyed the same way.
+    expectProblem(await wrongLogin(`${uniqueName('nobody')}@example.com`, from(ip)), 429);
+    const other = freshIp();
+    const general = [];
+    for (let i = 0; i <= PER_IP; i++) {
+      general.push(await api.request('GET', '/me', { token: 'not.a.token', headers: { 'X-Forwarded-For': `${freshIp()}, ${other}` } }));
+    }
+    expect(general.map((a) => a.status)).toEqual([...Array<number>(PER_IP).fill(401), 429]);
+  });
+
+  it('registration has a per-address limit of its own: 429 problem+json with Retry-After, other addresses unaffected', async () => {
+    const ip = freshIp();
+    const register = (headers: Record<string, string>) =>
+      api.request('POST', '/auth/register', {
+        body: { email: `${uniqueName('reg')}@example.com`, password: 'correct-horse-battery', name: 'Reg' },
+        headers,
+      });
+    // Concurrent, so a limit read before it is written would let them all through.
+    const answers = await Promise.all(Array.from({ length: REGISTRATIONS_PER_IP + 3 }, () => register(from(ip))));
+    expect(statuses(answers)).toEqual([...Array<number>(REGISTRATIONS_PER_IP).fill(201), 429, 429, 429]);
+    const limited = answers.find((a) => a.status === 429)!;
+    expectProblem(limited, 429);
+    expect(limited.body.type).toContain('rate-limited');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await register(from())).status).toBe(201);
+  });
+});
+
+describe('who sees and reports what of an order', () => {
+  const reaches = (token: string, orderId: string, done: (order: any) => boolean, what: string) =>
+    vi.waitFor(
+      async () => {
+        const order = (await api.request('GET', `/orders/${orderId}`, { token, headers: from() })).body;
+        expect(done(order), `${what}: ${JSON.stringify(order)}`).toBe(true);
+        return order;
+      },
+      { timeout: 60_000, interval: 300 },
+    );
+  const dataOf = (events: Array<{ type: string; data: Record<string, unknown> }>, type: string) =>
+    events.find((e) => e.type === type)?.data;
+
+  it("a customer's event log leaves out the approving admin and the payment provider's ids; an admin's has them", async () => {
+    const hal = await account('hal');
+    const placed = await api.placeOrder(hal.token, [{ sku: 'ESPRESSO-PRO', quantity: 1 }], { headers: from() });
+    expect(placed.status).toBe(202);
+    const { orderId } = placed.body;
+    await reaches(hal.token, orderId, (o) => o.status === 'AWAITING_APPROVAL', 'AWAITING_APPROVAL');
+    expect((await api.request('POST', `/orders/${orderId}/approve`, { token: admin, headers: from() })).status).toBe(200);
+    await reaches(hal.token, orderId, (o) => o.status === 'CONFIRMED', 'CONFIRMED');
+    expect((await api.request('POST', `/orders/${orderId}/cancel`, { token: hal.token, headers: from() })).status).toBe(200);
+    const eventsOf = (token: string) =>
+      vi.waitFor(
+        async () => {
+          const res = await api.request('GET', `/orders/${orderId}/events`, { token, headers: from() });
+          expect(res.body.items.map((e: { type: string }) => e.type)).toContain('PaymentRefunded');
+          return res.body.items;
+        },
+        { timeout: 60_000, interval: 300 },
+      );
+    const seenByCustomer = await eventsOf(hal.token);
+    expect(dataOf(seenByCustomer, 'OrderApproved')).toEqual({});
+    expect(dataOf(seenByCustomer, 'PaymentCaptured')).toEqual({ amountCents: expect.any(Number) });
+    expect(dataOf(seenByCustomer, 'PaymentRefunded')).toEqual({ amountCents: expect.any(Number) });
+    const adminId = (await api.request('GET', '/me', { token: admin, headers: from() })).body.id;
+    const seenByAdmin = await eventsOf(admin);
+    expect(dataOf(seenByAdmin, 'OrderApproved')).toEqual({ approvedBy: adminId });
+    expect(dataOf(seenByAdmin, 'PaymentCaptured')).toEqual({ chargeId: expect.any(String), amountCents: expect.any(Number) });
+    expect(dataOf(seenByAdmin, 'PaymentRefunded')).toEqual({ refundId: expect.any(String), amountCents: expect.any(Number) });
+  });
+
+  it("only the shipment's own carrier (or an admin) reports its events; another carrier gets 404", async () => {
+    const carrier = await account('carrier', CARRIER_EMAIL.toUpperCase());
+    const rogue = await account('rogue');
+    for (const { id } of [carrier, rogue]) {
+      const set = await api.request('PUT', `/users/${id}/roles`, { body: { roles: ['carrier'] }, token: admin, headers: from() });
+      expect(set.status).toBe(200);
+    }
+    await afterUserCache();
+    const ivy = await account('ivy');
+    const placed = await api.placeOrder(ivy.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { headers: from() });
+    expect(placed.status).toBe(202);
+    const { orderId } = placed.body;
+    const { shipmentId } = (await reaches(ivy.token, orderId, (o) => o.status === 'CONFIRMED' && Boolean(o.shipment), 'a shipment'))
+      .shipment;
+    const report = (token: string, type: string) =>
+      api.request('POST', `/shipments/${shipmentId}/events`, { body: { type, at: new Date().toISOString() }, token, headers: from() });
+
+    expectProblem(await report(rogue.token, 'PICKED_UP'), 404);
+    expectProblem(await report(ivy.token, 'PICKED_UP'), 403);
+    expect((await report(carrier.token, 'PICKED_UP')).status).toBe(202);
+    await reaches(ivy.token, orderId, (o) => o.status === 'SHIPPED', 'SHIPPED');
+    // A repeat is acknowledged without reaching the workflow again.
+    expect((await report(carrier.token, 'PICKED_UP')).status).toBe(202);
+    expectProblem(await report(rogue.token, 'DELIVERED'), 404);
+    expect((await report(carrier.token, 'DELIVERED')).status).toBe(202);
+    await reaches(ivy.token, orderId, (o) => o.status === 'DELIVERED', 'DELIVERED');
   });
 });
 
@@ -332,6 +476,36 @@ describe('readiness', () => {
     for (const queue of ['users', 'catalog', 'inventory', 'orders', 'payments', 'notifications', 'shipping']) {
       expect(body.checks[`worker:${queue}`], queue).toEqual({ status: 'up' });
     }
+  });
+
+  it('a crowd of anonymous readiness requests shares a few probes and is not made unready by its own load', async () => {
+    const probesOf = async (url: string) => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      return text
+        .split('\n')
+        .filter((line) => line.startsWith('http_requests_total{') && line.includes('route="/health/ready"'))
+        .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+    };
+    const CROWD = 300;
+    // As above, a check may miss its budget on a busy machine (and with a shared probe,
+    // every request of that crowd says so): a crowd is tried again a few times. Without
+    // the shared probe nearly every request of every crowd failed.
+    await vi.waitFor(
+      async () => {
+        const before = await probesOf(system.serviceUrls.users!);
+        const answers = await Promise.all(
+          Array.from({ length: CROWD }, async () => {
+            const res = await fetch(`${system.gatewayUrl}/health/ready`);
+            return { status: res.status, body: await res.text() };
+          }),
+        );
+        const failed = answers.filter((a) => a.status !== 200);
+        expect(failed.length, `${failed.length} of ${CROWD} not ready, e.g. ${failed[0]?.body}`).toBe(0);
+        // Each probe asks every service once: the crowd cost a few rounds, not one per request.
+        expect((await probesOf(system.serviceUrls.users!)) - before).toBeLessThanOrEqual(3);
+      },
+      { timeout: 60_000, interval: 3_000 },
+    );
   });
 
   it('is not ready when no worker polls its task queues, even with every service up', async () => {

@@ -67,7 +67,7 @@ beforeAll(async () => {
     temporalNamespace: temporal.value.namespace,
     logDir: join(s.logDir, prefix),
     prefix,
-    env: { SEED_DEMO: 'true', DOWNSTREAM_TIMEOUT_MS: '1500' },
+    env: { SEED_DEMO: 'true', DOWNSTREAM_TIMEOUT_MS: '1500', READINESS_CACHE_MS: '0' },
   });
   api = `${system.gatewayUrl}/api/v1`;
   const email = `${uniqueName('ada')}@example.com`;

@@ -159,6 +159,16 @@ describe('recordCarrierEvent activity', () => {
   });
 });
 
+describe('the carrier of a shipment', () => {
+  it('is the carrier account the store was given (lower case), or none', async () => {
+    const assigning = new ShippingStore(mongo.db, 'Parcels@Carrier.example');
+    const assigned = await assigning.create({ orderId: 'ord-carrier-1', customerId: 'u1', address, lines });
+    expect((await store.get(assigned.shipmentId))?.carrier).toBe('parcels@carrier.example');
+    const unassigned = await shipmentFor('ord-carrier-2');
+    expect((await store.get(unassigned.shipmentId))?.carrier).toBeNull();
+  });
+});
+
 describe('shipment routes', () => {
   let shipment: { shipmentId: string; trackingNumber: string };
   beforeAll(async () => {
@@ -176,6 +186,7 @@ describe('shipment routes', () => {
       trackingNumber: shipment.trackingNumber,
       status: 'PICKED_UP',
       events: [{ type: 'PICKED_UP', at: '2026-01-01T10:00:00.000Z' }],
+      carrier: null,
       createdAt: expect.any(String),
     });
     expect((await call(app, 'GET', `/shipments/${shipment.shipmentId}`, undefined, admin)).status).toBe(200);

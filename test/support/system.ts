@@ -46,5 +46,9 @@ export async function isolatedSystemOptions(
     logDir: join(s.logDir, prefix),
     prefix,
     ...extra,
+    // Tests stop and start what readiness checks and ask at once: no reuse of an
+    // earlier answer (concurrent requests still share one probe). The security
+    // test sets it to check the reuse itself.
+    env: { READINESS_CACHE_MS: '0', ...extra.env },
   };
 }
