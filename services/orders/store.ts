@@ -109,11 +109,14 @@ export class OrdersStore {
     const at = new Date();
     const logged: EmbeddedEvent = { type: event.type, data: event.data, at };
     const changes = eventChanges({ orderId, version: 0, ...logged });
-    const typeGuard = required.length ? { $ne: event.type, $all: [...required] } : { $ne: event.type };
+    // Two clauses, not one `{ $ne, $all }`: mongo-java-server matches that combination on an array path wrongly.
+    const guard = required.length
+      ? { $and: [{ 'events.type': { $ne: event.type } }, { 'events.type': { $all: [...required] } }] }
+      : { 'events.type': { $ne: event.type } };
     // The before image is the caller's own: under contention an 'after' image may
     // already include later appends, so the version is computed from 'before'.
     const before = await this.orders.findOneAndUpdate(
-      { _id: orderId, 'events.type': typeGuard } as Filter<OrderDoc>,
+      { _id: orderId, ...guard } as Filter<OrderDoc>,
       { $push: { events: logged }, $inc: { version: 1 }, $set: { ...changes, updatedAt: at } },
       { returnDocument: 'before', projection: { version: 1 } },
     );
