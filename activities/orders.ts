@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OrderId } from '../shared/domain/ids.js';
 import { OrderEvent } from '../shared/domain/order.js';
+import { ORDER_EVENT_TYPES } from '../shared/domain/vocabulary.js';
 import { defineCatalogue, type ActivitiesOf } from './catalogue.js';
 import { ping } from './probe.js';
 
@@ -11,9 +12,14 @@ export const ordersCatalogue = defineCatalogue({
      * Appends the event to the order's log (one event of each type per order) and
      * updates the read model; a repeat answers the version it was stored with.
      * The order saga runs in the orders service and calls it as a local activity.
+     * `earlier` is what the saga recorded before, in its order: any of them the log
+     * lacks (lost with a database crash) is written again first, so the log is
+     * complete again rather than the saga failing on the gap.
      */
     recordOrderEvent: {
-      input: z.object({ orderId: OrderId, event: OrderEvent }).strict(),
+      input: z
+        .object({ orderId: OrderId, event: OrderEvent, earlier: z.array(OrderEvent).max(ORDER_EVENT_TYPES.length).optional() })
+        .strict(),
       output: z.object({ version: z.number().int() }),
       failures: ['InvalidState', 'InvalidInput'],
     },

@@ -5,13 +5,24 @@ import { CARRIER_EVENT_TYPES } from '../shared/domain/vocabulary.js';
 import { defineCatalogue, type ActivitiesOf } from './catalogue.js';
 import { ping } from './probe.js';
 
+const ShipmentInput = z.object({ orderId: OrderId, customerId: UserId, address: ShippingAddress, lines: OrderLines }).strict();
+
 export const shippingCatalogue = defineCatalogue({
   taskQueue: 'shipping',
   activities: {
     /** One shipment per order id; a repeat returns the existing one. The fulfilment workflow calls it as a local activity. */
     createShipment: {
-      input: z.object({ orderId: OrderId, customerId: UserId, address: ShippingAddress, lines: OrderLines }).strict(),
+      input: ShipmentInput,
       output: z.object({ shipmentId: ShipmentId, trackingNumber: z.string() }),
+      failures: [],
+    },
+    /**
+     * The order was cancelled before pickup: its shipment is cancelled (created cancelled if
+     * it does not exist yet); idempotent. Fulfilment calls it when the order saga cancels it.
+     */
+    cancelShipment: {
+      input: ShipmentInput,
+      output: z.object({ cancelled: z.boolean() }),
       failures: [],
     },
     /** Records a carrier event once per (shipment, type). */

@@ -78,6 +78,18 @@ export const IdempotencyHeader = z.object({
   }),
 });
 /** RFC 7240: `Prefer: wait=N` (seconds, at most 30) answers once the saga has settled; other preferences are ignored. */
+/** An optional key on cancel and approve: a resend with the same key gets the first request's answer, from the order's saga. */
+export const DecisionKeyHeader = z.object({
+  'idempotency-key': IdempotencyKey.optional().openapi({
+    param: {
+      name: 'idempotency-key',
+      in: 'header',
+      description:
+        "optional; a resend with the same key is the same decision and gets the first one's answer (also once the order is final)",
+    },
+    example: 'c0ffee-2',
+  }),
+});
 export const PreferHeader = z.object({
   prefer: z
     .string()

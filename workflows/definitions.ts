@@ -111,9 +111,24 @@ export interface UpdateAnswer {
  */
 export const UPDATE_REJECTED = 'UpdateRejected';
 
+/**
+ * The type of the ApplicationFailure a validator answers a repeat with: what the
+ * update asks for was already accepted (a second cancel while the saga unwinds the
+ * first, a carrier's pickup reported again). Refusing it in the validator keeps the
+ * repeat out of the history; its details carry `{ status }` and the gateway answers
+ * it as the accepted update would have been (200 with that status).
+ */
+export const UPDATE_ALREADY_APPLIED = 'UpdateAlreadyApplied';
+
 export const sagaStateQuery = defineQuery<SagaState>('sagaState');
 export const cancelOrderUpdate = defineUpdate<UpdateAnswer, [{ requestedBy: string }]>('cancelOrder');
 export const approveOrderUpdate = defineUpdate<UpdateAnswer, [{ approvedBy: string }]>('approveOrder');
+/**
+ * The carrier has the parcel (the gateway's carrier webhook, before it answers 202 and
+ * before the fulfilment child hears of it): from here no cancel is accepted. Refused
+ * when a cancel was accepted first (the order is being cancelled: the parcel must go back).
+ */
+export const carrierPickupUpdate = defineUpdate<UpdateAnswer, [{ shipmentId: string; trackingNumber: string }]>('carrierPickup');
 /** Answers once the saga has settled (any status but PENDING): what `Prefer: wait` waits for. */
 export const settledUpdate = defineUpdate<SagaState>('settled');
 

@@ -3,7 +3,16 @@
 // for the carrier's events (signals from the gateway's carrier webhook), notify
 // the customer at each stage, alert operators when the carrier is late instead of
 // waiting silently forever, and ask for a review some days after delivery.
-import { condition, getExternalWorkflowHandle, isCancellation, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  getExternalWorkflowHandle,
+  isCancellation,
+  patched,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { CarrierEventType } from '../shared/domain/vocabulary.js';
 import { shipping } from './activity-proxies.js';
 import {
@@ -20,6 +29,8 @@ import { alertOperators, notifyUser } from './notify.js';
 
 /** The patch that keeps one carrier event per type (see the signal handler). */
 export const BOUNDED_CARRIER_EVENTS = 'bounded-carrier-events';
+/** Added when a cancelled order's shipment was found still LABEL_CREATED: the cancel voids it. */
+export const CANCEL_SHIPMENT_PATCH = 'cancel-shipment-on-cancel';
 
 export async function fulfilment(input: FulfilmentInput): Promise<FulfilmentState> {
   const { orderId, customerId, settings } = input;
@@ -86,6 +97,12 @@ export async function fulfilment(input: FulfilmentInput): Promise<FulfilmentStat
   } catch (error) {
     // The order saga cancels us when the customer cancels before pickup.
     if (isCancellation(error)) {
+      // The label is voided (a shipment still being created is created cancelled): idempotent, and
+      // the carrier's pickup of a cancelled order is refused by the saga before it gets here.
+      if (patched(CANCEL_SHIPMENT_PATCH))
+        await CancellationScope.nonCancellable(() =>
+          shipping.cancelShipment({ orderId, customerId, address: input.address, lines: input.lines }),
+        );
       state.stage = 'CANCELLED';
       return state;
     }

@@ -34,10 +34,12 @@ import {
 } from '../shared/domain/vocabulary.js';
 import { catalog, compensations, inventory, inventoryCommit, orders, payments } from './activity-proxies.js';
 import {
+  UPDATE_ALREADY_APPLIED,
   UPDATE_REJECTED,
   Workflows,
   approveOrderUpdate,
   cancelOrderUpdate,
+  carrierPickupUpdate,
   firstOrderPlacedSignal,
   sagaStateQuery,
   settledUpdate,
@@ -66,6 +68,13 @@ export const SIGNAL_ONBOARDING_PATCH = 'signal-onboarding-on-first-order';
 /** Added after the chaos run found a cancelled order whose log said OrderConfirmed: no decision after an accepted cancel. */
 export const NO_DECISION_AFTER_CANCEL_PATCH = 'no-decision-after-cancel';
 
+/**
+ * Added when an accepted cancel stopped answering the status it leaves: from the accepted
+ * cancel on, the order shows CANCELLING (query, search attribute, the cancel's answer) until
+ * it ends CANCELLED or FAILED.
+ */
+export const CANCELLING_STATUS_PATCH = 'cancelling-status';
+
 /** Orders by how their saga came out (FAILED ones need an operator); replays do not count twice. */
 const outcomes = metricMeter.createCounter(
   'sagashop_order_outcomes',
@@ -84,6 +93,9 @@ const OUTCOMES: readonly OrderStatus[] = ['CONFIRMED', 'CANCELLED', 'FAILED'];
 /** A refused update: its validator throws, so nothing reaches the history; the gateway answers 409. */
 const refuse = (reason: string, status: OrderStatus) =>
   ApplicationFailure.create({ type: UPDATE_REJECTED, message: reason, details: [{ status }], nonRetryable: true });
+/** A repeat of what was already accepted: answered by the validator, so it adds nothing to the history. */
+const alreadyApplied = (what: string, status: OrderStatus) =>
+  ApplicationFailure.create({ type: UPDATE_ALREADY_APPLIED, message: what, details: [{ status }], nonRetryable: true });
 
 export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult> {
   const { orderId, customerId, settings } = input;
@@ -100,8 +112,13 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
   let unwinding: 'cancel' | 'failure' | undefined;
   let pickedUp = false;
   let delivered = false;
+  /** A cancel was accepted (under CANCELLING_STATUS_PATCH): only the outcome may replace CANCELLING. */
+  let cancelling = false;
 
   const setStatus = (status: OrderStatus) => {
+    // A step that was already running when the cancel came may still finish (e.g. the commit):
+    // the order keeps saying it is being cancelled, not what it is leaving.
+    if (cancelling && !FINAL.includes(status)) return;
     state.status = status;
     upsertSearchAttributes([{ key: OrderStatusKey, value: status }]);
     if (OUTCOMES.includes(status)) {
@@ -110,8 +127,17 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
     }
   };
   // The order's log must say what happened: a record is never cut short by a cancel
-  // (a cancel in the meantime takes effect at the next step).
-  const record = (event: OrderEvent) => CancellationScope.nonCancellable(() => orders.recordOrderEvent({ orderId, event }));
+  // (a cancel in the meantime takes effect at the next step). The log is this saga's
+  // projection: each record carries every event recorded before it, so the store
+  // writes again whatever of them it lost (a database crash) instead of failing the run.
+  const recorded: OrderEvent[] = [];
+  const record = async (event: OrderEvent) => {
+    const result = await CancellationScope.nonCancellable(() =>
+      orders.recordOrderEvent({ orderId, event, ...(recorded.length ? { earlier: [...recorded] } : {}) }),
+    );
+    recorded.push(event);
+    return result;
+  };
   // A decision, unlike the record of something that has happened (a capture), is never taken once
   // the customer's cancel was accepted: the step running when it came (the charge waits for its
   // attempt to end) may still finish, and the saga must then unwind, not confirm.
@@ -122,7 +148,8 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
 
   setHandler(sagaStateQuery, () => state);
   setHandler(settledUpdate, async () => {
-    await condition(() => state.status !== 'PENDING');
+    // An accepted cancel is on its way: settled once it has ended (CANCELLED, or FAILED).
+    await condition(() => state.status !== 'PENDING' && state.status !== 'CANCELLING');
     return state;
   });
   setHandler(
@@ -131,6 +158,10 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
       if (!cancelRequestedBy) {
         cancelRequestedBy = requestedBy;
         cancellable.cancel();
+        if (patched(CANCELLING_STATUS_PATCH)) {
+          setStatus('CANCELLING');
+          cancelling = true;
+        }
       }
       return { status: state.status };
     },
@@ -141,7 +172,8 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
         // Once final, every cancel is refused alike, whether the run is still telling the
         // customer or over (then the gateway answers for it): never 200 one moment, 409 the next.
         if (FINAL.includes(state.status)) throw refuse(`the order is ${state.status}`, state.status);
-        if (cancelRequestedBy) return; // a repeat of an accepted cancel: the same answer
+        // A repeat of an accepted cancel: the same answer, without a second update in the history.
+        if (cancelRequestedBy) throw alreadyApplied('the cancel was already accepted', state.status);
         if (pickedUp) throw refuse('the order has already been picked up by the carrier', state.status);
         if (unwinding === 'failure') throw refuse('the order failed and is waiting for an operator', state.status);
         if (approvedBy !== undefined && state.status === 'AWAITING_APPROVAL')
@@ -156,9 +188,29 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
       return { status: state.status };
     },
     {
-      validator: (_request) => {
+      validator: ({ approvedBy: by }) => {
         if (cancelRequestedBy || unwinding) throw refuse('the order is being cancelled', state.status);
         if (state.status !== 'AWAITING_APPROVAL') throw refuse('the order is not awaiting approval', state.status);
+        // Four eyes: whoever placed the order does not approve it, admin or not.
+        if (by === customerId) throw refuse('an order is approved by someone other than its customer', state.status);
+        if (approvedBy !== undefined) throw alreadyApplied('the order was already approved', state.status);
+      },
+    },
+  );
+  // The carrier's pickup, told by the gateway's webhook before it answers the carrier: from the
+  // moment it is accepted no cancel is, so a parcel in the carrier's hands is never refunded.
+  setHandler(
+    carrierPickupUpdate,
+    (shipment) => {
+      pickedUp = true;
+      state.shipment ??= shipment;
+      return { status: state.status };
+    },
+    {
+      validator: (_shipment) => {
+        // The cancel came first and stands: the order is being (or was) cancelled, the shipment with it.
+        if (cancelRequestedBy || unwinding) throw refuse('the order was cancelled before the pickup', state.status);
+        if (pickedUp) throw alreadyApplied('the pickup is already known', state.status);
       },
     },
   );

@@ -15,6 +15,11 @@ import { settledUpdate, type SagaState } from '../../workflows/definitions.js';
 
 /** The update id every `settled` waiter of an order shares. */
 export const SETTLED_UPDATE_ID = 'settled';
+/**
+ * The one waiters for an accepted cancel share: `settled` also waits while the order is
+ * CANCELLING, but an order that settled before (e.g. CONFIRMED) has answered SETTLED_UPDATE_ID for good.
+ */
+export const CANCEL_SETTLED_UPDATE_ID = 'settled-after-cancel';
 
 /** At most this long (API.md). */
 export const MAX_WAIT_SECONDS = 30;
@@ -47,11 +52,16 @@ export interface Settlement {
 }
 
 /** Waits up to `seconds` for the order's saga to settle (a closed saga has, long ago; it answers no more). */
-export async function waitUntilSettled(temporal: Client, orderId: string, seconds: number): Promise<Settlement> {
+export async function waitUntilSettled(
+  temporal: Client,
+  orderId: string,
+  seconds: number,
+  updateId = SETTLED_UPDATE_ID,
+): Promise<Settlement> {
   const handle = temporal.workflow.getHandle(workflowIds.order(orderId));
   try {
     const state = await temporal.connection.withDeadline(Date.now() + seconds * 1000, () =>
-      handle.executeUpdate(settledUpdate, { updateId: SETTLED_UPDATE_ID }),
+      handle.executeUpdate(settledUpdate, { updateId }),
     );
     return { settled: true, state };
   } catch (error) {

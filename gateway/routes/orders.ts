@@ -2,21 +2,21 @@
 // the saga's live state; cancel and approve are workflow updates whose answer
 // becomes the HTTP status (200 accepted, 409 refused with the order's status).
 import { createRoute } from '@hono/zod-openapi';
-import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { parseResponse } from 'hono/client';
 import { workflowIds } from '../../shared/domain/vocabulary.js';
 import { authorize } from '../../shared/http/authorize.js';
 import { HttpProblem } from '../../shared/problem.js';
-import { UPDATE_REJECTED, approveOrderUpdate, cancelOrderUpdate, type UpdateAnswer } from '../../workflows/definitions.js';
-import { OrderStatusKey } from '../../workflows/search-attributes.js';
+import { approveOrderUpdate, cancelOrderUpdate } from '../../workflows/definitions.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
 import { idempotency } from '../idempotency/middleware.js';
 import type { IdempotencyStore } from '../idempotency/store.js';
+import { decide, decisionUpdateId } from '../orders/decision.js';
 import { orderIdFor, type OrderPlacement } from '../orders/placement.js';
 import { eventForCaller } from '../orders/events-view.js';
 import { loadOrder, orderView } from '../orders/view.js';
-import { preferredWait } from '../orders/wait.js';
+import { CANCEL_SETTLED_UPDATE_ID, preferredWait, waitUntilSettled } from '../orders/wait.js';
 import {
+  DecisionKeyHeader,
   IdempotencyHeader,
   ListQuery,
   OrderAccepted,
@@ -73,9 +73,12 @@ const cancelOrder = createRoute({
   tags: ['orders'],
   summary: 'Cancel until the parcel is picked up',
   ...customer,
-  request: { params: OrderIdParam },
+  request: { params: OrderIdParam, headers: DecisionKeyHeader.extend(PreferHeader.shape) },
   responses: {
-    200: json(OrderStatusAnswer, 'cancellation accepted; compensations run'),
+    200: json(
+      OrderStatusAnswer,
+      'cancellation accepted: `CANCELLING` while its compensations run (with `Prefer: wait=N`, `CANCELLED` once they are done within N seconds)',
+    ),
     ...problems(400, ...ANY, 404, 409, ...DOWNSTREAM),
   },
 });
@@ -84,44 +87,12 @@ const approveOrder = createRoute({
   operationId: 'approveOrder',
   path: '/api/v1/orders/{orderId}/approve',
   tags: ['orders'],
-  summary: 'Approve an order above the threshold (admin)',
+  summary: 'Approve an order above the threshold (an admin other than its customer)',
   ...signedIn,
   middleware: authorize('admin'),
-  request: { params: OrderIdParam },
+  request: { params: OrderIdParam, headers: DecisionKeyHeader },
   responses: { 200: json(OrderStatusAnswer, 'approved'), ...problems(400, ...ANY, 403, 404, 409, ...DOWNSTREAM) },
 });
-
-/** The answer of a cancel or approve update; a refused one is 409 with the order's status. */
-async function decided(orderId: string, handle: WorkflowHandle, run: () => Promise<UpdateAnswer>) {
-  try {
-    return { orderId, status: (await run()).status };
-  } catch (error) {
-    // The saga's validator refused it: 409 with the reason and the order's status now.
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === UPDATE_REJECTED) {
-      const details = error.cause.details?.[0];
-      const status = details && typeof details === 'object' && 'status' in details ? details.status : undefined;
-      throw new HttpProblem('conflict', {
-        detail: error.cause.message,
-        cause: error,
-        extensions: typeof status === 'string' ? { orderStatus: status } : {},
-      });
-    }
-    // A finished saga takes no more updates: the order is already final.
-    // Its final status is the saga's search attribute, so the 409 names it like a refusal does.
-    if (error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError) {
-      const status = await handle.describe().then(
-        (d) => d.typedSearchAttributes.get(OrderStatusKey),
-        () => undefined,
-      );
-      throw new HttpProblem('conflict', {
-        detail: 'the order is already final',
-        cause: error,
-        extensions: status ? { orderStatus: status } : {},
-      });
-    }
-    throw error;
-  }
-}
 
 export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement: OrderPlacement, keys: IdempotencyStore): void {
   const { services, temporal } = deps;
@@ -199,22 +170,29 @@ export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement
 
   app.openapi(cancelOrder, async (c) => {
     const { orderId } = c.req.valid('param');
+    const { caller } = c.var;
     // 404 unless it is the caller's order (or the caller is an admin).
-    await loadOrder(deps, c.var.caller, orderId, c.var.requestId);
+    await loadOrder(deps, caller, orderId, c.var.requestId);
     const handle = temporal.workflow.getHandle(workflowIds.order(orderId));
-    return c.json(
-      await decided(orderId, handle, () => handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: c.var.caller.userId }] })),
-      200,
-    );
+    const updateId = decisionUpdateId('cancel', caller.userId, c.req.valid('header')['idempotency-key']);
+    const { status } = await decide(handle, cancelOrderUpdate, [{ requestedBy: caller.userId }], updateId);
+    const wait = preferredWait(c.req.header('Prefer'));
+    if (status !== 'CANCELLING' || !wait) return c.json({ orderId, status }, 200);
+    // Accepted: wait (within the preference) for the compensations to end, and say how it ended.
+    const { state } = await waitUntilSettled(temporal, orderId, wait, CANCEL_SETTLED_UPDATE_ID);
+    c.header('Preference-Applied', `wait=${wait}`);
+    return c.json({ orderId, status: state?.status ?? status }, 200);
   });
 
   app.openapi(approveOrder, async (c) => {
     const { orderId } = c.req.valid('param');
-    await loadOrder(deps, c.var.caller, orderId, c.var.requestId);
+    const { caller } = c.var;
+    const { customerId } = await loadOrder(deps, caller, orderId, c.var.requestId);
+    // Four eyes: an admin does not approve an order of their own (the saga refuses it too).
+    if (customerId === caller.userId)
+      throw new HttpProblem('forbidden', { detail: 'an order is approved by an admin other than its customer' });
     const handle = temporal.workflow.getHandle(workflowIds.order(orderId));
-    return c.json(
-      await decided(orderId, handle, () => handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: c.var.caller.userId }] })),
-      200,
-    );
+    const updateId = decisionUpdateId('approve', caller.userId, c.req.valid('header')['idempotency-key']);
+    return c.json({ orderId, ...(await decide(handle, approveOrderUpdate, [{ approvedBy: caller.userId }], updateId)) }, 200);
   });
 }

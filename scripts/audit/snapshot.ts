@@ -49,8 +49,10 @@ export interface WorkflowRecord {
   startTime: Date;
   /**
    * Of a running saga: its activities scheduled and not done, and whether a workflow task
-   * is pending. A saga unwinding a cancel shows the status it is leaving (CONFIRMED until
-   * the refund and the release are done), so only this tells it from one at rest.
+   * is pending. A saga unwinding a cancel says CANCELLING (its read model still shows the
+   * last recorded status, so the two disagree: in flight); a saga started before that status
+   * existed shows the status it is leaving (CONFIRMED until the refund and the release are
+   * done), and only this tells it from one at rest.
    */
   pendingWork?: number;
 }

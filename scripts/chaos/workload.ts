@@ -200,7 +200,9 @@ async function runOne(shop: Shop, token: string, run: OrderRun): Promise<void> {
     case 'cancel': {
       run.orderId = await place(shop, token, lines(SKUS.regular), pick(['tok_visa', 'tok_visa', 'tok_flaky']));
       await sleep(Math.random() * 3_000);
-      run.cancel = expectStatus(await client.call('POST', `/orders/${run.orderId}/cancel`, { token }), [200, 409], 'cancel').status;
+      // With a key, a resend after a lost answer (gateway killed) gets the first answer from the saga.
+      const once = { token, headers: { 'Idempotency-Key': randomUUID() } };
+      run.cancel = expectStatus(await client.call('POST', `/orders/${run.orderId}/cancel`, once), [200, 409], 'cancel').status;
       return;
     }
     case 'approve':
@@ -211,7 +213,7 @@ async function runOne(shop: Shop, token: string, run: OrderRun): Promise<void> {
       if (order.status !== 'AWAITING_APPROVAL') return;
       await sleep(Math.random() * 2_000);
       run.approval = expectStatus(
-        await client.call('POST', `/orders/${run.orderId}/approve`, { token: admin }),
+        await client.call('POST', `/orders/${run.orderId}/approve`, { token: admin, headers: { 'Idempotency-Key': randomUUID() } }),
         [200, 409],
         'approve',
       ).status;
@@ -256,7 +258,7 @@ async function runOne(shop: Shop, token: string, run: OrderRun): Promise<void> {
       expectStatus(await event('PICKED_UP'), [202], 'PICKED_UP');
       await watch(shop, token, run.orderId, (o) => o.status !== 'CONFIRMED');
       run.cancel = expectStatus(
-        await client.call('POST', `/orders/${run.orderId}/cancel`, { token }),
+        await client.call('POST', `/orders/${run.orderId}/cancel`, { token, headers: { 'Idempotency-Key': randomUUID() } }),
         [200, 409],
         'cancel after pickup',
       ).status;

@@ -5,6 +5,6 @@ import type { OrdersStore } from './store.js';
 
 export function createOrdersActivities(store: OrdersStore) {
   return implementActivities(ordersCatalogue, {
-    recordOrderEvent: ({ orderId, event }) => store.append(orderId, event),
+    recordOrderEvent: ({ orderId, event, earlier }) => store.append(orderId, event, earlier),
   });
 }

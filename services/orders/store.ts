@@ -5,7 +5,9 @@
 // pushes the event, increments `version` and `$set`s the read-model fields the
 // event changes. So the log and the read model can never disagree, a retried or
 // duplicated append records its event once, and no lock or scan is needed.
-// An event's version is its position in the log + 1.
+// An event's version is its position in the log + 1. The saga's history is the
+// source of truth: an event the database lost is written again from what the
+// saga passes with its next record (see `append`).
 import type { Collection, Db, Filter } from 'mongodb';
 import { DomainError } from '../../shared/domain/errors.js';
 import { ORDER_EVENT_TYPES } from '../../shared/domain/vocabulary.js';
@@ -44,49 +46,86 @@ export class OrdersStore {
     await this.orders.createIndex({ createdAt: -1, _id: -1 });
   }
 
-  /** Appends the event unless the order already has one of its type; returns the event's version either way. */
-  async append(orderId: string, event: OrderEvent): Promise<{ version: number }> {
-    // The activity's schema already refuses unknown types; this keeps any other caller from storing one.
-    if (!(ORDER_EVENT_TYPES as readonly string[]).includes(event.type))
-      throw new DomainError('InvalidInput', `unknown order event type ${JSON.stringify(event.type)}`);
+  /**
+   * Appends the event unless the order already has one of its type; returns the event's version either way.
+   * `earlier` is what the writer (the order saga, whose history is the source of truth) recorded
+   * before this event, in its order. The log is the saga's projection: events of `earlier` that
+   * the log lacks (a write lost with a database crash, a deleted document) are appended again
+   * first, so a gap is filled instead of failing the saga. In the usual case, nothing missing,
+   * this is still one atomic update.
+   */
+  async append(orderId: string, event: OrderEvent, earlier: readonly OrderEvent[] = []): Promise<{ version: number }> {
+    for (const e of [...earlier, event]) checkEvent(orderId, e);
+    if (event.type === 'OrderPlaced') return (await this.create(orderId, [event])) ?? { version: 1 };
+    const prior = earlier.filter((e) => e.type !== event.type);
+    const required = prior.map((e) => e.type);
+    // Each round fills what was missing; a second is the most a single writer ever needs.
+    for (let round = 0; round < 3; round++) {
+      const appended = await this.appendTo(orderId, event, required);
+      if (appended) return appended;
+      const doc = await this.orders.findOne({ _id: orderId }, { projection: { 'events.type': 1 } });
+      if (!doc) {
+        if (!prior.some((e) => e.type === 'OrderPlaced')) throw notPlaced(orderId);
+        // A duplicate key means another attempt created it meanwhile: go round again.
+        const created = await this.create(orderId, [...prior, event]);
+        if (created) return created;
+        continue;
+      }
+      const present = new Set(doc.events.map((e) => e.type));
+      for (const missing of prior.filter((e) => !present.has(e.type))) await this.appendTo(orderId, missing, []);
+    }
+    // Retryable: the next attempt finds the log as these rounds left it.
+    throw new Error(`order ${orderId}: could not append ${event.type} after filling the log's gaps`);
+  }
+
+  /**
+   * Creates the order's document from `events` (OrderPlaced first, then the rest in order, each
+   * type once) with the read model folded from them; undefined when the document already exists.
+   * Returns the version of the last event given.
+   */
+  private async create(orderId: string, events: readonly OrderEvent[]): Promise<{ version: number } | undefined> {
+    const placed = events.find((e) => e.type === 'OrderPlaced');
+    if (!placed) throw notPlaced(orderId);
+    const at = new Date();
+    const log: EmbeddedEvent[] = [];
+    for (const e of [placed, ...events]) if (!log.some((l) => l.type === e.type)) log.push({ type: e.type, data: e.data, at });
+    const view = project(log.map((e, i) => ({ orderId, version: i + 1, ...e })))!;
+    try {
+      await this.orders.insertOne({ _id: orderId, ...view, events: log });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      return undefined;
+    }
+    const last = events[events.length - 1]!;
+    return { version: log.findIndex((e) => e.type === last.type) + 1 };
+  }
+
+  /**
+   * One guarded atomic update: appends a later event (not OrderPlaced) unless its type is there,
+   * provided every `required` type is. Its version, or undefined when the document is missing or
+   * lacks a required event.
+   */
+  private async appendTo(orderId: string, event: OrderEvent, required: readonly string[]): Promise<{ version: number } | undefined> {
     const at = new Date();
     const logged: EmbeddedEvent = { type: event.type, data: event.data, at };
-
-    if (event.type === 'OrderPlaced') {
-      // OrderPlaced creates the document, so it is always version 1; a duplicate
-      // (E11000 on _id) finds it recorded, and the first one's data stands.
-      const view = project([{ orderId, version: 1, ...logged }])!;
-      try {
-        await this.orders.insertOne({ _id: orderId, ...view, events: [logged] });
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-      }
-      return { version: 1 };
-    }
-
-    let changes: ReturnType<typeof eventChanges>;
-    try {
-      changes = eventChanges({ orderId, version: 0, ...logged });
-    } catch {
-      // Data that does not fit its type: never storable, so not worth a retry.
-      if (!(await this.orders.findOne({ _id: orderId }, { projection: { _id: 1 } }))) throw notPlaced(orderId);
-      throw new DomainError('InvalidInput', `malformed data for order event ${event.type}`);
-    }
+    const changes = eventChanges({ orderId, version: 0, ...logged });
+    // Two clauses, not one `{ $ne, $all }`: mongo-java-server matches that combination on an array path wrongly.
+    const guard = required.length
+      ? { $and: [{ 'events.type': { $ne: event.type } }, { 'events.type': { $all: [...required] } }] }
+      : { 'events.type': { $ne: event.type } };
     // The before image is the caller's own: under contention an 'after' image may
     // already include later appends, so the version is computed from 'before'.
     const before = await this.orders.findOneAndUpdate(
-      { _id: orderId, 'events.type': { $ne: event.type } },
+      { _id: orderId, ...guard } as Filter<OrderDoc>,
       { $push: { events: logged }, $inc: { version: 1 }, $set: { ...changes, updatedAt: at } },
       { returnDocument: 'before', projection: { version: 1 } },
     );
     if (before) return { version: before.version + 1 };
 
     const doc = await this.orders.findOne({ _id: orderId }, { projection: { 'events.type': 1 } });
-    if (!doc) throw notPlaced(orderId);
-    const position = doc.events.findIndex((e) => e.type === event.type);
-    // Types are never removed from a log, so a refused append means the type is there.
-    if (position < 0) throw new Error(`order ${orderId}: the ${event.type} append was refused but the event is not in the log`);
-    return { version: position + 1 };
+    const position = doc ? doc.events.findIndex((e) => e.type === event.type) : -1;
+    // Types are never removed from a log: a refused append either finds its type there or lacks a required one.
+    return position < 0 ? undefined : { version: position + 1 };
   }
 
   async history(orderId: string): Promise<StoredEvent[]> {
@@ -124,8 +163,21 @@ export class OrdersStore {
   }
 }
 
+/** A known type with data that fits it: anything else is never storable, so not worth a retry. */
+function checkEvent(orderId: string, event: OrderEvent): void {
+  // The activity's schema already refuses these; this keeps any other caller from storing one.
+  if (!(ORDER_EVENT_TYPES as readonly string[]).includes(event.type))
+    throw new DomainError('InvalidInput', `unknown order event type ${JSON.stringify(event.type)}`);
+  try {
+    eventChanges({ orderId, version: 0, type: event.type, data: event.data, at: new Date() });
+  } catch {
+    throw new DomainError('InvalidInput', `malformed data for order event ${event.type}`);
+  }
+}
+
 /**
- * The saga records OrderPlaced before anything else, so its absence is a bug (or the wrong
- * database), not something a retry fixes: fail the saga visibly instead of stalling it.
+ * A later event without OrderPlaced, neither in the log nor among the events the writer
+ * recorded before it: a bug (or the wrong database), not something a retry fixes, so the
+ * saga fails visibly instead of stalling.
  */
 const notPlaced = (orderId: string) => new DomainError('InvalidState', `order ${orderId} has no OrderPlaced event`);

@@ -6,6 +6,7 @@ import type { ShippingStore } from './store.js';
 export function createShippingActivities(store: ShippingStore) {
   return implementActivities(shippingCatalogue, {
     createShipment: (input) => store.create(input),
+    cancelShipment: (input) => store.cancel(input),
     recordCarrierEvent: ({ shipmentId, type, at }) => store.recordEvent(shipmentId, type, at),
   });
 }

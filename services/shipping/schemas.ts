@@ -8,7 +8,7 @@ export const Shipment = z
     orderId: OrderId,
     customerId: UserId,
     trackingNumber: z.string(),
-    status: z.enum(['LABEL_CREATED', 'PICKED_UP', 'DELIVERED']),
+    status: z.enum(['LABEL_CREATED', 'PICKED_UP', 'DELIVERED', 'CANCELLED']),
     events: z.array(z.object({ type: z.enum(CARRIER_EVENT_TYPES), at: z.string() })),
     /** The email of the carrier account the parcel is handed to; null: only admins report its events. */
     carrier: z.string().nullable(),

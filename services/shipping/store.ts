@@ -12,7 +12,7 @@ import type { CarrierEventType } from '../../shared/domain/vocabulary.js';
 import type { OrderLine, ShippingAddress } from '../../shared/domain/order.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
 
-type ShipmentStatus = 'LABEL_CREATED' | 'PICKED_UP' | 'DELIVERED';
+type ShipmentStatus = 'LABEL_CREATED' | 'PICKED_UP' | 'DELIVERED' | 'CANCELLED';
 
 interface ShipmentDoc {
   _id: string;
@@ -30,7 +30,8 @@ interface ShipmentDoc {
   createdAt: Date;
 }
 
-const RANK: Record<ShipmentStatus, number> = { LABEL_CREATED: 0, PICKED_UP: 1, DELIVERED: 2 };
+// CANCELLED ranks above everything: no carrier event moves a cancelled shipment on.
+const RANK: Record<ShipmentStatus, number> = { LABEL_CREATED: 0, PICKED_UP: 1, DELIVERED: 2, CANCELLED: 3 };
 
 const view = (d: ShipmentDoc) => ({
   shipmentId: d._id,
@@ -43,6 +44,13 @@ const view = (d: ShipmentDoc) => ({
   createdAt: d.createdAt.toISOString(),
 });
 export type ShipmentView = ReturnType<typeof view>;
+
+export interface ShipmentInput {
+  orderId: string;
+  customerId: string;
+  address: ShippingAddress;
+  lines: OrderLine[];
+}
 
 export class ShippingStore {
   readonly shipments: Collection<ShipmentDoc>;
@@ -59,23 +67,23 @@ export class ShippingStore {
     await this.shipments.createIndex({ orderId: 1 }, { unique: true });
   }
 
-  /** One shipment per order: a repeat returns the existing one. */
-  async create(input: {
-    orderId: string;
-    customerId: string;
-    address: ShippingAddress;
-    lines: OrderLine[];
-  }): Promise<{ shipmentId: string; trackingNumber: string }> {
-    const doc: ShipmentDoc = {
+  /** A new shipment document, handed to the carrier account (when there is one). */
+  private newShipment(input: ShipmentInput, status: ShipmentStatus): ShipmentDoc {
+    return {
       _id: `shp_${randomBytes(8).toString('hex')}`,
       ...input,
       trackingNumber: `SGS${randomBytes(5).toString('hex').toUpperCase()}`,
-      status: 'LABEL_CREATED',
-      rank: RANK.LABEL_CREATED,
+      status,
+      rank: RANK[status],
       events: [],
       ...(this.carrier ? { carrier: this.carrier } : {}),
       createdAt: new Date(),
     };
+  }
+
+  /** One shipment per order: a repeat returns the existing one. */
+  async create(input: ShipmentInput): Promise<{ shipmentId: string; trackingNumber: string }> {
+    const doc = this.newShipment(input, 'LABEL_CREATED');
     try {
       await this.shipments.insertOne(doc);
       return { shipmentId: doc._id, trackingNumber: doc.trackingNumber };
@@ -83,6 +91,28 @@ export class ShippingStore {
       if (!isDuplicateKeyError(error)) throw error;
       const existing = (await this.shipments.findOne({ orderId: input.orderId }))!;
       return { shipmentId: existing._id, trackingNumber: existing.trackingNumber };
+    }
+  }
+
+  /**
+   * The order was cancelled before pickup: its shipment is CANCELLED (the label voided). A
+   * shipment not created yet is created cancelled, so a creation still in flight finds it
+   * so. Idempotent; a shipment the carrier already has stays as it is (`cancelled: false`).
+   */
+  async cancel(input: ShipmentInput): Promise<{ cancelled: boolean }> {
+    const { modifiedCount } = await this.shipments.updateOne(
+      { orderId: input.orderId, status: 'LABEL_CREATED' },
+      { $set: { status: 'CANCELLED', rank: RANK.CANCELLED } },
+    );
+    if (modifiedCount === 1) return { cancelled: true };
+    const existing = await this.shipments.findOne({ orderId: input.orderId }, { projection: { status: 1 } });
+    if (existing) return { cancelled: existing.status === 'CANCELLED' };
+    try {
+      await this.shipments.insertOne(this.newShipment(input, 'CANCELLED'));
+      return { cancelled: true };
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      return this.cancel(input); // created meanwhile: cancel that one
     }
   }
 

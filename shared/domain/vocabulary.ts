@@ -3,10 +3,25 @@
 // no zod and no Node: workflow code imports this file, and it must stay
 // deterministic and small. The zod schemas built on these lists live beside it.
 
-export const ORDER_STATUSES = ['PENDING', 'AWAITING_APPROVAL', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'FAILED'] as const;
+/**
+ * CANCELLING: the customer's cancel was accepted and the saga is undoing what it
+ * did (refund, release, shipment); it ends CANCELLED (or FAILED for an operator).
+ * Only the saga shows it (its query and `OrderStatus` search attribute): the read
+ * model keeps the last recorded status until OrderCancelled is recorded.
+ */
+export const ORDER_STATUSES = [
+  'PENDING',
+  'AWAITING_APPROVAL',
+  'CONFIRMED',
+  'SHIPPED',
+  'DELIVERED',
+  'CANCELLING',
+  'CANCELLED',
+  'FAILED',
+] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-/** The statuses an order reaches when its saga has settled (the answer `Prefer: wait` waits for). */
+/** The statuses an order reaches when its saga has settled (the answer `Prefer: wait` waits for); CANCELLING is on its way to CANCELLED. */
 export const SETTLED_STATUSES: readonly OrderStatus[] = ['AWAITING_APPROVAL', 'CONFIRMED', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'FAILED'];
 
 export const CANCELLATION_REASONS = [

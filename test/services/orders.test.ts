@@ -188,6 +188,48 @@ describe('recordOrderEvent activity', () => {
     expect(await store.get('o-never-placed')).toBeUndefined();
   });
 
+  it('fills a gap from what the saga recorded before: a lost document or lost events are written again, in order, once', async () => {
+    const placed: OrderEvent = { type: 'OrderPlaced', data: { customerId: 'u-gap', items, shippingAddress: address } };
+    const priced: OrderEvent = {
+      type: 'OrderPriced',
+      data: { lines: [{ sku: 'MUG-SAGA', quantity: 2, name: 'Saga mug', unitPriceCents: 1250 }], totalCents: 2500, currency: 'EUR' },
+    };
+    const reserved: OrderEvent = { type: 'StockReserved', data: {} };
+    const captured: OrderEvent = { type: 'PaymentCaptured', data: { chargeId: 'ch_gap', amountCents: 2500 } };
+    const withEarlier = (orderId: string, event: OrderEvent, earlier: OrderEvent[]) =>
+      activities().recordOrderEvent({ orderId, event, earlier });
+
+    // The whole document lost (e.g. a database crash): re-created from the saga's records, then the event.
+    expect(await withEarlier('o-gap', captured, [placed, priced, reserved])).toEqual({ version: 4 });
+    expect((await store.history('o-gap')).map((e) => e.type)).toEqual(['OrderPlaced', 'OrderPriced', 'StockReserved', 'PaymentCaptured']);
+    expect(await store.get('o-gap')).toEqual(await store.rebuild('o-gap'));
+    expect(await store.get('o-gap')).toMatchObject({ customerId: 'u-gap', totalCents: 2500, status: 'PENDING', version: 4 });
+
+    // The last events lost (the database kept an older state): written again before the new one.
+    await store.orders.updateOne(
+      { _id: 'o-gap' },
+      { $pull: { events: { type: { $in: ['StockReserved', 'PaymentCaptured'] } } }, $set: { version: 2 } },
+    );
+    const confirmed: OrderEvent = { type: 'OrderConfirmed', data: {} };
+    expect(await withEarlier('o-gap', confirmed, [placed, priced, reserved, captured])).toEqual({ version: 5 });
+    expect((await store.history('o-gap')).map((e) => e.type)).toEqual([
+      'OrderPlaced',
+      'OrderPriced',
+      'StockReserved',
+      'PaymentCaptured',
+      'OrderConfirmed',
+    ]);
+    // A retry of the same record finds it there: nothing twice.
+    expect(await withEarlier('o-gap', confirmed, [placed, priced, reserved, captured])).toEqual({ version: 5 });
+    expect(await store.get('o-gap')).toMatchObject({ status: 'CONFIRMED', version: 5 });
+
+    // Concurrent retries of a record after a lost document create it once.
+    await Promise.all(Array.from({ length: 10 }, () => withEarlier('o-gap-2', captured, [placed, priced, reserved])));
+    expect((await store.history('o-gap-2')).map((e) => e.type)).toEqual(['OrderPlaced', 'OrderPriced', 'StockReserved', 'PaymentCaptured']);
+    // Without OrderPlaced among them there is nothing to re-create the order from.
+    await expectBusinessFailure(withEarlier('o-gap-3', captured, [priced, reserved]), 'InvalidState');
+  });
+
   it('accepts exactly the listed event types', () => {
     // Every listed type has a data schema (the union is built from them), and nothing else is an event.
     expect(Object.keys(ORDER_EVENT_DATA).sort()).toEqual([...ORDER_EVENT_TYPES].sort());

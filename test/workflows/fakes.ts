@@ -96,6 +96,7 @@ export function createFakes(overrides: { [Q in keyof Fakes]?: Partial<Fakes[Q]> 
     shipping: {
       createShipment: async ({ orderId }) => ({ shipmentId: `shp_${orderId}`, trackingNumber: 'SGS0000000001' }),
       recordCarrierEvent: async () => ({ recorded: true }),
+      cancelShipment: async () => ({ cancelled: true }),
       ping: pong('shipping'),
     },
   };

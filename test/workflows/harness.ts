@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import type { OrderRequest } from '../../shared/domain/order.js';
 import type { OrderSagaInput, OrderSagaSettings, SagaState } from '../../workflows/definitions.js';
-import { UPDATE_REJECTED, Workflows, carrierEventSignal, sagaStateQuery } from '../../workflows/definitions.js';
+import { UPDATE_ALREADY_APPLIED, UPDATE_REJECTED, Workflows, carrierEventSignal, sagaStateQuery } from '../../workflows/definitions.js';
 import { silentLogger } from '../../shared/temporal/silent-logger.js';
 import { createTimeSkippingEnv } from '../support/stack.js';
 import { queueOf, type Fakes } from './fakes.js';
@@ -167,6 +167,22 @@ export async function expectRefused(update: Promise<unknown>, status: string, re
   expect(cause).toBeInstanceOf(ApplicationFailure);
   expect(cause).toMatchObject({ type: UPDATE_REJECTED, details: [{ status }] });
   expect((cause as ApplicationFailure).message).toMatch(reason);
+}
+
+/** A repeat of an accepted update, answered by the validator (so not in the history) with the order's status. */
+export async function expectAlreadyApplied(update: Promise<unknown>, status: string): Promise<void> {
+  const error = await update.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+  expect((error as WorkflowUpdateFailedError).cause).toMatchObject({ type: UPDATE_ALREADY_APPLIED, details: [{ status }] });
+}
+
+/** How many updates of this name the saga's history holds as accepted. */
+export async function acceptedUpdates(handle: { fetchHistory: () => Promise<{ events?: any[] | null }> }, name: string) {
+  const { events } = await handle.fetchHistory();
+  return (events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === name).length;
 }
 
 /**

@@ -2,7 +2,9 @@
 // every service on real stores (the Mongo-protocol server and Redis of the test
 // stack), on the time-skipping server: approval given, approval timed out (24 h
 // skipped), a flaky provider, a late carrier with the review request a week after
-// delivery, a compensation that can never succeed, and onboarding. Success, out of
+// delivery, a compensation that can never succeed, and onboarding; the saga's own
+// records lost by the database mid-saga, a cancel after confirmation (CANCELLING,
+// the shipment voided) and a cancel after the carrier's pickup. Success, out of
 // stock, declined and customer cancel run on the real processes in test/e2e.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from 'mongodb';
@@ -24,13 +26,13 @@ import { PaymentsStore } from '../../services/payments/store.js';
 import { ShippingStore } from '../../services/shipping/store.js';
 import { UsersStore } from '../../services/users/store.js';
 import { connectMongo } from '../../shared/mongo.js';
-import { approveOrderUpdate } from '../../workflows/definitions.js';
+import { approveOrderUpdate, cancelOrderUpdate, carrierPickupUpdate } from '../../workflows/definitions.js';
 import type { onboarding } from '../../workflows/onboarding.js';
 import { MAX_AMOUNT_CENTS } from '../../shared/domain/money.js';
 import { TaskQueues } from '../../shared/domain/vocabulary.js';
 import { createTimeSkippingEnv, stack, testDb, testRedis, type TestDb } from '../support/stack.js';
 import type { Fakes } from './fakes.js';
-import { deliver, sagaInput, startSaga, terminateStarted, until, waitForState, withWorkers } from './harness.js';
+import { deliver, expectRefused, sagaInput, startSaga, terminateStarted, until, waitForState, withWorkers } from './harness.js';
 
 const products = [
   {
@@ -50,7 +52,13 @@ const products = [
 let env: TestWorkflowEnvironment;
 const dbs: Record<string, TestDb> = {};
 let redis: Awaited<ReturnType<typeof testRedis>>;
-let stores: { inventory: InventoryStore; payments: PaymentsStore; orders: OrdersStore; notifications: NotificationsStore };
+let stores: {
+  inventory: InventoryStore;
+  payments: PaymentsStore;
+  orders: OrdersStore;
+  notifications: NotificationsStore;
+  shipping: ShippingStore;
+};
 let activities: Fakes;
 let customerId: string;
 
@@ -66,9 +74,9 @@ beforeAll(async () => {
     payments: new PaymentsStore(db('payments'), new SimulatedProvider(db('payment_simulator'))),
     orders: new OrdersStore(db('orders')),
     notifications: new NotificationsStore(db('notifications'), new OutboxTransport()),
+    shipping: new ShippingStore(db('shipping')),
   };
-  const shipping = new ShippingStore(db('shipping'));
-  for (const store of [users, catalog, shipping, ...Object.values(stores)]) await store.ensureIndexes();
+  for (const store of [users, catalog, ...Object.values(stores)]) await store.ensureIndexes();
   await catalog.seed(products);
   for (const p of products) await stores.inventory.seed(p.sku, 10);
   customerId = (await users.register({ email: 'real-activities@example.com', password: 'correct-horse-battery', name: 'Ada' })).id;
@@ -79,7 +87,7 @@ beforeAll(async () => {
     payments: createPaymentsActivities(stores.payments),
     orders: createOrdersActivities(stores.orders),
     notifications: createNotificationsActivities(stores.notifications),
-    shipping: createShippingActivities(shipping),
+    shipping: createShippingActivities(stores.shipping),
   };
 }, 180_000);
 
@@ -249,6 +257,62 @@ describe('order saga on the real activities', () => {
       expect(alerts.some((a) => JSON.stringify(a).includes(input.orderId))).toBe(true);
       // Honest about the damage: the stock is still held, for an operator to release.
       expect(await stores.inventory.reservation(input.orderId)).toMatchObject({ status: 'RESERVED' });
+    });
+  });
+
+  it("the order's document lost by the database mid-saga is written again from the saga: it finishes, its log complete", async () => {
+    await withWorkers(env, activities, async () => {
+      const input = espresso();
+      const handle = await startSaga(env, input);
+      await waitForState(handle, (s) => s.status === 'AWAITING_APPROVAL', 'AWAITING_APPROVAL');
+      // What a crash of the database before its writes reached the disk leaves: no order at all.
+      expect((await stores.orders.orders.deleteOne({ _id: input.orderId })).deletedCount).toBe(1);
+      await handle.executeUpdate(approveOrderUpdate, { args: [{ approvedBy: 'admin-1' }] });
+      await waitForState(handle, (s) => s.status === 'CONFIRMED' && !!s.shipment, 'CONFIRMED with a shipment');
+      expect((await stores.orders.history(input.orderId)).map((e) => e.type)).toEqual([
+        'OrderPlaced',
+        'OrderPriced',
+        'StockReserved',
+        'PaymentCaptured',
+        'ApprovalRequested',
+        'OrderApproved',
+        'OrderConfirmed',
+        'StockCommitted',
+      ]);
+      expect(await stores.orders.get(input.orderId)).toMatchObject({ customerId, status: 'CONFIRMED', totalCents: 149_900 });
+      expect(await stores.orders.get(input.orderId)).toEqual(await stores.orders.rebuild(input.orderId));
+    });
+  });
+
+  it('a cancel after confirmation answers CANCELLING; refunded, restocked and the shipment voided, it ends CANCELLED', async () => {
+    const before = await stockOf('MUG-SAGA');
+    await withWorkers(env, activities, async () => {
+      const input = sagaInput({ customerId, items: [{ sku: 'MUG-SAGA', quantity: 1 }] });
+      const handle = await startSaga(env, input);
+      const { shipment } = await waitForState(handle, (s) => s.status === 'CONFIRMED' && !!s.shipment, 'CONFIRMED with a shipment');
+      expect(await stores.shipping.get(shipment!.shipmentId)).toMatchObject({ status: 'LABEL_CREATED' });
+      expect(await handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: customerId }] })).toEqual({ status: 'CANCELLING' });
+      expect(await handle.result()).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'CUSTOMER_CANCELLED' } });
+      expect(await stores.payments.charges.findOne({ _id: input.orderId })).toMatchObject({ amountCents: 1_250, refundedCents: 1_250 });
+      expect(await stockOf('MUG-SAGA')).toEqual(before);
+      await env.client.workflow.getHandle(`fulfilment-${input.orderId}`).result();
+      expect(await stores.shipping.get(shipment!.shipmentId)).toMatchObject({ status: 'CANCELLED' });
+    });
+  });
+
+  it('once the saga knows of the pickup a cancel is refused: nothing refunded or restocked', async () => {
+    await withWorkers(env, activities, async () => {
+      const input = sagaInput({ customerId, items: [{ sku: 'MUG-SAGA', quantity: 1 }] });
+      const handle = await startSaga(env, input);
+      const { shipment } = await waitForState(handle, (s) => s.status === 'CONFIRMED' && !!s.shipment, 'CONFIRMED with a shipment');
+      const stock = await stockOf('MUG-SAGA');
+      await handle.executeUpdate(carrierPickupUpdate, { args: [shipment!] });
+      await waitForState(handle, (s) => s.status === 'SHIPPED', 'SHIPPED');
+      await expectRefused(handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: customerId }] }), 'SHIPPED', /picked up/);
+      await deliver(env, input.orderId);
+      expect(await handle.result()).toMatchObject({ status: 'DELIVERED' });
+      expect(await stores.payments.charges.findOne({ _id: input.orderId })).toMatchObject({ amountCents: 1_250, refundedCents: 0 });
+      expect(await stockOf('MUG-SAGA')).toEqual(stock);
     });
   });
 });

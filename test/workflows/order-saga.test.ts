@@ -154,7 +154,8 @@ describe('order saga', () => {
       const handle = await startSaga(env(), sagaInput());
       await waitForState(handle, (s) => s.steps.some((st) => st.name === 'reserve'), 'reserving');
       const accepted = handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: 'cust-1' }] });
-      expect(await accepted.finally(() => reserving.open())).toMatchObject({ status: 'PENDING' }); // the attempt in flight completes after all: its compensation undoes it
+      // Accepted: it answers what will happen. The attempt in flight completes after all; its compensation undoes it.
+      expect(await accepted.finally(() => reserving.open())).toMatchObject({ status: 'CANCELLING' });
       expect(await handle.result()).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'CUSTOMER_CANCELLED' } });
       expect(calls.names).not.toContain('chargePayment');
       expect(calls.names).toContain('releaseStock');
@@ -167,7 +168,7 @@ describe('order saga', () => {
       const input = sagaInput();
       const handle = await startSaga(env(), input);
       await waitForState(handle, (s) => s.status === 'CONFIRMED' && !!s.shipment, 'CONFIRMED with a shipment');
-      expect(await handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: 'cust-1' }] })).toMatchObject({ status: 'CONFIRMED' });
+      expect(await handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: 'cust-1' }] })).toMatchObject({ status: 'CANCELLING' });
       // Wait in real time: skipping time while the child's cancellation is in flight would wake its timers first.
       await waitForState(handle, (s) => s.status === 'CANCELLED', 'CANCELLED');
       expect(await handle.result()).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'CUSTOMER_CANCELLED' } });
