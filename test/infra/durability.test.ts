@@ -150,6 +150,7 @@ describe('across a kill -9 of the server', () => {
     await restarted(redis);
 
     const r = connectRedis(redis.value, 'dur:');
+    r.on('error', () => undefined); // refused until the restarted server listens
     try {
       await waitFor('redis loaded its AOF', async () => (await r.ping()) === 'PONG', 15_000);
       const s = {
