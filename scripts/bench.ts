@@ -18,9 +18,9 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { parseEnv } from '../shared/config.js';
-import { DEMO_ADMIN } from '../shared/demo-data.js';
 import { closedLoop, openLoop, solo, type Operation } from './bench/load.js';
-import { engineFloor, sagaPolling, sagaWaiting, type Shop } from './bench/scenarios.js';
+import { engineFloor, sagaPolling, sagaWaiting } from './bench/scenarios.js';
+import { seedShop } from './bench/shop.js';
 import { ms, ratio, summarize } from './bench/stats.js';
 import { coreShare, usageOf, type Usage } from './bench/usage.js';
 import { startLocalStack, type LocalStack } from './stack/local.js';
@@ -43,39 +43,6 @@ const env = parseEnv(
   }),
 );
 
-async function json(res: Response): Promise<any> {
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
-
-const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(json);
-const put = (url: string, body: unknown, token: string) =>
-  fetch(url, {
-    method: 'PUT',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  }).then(json);
-
-/** A customer and BENCH_SKUS products with enough stock for every order of the run. */
-async function seedShop(api: string): Promise<Shop> {
-  const admin = (await post(`${api}/auth/login`, { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password })).accessToken as string;
-  const skus = Array.from({ length: env.BENCH_SKUS }, (_, i) => `BENCH-WIDGET-${i + 1}`);
-  for (const sku of skus) {
-    await put(
-      `${api}/products/${sku}`,
-      { name: `Bench widget ${sku}`, description: 'for benchmarks', priceCents: 1000, currency: 'EUR' },
-      admin,
-    );
-    await put(`${api}/inventory/${sku}`, { available: 1_000_000 }, admin);
-  }
-  const email = `bench-${Date.now()}@example.com`;
-  await post(`${api}/auth/register`, { email, password: 'bench-password-1', name: 'Bench' });
-  const token = (await post(`${api}/auth/login`, { email, password: 'bench-password-1' })).accessToken as string;
-  return { api, token, skus, pollMs: env.BENCH_POLL_MS };
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const row = (cells: Array<string | number>, widths: number[]) => cells.map((c, i) => String(c).padEnd(widths[i] ?? 10)).join('  ');
@@ -94,7 +61,7 @@ async function main(): Promise<void> {
     const { system, temporal, processes } = stack;
     const usage = () => new Map(processes.map((p) => [p.name, usageOf(p.child.pid)]));
 
-    const shop = await seedShop(`${system.gatewayUrl}/api/v1`);
+    const shop = await seedShop(`${system.gatewayUrl}/api/v1`, env.BENCH_SKUS, env.BENCH_POLL_MS);
     connection = await Connection.connect({ address: temporal.value.address });
     const client = new Client({ connection, namespace: temporal.value.namespace });
     const scenarios: Record<string, Operation> = {

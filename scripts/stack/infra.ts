@@ -39,7 +39,16 @@ export interface InfraOptions {
   supervision?: Omit<SuperviseOptions, 'env'>;
   /** The dev server's tuning flags instead of ours (the flag benchmark tries each). */
   temporalFlags?: readonly string[];
+  /**
+   * With persistent data: MongoDB and Redis answer a write only once it is in their files, so it
+   * survives a kill -9 of the server (the default; README, Durability). false keeps their lazier
+   * defaults, which lose about the last second of acknowledged writes: only for `npm run
+   * bench:durability`, which measures what the durable writes cost.
+   */
+  durableWrites?: boolean;
 }
+
+const durable = (opts: InfraOptions) => opts.durableWrites !== false;
 
 async function mongoAnswers(url: string): Promise<boolean> {
   const client = new MongoClient(url, { serverSelectionTimeoutMS: 1_000 });
@@ -66,8 +75,11 @@ export async function startMongo(opts: InfraOptions): Promise<Service<string>> {
       logFile: join(opts.logDir, 'mongod.log'),
     });
   } else if (embedded) {
-    // Memory for tests and benchmarks; one H2 file for `npm start`, flushed when the server stops.
-    const storage = opts.persistent ? ['--h2', join(dir, 'mongo-java-server.mv')] : [];
+    // Memory for tests; one H2 file for `npm start`, committed after every write command (per-write)
+    // or, for the durability benchmark's comparison, by the library's background writer once a second.
+    const storage = opts.persistent
+      ? ['--h2', join(dir, 'mongo-java-server.mv'), '--h2-commit', durable(opts) ? 'per-write' : 'background']
+      : [];
     managed = spawnManaged('mongo-java-server', embedded, ['--host', '127.0.0.1', '--port', String(port), ...storage], {
       logFile: join(opts.logDir, 'mongo-java-server.log'),
     });
@@ -85,7 +97,12 @@ export async function startRedis(opts: InfraOptions): Promise<Service<string>> {
   const port = opts.ports?.redis ?? (await freePort());
   const dir = join(opts.dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
-  const persistence = opts.persistent ? ['--appendonly', 'yes'] : ['--save', '', '--appendonly', 'no'];
+  // `always`: each write is appended to the AOF and fsynced before Redis answers. With `everysec` the
+  // append itself may wait (up to 2 s) behind a slow background fsync while the answer goes out, so
+  // a kill -9 could lose acknowledged idempotency records and cart claims (README, Durability).
+  const persistence = opts.persistent
+    ? ['--appendonly', 'yes', '--appendfsync', durable(opts) ? 'always' : 'everysec']
+    : ['--save', '', '--appendonly', 'no'];
   const managed = spawnManaged(
     'redis',
     server,
