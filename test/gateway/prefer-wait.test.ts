@@ -3,29 +3,45 @@
 // usual when it does not; a replay of the same request waits too; GET waits
 // while the order is PENDING; many waiters of one order share one update.
 import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SETTLED_UPDATE_ID } from '../../gateway/orders/wait.js';
 import { DEMO_ADMIN } from '../../shared/demo-data.js';
+import { workflowIds } from '../../shared/domain/vocabulary.js';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { ADDRESS, Api } from '../support/api.js';
 import { isolatedSystemOptions } from '../support/system.js';
 
 let system: RunningSystem;
+let connection: Connection;
+let temporal: Client;
 let api: Api;
 let ada: { id: string; token: string };
 
 beforeAll(async () => {
   // tok_slow takes 4 s at the provider: long enough to outlast a 1 s wait.
-  system = await startSystem(
-    await isolatedSystemOptions('prefer', {
-      env: { SEED_DEMO: 'true', SIMULATOR_SLOW_MS: '4000', RATE_LIMIT_PER_USER: '100000', RATE_LIMIT_PER_IP: '100000' },
-    }),
-  );
+  const options = await isolatedSystemOptions('prefer', {
+    env: { SEED_DEMO: 'true', SIMULATOR_SLOW_MS: '4000', RATE_LIMIT_PER_USER: '100000', RATE_LIMIT_PER_IP: '100000' },
+  });
+  system = await startSystem(options);
+  connection = await Connection.connect({ address: options.temporalAddress });
+  temporal = new Client({ connection, namespace: options.temporalNamespace });
   api = new Api(`${system.gatewayUrl}/api/v1`);
   ada = await api.account('ada');
 }, 240_000);
 afterAll(async () => {
   await system?.stop();
+  await connection?.close();
 });
+
+/** The ids of the updates the order's saga accepted, from its history: one per update, however many waited on it. */
+async function acceptedUpdates(orderId: string): Promise<string[]> {
+  const { events } = await temporal.workflow.getHandle(workflowIds.order(orderId)).fetchHistory();
+  return (events ?? []).flatMap((e) => {
+    const id = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId;
+    return id ? [id] : [];
+  });
+}
 
 const wait = (seconds: number) => ({ Prefer: `wait=${seconds}` });
 
@@ -81,6 +97,8 @@ describe('Prefer: wait', () => {
       expect(w.status).toBe(200);
       expect(w.body.status).toBe('CONFIRMED');
     }
+    // Shared: the saga accepted one `settled` update (the placing request's), not one per waiter.
+    expect(await acceptedUpdates(res.body.orderId)).toEqual([SETTLED_UPDATE_ID]);
     // A settled order answers at once, without the header.
     const now = await api.request('GET', `/orders/${res.body.orderId}`, { token: ada.token, headers: wait(25) });
     expect(now.body.status).toBe('CONFIRMED');
@@ -108,12 +126,19 @@ describe('Prefer: wait', () => {
 
   it("the admin sees another customer's order settle; a stranger gets 404 without waiting", async () => {
     const admin = await api.login(DEMO_ADMIN.email, DEMO_ADMIN.password);
+    const bob = await api.account('bob');
     const res = await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { paymentToken: 'tok_slow' });
     expect(res.status).toBe(202);
-    const bob = await api.account('bob');
-    const stranger = await api.request('GET', `/orders/${res.body.orderId}`, { token: bob.token, headers: wait(25) });
+    const orderId = res.body.orderId as string;
+    const stranger = await api.request('GET', `/orders/${orderId}`, { token: bob.token, headers: wait(25) });
     expect(stranger.status).toBe(404);
-    const seen = await api.request('GET', `/orders/${res.body.orderId}`, { token: admin, headers: wait(25) });
+    // Without waiting: the 404 came back while the order was still PENDING (tok_slow holds the
+    // charge 4 s); had it waited for the saga, the order would be settled by now.
+    const meanwhile = await api.request('GET', `/orders/${orderId}`, { token: ada.token });
+    expect(meanwhile.body.status).toBe('PENDING');
+    // and no update was started on the stranger's behalf
+    expect(await acceptedUpdates(orderId)).toEqual([]);
+    const seen = await api.request('GET', `/orders/${orderId}`, { token: admin, headers: wait(25) });
     expect(seen.body.status).toBe('CONFIRMED');
   });
 });

@@ -1,6 +1,6 @@
 // Builds what a service app needs in a test: its options with the test token
 // secret, a quiet logger, and a readiness check on the given database.
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, ensureApplicationFailure } from '@temporalio/common';
 import type { Db } from 'mongodb';
 import { expect } from 'vitest';
 import type { ServiceAppOptions } from '../../shared/http/service-app.js';
@@ -29,6 +29,21 @@ export async function expectBusinessFailure(promise: Promise<unknown>, type: str
   expect(error).toBeInstanceOf(ApplicationFailure);
   expect((error as ApplicationFailure).type).toBe(type);
   expect((error as ApplicationFailure).nonRetryable).toBe(true);
+}
+
+/**
+ * The promise fails with an error Temporal retries: what a worker reports for it (converted
+ * as the SDK's activity worker does) is an application failure of this type that is not non-retryable.
+ */
+export async function expectRetryableFailure(promise: Promise<unknown>, type: string): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(Error);
+  const reported = ensureApplicationFailure(error);
+  expect(reported.type).toBe(type);
+  expect(reported.nonRetryable).toBe(false);
 }
 
 /** A problem+json answer with the given status. */

@@ -3,7 +3,8 @@
 // shipping and users also run the workflows they own, with their own
 // activities local to them), and helpers to start sagas and wait on their live state.
 import { fileURLToPath } from 'node:url';
-import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
@@ -204,4 +205,39 @@ export function useTimeSkippingServer(): () => TestWorkflowEnvironment {
     if (!env) throw new Error('the time-skipping server is not running (used outside a test?)');
     return env;
   };
+}
+
+/** What a workflow's history says of one scheduled activity: how it was retried. */
+export interface ActivityRetries {
+  /** The attempt that ended it (1: never retried). */
+  attempts: number;
+  /** Its retry policy, as the workflow scheduled it. */
+  policy: { maximumAttempts: number; initialIntervalMs: number; backoffCoefficient: number };
+  /** From scheduling to the start of its last attempt (server time): the backoff it waited. */
+  waitedMs: number;
+}
+
+/** Every run of `activityType` in the workflow's history, in order (counted from the history, not from the activity's own calls). */
+export async function activityRetries(handle: WorkflowHandle, activityType: string): Promise<ActivityRetries[]> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const scheduled = new Map<string, (typeof events)[number]>();
+  const runs: ActivityRetries[] = [];
+  for (const event of events) {
+    const s = event.activityTaskScheduledEventAttributes;
+    if (s?.activityType?.name === activityType) scheduled.set(String(event.eventId), event);
+    const started = event.activityTaskStartedEventAttributes;
+    const from = started && scheduled.get(String(started.scheduledEventId));
+    if (!started || !from) continue;
+    const policy = from.activityTaskScheduledEventAttributes!.retryPolicy!;
+    runs.push({
+      attempts: started.attempt ?? 0,
+      policy: {
+        maximumAttempts: policy.maximumAttempts ?? 0,
+        initialIntervalMs: tsToMs(policy.initialInterval),
+        backoffCoefficient: policy.backoffCoefficient ?? 0,
+      },
+      waitedMs: tsToMs(event.eventTime) - tsToMs(from.eventTime),
+    });
+  }
+  return runs;
 }

@@ -32,7 +32,17 @@ import { MAX_AMOUNT_CENTS } from '../../shared/domain/money.js';
 import { TaskQueues } from '../../shared/domain/vocabulary.js';
 import { createTimeSkippingEnv, stack, testDb, testRedis, type TestDb } from '../support/stack.js';
 import type { Fakes } from './fakes.js';
-import { deliver, expectRefused, sagaInput, startSaga, terminateStarted, until, waitForState, withWorkers } from './harness.js';
+import {
+  activityRetries,
+  deliver,
+  expectRefused,
+  sagaInput,
+  startSaga,
+  terminateStarted,
+  until,
+  waitForState,
+  withWorkers,
+} from './harness.js';
 
 const products = [
   {
@@ -156,6 +166,18 @@ describe('order saga on the real activities', () => {
       expect(await stores.payments.charges.findOne({ _id: input.orderId })).toMatchObject({ status: 'CAPTURED', amountCents: 1_250 });
       const ledger = await stores.payments.ledger.find({ _id: { $regex: `^${input.orderId}:` } as never }).toArray();
       expect(ledger.map((e) => e.type)).toEqual(['charge']);
+      // The simulator fails tok_flaky twice: the provider was asked three times, the history shows
+      // the third attempt succeeding, after at least the policy's two growing backoff intervals.
+      expect(await dbs.payment_simulator!.db.collection('flaky_calls').findOne({ _id: `${input.orderId}:charge` as never })).toMatchObject({
+        calls: 3,
+      });
+      const [run, ...more] = await activityRetries(handle, 'chargePayment');
+      expect(more).toEqual([]);
+      expect(run?.attempts).toBe(3);
+      const { initialIntervalMs, backoffCoefficient } = run!.policy;
+      expect(initialIntervalMs).toBeGreaterThan(0);
+      expect(backoffCoefficient).toBeGreaterThan(1);
+      expect(run!.waitedMs).toBeGreaterThanOrEqual(initialIntervalMs * (1 + backoffCoefficient));
     });
   });
 

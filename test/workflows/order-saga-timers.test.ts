@@ -1,13 +1,14 @@
 // The order saga's timer branches (approval timeout, late carrier) and its
 // failure and replay behaviour, on a time-skipping server of their own: time
 // skipping is global to a server, so these stay apart from the other branch tests.
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { carrierEventSignal, fulfilmentStateQuery, sagaStateQuery } from '../../workflows/definitions.js';
 import { createTimeSkippingEnv } from '../support/stack.js';
 import { createFakes } from './fakes.js';
-import { deliver, sagaInput, startSaga, terminateStarted, until, waitForState, withWorkers } from './harness.js';
+import { activityRetries, deliver, sagaInput, startSaga, terminateStarted, until, waitForState, withWorkers } from './harness.js';
 
 // A fresh test server per test: after some branches the Java test server stops
 // skipping time for workflows started later, and one stuck test must not take the
@@ -71,10 +72,12 @@ describe('order saga timers and failures', () => {
     });
   });
 
-  it('a plain Error from a step never stalls the saga: it compensates and ends FAILED', async () => {
+  it('a non-retryable programming error from a step is not retried: the saga compensates and ends FAILED', async () => {
+    let attempts = 0;
     const { fakes } = createFakes({
       catalog: {
         priceOrder: async () => {
+          attempts++;
           throw ApplicationFailure.nonRetryable('pricing bug', 'TypeError');
         },
       },
@@ -82,6 +85,42 @@ describe('order saga timers and failures', () => {
     await withWorkers(env, fakes, async () => {
       const handle = await startSaga(env, sagaInput());
       expect(await handle.result()).toMatchObject({ status: 'FAILED', failure: { reason: expect.stringContaining('pricing bug') } });
+      expect(attempts).toBe(1);
+      expect((await activityRetries(handle, 'priceOrder')).map((r) => r.attempts)).toEqual([1]);
+    });
+  });
+
+  it("a plain Error from a step is retried up to its policy's maximum attempts, then the saga compensates and ends FAILED", async () => {
+    // A plain Error is what a bug or an outage throws: retryable, so it runs out of
+    // attempts (workflows/activity-proxies.ts) rather than failing at once; the saga
+    // must then still settle (FAILED, an operator's case), never stall.
+    const attempts: number[] = [];
+    const { fakes, calls } = createFakes({
+      catalog: {
+        priceOrder: async () => {
+          attempts.push(Context.current().info.attempt);
+          throw new Error('pricing service keeps failing');
+        },
+      },
+    });
+    await withWorkers(env, fakes, async () => {
+      const input = sagaInput();
+      const handle = await startSaga(env, input);
+      // result() lets the server skip the backoff between attempts
+      expect(await handle.result()).toMatchObject({
+        status: 'FAILED',
+        failure: { reason: expect.stringContaining('pricing service keeps failing') },
+      });
+      const [run, ...more] = await activityRetries(handle, 'priceOrder');
+      expect(more).toEqual([]);
+      expect(run!.policy.maximumAttempts).toBeGreaterThan(1);
+      expect(run!.attempts).toBe(run!.policy.maximumAttempts);
+      expect(attempts).toEqual(Array.from({ length: run!.policy.maximumAttempts }, (_, i) => i + 1));
+      // nothing after pricing was attempted, and the order's log says how it ended
+      expect(calls.names).not.toContain('reserveStock');
+      expect(calls.names).not.toContain('chargePayment');
+      expect(calls.events.at(-1)).toBe('OrderFailed');
+      expect(await handle.query(sagaStateQuery)).toMatchObject({ status: 'FAILED' });
     });
   });
 

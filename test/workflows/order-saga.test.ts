@@ -1,5 +1,6 @@
 // Every branch of the order saga on the time-skipping test server, with
 // in-memory activities (the same branches run on the real services in test/e2e/).
+import { Context } from '@temporalio/activity';
 import { describe, expect, it } from 'vitest';
 import {
   approveOrderUpdate,
@@ -9,7 +10,17 @@ import {
   type OrderSagaResult,
 } from '../../workflows/definitions.js';
 import { createFakes } from './fakes.js';
-import { deliver, expectRefused, gate, sagaInput, startSaga, useTimeSkippingServer, waitForState, withWorkers } from './harness.js';
+import {
+  activityRetries,
+  deliver,
+  expectRefused,
+  gate,
+  sagaInput,
+  startSaga,
+  useTimeSkippingServer,
+  waitForState,
+  withWorkers,
+} from './harness.js';
 
 const env = useTimeSkippingServer();
 
@@ -83,20 +94,34 @@ describe('order saga', () => {
   });
 
   it('flaky provider: retried with backoff, charged exactly once', async () => {
-    let attempts = 0;
+    // Each attempt notes when it began. The test awaits the saga by polling its query, so the
+    // server does not skip time here: the gaps between attempts are the backoff really waited.
+    const attempts: Array<{ attempt: number; at: number }> = [];
     const { fakes, calls } = createFakes();
     const charge = fakes.payments.chargePayment;
     fakes.payments.chargePayment = async (input) => {
-      attempts += 1;
-      if (attempts <= 2) throw new Error('provider unavailable');
+      attempts.push({ attempt: Context.current().info.attempt, at: Date.now() });
+      if (attempts.length <= 2) throw new Error('provider unavailable');
       return charge(input);
     };
     await withWorkers(env(), fakes, async () => {
       const input = sagaInput({ paymentToken: 'tok_flaky' });
       const handle = await startSaga(env(), input);
       await waitForState(handle, (s) => s.status === 'CONFIRMED', 'CONFIRMED');
-      expect(attempts).toBe(3);
+      expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
       expect(calls.charged).toBe(1);
+      // The backoff: an exponential policy, honoured. The second attempt came at least its first
+      // interval after the first, the third at least the grown interval after the second.
+      const [run] = await activityRetries(handle, 'chargePayment');
+      expect(run?.attempts).toBe(3);
+      const { initialIntervalMs, backoffCoefficient } = run!.policy;
+      expect(initialIntervalMs).toBeGreaterThan(0);
+      expect(backoffCoefficient).toBeGreaterThan(1);
+      const gaps = [attempts[1]!.at - attempts[0]!.at, attempts[2]!.at - attempts[1]!.at];
+      console.log(`chargePayment attempts ${gaps.join(' ms, then ')} ms apart (policy: ${initialIntervalMs} ms ×${backoffCoefficient})`);
+      expect(gaps[0]).toBeGreaterThanOrEqual(initialIntervalMs);
+      expect(gaps[1]).toBeGreaterThanOrEqual(initialIntervalMs * backoffCoefficient);
+      expect(run!.waitedMs).toBeGreaterThanOrEqual(initialIntervalMs * (1 + backoffCoefficient));
     });
   });
 
