@@ -35,7 +35,7 @@ import { temporalProblem } from './temporal-problem.js';
 export function createGatewayApp(deps: GatewayDeps): GatewayApp {
   const { config, logger, redis, temporal } = deps;
   const app = new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook });
-  const metrics = createHttpMetrics('gateway');
+  const metrics = createHttpMetrics('gateway', deps.watchdog);
   const origins = config.CORS_ORIGINS.split(',')
     .map((o) => o.trim())
     .filter(Boolean);
