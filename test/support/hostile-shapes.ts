@@ -234,7 +234,11 @@ export interface HostileAnswer {
   ms: number;
 }
 
-/** Sends one hostile request to the gateway at `base`; an answer not within `timeoutMs` is status 0. */
+/**
+ * Sends one hostile request to the gateway at `base`; an answer not within `timeoutMs` is status 0.
+ * A connection that breaks is tried once more: the pooled socket may be one the server had just
+ * closed after refusing a body too large to read (its 413 says Connection: close).
+ */
 export async function sendHostile(
   base: string,
   request: HostileRequest,
@@ -242,21 +246,24 @@ export async function sendHostile(
   timeoutMs = 30_000,
 ): Promise<HostileAnswer> {
   const started = performance.now();
-  try {
-    const res = await fetch(`${base}${request.url}`, {
-      method: request.method,
-      headers: { ...headers, ...request.headers },
-      ...(request.body === undefined ? {} : { body: request.body }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await res.text();
-    return {
-      status: res.status,
-      contentType: res.headers.get('content-type') ?? '',
-      excerpt: text.slice(0, 300),
-      ms: performance.now() - started,
-    };
-  } catch (error) {
-    return { status: 0, contentType: '', excerpt: String(error), ms: performance.now() - started };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(`${base}${request.url}`, {
+        method: request.method,
+        headers: { ...headers, ...request.headers },
+        ...(request.body === undefined ? {} : { body: request.body }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const text = await res.text();
+      return {
+        status: res.status,
+        contentType: res.headers.get('content-type') ?? '',
+        excerpt: text.slice(0, 300),
+        ms: performance.now() - started,
+      };
+    } catch (error) {
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      if (timedOut || attempt >= 2) return { status: 0, contentType: '', excerpt: String(error), ms: performance.now() - started };
+    }
   }
 }
