@@ -1,15 +1,16 @@
 // What a running system has stored, as one comparable snapshot: every document
 // of every service database under the system's prefix (hashed per collection)
 // and the names of its Redis keys (carts, checkouts, idempotency keys), leaving
-// out the counters of the rate limits, which every request moves by design.
+// out the counters of the rate limits, which every request moves by design, and
+// the catalog's read cache, which every read of a product may fill.
 // A test takes one before and one after a run of requests that must change nothing.
 import { createHash } from 'node:crypto';
 import { connectMongo } from '../../shared/mongo.js';
 import { connectRedis } from '../../shared/redis.js';
 import { stack } from './stack.js';
 
-/** Keys the limits write on every request (gateway/middleware/rate-limit.ts, gateway/auth/login-limiter.ts). */
-const COUNTERS = /^(ratelimit|login-failures):/;
+/** Keys the limits write on every request (gateway/middleware/rate-limit.ts, gateway/auth/login-limiter.ts) and the read cache (services/catalog/store.ts). */
+const COUNTERS = /^(ratelimit|login-failures|catalog:product):/;
 
 export type Snapshot = Record<string, string>;
 
