@@ -1,5 +1,5 @@
 // The gateway app: cross-cutting middleware (request ids, logs, secure headers,
-// CORS, metrics, 1 MiB body limit), then for /api: who is calling, the rate limit
+// CORS, metrics, 1 MiB body limit, bounds on a JSON body's depth and members), then for /api: who is calling, the rate limit
 // (which counts refused credentials too), the 401 for refused credentials, the
 // Temporal budget; problem+json errors; then the public API of API.md, route
 // module by route module. Each route checks its caller in route middleware, which
@@ -9,6 +9,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { jsonShapeLimit } from '../shared/http/json-shape.js';
 import { createHttpMetrics } from '../shared/http/metrics.js';
 import { installProblemHandlers, problemResponse, validationHook } from '../shared/http/problem-handlers.js';
 import { MAX_BODY_BYTES, tooLarge } from '../shared/http/service-app.js';
@@ -36,7 +37,7 @@ import { temporalProblem } from './temporal-problem.js';
 export function createGatewayApp(deps: GatewayDeps): GatewayApp {
   const { config, logger, redis, temporal } = deps;
   const app = new OpenAPIHono<GatewayEnv>({ defaultHook: validationHook });
-  const metrics = createHttpMetrics('gateway');
+  const metrics = createHttpMetrics('gateway', deps.watchdog);
   const origins = config.CORS_ORIGINS.split(',')
     .map((o) => o.trim())
     .filter(Boolean);
@@ -76,6 +77,7 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
       },
     }),
   );
+  app.use('*', jsonShapeLimit());
   app.use('/api/*', identify(deps.tokens, new Accounts(deps.services.users, config.USER_CACHE_SECONDS)));
   app.use(
     '/api/*',

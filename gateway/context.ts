@@ -7,6 +7,7 @@ import type { Tokens } from '../shared/auth/jwt.js';
 import type { Logger } from '../shared/logger.js';
 import type { HttpProblem } from '../shared/problem.js';
 import type { Redis } from '../shared/redis.js';
+import type { StallWatchdog } from '../shared/stall-watchdog.js';
 import type { ServiceClient } from '../shared/http/service-client.js';
 import type { CartApp } from '../services/cart/app.js';
 import type { CatalogApp } from '../services/catalog/app.js';
@@ -49,4 +50,6 @@ export interface GatewayDeps {
   /** Access tokens: issued at login, checked on every request. */
   tokens: Tokens;
   services: Services;
+  /** The process's stall watchdog, whose metrics /metrics shows too. */
+  watchdog?: StallWatchdog;
 }

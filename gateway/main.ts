@@ -9,9 +9,11 @@ await runProcess({
   env: gatewayEnv,
   listenOn: (config) => ({ PORT: config.GATEWAY_PORT, HOST: config.HOST }),
   start: async (ctx) => {
-    const { config, logger } = ctx;
+    const { config, logger, watchdog } = ctx;
     const redis = openRedis(ctx);
     const temporal = await openTemporalClient(ctx);
-    return { app: createGatewayApp({ config, logger, redis, temporal, tokens: accessTokens(config), services: serviceClients(config) }) };
+    return {
+      app: createGatewayApp({ config, logger, redis, temporal, tokens: accessTokens(config), services: serviceClients(config), watchdog }),
+    };
   },
 });

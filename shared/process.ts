@@ -1,7 +1,8 @@
 // How every process of sagashop starts and stops (the gateway and each service):
 // parse and check its configuration, open the connections its entry point asks
 // for (each registers its readiness check and its close), serve its Hono app,
-// run its Temporal worker, log one 'listening' line, and on SIGINT/SIGTERM stop
+// run its Temporal worker, watch its event loop for stalls (./stall-watchdog.ts,
+// shown on /metrics), log one 'listening' line, and on SIGINT/SIGTERM stop
 // in reverse order: HTTP first, then the worker, then the connections, and last
 // the tracing the preload started (./telemetry/preload.ts), if configured.
 // A start-up error ends the process with exit code 1 and a readable message.
@@ -24,6 +25,7 @@ import type { ServiceAppOptions } from './http/service-app.js';
 import { createLogger, type Logger } from './logger.js';
 import { connectMongo, pingMongo, serviceDb } from './mongo.js';
 import { connectRedis, pingRedis, type Redis } from './redis.js';
+import { startStallWatchdog, type StallWatchdog } from './stall-watchdog.js';
 import { tracing as preloadedTracing } from './telemetry/preload.js';
 import type { Tracing } from './telemetry/tracing.js';
 import { connectTemporalClient, connectWorkerConnection, temporalSettings } from './temporal/connection.js';
@@ -42,6 +44,8 @@ export interface ProcessContext<C> {
   tracing?: Tracing;
   /** Readiness checks of this process; each connection opened below adds its own. */
   checks: HealthChecks;
+  /** Measures how long the event loop is blocked; each app shows it on /metrics. */
+  watchdog: StallWatchdog;
   onStop(stop: Stop): void;
 }
 
@@ -105,8 +109,10 @@ export function runProcess<C extends CommonConfig>(
       logger,
       ...(tracing ? { tracing } : {}),
       checks: {},
+      watchdog: startStallWatchdog(logger),
       onStop: (stop) => stoppers.push(stop),
     };
+    ctx.onStop(() => ctx.watchdog.stop());
     const { app, worker } = await definition.start(ctx);
     if (worker) runWorker(ctx, worker);
     const { PORT, HOST } = (definition.listenOn ?? httpSettingsOf)(config);
@@ -143,7 +149,13 @@ function runWorker(ctx: ProcessContext<unknown>, worker: Worker): void {
 
 /** The options every service app starts from (shared/http/service-app.ts). */
 export function serviceAppOptions(ctx: ProcessContext<CommonConfig>): ServiceAppOptions {
-  return { service: ctx.name, logger: ctx.logger, serviceTokenSecret: ctx.config.SERVICE_TOKEN_SECRET, checks: ctx.checks };
+  return {
+    service: ctx.name,
+    logger: ctx.logger,
+    serviceTokenSecret: ctx.config.SERVICE_TOKEN_SECRET,
+    checks: ctx.checks,
+    watchdog: ctx.watchdog,
+  };
 }
 
 /** The service's own database (named after the service); closed on stop, checked by readiness. */

@@ -10,6 +10,7 @@ import type { Caller } from '../auth/caller.js';
 import { bearerToken, serviceTokens } from '../auth/jwt.js';
 import type { Logger } from '../logger.js';
 import { HttpProblem } from '../problem.js';
+import type { StallWatchdog } from '../stall-watchdog.js';
 import { installHealthRoutes, type HealthChecks } from './health.js';
 import { createHttpMetrics, installMetricsRoute } from './metrics.js';
 import { installProblemHandlers, problemResponse, validationHook } from './problem-handlers.js';
@@ -27,6 +28,8 @@ export interface ServiceAppOptions {
   checks: HealthChecks;
   /** Turn failures of the service's own stores into problems (e.g. Redis unavailable: 503). */
   errorMappers?: Array<(error: unknown) => HttpProblem | undefined>;
+  /** The process's stall watchdog, whose metrics /metrics shows too. */
+  watchdog?: StallWatchdog;
 }
 
 const OPEN_PATHS = new Set(['/health', '/health/live', '/health/ready', '/openapi.json', '/metrics']);
@@ -34,7 +37,7 @@ const OPEN_PATHS = new Set(['/health', '/health/live', '/health/ready', '/openap
 export function createServiceApp(options: ServiceAppOptions): OpenAPIHono<ServiceEnv> {
   const { service, logger, serviceTokenSecret, checks } = options;
   const app = new OpenAPIHono<ServiceEnv>({ defaultHook: validationHook });
-  const metrics = createHttpMetrics(service);
+  const metrics = createHttpMetrics(service, options.watchdog);
   const tokens = serviceTokens(serviceTokenSecret);
 
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
