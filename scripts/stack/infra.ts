@@ -41,7 +41,7 @@ export interface InfraOptions {
   temporalFlags?: readonly string[];
 }
 
-async function mongoAnswers(url: string): Promise<boolean> {
+export async function mongoAnswers(url: string): Promise<boolean> {
   const client = new MongoClient(url, { serverSelectionTimeoutMS: 1_000 });
   try {
     await client.connect();
