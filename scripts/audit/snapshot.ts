@@ -10,6 +10,7 @@ import type { StockDoc } from '../../services/inventory/store.js';
 import type { ReservationStatus } from '../../services/inventory/store.js';
 import { SIMULATOR_DB } from '../../services/payments/simulator.js';
 import { connectMongo, serviceDb } from '../../shared/mongo.js';
+import type { WorkflowHandle } from '@temporalio/client';
 import { connectTemporalClient, type TemporalSettings } from '../../shared/temporal/connection.js';
 import { workflowIds, type OrderStatus } from '../../shared/domain/vocabulary.js';
 import { Workflows } from '../../workflows/definitions.js';
@@ -53,6 +54,11 @@ export interface WorkflowRecord {
    * the refund and the release are done), so only this tells it from one at rest.
    */
   pendingWork?: number;
+  /**
+   * Of a saga whose order has no record (a lost write, a saga that never wrote it): the last
+   * failure in its history, which usually says why (e.g. `InvalidState: order … has no OrderPlaced event`).
+   */
+  lastFailure?: string;
 }
 
 export interface LedgerRecord {
@@ -151,6 +157,41 @@ async function loadWorkflows(address: StackAddress): Promise<Map<string, Workflo
   }
 }
 
+type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
+type FailureInfo = { message?: string | null; cause?: FailureInfo | null } | null | undefined;
+
+/** A failure and its causes in one line: `outer: inner: root`. */
+const describeFailure = (failure: FailureInfo): string | undefined =>
+  failure?.message ? [failure.message, describeFailure(failure.cause)].filter(Boolean).join(': ') : undefined;
+
+/** The last activity or workflow failure in a history, in words. */
+const lastFailureOf = (events: HistoryEvent[]): string | undefined =>
+  events
+    .map(
+      (e) =>
+        describeFailure(e.activityTaskFailedEventAttributes?.failure) ??
+        describeFailure(e.workflowExecutionFailedEventAttributes?.failure) ??
+        (e.activityTaskTimedOutEventAttributes
+          ? (describeFailure(e.activityTaskTimedOutEventAttributes.failure) ?? 'activity timed out')
+          : undefined),
+    )
+    .filter((f): f is string => f !== undefined)
+    .at(-1);
+
+/** Reads why each saga without an order record failed (its history's last failure); few, so one at a time. */
+async function explainOrphans(address: StackAddress, orphans: WorkflowRecord[]): Promise<void> {
+  if (orphans.length === 0) return;
+  const client = await connectTemporalClient({ settings: address.temporal });
+  try {
+    for (const w of orphans) {
+      const failure = lastFailureOf((await client.workflow.getHandle(workflowIds.order(w.orderId)).fetchHistory()).events ?? []);
+      if (failure) w.lastFailure = failure;
+    }
+  } finally {
+    await client.connection.close();
+  }
+}
+
 export async function takeSnapshot(address: StackAddress): Promise<Snapshot> {
   const mongo = await connectMongo(address.mongoUrl);
   try {
@@ -171,6 +212,11 @@ export async function takeSnapshot(address: StackAddress): Promise<Snapshot> {
         .find({ _id: { $regex: ':order_(confirmed|cancelled)$' } }, { projection: { status: 1, sendAttempts: 1 } })
         .toArray(),
     ]);
+    const recorded = new Set(orders.map((o) => o.orderId));
+    await explainOrphans(
+      address,
+      [...workflows.values()].filter((w) => !recorded.has(w.orderId)),
+    );
     return {
       takenAt,
       orders,
