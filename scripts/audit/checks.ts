@@ -104,7 +104,10 @@ function checkOrders(snapshot: Snapshot, states: Map<string, Settling>, options:
     const state = states.get(order.orderId)!;
     if (state.kind === 'stuck') breaches.push(`order ${order.orderId}: ${state.why}`);
     if (state.kind === 'in flight') inFlight += 1;
-    if (order.status === 'FAILED') breaches.push(`order ${order.orderId}: FAILED, waiting for an operator`);
+    if (order.status === 'FAILED')
+      breaches.push(
+        `order ${order.orderId}: FAILED, waiting for an operator${order.failureReason ? ` (${order.failureReason.slice(0, 300)})` : ''}`,
+      );
     const missing = state.kind === 'settled' ? (STORY[order.status] ?? []).filter((type) => !order.events.includes(type)) : [];
     if (missing.length > 0) breaches.push(`order ${order.orderId} (${order.status}): its event log lacks ${missing.join(', ')}`);
   }

@@ -37,6 +37,8 @@ export interface OrderRecord {
   /** The types of its events, in order. */
   events: string[];
   cancellationReason?: string;
+  /** Why a FAILED order failed, as its saga recorded it. */
+  failureReason?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -115,7 +117,10 @@ async function databaseExists(client: MongoClient, name: string): Promise<boolea
 async function loadOrders(db: Db): Promise<OrderRecord[]> {
   const docs = await db
     .collection('orders')
-    .find({}, { projection: { status: 1, totalCents: 1, items: 1, cancellation: 1, createdAt: 1, updatedAt: 1, 'events.type': 1 } })
+    .find(
+      {},
+      { projection: { status: 1, totalCents: 1, items: 1, cancellation: 1, failure: 1, createdAt: 1, updatedAt: 1, 'events.type': 1 } },
+    )
     .toArray();
   return docs.map((d) => ({
     orderId: String(d._id),
@@ -124,6 +129,7 @@ async function loadOrders(db: Db): Promise<OrderRecord[]> {
     items: ((d.items ?? []) as Line[]).map(({ sku, quantity }) => ({ sku, quantity })),
     events: ((d.events ?? []) as Array<{ type: string }>).map((e) => e.type),
     ...(d.cancellation?.reason ? { cancellationReason: String(d.cancellation.reason) } : {}),
+    ...(d.failure?.reason ? { failureReason: String(d.failure.reason) } : {}),
     createdAt: d.createdAt as Date,
     updatedAt: d.updatedAt as Date,
   }));
@@ -158,11 +164,19 @@ async function loadWorkflows(address: StackAddress): Promise<Map<string, Workflo
 }
 
 type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
-type FailureInfo = { message?: string | null; cause?: FailureInfo | null } | null | undefined;
+type FailureInfo =
+  { message?: string | null; cause?: FailureInfo | null; applicationFailureInfo?: { type?: string | null } | null } | null | undefined;
 
-/** A failure and its causes in one line: `outer: inner: root`. */
-const describeFailure = (failure: FailureInfo): string | undefined =>
-  failure?.message ? [failure.message, describeFailure(failure.cause)].filter(Boolean).join(': ') : undefined;
+/** A failure and its causes in one line, `Type: message: cause`, each message once. */
+function describeFailure(failure: FailureInfo): string | undefined {
+  const parts: string[] = [];
+  for (let f = failure; f; f = f.cause) {
+    const type = f.applicationFailureInfo?.type;
+    const part = `${type ? `${type}: ` : ''}${f.message ?? ''}`;
+    if (f.message && !parts.some((p) => p.includes(f!.message!))) parts.push(part);
+  }
+  return parts.length ? parts.join(': ') : undefined;
+}
 
 /** The last activity or workflow failure in a history, in words. */
 const lastFailureOf = (events: HistoryEvent[]): string | undefined =>
@@ -170,6 +184,8 @@ const lastFailureOf = (events: HistoryEvent[]): string | undefined =>
     .map(
       (e) =>
         describeFailure(e.activityTaskFailedEventAttributes?.failure) ??
+        // A local activity's failure (the orders service's event writes are local activities).
+        describeFailure(e.markerRecordedEventAttributes?.failure) ??
         describeFailure(e.workflowExecutionFailedEventAttributes?.failure) ??
         (e.activityTaskTimedOutEventAttributes
           ? (describeFailure(e.activityTaskTimedOutEventAttributes.failure) ?? 'activity timed out')

@@ -99,7 +99,7 @@ describe('the audit checks', () => {
     shop.orders.push(
       order('stuck', 'PENDING'),
       order('young', 'PENDING', { updatedAt: new Date(now.getTime() - 5_000) }),
-      order('failed', 'FAILED'),
+      order('failed', 'FAILED', { failureReason: 'compensation failed: refund: provider unreachable' }),
     );
     shop.workflows.set('stuck', saga('stuck', 'PENDING', 'RUNNING'));
     shop.workflows.set('young', saga('young', 'PENDING', 'RUNNING'));
@@ -107,7 +107,7 @@ describe('the audit checks', () => {
     shop.workflows.set('ghost', saga('ghost', 'PENDING', 'TERMINATED'));
     expect(breaches(shop).orders).toEqual([
       'order stuck: PENDING for 3600 s',
-      'order failed: FAILED, waiting for an operator',
+      'order failed: FAILED, waiting for an operator (compensation failed: refund: provider unreachable)',
       'order saga order-ghost (TERMINATED, PENDING) has no order record',
       'order saga order-ghost ended TERMINATED: a saga never fails, it settles the order',
     ]);
