@@ -118,9 +118,7 @@ export async function runPowerCut(config: PowerCutConfig): Promise<PowerCutOutco
         figures: [
           `cut ${seconds(config.cutAfterMs)} after the first order: ${begunBefore} orders begun, ${placedBefore.length} placed (answered); every process SIGKILLed at once`,
           `the stack answered again ${seconds(backMs)} after the cut`,
-          final.pending.length === 0
-            ? `every order placed before the cut final ${seconds(final.ms)} after the restart`
-            : `${final.pending.length} orders placed before the cut not final ${seconds(final.ms)} after the restart`,
+          `${final.pending.length === 0 ? 'every order placed before the cut final' : `${final.pending.length} orders placed before the cut NOT final`} ${seconds(final.ms)} after the stack answered again (${seconds(backMs + final.ms)} after the cut)`,
           drained.rested
             ? `at rest ${seconds(drained.seconds * 1000)} after the workload`
             : `NOT at rest ${seconds(config.drainMs)} after the workload`,
