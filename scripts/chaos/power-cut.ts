@@ -105,7 +105,7 @@ export async function runPowerCut(config: PowerCutConfig): Promise<PowerCutOutco
 
     const final = await untilFinal(address, placedBefore, config.finalWithinMs);
     log(
-      `[powercut] ${final.pending.length === 0 ? 'all final' : `${final.pending.length} NOT final`} ${seconds(final.ms)} after the restart`,
+      `[powercut] ${final.pending.length === 0 ? 'all final' : `${final.pending.length} NOT final`} ${seconds(final.ms)} after the stack answered again`,
     );
     await workload;
     log(`[powercut] workload done; draining (at most ${config.drainMs / 1000} s)`);
