@@ -26,6 +26,9 @@ export const addressOf = (stack: LocalStack): StackAddress => ({
   temporal: { connection: { address: stack.temporal.value.address }, namespace: stack.temporal.value.namespace },
 });
 
+/** Tries at starting the stack again after a power cut. */
+const RESTART_ATTEMPTS = 3;
+
 /** Starts a stack that a power cut can hit (see Victim). */
 export async function restartable(options: LocalStackOptions): Promise<Victim> {
   let stack = await startLocalStack(options);
@@ -38,7 +41,20 @@ export async function restartable(options: LocalStackOptions): Promise<Victim> {
     async powerCut() {
       const ports = portsOf(stack);
       await stack.powerCut();
-      stack = await startLocalStack({ ...options, ...ports });
+      // Every process starting at once on a loaded machine can miss a start-up budget (a
+      // worker bundling its workflows under tsx): then it is started again, as a person
+      // whose `npm start` gave up would, and the fault's recovery time includes the tries.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          stack = await startLocalStack({ ...options, ...ports });
+          break;
+        } catch (error) {
+          if (attempt >= RESTART_ATTEMPTS) throw error;
+          options.supervision?.report?.(
+            `[chaos] the stack did not start again (${error instanceof Error ? error.message : String(error)}); starting it again`,
+          );
+        }
+      }
       everyProcess.push(...stack.processes);
     },
   };
