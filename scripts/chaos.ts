@@ -7,6 +7,9 @@
 //   CHAOS_CONCURRENCY (8)            customers placing them at once
 //   CHAOS_KILLS (10)                 SIGKILLs of service, worker and gateway processes
 //   CHAOS_TEMPORAL_RESTARTS (1)      SIGKILLs of the Temporal dev server (restarted on its file database)
+//   CHAOS_MONGO_KILLS (1)            SIGKILLs of mongo-java-server (restarted on its H2 file)
+//   CHAOS_REDIS_KILLS (1)            SIGKILLs of Redis (restarted on its append-only file)
+//   CHAOS_POWER_CUTS (1)             every process SIGKILLed at once, the stack started again on the same data
 //   CHAOS_REDIS_PAUSES (1), CHAOS_REDIS_PAUSE_SECONDS (10)   Redis frozen with SIGSTOP, then SIGCONT
 //   CHAOS_APPROVAL_TIMEOUT (60s)     how long orders above the threshold wait for the admin
 //   CHAOS_SLOW_PAYMENT_MS (35000)    tok_slow's delay, above the charge activity's 30 s timeout
@@ -27,6 +30,9 @@ const env = parseEnv(
     CHAOS_CONCURRENCY: z.coerce.number().int().min(1).default(8),
     CHAOS_KILLS: count(10),
     CHAOS_TEMPORAL_RESTARTS: count(1),
+    CHAOS_MONGO_KILLS: count(1),
+    CHAOS_REDIS_KILLS: count(1),
+    CHAOS_POWER_CUTS: count(1),
     CHAOS_REDIS_PAUSES: count(1),
     CHAOS_REDIS_PAUSE_SECONDS: z.coerce.number().positive().default(10),
     CHAOS_APPROVAL_TIMEOUT: z.string().default('60s'),
@@ -55,6 +61,9 @@ const outcome = await runChaos({
   concurrency: env.CHAOS_CONCURRENCY,
   kills: env.CHAOS_KILLS,
   temporalRestarts: env.CHAOS_TEMPORAL_RESTARTS,
+  mongoKills: env.CHAOS_MONGO_KILLS,
+  redisKills: env.CHAOS_REDIS_KILLS,
+  powerCuts: env.CHAOS_POWER_CUTS,
   redisPauses: env.CHAOS_REDIS_PAUSES,
   redisPauseMs: env.CHAOS_REDIS_PAUSE_SECONDS * 1000,
   approvalTimeout: env.CHAOS_APPROVAL_TIMEOUT,

@@ -9,7 +9,7 @@
 // is normal and the order is left out of the money, stock and notification
 // checks; past it, it is a breach of its own.
 import { stockBreaches } from '../../services/inventory/store.js';
-import type { OrderStatus } from '../../shared/domain/vocabulary.js';
+import type { OrderEventType, OrderStatus } from '../../shared/domain/vocabulary.js';
 import { NOTIFICATION_KEYS, type Line, type OrderRecord, type Snapshot, type WorkflowRecord } from './snapshot.js';
 
 export interface CheckResult {
@@ -31,6 +31,28 @@ const CHARGED: readonly OrderStatus[] = ['AWAITING_APPROVAL', 'CONFIRMED', 'SHIP
 const COMMITTED: readonly OrderStatus[] = ['CONFIRMED', 'SHIPPED', 'DELIVERED'];
 /** The saga's run is over in these; it still waits (for an admin, the carrier) in the others. */
 const RUN_COMPLETED: readonly OrderStatus[] = ['DELIVERED', 'CANCELLED', 'FAILED'];
+
+const CONFIRMED_STORY: OrderEventType[] = [
+  'OrderPlaced',
+  'OrderPriced',
+  'StockReserved',
+  'PaymentCaptured',
+  'OrderConfirmed',
+  'StockCommitted',
+];
+/**
+ * The events an order at rest must have in its log, by its status: the saga recorded each before
+ * it moved on, so one missing is a write the database acknowledged and lost (a crash), or a bug.
+ */
+const STORY: Record<OrderStatus, OrderEventType[]> = {
+  PENDING: ['OrderPlaced'],
+  AWAITING_APPROVAL: ['OrderPlaced', 'OrderPriced', 'StockReserved', 'PaymentCaptured', 'ApprovalRequested'],
+  CONFIRMED: CONFIRMED_STORY,
+  SHIPPED: [...CONFIRMED_STORY, 'OrderShipped'],
+  DELIVERED: [...CONFIRMED_STORY, 'OrderShipped', 'OrderDelivered'],
+  CANCELLED: ['OrderPlaced', 'OrderCancelled'],
+  FAILED: ['OrderPlaced'],
+};
 
 export type Settling = { kind: 'settled' } | { kind: 'in flight'; why: string } | { kind: 'stuck'; why: string };
 
@@ -82,7 +104,12 @@ function checkOrders(snapshot: Snapshot, states: Map<string, Settling>, options:
     const state = states.get(order.orderId)!;
     if (state.kind === 'stuck') breaches.push(`order ${order.orderId}: ${state.why}`);
     if (state.kind === 'in flight') inFlight += 1;
-    if (order.status === 'FAILED') breaches.push(`order ${order.orderId}: FAILED, waiting for an operator`);
+    if (order.status === 'FAILED')
+      breaches.push(
+        `order ${order.orderId}: FAILED, waiting for an operator${order.failureReason ? ` (${order.failureReason.slice(0, 300)})` : ''}`,
+      );
+    const missing = state.kind === 'settled' ? (STORY[order.status] ?? []).filter((type) => !order.events.includes(type)) : [];
+    if (missing.length > 0) breaches.push(`order ${order.orderId} (${order.status}): its event log lacks ${missing.join(', ')}`);
   }
   const known = new Set(snapshot.orders.map((o) => o.orderId));
   for (const workflow of snapshot.workflows.values()) {
@@ -91,7 +118,7 @@ function checkOrders(snapshot: Snapshot, states: Map<string, Settling>, options:
     if (workflow.execution === 'RUNNING' && age < options.pendingGraceMs) inFlight += 1;
     else
       breaches.push(
-        `order saga order-${workflow.orderId} (${workflow.execution}, ${workflow.orderStatus ?? 'no status'}) has no order record`,
+        `order saga order-${workflow.orderId} (${workflow.execution}, ${workflow.orderStatus ?? 'no status'}) has no order record${workflow.lastFailure ? `; its last failure: ${workflow.lastFailure.slice(0, 300)}` : ''}`,
       );
   }
   for (const workflow of snapshot.workflows.values()) {
@@ -200,6 +227,15 @@ function checkStock(snapshot: Snapshot, settled: OrderRecord[], states: Map<stri
       );
     if (doc.reserved !== waiting) breaches.push(`${doc._id}: ${doc.reserved} reserved, but orders awaiting approval hold ${waiting}`);
   }
+  // A sku that settled orders took or hold, with no stock document at all: its counters were lost with it.
+  const stocked = new Set(snapshot.stock.map((d) => d._id));
+  const unstocked = new Set(
+    settled
+      .filter((o) => [...COMMITTED, 'AWAITING_APPROVAL'].includes(o.status))
+      .flatMap((o) => o.items.map((l) => l.sku))
+      .filter((sku) => !stocked.has(sku)),
+  );
+  for (const sku of unstocked) breaches.push(`${sku}: settled orders took or hold units of it, but it has no stock document`);
   const reservationOf = new Map(snapshot.reservations.map((r) => [r.orderId, r]));
   for (const order of settled) {
     const status = reservationOf.get(order.orderId)?.status;

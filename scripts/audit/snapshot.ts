@@ -10,6 +10,7 @@ import type { StockDoc } from '../../services/inventory/store.js';
 import type { ReservationStatus } from '../../services/inventory/store.js';
 import { SIMULATOR_DB } from '../../services/payments/simulator.js';
 import { connectMongo, serviceDb } from '../../shared/mongo.js';
+import type { WorkflowHandle } from '@temporalio/client';
 import { connectTemporalClient, type TemporalSettings } from '../../shared/temporal/connection.js';
 import { workflowIds, type OrderStatus } from '../../shared/domain/vocabulary.js';
 import { Workflows } from '../../workflows/definitions.js';
@@ -36,6 +37,8 @@ export interface OrderRecord {
   /** The types of its events, in order. */
   events: string[];
   cancellationReason?: string;
+  /** Why a FAILED order failed, as its saga recorded it. */
+  failureReason?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -55,6 +58,11 @@ export interface WorkflowRecord {
    * done), and only this tells it from one at rest.
    */
   pendingWork?: number;
+  /**
+   * Of a saga whose order has no record (a lost write, a saga that never wrote it): the last
+   * failure in its history, which usually says why (e.g. `InvalidState: order … has no OrderPlaced event`).
+   */
+  lastFailure?: string;
 }
 
 export interface LedgerRecord {
@@ -111,7 +119,10 @@ async function databaseExists(client: MongoClient, name: string): Promise<boolea
 async function loadOrders(db: Db): Promise<OrderRecord[]> {
   const docs = await db
     .collection('orders')
-    .find({}, { projection: { status: 1, totalCents: 1, items: 1, cancellation: 1, createdAt: 1, updatedAt: 1, 'events.type': 1 } })
+    .find(
+      {},
+      { projection: { status: 1, totalCents: 1, items: 1, cancellation: 1, failure: 1, createdAt: 1, updatedAt: 1, 'events.type': 1 } },
+    )
     .toArray();
   return docs.map((d) => ({
     orderId: String(d._id),
@@ -120,6 +131,7 @@ async function loadOrders(db: Db): Promise<OrderRecord[]> {
     items: ((d.items ?? []) as Line[]).map(({ sku, quantity }) => ({ sku, quantity })),
     events: ((d.events ?? []) as Array<{ type: string }>).map((e) => e.type),
     ...(d.cancellation?.reason ? { cancellationReason: String(d.cancellation.reason) } : {}),
+    ...(d.failure?.reason ? { failureReason: String(d.failure.reason) } : {}),
     createdAt: d.createdAt as Date,
     updatedAt: d.updatedAt as Date,
   }));
@@ -153,6 +165,51 @@ async function loadWorkflows(address: StackAddress): Promise<Map<string, Workflo
   }
 }
 
+type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
+type FailureInfo =
+  { message?: string | null; cause?: FailureInfo | null; applicationFailureInfo?: { type?: string | null } | null } | null | undefined;
+
+/** A failure and its causes in one line, `Type: message: cause`, each message once. */
+function describeFailure(failure: FailureInfo): string | undefined {
+  const parts: string[] = [];
+  for (let f = failure; f; f = f.cause) {
+    const type = f.applicationFailureInfo?.type;
+    const part = `${type ? `${type}: ` : ''}${f.message ?? ''}`;
+    if (f.message && !parts.some((p) => p.includes(f!.message!))) parts.push(part);
+  }
+  return parts.length ? parts.join(': ') : undefined;
+}
+
+/** The last activity or workflow failure in a history, in words. */
+const lastFailureOf = (events: HistoryEvent[]): string | undefined =>
+  events
+    .map(
+      (e) =>
+        describeFailure(e.activityTaskFailedEventAttributes?.failure) ??
+        // A local activity's failure (the orders service's event writes are local activities).
+        describeFailure(e.markerRecordedEventAttributes?.failure) ??
+        describeFailure(e.workflowExecutionFailedEventAttributes?.failure) ??
+        (e.activityTaskTimedOutEventAttributes
+          ? (describeFailure(e.activityTaskTimedOutEventAttributes.failure) ?? 'activity timed out')
+          : undefined),
+    )
+    .filter((f): f is string => f !== undefined)
+    .at(-1);
+
+/** Reads why each saga without an order record failed (its history's last failure); few, so one at a time. */
+async function explainOrphans(address: StackAddress, orphans: WorkflowRecord[]): Promise<void> {
+  if (orphans.length === 0) return;
+  const client = await connectTemporalClient({ settings: address.temporal });
+  try {
+    for (const w of orphans) {
+      const failure = lastFailureOf((await client.workflow.getHandle(workflowIds.order(w.orderId)).fetchHistory()).events ?? []);
+      if (failure) w.lastFailure = failure;
+    }
+  } finally {
+    await client.connection.close();
+  }
+}
+
 export async function takeSnapshot(address: StackAddress): Promise<Snapshot> {
   const mongo = await connectMongo(address.mongoUrl);
   try {
@@ -173,6 +230,11 @@ export async function takeSnapshot(address: StackAddress): Promise<Snapshot> {
         .find({ _id: { $regex: ':order_(confirmed|cancelled)$' } }, { projection: { status: 1, sendAttempts: 1 } })
         .toArray(),
     ]);
+    const recorded = new Set(orders.map((o) => o.orderId));
+    await explainOrphans(
+      address,
+      [...workflows.values()].filter((w) => !recorded.has(w.orderId)),
+    );
     return {
       takenAt,
       orders,

@@ -4,6 +4,7 @@
 // same Idempotency-Key, until it is answered or its deadline passes. Every
 // answer is counted, so the run can say how the API behaved while it was hurt.
 import { bodyOf } from '../../shared/http/body.js';
+import type { CheckResult } from '../audit/checks.js';
 
 export interface Answer {
   status: number;
@@ -79,4 +80,21 @@ export class ShopClient {
       await sleep(retryAfterMs ?? Math.min(250 * 2 ** Math.min(attempt, 4), 4_000));
     }
   }
+}
+
+/** How the API answered the run's clients, as a row of the report. */
+export function apiReport(stats: ClientStats, seconds: number): CheckResult {
+  const statuses = [...stats.byStatus.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([s, n]) => `${s} ${n}`)
+    .join(', ');
+  return {
+    name: 'api',
+    checked: `${stats.requests} requests`,
+    figures: [
+      `answers: ${statuses}`,
+      `${stats.retries} sent again (same Idempotency-Key), ${stats.unreachable} found no gateway or timed out, ${stats.gaveUp} given up; run ${seconds.toFixed(0)} s`,
+    ],
+    breaches: [],
+  };
 }

@@ -1,22 +1,47 @@
 // The chaos run's faults, all real: SIGKILL of service, worker and gateway
-// processes (the supervisor restarts them on their ports), SIGKILL of the
-// Temporal dev server (restarted by its supervisor on the same port and SQLite
-// file), and Redis frozen with SIGSTOP for a while, then SIGCONT. Each fault
+// processes (the supervisor restarts them on their ports); SIGKILL of the
+// Temporal dev server, of mongo-java-server and of Redis (each restarted by its
+// supervisor on the same port and files: what was acknowledged before the kill
+// must be there after it); Redis frozen with SIGSTOP for a while, then SIGCONT;
+// and a power cut: every process of the stack SIGKILLed at once, then the stack
+// started again on the same data directory, as `npm start` would. Each fault
 // fires once the workload has placed its share of the orders, so they all land
 // while orders are moving; each is followed until the victim answers again.
 import { Connection } from '@temporalio/client';
 import type { CheckResult } from '../audit/checks.js';
+import { mongoAnswers } from '../stack/infra.js';
 import type { LocalStack } from '../stack/local.js';
 import { portAnswers, type Managed } from '../stack/processes.js';
 
 export interface FaultPlan {
   kills: number;
   temporalRestarts: number;
+  /** SIGKILLs of the MongoDB-protocol server (mongo-java-server on its H2 file). */
+  mongoKills: number;
+  /** SIGKILLs of Redis (on its append-only file). */
+  redisKills: number;
   redisPauses: number;
   redisPauseMs: number;
+  /** Every process at once, then the stack started again on the same data. */
+  powerCuts: number;
 }
 
-export type Fault = { kind: 'kill'; target: string } | { kind: 'temporal' } | { kind: 'redis' };
+export type Fault =
+  | { kind: 'kill'; target: string }
+  | { kind: 'temporal' }
+  | { kind: 'mongo' }
+  | { kind: 'redisKill' }
+  | { kind: 'redis' }
+  | { kind: 'powerCut' };
+
+/** The stack under fault: a power cut replaces it with one started again on the same data directory and ports. */
+export interface Victim {
+  readonly stack: LocalStack;
+  /** Kills every process at once, starts the stack again; resolves once its gateway answers. */
+  powerCut(): Promise<void>;
+  /** Every process the stack has had, across power cuts (for the restart counts). */
+  readonly everyProcess: Managed[];
+}
 
 export interface FaultRecord {
   fault: Fault;
@@ -35,6 +60,7 @@ const shuffle = <T>(items: T[]): T[] =>
     .map((item) => [Math.random(), item] as const)
     .sort(([a], [b]) => a - b)
     .map(([, item]) => item);
+const times = <T>(n: number, fault: T): T[] => Array.from({ length: n }, () => fault);
 
 /** The faults of a plan, in a random order: kills of the processes above first, then of any process. */
 export function planFaults(plan: FaultPlan, processNames: string[]): Fault[] {
@@ -44,8 +70,11 @@ export function planFaults(plan: FaultPlan, processNames: string[]): Fault[] {
   );
   return shuffle<Fault>([
     ...victims.map((target) => ({ kind: 'kill' as const, target })),
-    ...Array.from({ length: plan.temporalRestarts }, () => ({ kind: 'temporal' as const })),
-    ...Array.from({ length: plan.redisPauses }, () => ({ kind: 'redis' as const })),
+    ...times<Fault>(plan.temporalRestarts, { kind: 'temporal' }),
+    ...times<Fault>(plan.mongoKills, { kind: 'mongo' }),
+    ...times<Fault>(plan.redisKills, { kind: 'redisKill' }),
+    ...times<Fault>(plan.redisPauses, { kind: 'redis' }),
+    ...times<Fault>(plan.powerCuts, { kind: 'powerCut' }),
   ]);
 }
 
@@ -70,14 +99,17 @@ async function temporalAnswers(address: string): Promise<boolean> {
 const answers = async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok;
 
 /** SIGKILLs the managed process's current child and waits for its supervisor to bring it back, answering. */
-async function killAndWait(managed: Managed, ready: () => Promise<boolean>): Promise<void> {
+async function killAndWait(managed: Managed | undefined, ready: () => Promise<boolean>): Promise<void> {
+  if (!managed) throw new Error('not started by this stack (an external server): cannot kill it');
   const restarts = managed.restarts;
   process.kill(managed.child.pid!, 'SIGKILL');
   await until(`${managed.name} was not restarted`, async () => managed.restarts > restarts, 60_000);
   await until(`${managed.name} did not answer after its restart`, ready, 120_000);
 }
 
-export async function inflict(stack: LocalStack, fault: Fault, plan: FaultPlan): Promise<void> {
+export async function inflict(victim: Victim, fault: Fault, plan: FaultPlan): Promise<void> {
+  const { stack } = victim;
+  const redisPort = Number(new URL(stack.redis.value).port);
   switch (fault.kind) {
     case 'kill': {
       const managed = stack.system.processes.find((p) => p.name === fault.target);
@@ -89,7 +121,11 @@ export async function inflict(stack: LocalStack, fault: Fault, plan: FaultPlan):
       return killAndWait(managed, () => answers(`${url}/health/ready`));
     }
     case 'temporal':
-      return killAndWait(stack.temporal.managed!, () => temporalAnswers(stack.temporal.value.address));
+      return killAndWait(stack.temporal.managed, () => temporalAnswers(stack.temporal.value.address));
+    case 'mongo':
+      return killAndWait(stack.mongo.managed, () => mongoAnswers(stack.mongo.value));
+    case 'redisKill':
+      return killAndWait(stack.redis.managed, () => portAnswers(redisPort));
     case 'redis': {
       const pid = stack.redis.managed!.child.pid!;
       process.kill(pid, 'SIGSTOP');
@@ -98,9 +134,10 @@ export async function inflict(stack: LocalStack, fault: Fault, plan: FaultPlan):
       } finally {
         process.kill(pid, 'SIGCONT');
       }
-      const port = Number(new URL(stack.redis.value).port);
-      return until('redis did not answer after SIGCONT', () => portAnswers(port), 10_000);
+      return until('redis did not answer after SIGCONT', () => portAnswers(redisPort), 10_000);
     }
+    case 'powerCut':
+      return victim.powerCut();
   }
 }
 
@@ -110,7 +147,7 @@ export async function inflict(stack: LocalStack, fault: Fault, plan: FaultPlan):
  * workload; when it has finished they follow each other at short random gaps.
  */
 export async function runFaults(
-  stack: LocalStack,
+  victim: Victim,
   faults: Fault[],
   plan: FaultPlan,
   progress: () => number,
@@ -125,7 +162,7 @@ export async function runFaults(
     const started = Date.now();
     log(`[chaos] fault ${i + 1}/${faults.length}: ${describeFault(fault, plan)}`);
     try {
-      await inflict(stack, fault, plan);
+      await inflict(victim, fault, plan);
       record.recoveredMs = Date.now() - started;
       log(`[chaos]   recovered in ${(record.recoveredMs / 1000).toFixed(1)} s`);
     } catch (error) {
@@ -136,35 +173,46 @@ export async function runFaults(
   return records;
 }
 
-export const describeFault = (fault: Fault, plan: FaultPlan) =>
-  fault.kind === 'kill'
-    ? `SIGKILL ${fault.target}`
-    : fault.kind === 'temporal'
-      ? 'SIGKILL the Temporal dev server'
-      : `SIGSTOP redis for ${plan.redisPauseMs / 1000} s`;
+export function describeFault(fault: Fault, plan: FaultPlan): string {
+  switch (fault.kind) {
+    case 'kill':
+      return `SIGKILL ${fault.target}`;
+    case 'temporal':
+      return 'SIGKILL the Temporal dev server (restarted on its SQLite file)';
+    case 'mongo':
+      return 'SIGKILL the MongoDB server (restarted on its data file)';
+    case 'redisKill':
+      return 'SIGKILL redis (restarted on its append-only file)';
+    case 'redis':
+      return `SIGSTOP redis for ${plan.redisPauseMs / 1000} s`;
+    case 'powerCut':
+      return 'power cut: every process SIGKILLed at once, the stack started again on the same data';
+  }
+}
 
-/** The faults as a row of the report: each must have been recovered from. */
-export function faultReport(records: FaultRecord[], plan: FaultPlan, stack: LocalStack): CheckResult {
-  const kills = records.filter((r) => r.fault.kind === 'kill');
-  const byTarget = new Map<string, number>();
-  for (const r of kills) if (r.fault.kind === 'kill') byTarget.set(r.fault.target, (byTarget.get(r.fault.target) ?? 0) + 1);
+const secondsOf = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** The faults as a row of the report, one line each (what, when after `since`, recovered after): each must have been recovered from. */
+export function faultReport(records: FaultRecord[], plan: FaultPlan, victim: Victim, since: Date): CheckResult {
+  const count = (kind: Fault['kind']) => records.filter((r) => r.fault.kind === kind).length;
   const recovery = records.flatMap((r) => (r.recoveredMs === undefined ? [] : [r.recoveredMs])).sort((a, b) => a - b);
+  const restarts = new Map<string, number>();
+  for (const p of victim.everyProcess) if (p.restarts > 0) restarts.set(p.name, (restarts.get(p.name) ?? 0) + p.restarts);
   return {
     name: 'faults',
     checked: `${records.length} faults`,
     figures: [
-      `SIGKILLs: ${kills.length} (${[...byTarget.entries()].map(([t, n]) => `${t} ${n}`).join(', ')}); Temporal restarts: ${records.filter((r) => r.fault.kind === 'temporal').length}; Redis pauses: ${records.filter((r) => r.fault.kind === 'redis').length} x ${plan.redisPauseMs / 1000} s`,
-      `restarts by the supervisor: ${
-        stack.processes
-          .filter((p) => p.restarts > 0)
-          .map((p) => `${p.name} ${p.restarts}`)
-          .join(', ') || 'none'
-      }`,
+      `SIGKILLs: ${count('kill')} of services, workers and gateway; Temporal ${count('temporal')}; MongoDB ${count('mongo')}; Redis ${count('redisKill')}; Redis pauses: ${count('redis')} x ${plan.redisPauseMs / 1000} s; power cuts: ${count('powerCut')}`,
+      `restarts by the supervisor: ${[...restarts.entries()].map(([name, n]) => `${name} ${n}`).join(', ') || 'none'}`,
       ...(recovery.length
-        ? [
-            `answering again after: median ${(recovery[Math.floor(recovery.length / 2)]! / 1000).toFixed(1)} s, max ${(recovery.at(-1)! / 1000).toFixed(1)} s`,
-          ]
+        ? [`answering again after: median ${secondsOf(recovery[Math.floor(recovery.length / 2)]!)}, max ${secondsOf(recovery.at(-1)!)}`]
         : []),
+      ...records.map(
+        (r, i) =>
+          `${i + 1}. at ${secondsOf(r.at.getTime() - since.getTime())}: ${describeFault(r.fault, plan)}; ${
+            r.recoveredMs === undefined ? `NOT recovered: ${r.error}` : `answering again after ${secondsOf(r.recoveredMs)}`
+          }`,
+      ),
     ],
     breaches: records.flatMap((r) => (r.error ? [`${describeFault(r.fault, plan)}: ${r.error}`] : [])),
   };

@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runChecks, type CheckResult } from '../audit/checks.js';
 import { breachCount, formatReport } from '../audit/report.js';
-import { takeSnapshot, type StackAddress } from '../audit/snapshot.js';
-import { startLocalStack, type LocalStack } from '../stack/local.js';
+import { takeSnapshot } from '../audit/snapshot.js';
 import { chargeAttempts } from './attempts.js';
-import { newStats, ShopClient, type ClientStats } from './client.js';
+import { apiReport, newStats, ShopClient } from './client.js';
 import { drain } from './drain.js';
-import { faultReport, planFaults, runFaults, type FaultPlan } from './faults.js';
-import { judge, planOrders, runWorkload, seedShop, type Mix } from './workload.js';
+import { faultReport, planFaults, runFaults, type FaultPlan, type Victim } from './faults.js';
+import { addressOf, chaosStackOptions, restartable } from './stack.js';
+import { judge, orderRuns, planOrders, runWorkload, seedShop, type Mix } from './workload.js';
 
 export interface ChaosConfig extends FaultPlan {
   orders: number;
@@ -41,49 +41,25 @@ export interface ChaosOutcome {
   dataDir: string;
 }
 
-function apiReport(stats: ClientStats, seconds: number): CheckResult {
-  const statuses = [...stats.byStatus.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([s, n]) => `${s} ${n}`)
-    .join(', ');
-  return {
-    name: 'api',
-    checked: `${stats.requests} requests`,
-    figures: [
-      `answers: ${statuses}`,
-      `${stats.retries} sent again (same Idempotency-Key), ${stats.unreachable} found no gateway or timed out, ${stats.gaveUp} given up; run ${seconds.toFixed(0)} s`,
-    ],
-    breaches: [],
-  };
-}
+/** The plan's faults in one line, for the report's heading. */
+export const describePlan = (plan: FaultPlan) =>
+  `${plan.kills} SIGKILLs of services, workers and gateway, ${plan.temporalRestarts} of Temporal, ${plan.mongoKills} of MongoDB, ${plan.redisKills} of Redis, ${plan.redisPauses} Redis pauses of ${plan.redisPauseMs / 1000} s, ${plan.powerCuts} power cuts`;
 
 export async function runChaos(config: ChaosConfig): Promise<ChaosOutcome> {
   const { log } = config;
   const started = Date.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'sagashop-chaos-'));
-  let stack: LocalStack | undefined;
+  const options = chaosStackOptions(dataDir, log, {
+    APPROVAL_TIMEOUT: config.approvalTimeout,
+    SIMULATOR_SLOW_MS: String(config.slowPaymentMs),
+  });
+  let victim: Victim | undefined;
   let results: CheckResult[];
   try {
     log(`[chaos] starting the stack (data and logs: ${dataDir})`);
-    stack = await startLocalStack({
-      dataDir,
-      logDir: join(dataDir, 'logs'),
-      persistent: true,
-      supervision: { report: log },
-      env: {
-        SEED_DEMO: 'true',
-        APPROVAL_TIMEOUT: config.approvalTimeout,
-        SIMULATOR_SLOW_MS: String(config.slowPaymentMs),
-        RATE_LIMIT_PER_USER: '100000000',
-        RATE_LIMIT_PER_IP: '100000000',
-        REGISTRATIONS_PER_IP: '100000000',
-      },
-    });
-    const address: StackAddress = {
-      mongoUrl: stack.mongo.value,
-      prefix: '',
-      temporal: { connection: { address: stack.temporal.value.address }, namespace: stack.temporal.value.namespace },
-    };
+    victim = await restartable(options);
+    const { stack } = victim;
+    const address = addressOf(stack);
     const stats = newStats();
     const shop = await seedShop(new ShopClient(`${stack.system.gatewayUrl}/api/v1`, stats), config.concurrency, config.scarceUnits);
     const plan = planOrders(config.orders, config.mix);
@@ -94,8 +70,8 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosOutcome> {
     log(`[chaos] ${config.orders} orders by ${config.concurrency} customers, ${faults.length} faults`);
 
     let placed = 0;
-    const faultsDone = runFaults(stack, faults, config, () => placed / config.orders, log);
-    const runs = await runWorkload(shop, plan, (n) => {
+    const faultsDone = runFaults(victim, faults, config, () => placed / config.orders, log);
+    const runs = await runWorkload(shop, orderRuns(plan), (n) => {
       placed = n;
       if (n % 50 === 0) log(`[chaos] ${n} orders begun`);
     });
@@ -118,7 +94,7 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosOutcome> {
     results = [
       ...runChecks(snapshot, { pendingGraceMs: 0 }),
       workload,
-      faultReport(faultRecords, config, stack),
+      faultReport(faultRecords, config, victim, new Date(started)),
       {
         name: 'drain',
         checked: `${drained.seconds.toFixed(0)} s`,
@@ -128,13 +104,10 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosOutcome> {
       apiReport(stats, (Date.now() - started) / 1000),
     ];
   } finally {
-    await stack?.stop();
+    await victim?.stack.stop();
   }
   const breaches = breachCount(results);
-  const report = formatReport(
-    results,
-    `sagashop chaos run, ${new Date().toISOString()}: ${config.orders} orders, ${config.kills} SIGKILLs, ${config.temporalRestarts} Temporal restarts, ${config.redisPauses} Redis pauses of ${config.redisPauseMs / 1000} s`,
-  );
+  const report = formatReport(results, `sagashop chaos run, ${new Date().toISOString()}: ${config.orders} orders, ${describePlan(config)}`);
   if (breaches === 0 && !config.keepData) rmSync(dataDir, { recursive: true, force: true });
   return { results, breaches, report, dataDir };
 }

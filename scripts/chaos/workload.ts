@@ -268,9 +268,11 @@ async function runOne(shop: Shop, token: string, run: OrderRun): Promise<void> {
   }
 }
 
-/** Runs the plan with one client per customer, each taking the next order; `placed` counts the orders begun. */
-export async function runWorkload(shop: Shop, plan: Scenario[], onPlaced: (placed: number) => void): Promise<OrderRun[]> {
-  const runs: OrderRun[] = plan.map((scenario, index) => ({ index, scenario }));
+/** One run per order of the plan, filled in as the workload goes (watch them while it runs). */
+export const orderRuns = (plan: Scenario[]): OrderRun[] => plan.map((scenario, index) => ({ index, scenario }));
+
+/** Runs the orders with one client per customer, each taking the next order; `placed` counts the orders begun. */
+export async function runWorkload(shop: Shop, runs: OrderRun[], onPlaced: (placed: number) => void): Promise<OrderRun[]> {
   let next = 0;
   await Promise.all(
     shop.customers.map(async (token) => {

@@ -50,7 +50,7 @@ export interface InfraOptions {
 
 const durable = (opts: InfraOptions) => opts.durableWrites !== false;
 
-async function mongoAnswers(url: string): Promise<boolean> {
+export async function mongoAnswers(url: string): Promise<boolean> {
   const client = new MongoClient(url, { serverSelectionTimeoutMS: 1_000 });
   try {
     await client.connect();

@@ -14,6 +14,26 @@ export interface LocalStack {
   /** Every process this stack started, infrastructure first. */
   processes: Managed[];
   stop(): Promise<void>;
+  /**
+   * A power cut: every process of the stack (infrastructure, services with their workers, the
+   * gateway) SIGKILLed at once and none restarted, the data left as the kill left it. Start the
+   * stack again with `startLocalStack({ ...options, ...portsOf(stack) })` on the same data directory.
+   */
+  powerCut(): Promise<void>;
+}
+
+/** The ports a stack listens on, to start it again where its clients expect it. */
+export function portsOf(stack: LocalStack): Pick<LocalStackOptions, 'ports' | 'gatewayPort'> {
+  const port = (url: string) => Number(new URL(url).port);
+  return {
+    ports: {
+      mongo: port(stack.mongo.value),
+      redis: port(stack.redis.value),
+      temporal: port(`http://${stack.temporal.value.address}`),
+      ...(stack.temporal.value.uiUrl ? { temporalUi: port(stack.temporal.value.uiUrl) } : {}),
+    },
+    gatewayPort: port(stack.system.gatewayUrl),
+  };
 }
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -43,6 +63,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       await system.stop();
       await stopInfra();
     };
+    const processes = [...infra.flatMap((s) => (s.managed ? [s.managed] : [])), ...system.processes];
+    const powerCut = async () => {
+      // Every kill is sent before any exit is awaited: nothing gets to write after another died.
+      await Promise.all(processes.map((p) => p.powerOff()));
+      await stop();
+    };
     // The processes run in process groups of their own, so a Ctrl-C (or a kill) of the tool that
     // started them does not reach them: stop them before the tool goes.
     const onSignal = (signal: NodeJS.Signals) => void stop().finally(() => process.exit(128 + (constants.signals[signal] ?? 0)));
@@ -52,8 +78,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       redis,
       temporal,
       system,
-      processes: [...infra.flatMap((s) => (s.managed ? [s.managed] : [])), ...system.processes],
+      processes,
       stop,
+      powerCut,
     };
   } catch (error) {
     await stopInfra();

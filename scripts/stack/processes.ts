@@ -13,6 +13,11 @@ export interface Managed {
   /** From now on an unexpected exit restarts the process (see SuperviseOptions). */
   supervise(options?: SuperviseOptions): void;
   stop(): Promise<void>;
+  /**
+   * SIGKILLs its process group at once and never restarts it: what a power cut
+   * does to it (the chaos run's). Resolves once the child has exited.
+   */
+  powerOff(): Promise<void>;
 }
 
 /** A port the OS just handed out and released; good enough on a single machine. */
@@ -215,6 +220,22 @@ export function spawnManaged(name: string, command: string, args: string[], opti
     log?.end();
   };
 
+  const powerOff = async () => {
+    stopping = true;
+    clearTimeout(restartTimer);
+    clearTimeout(stableTimer);
+    const { child, exited } = current;
+    if (child.exitCode === null && child.signalCode === null && child.pid) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+      await exited;
+    }
+    log?.end();
+  };
+
   return {
     name,
     get child() {
@@ -232,5 +253,6 @@ export function spawnManaged(name: string, command: string, args: string[], opti
       stableTimer.unref();
     },
     stop,
+    powerOff,
   };
 }

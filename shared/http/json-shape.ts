@@ -18,7 +18,7 @@ export interface JsonShapeLimits {
 
 export const JSON_SHAPE_LIMITS: JsonShapeLimits = { maxDepth: 32, maxMembers: 2_000 };
 
-const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json$/i;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN = new Set([0x5b, 0x7b]); // [ {

@@ -38,14 +38,18 @@ const stock = (extra: Partial<StockDoc> = {}): StockDoc => ({
   ...extra,
 });
 
+const CONFIRMED_LOG = ['OrderPlaced', 'OrderPriced', 'StockReserved', 'PaymentCaptured', 'OrderConfirmed', 'StockCommitted'];
+
 /** A confirmed order, a cancelled one (charged, then refunded) and one awaiting approval, all in order. */
 function cleanShop(): Snapshot {
   return {
     takenAt: now,
     orders: [
-      order('confirmed', 'CONFIRMED', { events: ['OrderPlaced', 'OrderConfirmed'] }),
-      order('cancelled', 'CANCELLED', { cancellationReason: 'CUSTOMER_CANCELLED' }),
-      order('waiting', 'AWAITING_APPROVAL'),
+      order('confirmed', 'CONFIRMED', { events: CONFIRMED_LOG }),
+      order('cancelled', 'CANCELLED', { cancellationReason: 'CUSTOMER_CANCELLED', events: ['OrderPlaced', 'OrderCancelled'] }),
+      order('waiting', 'AWAITING_APPROVAL', {
+        events: ['OrderPlaced', 'OrderPriced', 'StockReserved', 'PaymentCaptured', 'ApprovalRequested'],
+      }),
     ],
     workflows: new Map([
       ['confirmed', saga('confirmed', 'CONFIRMED', 'RUNNING')],
@@ -95,7 +99,7 @@ describe('the audit checks', () => {
     shop.orders.push(
       order('stuck', 'PENDING'),
       order('young', 'PENDING', { updatedAt: new Date(now.getTime() - 5_000) }),
-      order('failed', 'FAILED'),
+      order('failed', 'FAILED', { failureReason: 'compensation failed: refund: provider unreachable' }),
     );
     shop.workflows.set('stuck', saga('stuck', 'PENDING', 'RUNNING'));
     shop.workflows.set('young', saga('young', 'PENDING', 'RUNNING'));
@@ -103,11 +107,24 @@ describe('the audit checks', () => {
     shop.workflows.set('ghost', saga('ghost', 'PENDING', 'TERMINATED'));
     expect(breaches(shop).orders).toEqual([
       'order stuck: PENDING for 3600 s',
-      'order failed: FAILED, waiting for an operator',
+      'order failed: FAILED, waiting for an operator (compensation failed: refund: provider unreachable)',
       'order saga order-ghost (TERMINATED, PENDING) has no order record',
       'order saga order-ghost ended TERMINATED: a saga never fails, it settles the order',
     ]);
     expect(runChecks(shop, grace)[0]!.figures).toContain('1 in flight (younger than 120 s), left out of the other checks');
+  });
+
+  it('name a saga without an order record with its last failure, and a settled order whose log lacks a step (a lost write)', () => {
+    const shop = cleanShop();
+    shop.workflows.set('orphan', {
+      ...saga('orphan', 'FAILED', 'COMPLETED'),
+      lastFailure: 'Activity task failed: order orphan has no OrderPlaced event',
+    });
+    shop.orders[0]!.events = CONFIRMED_LOG.filter((type) => type !== 'PaymentCaptured');
+    expect(breaches(shop).orders).toEqual([
+      'order confirmed (CONFIRMED): its event log lacks PaymentCaptured',
+      'order saga order-orphan (COMPLETED, FAILED) has no order record; its last failure: Activity task failed: order orphan has no OrderPlaced event',
+    ]);
   });
 
   it('name a read model its saga disagrees with', () => {
@@ -156,6 +173,12 @@ describe('the audit checks', () => {
     ]);
     shop.stock = [stock({ available: 4, committed: 4 })];
     expect(breaches(shop).stock).toContain('MUG: committed 4 - restocked 0 = 4 units gone, but confirmed orders took 2');
+  });
+
+  it('name a sku that settled orders took with no stock document (its counters lost)', () => {
+    const shop = cleanShop();
+    shop.stock = [];
+    expect(breaches(shop).stock).toEqual(['MUG: settled orders took or hold units of it, but it has no stock document']);
   });
 
   it('name a confirmation never sent, one stuck, one that may have gone out twice, and one its order does not call for', () => {

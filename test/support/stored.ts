@@ -10,7 +10,7 @@ import { connectRedis } from '../../shared/redis.js';
 import { stack } from './stack.js';
 
 /** Keys the limits write on every request (gateway/middleware/rate-limit.ts, gateway/auth/login-limiter.ts) and the read cache (services/catalog/store.ts). */
-const COUNTERS = /^(ratelimit|login-failures|catalog:product):/;
+const COUNTERS = /^(?:ratelimit|login-failures|catalog:product):/;
 
 export type Snapshot = Record<string, string>;
 
