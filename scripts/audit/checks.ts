@@ -50,6 +50,8 @@ const STORY: Record<OrderStatus, OrderEventType[]> = {
   CONFIRMED: CONFIRMED_STORY,
   SHIPPED: [...CONFIRMED_STORY, 'OrderShipped'],
   DELIVERED: [...CONFIRMED_STORY, 'OrderShipped', 'OrderDelivered'],
+  // Only the saga shows CANCELLING (the log keeps the status it is leaving): never at rest.
+  CANCELLING: ['OrderPlaced'],
   CANCELLED: ['OrderPlaced', 'OrderCancelled'],
   FAILED: ['OrderPlaced'],
 };
