@@ -196,45 +196,33 @@ export function spawnManaged(name: string, command: string, args: string[], opti
     }, delayMs);
   }
 
-  const stop = async () => {
+  /**
+   * Ends the process for good, never restarted: SIGTERM, then SIGKILL after `graceMs` (a stop), or
+   * SIGKILL at once when `graceMs` is undefined (a crash: nothing of it gets to clean up).
+   */
+  const halt = async (graceMs: number | undefined) => {
     stopping = true;
     clearTimeout(restartTimer);
     clearTimeout(stableTimer);
     const { child, exited } = current;
     if (child.exitCode === null && child.signalCode === null && child.pid) {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-      const killer = setTimeout(() => {
+      const pid = child.pid;
+      const send = (signal: NodeJS.Signals) => {
         try {
-          process.kill(-child.pid!, 'SIGKILL');
+          process.kill(-pid, signal);
         } catch {
-          /* gone */
+          /* already gone */
         }
-      }, 10_000);
+      };
+      send(graceMs === undefined ? 'SIGKILL' : 'SIGTERM');
+      const killer = graceMs === undefined ? undefined : setTimeout(() => send('SIGKILL'), graceMs);
       await exited;
       clearTimeout(killer);
     }
     log?.end();
   };
-
-  const powerOff = async () => {
-    stopping = true;
-    clearTimeout(restartTimer);
-    clearTimeout(stableTimer);
-    const { child, exited } = current;
-    if (child.exitCode === null && child.signalCode === null && child.pid) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-      await exited;
-    }
-    log?.end();
-  };
+  const stop = () => halt(10_000);
+  const powerOff = () => halt(undefined);
 
   return {
     name,
