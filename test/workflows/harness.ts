@@ -115,8 +115,9 @@ export async function waitForState(
   handle: { query: (q: typeof sagaStateQuery) => Promise<SagaState> },
   done: (s: SagaState) => boolean,
   what = 'state',
+  timeoutMs = 20_000,
 ): Promise<SagaState> {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + timeoutMs;
   let last: SagaState | undefined;
   while (Date.now() < deadline) {
     try {

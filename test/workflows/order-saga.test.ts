@@ -195,14 +195,16 @@ describe('order saga', () => {
       await waitForState(handle, (s) => s.status === 'CONFIRMED' && !!s.shipment, 'CONFIRMED with a shipment');
       expect(await handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: 'cust-1' }] })).toMatchObject({ status: 'CANCELLING' });
       // Wait in real time: skipping time while the child's cancellation is in flight would wake its timers first.
-      await waitForState(handle, (s) => s.status === 'CANCELLED', 'CANCELLED');
+      // Longer than a compensation's 30 s start-to-close: once in a loaded CI run the release stayed RUNNING
+      // for 25 s (its task never reached this test's worker), and a retry after that timeout is the promise.
+      await waitForState(handle, (s) => s.status === 'CANCELLED', 'CANCELLED', 45_000);
       expect(await handle.result()).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'CUSTOMER_CANCELLED' } });
       expect(calls.refunded).toBe(1);
       expect(calls.events).toEqual(expect.arrayContaining(['PaymentRefunded', 'StockReleased', 'OrderCancelled']));
       const child = await env().client.workflow.getHandle(`fulfilment-${input.orderId}`).result();
       expect(child.stage).toBe('CANCELLED');
     });
-  });
+  }, 90_000);
 
   it('cancel too late: after pickup the update answers not accepted', async () => {
     const { fakes, calls } = createFakes();
