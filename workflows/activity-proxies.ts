@@ -70,11 +70,15 @@ export function compensations(maximumAttempts: number) {
   };
 }
 
-// A notification is never worth failing an order for: a few tries, then the caller moves on.
+// A notification is never worth failing an order for, but it is owed: retried through an outage of
+// the notifications service (a restart, a power cut of the whole stack, which five tries over ~30 s
+// did not outlast: a power-cut trial lost an order_cancelled that way), then the caller moves on.
+// Sends are idempotent by their key, so a retry never sends twice.
 export const notifications = proxyActivities<NotificationsActivities>({
   taskQueue: TaskQueues.notifications,
   startToCloseTimeout: '10s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
+  scheduleToCloseTimeout: '30 minutes',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
 
 export const users = proxyActivities<UsersActivities>({
