@@ -311,7 +311,7 @@ describe('order saga on the real activities', () => {
     await withWorkers(env, activities, async () => {
       const input = sagaInput({ customerId, items: [{ sku: 'MUG-SAGA', quantity: 1 }] });
       const handle = await startSaga(env, input);
-      const { shipment } = await waitForState(handle, (s) => s.status === 'CONFIRMED' && !!s.shipment, 'CONFIRMED with a shipment');
+      const { shipment } = await waitForState(handle, (s) => s.status === 'CONFIRMED' && !!s.shipment, 'CONFIRMED with a shipment', 45_000);
       expect(await stores.shipping.get(shipment!.shipmentId)).toMatchObject({ status: 'LABEL_CREATED' });
       expect(await handle.executeUpdate(cancelOrderUpdate, { args: [{ requestedBy: customerId }] })).toEqual({ status: 'CANCELLING' });
       expect(await handle.result()).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'CUSTOMER_CANCELLED' } });
@@ -320,13 +320,13 @@ describe('order saga on the real activities', () => {
       await env.client.workflow.getHandle(`fulfilment-${input.orderId}`).result();
       expect(await stores.shipping.get(shipment!.shipmentId)).toMatchObject({ status: 'CANCELLED' });
     });
-  });
+  }, 90_000);
 
   it('once the saga knows of the pickup a cancel is refused: nothing refunded or restocked', async () => {
     await withWorkers(env, activities, async () => {
       const input = sagaInput({ customerId, items: [{ sku: 'MUG-SAGA', quantity: 1 }] });
       const handle = await startSaga(env, input);
-      const { shipment } = await waitForState(handle, (s) => s.status === 'CONFIRMED' && !!s.shipment, 'CONFIRMED with a shipment');
+      const { shipment } = await waitForState(handle, (s) => s.status === 'CONFIRMED' && !!s.shipment, 'CONFIRMED with a shipment', 45_000);
       const stock = await stockOf('MUG-SAGA');
       await handle.executeUpdate(carrierPickupUpdate, { args: [shipment!] });
       await waitForState(handle, (s) => s.status === 'SHIPPED', 'SHIPPED');
@@ -336,5 +336,5 @@ describe('order saga on the real activities', () => {
       expect(await stores.payments.charges.findOne({ _id: input.orderId })).toMatchObject({ amountCents: 1_250, refundedCents: 0 });
       expect(await stockOf('MUG-SAGA')).toEqual(stock);
     });
-  });
+  }, 90_000);
 });
