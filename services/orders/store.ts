@@ -59,11 +59,20 @@ export class OrdersStore {
     if (event.type === 'OrderPlaced') return (await this.create(orderId, [event])) ?? { version: 1 };
     const prior = earlier.filter((e) => e.type !== event.type);
     const required = prior.map((e) => e.type);
+    // With the writer's list, nothing else belongs in the log: an event of a branch its history
+    // never kept (a local activity of a workflow task lost in a crash) is a phantom.
+    const allowed = earlier.length ? new Set([...required, event.type]) : undefined;
     // Each round fills what was missing; a second is the most a single writer ever needs.
     for (let round = 0; round < 3; round++) {
-      const appended = await this.appendTo(orderId, event, required);
+      const appended = await this.appendTo(orderId, event, required, allowed);
       if (appended) return appended;
-      const doc = await this.orders.findOne({ _id: orderId }, { projection: { 'events.type': 1 } });
+      const doc = await this.orders.findOne({ _id: orderId }, { projection: { 'events.type': 1, 'events.at': 1, version: 1 } });
+      if (doc && allowed && doc.events.some((e) => !allowed.has(e.type))) {
+        // The saga's history is the truth: the log becomes its list, by one conditional replace.
+        const rebuilt = await this.replaceLog(orderId, doc, [...prior, event]);
+        if (rebuilt) return rebuilt;
+        continue;
+      }
       if (!doc) {
         if (!prior.some((e) => e.type === 'OrderPlaced')) throw notPlaced(orderId);
         // A duplicate key means another attempt created it meanwhile: go round again.
@@ -101,17 +110,53 @@ export class OrdersStore {
   }
 
   /**
+   * Replaces the log with `events` (the writer's list, OrderPlaced first), keeping the time of
+   * each event it already had, and the read model folded from them; only if the document is
+   * still at the version read (single-document atomic). The version of the last event, or
+   * undefined when someone wrote in between (the caller reads again).
+   */
+  private async replaceLog(
+    orderId: string,
+    doc: { version: number; events: Array<{ type: string; at: Date }> },
+    events: readonly OrderEvent[],
+  ): Promise<{ version: number } | undefined> {
+    const placed = events.find((e) => e.type === 'OrderPlaced');
+    if (!placed) throw notPlaced(orderId);
+    const kept = new Map(doc.events.map((e) => [e.type, e.at]));
+    const now = new Date();
+    const log: EmbeddedEvent[] = [];
+    for (const e of [placed, ...events])
+      if (!log.some((l) => l.type === e.type)) log.push({ type: e.type, data: e.data, at: kept.get(e.type) ?? now });
+    const view = project(log.map((e, i) => ({ orderId, version: i + 1, ...e })))!;
+    const { modifiedCount } = await this.orders.replaceOne({ _id: orderId, version: doc.version }, { ...view, events: log });
+    const last = events[events.length - 1]!;
+    return modifiedCount === 1 ? { version: log.findIndex((e) => e.type === last.type) + 1 } : undefined;
+  }
+
+  /**
    * One guarded atomic update: appends a later event (not OrderPlaced) unless its type is there,
    * provided every `required` type is. Its version, or undefined when the document is missing or
    * lacks a required event.
    */
-  private async appendTo(orderId: string, event: OrderEvent, required: readonly string[]): Promise<{ version: number } | undefined> {
+  private async appendTo(
+    orderId: string,
+    event: OrderEvent,
+    required: readonly string[],
+    allowed?: ReadonlySet<string>,
+  ): Promise<{ version: number } | undefined> {
     const at = new Date();
     const logged: EmbeddedEvent = { type: event.type, data: event.data, at };
     const changes = eventChanges({ orderId, version: 0, ...logged });
     // Two clauses, not one `{ $ne, $all }`: mongo-java-server matches that combination on an array path wrongly.
+    // With the writer's list the log must hold exactly the required types (each type is there once), no phantom.
     const guard = required.length
-      ? { $and: [{ 'events.type': { $ne: event.type } }, { 'events.type': { $all: [...required] } }] }
+      ? {
+          $and: [
+            { 'events.type': { $ne: event.type } },
+            { 'events.type': { $all: [...required] } },
+            ...(allowed ? [{ events: { $size: required.length } }] : []),
+          ],
+        }
       : { 'events.type': { $ne: event.type } };
     // The before image is the caller's own: under contention an 'after' image may
     // already include later appends, so the version is computed from 'before'.
@@ -123,6 +168,7 @@ export class OrdersStore {
     if (before) return { version: before.version + 1 };
 
     const doc = await this.orders.findOne({ _id: orderId }, { projection: { 'events.type': 1 } });
+    if (doc && allowed && doc.events.some((e) => !allowed.has(e.type))) return undefined; // a phantom: the caller rebuilds
     const position = doc ? doc.events.findIndex((e) => e.type === event.type) : -1;
     // Types are never removed from a log: a refused append either finds its type there or lacks a required one.
     return position < 0 ? undefined : { version: position + 1 };

@@ -230,6 +230,39 @@ describe('recordOrderEvent activity', () => {
     await expectBusinessFailure(withEarlier('o-gap-3', captured, [priced, reserved]), 'InvalidState');
   });
 
+  it("drops an event of a branch the saga's history never kept: the log becomes the saga's list (a power-cut trial found one)", async () => {
+    // A cancel whose workflow task was lost in a crash: its local activity had written OrderCancelled,
+    // the history never kept it, the saga went on and confirmed; a later (resent) cancel unwinds it.
+    const placed: OrderEvent = { type: 'OrderPlaced', data: { customerId: 'u-ph', items, shippingAddress: address } };
+    const priced: OrderEvent = {
+      type: 'OrderPriced',
+      data: { lines: [{ sku: 'MUG-SAGA', quantity: 2, name: 'Saga mug', unitPriceCents: 1250 }], totalCents: 2500, currency: 'EUR' },
+    };
+    const confirmed: OrderEvent = { type: 'OrderConfirmed', data: {} };
+    const released: OrderEvent = { type: 'StockReleased', data: {} };
+    const cancelled: OrderEvent = { type: 'OrderCancelled', data: { reason: 'CUSTOMER_CANCELLED' } };
+    const withEarlier = (event: OrderEvent, earlier: OrderEvent[]) => activities().recordOrderEvent({ orderId: 'o-ph', event, earlier });
+    await record('o-ph', placed);
+    await withEarlier(cancelled, [placed]); // the phantom
+    // The saga's own records: each finds an event it never recorded, and the log becomes its list.
+    expect(await withEarlier(priced, [placed])).toEqual({ version: 2 });
+    expect((await store.history('o-ph')).map((e) => e.type)).toEqual(['OrderPlaced', 'OrderPriced']);
+    expect(await store.get('o-ph')).not.toHaveProperty('cancellation');
+    await withEarlier(confirmed, [placed, priced]);
+    await withEarlier(cancelled, [placed, priced, confirmed]); // a phantom again, before the real unwind
+    await withEarlier(released, [placed, priced, confirmed]);
+    expect(await withEarlier(cancelled, [placed, priced, confirmed, released])).toEqual({ version: 5 });
+    expect((await store.history('o-ph')).map((e) => e.type)).toEqual([
+      'OrderPlaced',
+      'OrderPriced',
+      'OrderConfirmed',
+      'StockReleased',
+      'OrderCancelled',
+    ]);
+    expect(await store.get('o-ph')).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'CUSTOMER_CANCELLED' }, version: 5 });
+    expect(await store.get('o-ph')).toEqual(await store.rebuild('o-ph'));
+  });
+
   it('accepts exactly the listed event types', () => {
     // Every listed type has a data schema (the union is built from them), and nothing else is an event.
     expect(Object.keys(ORDER_EVENT_DATA).sort()).toEqual([...ORDER_EVENT_TYPES].sort());
