@@ -11,6 +11,7 @@ import { startGateway, startSystem, SERVICE_NAMES, type RunningSystem, type Syst
 import { stack, uniqueName } from '../support/stack.js';
 import { Api } from '../support/api.js';
 import { createNamespace, isolatedSystemOptions } from '../support/system.js';
+import { expectReady } from '../support/readiness.js';
 
 const address = { name: 'Ada', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' };
 
@@ -99,11 +100,11 @@ describe('the running system', () => {
     for (const name of SERVICE_NAMES) {
       const url = system.serviceUrls[name];
       expect(url, name).toBeTruthy();
-      expect((await fetch(`${url}/health/ready`)).status, name).toBe(200);
+      await expectReady(url!);
       const spec = (await (await fetch(`${url}/openapi.json`)).json()) as { openapi: string };
       expect(spec.openapi, name).toMatch(/^3\./);
     }
-    expect((await fetch(`${system.gatewayUrl}/health/ready`)).status).toBe(200);
+    await expectReady(system.gatewayUrl);
   });
 
   it('takes an order from placement to delivery and completes its workflow', async () => {

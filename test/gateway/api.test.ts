@@ -9,6 +9,7 @@ import { DEMO_ADMIN } from '../../shared/demo-data.js';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { uniqueName } from '../support/stack.js';
 import { isolatedSystemOptions } from '../support/system.js';
+import { expectReady } from '../support/readiness.js';
 import { bodyOf } from '../../shared/http/body.js';
 
 const address = { name: 'Ada', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' };
@@ -271,7 +272,7 @@ describe('dashboard and health', () => {
     } finally {
       await restart();
     }
-    expect((await fetch(`${system.gatewayUrl}/health/ready`)).status).toBe(200);
+    await expectReady(system.gatewayUrl);
   });
 
   it('serves the OpenAPI document and the docs page', async () => {
