@@ -32,6 +32,7 @@ export interface OrderPage {
 }
 
 const withoutLog = { projection: { events: 0 } } as const;
+const MAX_ROUNDS = 12;
 
 export class OrdersStore {
   readonly orders: Collection<OrderDoc>;
@@ -62,12 +63,17 @@ export class OrdersStore {
     // With the writer's list, nothing else belongs in the log: an event of a branch its history
     // never kept (a local activity of a workflow task lost in a crash) is a phantom.
     const allowed = earlier.length ? new Set([...required, event.type]) : undefined;
-    // Each round fills what was missing; a second is the most a single writer ever needs.
-    for (let round = 0; round < 3; round++) {
+    // Each round fills what was missing; a second is the most a single writer ever needs. Under
+    // contention a round is also lost whenever another writer changed the log first (its progress),
+    // so a burst of retries racing over one log gets more rounds before the attempt gives up.
+    for (let round = 0; round < MAX_ROUNDS; round++) {
       const appended = await this.appendTo(orderId, event, required, allowed);
       if (appended) return appended;
       const doc = await this.orders.findOne({ _id: orderId }, { projection: { 'events.type': 1, 'events.at': 1, version: 1 } });
-      if (doc && allowed && doc.events.some((e) => !allowed.has(e.type))) {
+      // Only a writer whose own event is not in the log yet may take an unknown event for a phantom:
+      // the saga records an event only after its previous record succeeded, so the log can hold
+      // the saga's later events only once it holds this one.
+      if (doc && allowed && !doc.events.some((e) => e.type === event.type) && doc.events.some((e) => !allowed.has(e.type))) {
         // The saga's history is the truth: the log becomes its list, by one conditional replace.
         const rebuilt = await this.replaceLog(orderId, doc, [...prior, event]);
         if (rebuilt) return rebuilt;
@@ -111,9 +117,11 @@ export class OrdersStore {
 
   /**
    * Replaces the log with `events` (the writer's list, OrderPlaced first), keeping the time of
-   * each event it already had, and the read model folded from them; only if the document is
-   * still at the version read (single-document atomic). The version of the last event, or
-   * undefined when someone wrote in between (the caller reads again).
+   * each event it already had, and the read model folded from them; only if the document still
+   * holds exactly the types read at the version read (single-document atomic). The version alone
+   * would not do: a rebuild may shorten the log, so a later log can be back at the version an
+   * older reader saw (and a stale writer must not cut events appended since). The version of the
+   * last event, or undefined when someone wrote in between (the caller reads again).
    */
   private async replaceLog(
     orderId: string,
@@ -128,7 +136,10 @@ export class OrdersStore {
     for (const e of [placed, ...events])
       if (!log.some((l) => l.type === e.type)) log.push({ type: e.type, data: e.data, at: kept.get(e.type) ?? now });
     const view = project(log.map((e, i) => ({ orderId, version: i + 1, ...e })))!;
-    const { modifiedCount } = await this.orders.replaceOne({ _id: orderId, version: doc.version }, { ...view, events: log });
+    const types = doc.events.map((e) => e.type);
+    // Separate clauses, as in appendTo: mongo-java-server mis-matches `$all` combined on an array path.
+    const unchanged = { $and: [{ version: doc.version }, { events: { $size: types.length } }, { 'events.type': { $all: types } }] };
+    const { modifiedCount } = await this.orders.replaceOne({ _id: orderId, ...unchanged } as Filter<OrderDoc>, { ...view, events: log });
     const last = events[events.length - 1]!;
     return modifiedCount === 1 ? { version: log.findIndex((e) => e.type === last.type) + 1 } : undefined;
   }
@@ -168,9 +179,10 @@ export class OrdersStore {
     if (before) return { version: before.version + 1 };
 
     const doc = await this.orders.findOne({ _id: orderId }, { projection: { 'events.type': 1 } });
-    if (doc && allowed && doc.events.some((e) => !allowed.has(e.type))) return undefined; // a phantom: the caller rebuilds
     const position = doc ? doc.events.findIndex((e) => e.type === event.type) : -1;
-    // Types are never removed from a log: a refused append either finds its type there or lacks a required one.
+    // A refused append finds its type there (a retry, or a late attempt after the saga moved on:
+    // later events are then the saga's own, never to be taken for phantoms), or lacks a required
+    // one, or finds a phantom: the caller fills or rebuilds.
     return position < 0 ? undefined : { version: position + 1 };
   }
 

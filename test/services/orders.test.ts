@@ -263,6 +263,33 @@ describe('recordOrderEvent activity', () => {
     expect(await store.get('o-ph')).toEqual(await store.rebuild('o-ph'));
   });
 
+  it("drops a phantom once when tens of retries of the saga's record race over it, and a late attempt of an earlier record cuts nothing", async () => {
+    const placed: OrderEvent = { type: 'OrderPlaced', data: { customerId: 'u-ph2', items, shippingAddress: address } };
+    const priced: OrderEvent = {
+      type: 'OrderPriced',
+      data: { lines: [{ sku: 'MUG-SAGA', quantity: 2, name: 'Saga mug', unitPriceCents: 1250 }], totalCents: 2500, currency: 'EUR' },
+    };
+    const reserved: OrderEvent = { type: 'StockReserved', data: {} };
+    const cancelled: OrderEvent = { type: 'OrderCancelled', data: { reason: 'CUSTOMER_CANCELLED' } };
+    const withEarlier = (event: OrderEvent, earlier: OrderEvent[]) => activities().recordOrderEvent({ orderId: 'o-ph2', event, earlier });
+    await record('o-ph2', placed);
+    await withEarlier(cancelled, [placed]); // the phantom
+    // Every retry of the saga's next two records at once: each must answer the version its event holds.
+    const answers = await Promise.all([
+      ...Array.from({ length: 20 }, () => withEarlier(priced, [placed])),
+      ...Array.from({ length: 20 }, () => withEarlier(reserved, [placed, priced])),
+    ]);
+    expect(new Set(answers.slice(0, 20).map((a) => a.version))).toEqual(new Set([2]));
+    expect(new Set(answers.slice(20).map((a) => a.version))).toEqual(new Set([3]));
+    expect((await store.history('o-ph2')).map((e) => e.type)).toEqual(['OrderPlaced', 'OrderPriced', 'StockReserved']);
+    expect(await store.get('o-ph2')).not.toHaveProperty('cancellation');
+    expect(await store.get('o-ph2')).toEqual(await store.rebuild('o-ph2'));
+    // A late attempt of an earlier record (its retry already succeeded, the saga moved on) finds its
+    // event and answers its version: the saga's later events are not phantoms to it.
+    expect(await withEarlier(priced, [placed])).toEqual({ version: 2 });
+    expect((await store.history('o-ph2')).map((e) => e.type)).toEqual(['OrderPlaced', 'OrderPriced', 'StockReserved']);
+  });
+
   it('accepts exactly the listed event types', () => {
     // Every listed type has a data schema (the union is built from them), and nothing else is an event.
     expect(Object.keys(ORDER_EVENT_DATA).sort()).toEqual([...ORDER_EVENT_TYPES].sort());
