@@ -106,6 +106,13 @@ export function spawnManaged(name: string, command: string, args: string[], opti
   const log: WriteStream | undefined = options.logFile
     ? (mkdirSync(dirname(options.logFile), { recursive: true }), createWriteStream(options.logFile, { flags: 'a' }))
     : undefined;
+  // A child's pipes may still deliver output after its 'exit' (and so after halt() ended the log):
+  // such late lines are dropped rather than written after the end, which would crash the launcher.
+  const toLog = (chunk: Buffer | string): boolean => {
+    if (!log || log.writableEnded) return false;
+    log.write(chunk);
+    return true;
+  };
   const tail: string[] = [];
   const remember = (chunk: Buffer) => {
     tail.push(
@@ -134,7 +141,7 @@ export function spawnManaged(name: string, command: string, args: string[], opti
     });
     let buffered = '';
     child.stdout?.on('data', (chunk: Buffer) => {
-      log?.write(chunk);
+      toLog(chunk);
       remember(chunk);
       if (!options.onLine) return;
       buffered += chunk.toString('utf8');
@@ -146,11 +153,11 @@ export function spawnManaged(name: string, command: string, args: string[], opti
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       remember(chunk);
-      if (log) log.write(chunk);
-      else process.stderr.write(chunk);
+      if (!log) process.stderr.write(chunk);
+      else toLog(chunk);
     });
     // A spawn error (e.g. the binary vanished) also ends in 'exit' or 'close'; it must not crash the launcher.
-    child.on('error', (error) => log?.write(`[supervisor] ${name}: ${error.message}\n`));
+    child.on('error', (error) => toLog(`[supervisor] ${name}: ${error.message}\n`));
     const exited = new Promise<void>((resolve) =>
       child.once('exit', (code, signal) => {
         resolve();
@@ -186,7 +193,7 @@ export function spawnManaged(name: string, command: string, args: string[], opti
     restartTimer = setTimeout(() => {
       if (stopping) return;
       restarts += 1;
-      log?.write(`[supervisor] restart ${restarts} of ${name} after ${exit}\n`);
+      toLog(`[supervisor] restart ${restarts} of ${name} after ${exit}\n`);
       current = run(s.env);
       stableTimer = setTimeout(() => {
         deathsInARow = 0;
