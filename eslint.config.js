@@ -1,4 +1,4 @@
-// Lint that keeps the architecture (README, "Architecture"): imports only point
+// Lint that keeps the architecture (docs/architecture.md, "Layers"): imports only point
 // down the layers, no import cycles, workflow code stays deterministic, plus the
 // type-aware checks the Temporal SDK itself runs (floating and misused promises,
 // type-only imports), and regular expressions that run in linear time (the regexp
@@ -16,7 +16,7 @@ import { builtinModules } from 'node:module';
 
 /**
  * The layers, from the bottom up. A layer may import from the layers below it;
- * the table of README's architecture section draws the same picture.
+ * the table of docs/architecture.md draws the same picture.
  */
 const elements = [
   // Pure vocabulary, schemas and the business error (DomainError): no I/O, no SDK beyond types.
@@ -51,7 +51,7 @@ const serviceRoutes = { to: { element: { type: 'service', fileInternalPath: 'app
 const layering = {
   default: 'disallow',
   message:
-    '{{from.type}}{{#if from.captured.name}} {{from.captured.name}}{{/if}} must not import {{to.type}}{{#if to.captured.name}} {{to.captured.name}}{{/if}}: imports point down the layers (README, Architecture)',
+    '{{from.type}}{{#if from.captured.name}} {{from.captured.name}}{{/if}} must not import {{to.type}}{{#if to.captured.name}} {{to.captured.name}}{{/if}}: imports point down the layers (docs/architecture.md)',
   policies: [
     allow('shared', ['domain']),
     allow('activities', ['domain']),

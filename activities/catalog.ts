@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { OrderId } from '../shared/domain/ids.js';
 import { OrderLines, PriceSnapshot } from '../shared/domain/order.js';
-import { defineCatalogue, type ActivitiesOf } from './catalogue.js';
+import { defineCatalogue, type ActivitiesOf } from './define-catalogue.js';
 import { ping } from './probe.js';
 
 export const catalogCatalogue = defineCatalogue({

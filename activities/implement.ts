@@ -5,7 +5,7 @@
 // the workflow branches on; any other error stays retryable.
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
-import type { ActivitiesOf, ActivitySpec, Catalogue, ImplementationOf } from './catalogue.js';
+import type { ActivitiesOf, ActivitySpec, Catalogue, ImplementationOf } from './define-catalogue.js';
 import { DomainError } from '../shared/domain/errors.js';
 
 function describeIssues(error: z.ZodError): string {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { UserId } from '../shared/domain/ids.js';
 import { NotificationId } from '../shared/domain/notification.js';
 import { NOTIFICATION_CHANNELS, NOTIFICATION_TEMPLATES } from '../shared/domain/vocabulary.js';
-import { defineCatalogue, type ActivitiesOf } from './catalogue.js';
+import { defineCatalogue, type ActivitiesOf } from './define-catalogue.js';
 import { ping } from './probe.js';
 
 const scalar = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { OrderId } from '../shared/domain/ids.js';
 import { OrderEvent } from '../shared/domain/order.js';
 import { ORDER_EVENT_TYPES } from '../shared/domain/vocabulary.js';
-import { defineCatalogue, type ActivitiesOf } from './catalogue.js';
+import { defineCatalogue, type ActivitiesOf } from './define-catalogue.js';
 import { ping } from './probe.js';
 
 export const ordersCatalogue = defineCatalogue({

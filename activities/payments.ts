@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { OrderId } from '../shared/domain/ids.js';
 import { AmountCents, Currency } from '../shared/domain/money.js';
 import { PaymentToken } from '../shared/domain/order.js';
-import { defineCatalogue, type ActivitiesOf } from './catalogue.js';
+import { defineCatalogue, type ActivitiesOf } from './define-catalogue.js';
 import { ping } from './probe.js';
 
 export const paymentsCatalogue = defineCatalogue({

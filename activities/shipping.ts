@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { OrderId, ShipmentId, UserId } from '../shared/domain/ids.js';
 import { OrderLines, ShippingAddress } from '../shared/domain/order.js';
 import { CARRIER_EVENT_TYPES } from '../shared/domain/vocabulary.js';
-import { defineCatalogue, type ActivitiesOf } from './catalogue.js';
+import { defineCatalogue, type ActivitiesOf } from './define-catalogue.js';
 import { ping } from './probe.js';
 
 const ShipmentInput = z.object({ orderId: OrderId, customerId: UserId, address: ShippingAddress, lines: OrderLines }).strict();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { UserId } from '../shared/domain/ids.js';
 import { Email } from '../shared/domain/user.js';
-import { defineCatalogue, type ActivitiesOf } from './catalogue.js';
+import { defineCatalogue, type ActivitiesOf } from './define-catalogue.js';
 import { ping } from './probe.js';
 
 export const usersCatalogue = defineCatalogue({

@@ -1,7 +1,7 @@
 // The gateway app: cross-cutting middleware (request ids, logs, secure headers,
 // CORS, metrics, 1 MiB body limit, bounds on a JSON body's depth and members), then for /api: who is calling, the rate limit
 // (which counts refused credentials too), the 401 for refused credentials, the
-// Temporal budget; problem+json errors; then the public API of API.md, route
+// Temporal budget; problem+json errors; then the public API of docs/api.md, route
 // module by route module. Each route checks its caller in route middleware, which
 // runs before its input is validated.
 import { OpenAPIHono } from '@hono/zod-openapi';

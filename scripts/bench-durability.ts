@@ -1,5 +1,5 @@
 // `npm run bench:durability`: what the durable writes of the `npm start` stack cost
-// the saga (README, Durability). The stack is started as `npm start` runs it (compiled
+// the saga (docs/operations.md, Durability). The stack is started as `npm start` runs it (compiled
 // processes, file databases in a temporary directory) once with durable writes
 // (mongo-java-server commits each write command to its file before answering, Redis
 // appends and fsyncs each write) and once with the servers' lazier defaults (H2's

@@ -94,7 +94,7 @@ sagashop is running.
 ${Object.entries(system.workerMetricsUrls)
   .map(([name, url]) => `    ${name.padEnd(15)}${url}`)
   .join('\n')}
-  Tracing          ${tracingConfigured() ? `OTLP to ${process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT}` : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT, see the README)'}
+  Tracing          ${tracingConfigured() ? `OTLP to ${process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT}` : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT, see docs/observability.md)'}
   Logs             ${logDir}
 Press Ctrl-C to stop.`);
   } catch (error) {

@@ -89,7 +89,7 @@ export const mongoEnv = z.object({
     .default(''),
 });
 
-/** How long one Redis command may take; past it each use follows its policy (README, "When Redis is down"). */
+/** How long one Redis command may take; past it each use follows its policy (docs/api.md, "When Redis is down or stalls"). */
 export const redisCommandTimeout = (fallback: number) => z.coerce.number().int().min(10).max(10_000).default(fallback);
 
 export const redisEnv = z.object({

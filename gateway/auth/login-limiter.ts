@@ -11,7 +11,7 @@
 // back, and an attempt that was never checked (refused by the other count, or the
 // users service did not answer) gives back what it reserved. The per-account
 // limit lets anyone lock an account out for a window by failing on purpose; that
-// is the price of stopping distributed guessing of one account (README, "Rate limits").
+// is the price of stopping distributed guessing of one account (docs/api.md, "Rate limits").
 import { RateLimiterRes, type RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Redis } from '../../shared/redis.js';
 import { redisLimiter, secondsUntilReset, tooManyRequests } from '../limits.js';

@@ -1,4 +1,4 @@
-// Waiting instead of polling (RFC 7240 `Prefer: wait=N`, API.md): the gateway
+// Waiting instead of polling (RFC 7240 `Prefer: wait=N`, docs/api.md): the gateway
 // asks the saga itself, through its `settled` update, to answer once the order
 // is no longer PENDING. Every waiter of one order (the placing request, its
 // retries, any GET) uses the same update id, so they share one in-flight update
@@ -21,7 +21,7 @@ export const SETTLED_UPDATE_ID = 'settled';
  */
 export const CANCEL_SETTLED_UPDATE_ID = 'settled-after-cancel';
 
-/** At most this long (API.md). */
+/** At most this long (docs/api.md). */
 export const MAX_WAIT_SECONDS = 30;
 
 /**

@@ -1,5 +1,5 @@
 // Register, login and the caller's own profile, and the account administration
-// beyond API.md (deactivate, set roles; admin only). Credentials are checked by
+// (deactivate, set roles; admin only; docs/api.md, Accounts). Credentials are checked by
 // the users service; the gateway issues the token, and limits failed logins per
 // account and per address. Registering starts the customer's onboarding workflow.
 import { createRoute } from '@hono/zod-openapi';

@@ -41,7 +41,7 @@ export interface InfraOptions {
   temporalFlags?: readonly string[];
   /**
    * With persistent data: MongoDB and Redis answer a write only once it is in their files, so it
-   * survives a kill -9 of the server (the default; README, Durability). false keeps their lazier
+   * survives a kill -9 of the server (the default; docs/operations.md, Durability). false keeps their lazier
    * defaults, which lose about the last second of acknowledged writes: only for `npm run
    * bench:durability`, which measures what the durable writes cost.
    */
@@ -99,7 +99,7 @@ export async function startRedis(opts: InfraOptions): Promise<Service<string>> {
   mkdirSync(dir, { recursive: true });
   // `always`: each write is appended to the AOF and fsynced before Redis answers. With `everysec` the
   // append itself may wait (up to 2 s) behind a slow background fsync while the answer goes out, so
-  // a kill -9 could lose acknowledged idempotency records and cart claims (README, Durability).
+  // a kill -9 could lose acknowledged idempotency records and cart claims (docs/operations.md, Durability).
   const persistence = opts.persistent
     ? ['--appendonly', 'yes', '--appendfsync', durable(opts) ? 'always' : 'everysec']
     : ['--save', '', '--appendonly', 'no'];

@@ -1,5 +1,5 @@
 // A payment-provider SIMULATOR for development and tests, not a real provider.
-// Test tokens (API.md): tok_visa succeeds; tok_declined is declined; tok_flaky
+// Test tokens (docs/api.md): tok_visa succeeds; tok_declined is declined; tok_flaky
 // fails transiently a few times per payment, then succeeds; tok_slow succeeds
 // slowly. Like real providers it deduplicates by idempotency key, remembers what
 // it captured under each key (findCharge answers from that), and refuses to

@@ -50,7 +50,7 @@ export async function loadProcesses(): Promise<SagashopProcess[]> {
   ]);
 }
 
-const TUNING = 'a tuning knob whose default fits every deployment (README, Configuration)';
+const TUNING = 'a tuning knob whose default fits every deployment (docs/configuration.md)';
 const SHARED_SERVERS = 'only for several stacks sharing one server; deployments own theirs';
 const SAGA = 'a business setting of the workflows; its default is the shop policy';
 
@@ -65,7 +65,7 @@ const SAGA = 'a business setting of the workflows; its default is the shop polic
 export const LEFT_AT_DEFAULT: Readonly<Record<string, string>> = {
   WORKFLOW_CACHE_SIZE: 'the SDK default; 0 is a determinism check for tests',
   TEMPORAL_TLS:
-    'plain text to the in-cluster Temporal of compose and the overlays; a TLS or Temporal Cloud deployment sets it with its certificates or an API key (README, Temporal anywhere)',
+    'plain text to the in-cluster Temporal of compose and the overlays; a TLS or Temporal Cloud deployment sets it with its certificates or an API key (docs/deploying.md, Temporal Cloud)',
   MONGO_DB_PREFIX: SHARED_SERVERS,
   REDIS_KEY_PREFIX: SHARED_SERVERS,
   SEED_DEMO: 'off unless asked for: compose and the dev overlay may turn the demo shop on',
@@ -73,8 +73,8 @@ export const LEFT_AT_DEFAULT: Readonly<Record<string, string>> = {
   READINESS_CACHE_MS: TUNING,
   REGISTRATIONS_PER_IP: TUNING,
   REGISTRATION_WINDOW_SECONDS: TUNING,
-  SHIPMENT_CARRIER_EMAIL: 'unset, only admins report carrier events; a shop with a carrier account names it (README, Configuration)',
-  TRUSTED_PROXY_HOPS: 'with TRUST_PROXY only: the number of your proxies in front of the gateway (README, Deploying)',
+  SHIPMENT_CARRIER_EMAIL: 'unset, only admins report carrier events; a shop with a carrier account names it (docs/configuration.md)',
+  TRUSTED_PROXY_HOPS: 'with TRUST_PROXY only: the number of your proxies in front of the gateway (docs/deploying.md)',
   CART_TTL_SECONDS: TUNING,
   NOTIFY_TRANSPORT: 'the outbox is the transport that ships; SMTP is opt-in with SMTP_URL',
   SMTP_URL: 'only with NOTIFY_TRANSPORT=smtp',
@@ -97,7 +97,7 @@ export const LEFT_AT_DEFAULT: Readonly<Record<string, string>> = {
   LOGIN_FAILURE_WINDOW_SECONDS: TUNING,
   REDIS_COMMAND_TIMEOUT_MS: TUNING,
   CORS_ORIGINS: 'the API has no browser front end of its own yet; one sets its origin here',
-  TRUST_PROXY: 'true only behind a proxy that sets X-Forwarded-For (README, Deploying)',
+  TRUST_PROXY: 'true only behind a proxy that sets X-Forwarded-For (docs/deploying.md)',
   APPROVAL_THRESHOLD_CENTS: SAGA,
   APPROVAL_TIMEOUT: SAGA,
   COMPENSATION_MAX_ATTEMPTS: SAGA,

@@ -1,4 +1,4 @@
-// The success paths of API.md on the running system, with the status codes and
+// The success paths of the API (docs/api.md) on the running system, with the status codes and
 // body fields the contract fixes: catalog (list, search, pages, one product,
 // admin create/update, stock), cart (add, read, remove, clear), checkout (starts
 // the saga, empties the cart, the order shows up), orders (list page by page,
@@ -490,7 +490,7 @@ describe('notifications', () => {
 });
 
 describe('the OpenAPI document', () => {
-  it('lists the endpoints added beside API.md (empty the cart, mark a notification read)', async () => {
+  it('lists the endpoints added beside the first contract (empty the cart, mark a notification read)', async () => {
     const spec = (await (await fetch(`${system.gatewayUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
     expect(spec.paths['/api/v1/cart']?.delete).toBeTruthy();
     expect(spec.paths['/api/v1/notifications/{notificationId}/read']?.post).toBeTruthy();

@@ -1,4 +1,4 @@
-// `Prefer: wait=N` (API.md) on the running system: placing an order or checking
+// `Prefer: wait=N` (docs/api.md) on the running system: placing an order or checking
 // out answers 201 with the settled order when the saga settles in time, 202 as
 // usual when it does not; a replay of the same request waits too; GET waits
 // while the order is PENDING; many waiters of one order share one update.

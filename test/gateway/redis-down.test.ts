@@ -1,4 +1,4 @@
-// The gateway when Redis goes down (README, "When Redis is down"): a system on
+// The gateway when Redis goes down (docs/api.md, "When Redis is down or stalls"): a system on
 // its own private redis-server, which the test stops and starts again.
 // - reads keep being served, rate-limited by each process's in-memory insurance limiter;
 // - POST /orders keeps working; a duplicate (same caller + key) is the same order

@@ -1,7 +1,7 @@
 # Schemathesis hooks for test/gateway/contract.test.ts.
 #
 # An Idempotency-Key names one request: the same key with another body is refused
-# with 422 by contract (API.md). The fuzzer draws keys from a small space (the
+# with 422 by contract (docs/api.md). The fuzzer draws keys from a small space (the
 # schema's example, boundary values), so it would keep reusing one key for
 # different bodies and read the 422s as valid data refused. Each request that
 # carries a valid key gets a fresh one instead; invalid keys are left as drawn, so

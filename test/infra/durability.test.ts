@@ -3,7 +3,7 @@
 // directory, supervised), written to by several clients, SIGKILLed the moment
 // the last write of the run is acknowledged (others may still be in flight), and
 // restarted by its supervisor on the same files. Every acknowledged write must
-// be there. (What a power cut of the machine may still lose: README, Durability.)
+// be there. (What a power cut of the machine may still lose: docs/operations.md, Durability.)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -49,7 +49,8 @@ export interface Operation {
   takesKey: boolean;
 }
 
-interface Document {
+/** The parts of an OpenAPI document the tests read. */
+export interface OpenApiDocument {
   paths: Record<
     string,
     Record<string, { operationId: string; parameters?: Parameter[]; requestBody?: any; security?: object[]; responses?: object }>
@@ -58,7 +59,7 @@ interface Document {
 }
 
 /** The schema with every $ref replaced by what it points to (the document has no recursive schemas). */
-function resolved(doc: Document, schema: Schema, depth = 0): Schema {
+function resolved(doc: OpenApiDocument, schema: Schema, depth = 0): Schema {
   if (depth > 20) throw new Error('schema nested deeper than 20: recursive?');
   if (schema.$ref) {
     const name = schema.$ref.replace('#/components/schemas/', '');
@@ -75,7 +76,11 @@ function resolved(doc: Document, schema: Schema, depth = 0): Schema {
 }
 
 export async function operationsOf(gatewayUrl: string): Promise<Operation[]> {
-  const doc = (await (await fetch(`${gatewayUrl}/openapi.json`)).json()) as Document;
+  return operationsIn((await (await fetch(`${gatewayUrl}/openapi.json`)).json()) as OpenApiDocument);
+}
+
+/** The operations of a document already at hand (the docs check builds the gateway's without serving it). */
+export function operationsIn(doc: OpenApiDocument): Operation[] {
   return Object.entries(doc.paths).flatMap(([path, ops]) =>
     Object.entries(ops).map(([method, op]) => {
       const schema = op.requestBody?.content?.['application/json']?.schema as Schema | undefined;
