@@ -5,7 +5,8 @@
 // has answered and the saga shows the effect, the gateway is SIGKILLed, its
 // supervisor starts it again, and the client resends the request with the same
 // Idempotency-Key: 20 resends at once, each must get the answer the client never
-// got (same status, same body), and the audit must find exactly one order, one
+// got (same status, same body), as must one more once every order is at rest
+// (the cancelled saga's run completed), and the audit must find exactly one order, one
 // charge and one reservation per request. The Redis idempotency record of an
 // order-placing request is kept (the gateway stored the answer before it died),
 // lost (deleted: the answer was never stored) or still pending (in flight: the
@@ -252,6 +253,11 @@ describe('a resend after the gateway died between the answer and the client', ()
     // The books: every order came to rest, the audit is clean, and each request made exactly one of each.
     const drained = await drain(address, WITHIN_MS, () => undefined);
     expect(drained.moving, 'still moving after the drain').toEqual([]);
+    // At rest (the cancelled saga's run has completed): a resend still gets the first answer.
+    for (const c of cases) {
+      const { status, body, first } = sameAnswer(await post(api, c), c.first!);
+      expect({ status, body }, `${c.name}, at rest`).toEqual(first);
+    }
     const snapshot = await takeSnapshot(address);
     const breaches = runChecks(snapshot, { pendingGraceMs: Infinity }).flatMap((r) => r.breaches);
     expect(breaches).toEqual([]);
