@@ -9,7 +9,11 @@
 // Remembering is a convenience, not the guarantee against duplicates: the route
 // must make a repeat harmless on its own (the order routes derive the order id
 // from the key, and Temporal refuses a second workflow with it). So when Redis
-// does not answer, the key is simply not remembered for this request.
+// does not answer, the key is simply not remembered for this request. A route
+// that says so (`rerunInFlight`) also runs a repeat that finds its key in flight
+// instead of answering 409: the first may be dead (its gateway killed before it
+// stored the answer, the marker then lingers for IN_FLIGHT_TTL_SECONDS), and the
+// route itself gives every repeat the first one's answer.
 //
 // It runs before the route's validators (route middleware does), so it checks the
 // body with the route's own schema first: a body that is not JSON or not valid, or a
@@ -45,6 +49,12 @@ export interface IdempotencyOptions {
   body: ZodType;
   /** A replay may answer otherwise than with the stored answer (e.g. wait for the order); undefined replays it. */
   onReplay?: (c: Context<IdempotencyEnv>, answer: StoredAnswer) => Promise<Response | undefined>;
+  /**
+   * A repeat of a request still in flight runs the route too (it stores its answer, never
+   * releases the key) rather than answering 409. Only for a route whose repeats converge on
+   * the first one's effect and answer by themselves.
+   */
+  rerunInFlight?: boolean;
 }
 
 const hasContent = (status: number): status is ContentfulStatusCode => status >= 200 && status < 600 && ![204, 205, 304].includes(status);
@@ -84,6 +94,7 @@ export function idempotency(options: IdempotencyOptions): MiddlewareHandler<Idem
       case 'mismatch':
         throw new HttpProblem('unprocessable', { detail: 'this Idempotency-Key was already used with a different request body' });
       case 'in-flight':
+        if (options.rerunInFlight) break;
         throw new HttpProblem('conflict', { detail: 'a request with this Idempotency-Key is still being processed; retry later' });
       case 'replay': {
         const custom = await options.onReplay?.(c, outcome.answer);
@@ -109,6 +120,7 @@ export function idempotency(options: IdempotencyOptions): MiddlewareHandler<Idem
     const res = c.res;
     if (!remembered && res.ok && hasContent(res.status)) remembered = { status: res.status, body: await res.clone().json() };
     if (remembered) await store.complete(scope, key.data, print, remembered);
-    else await store.abandon(scope, key.data);
+    // Only the request that set the marker releases it: a failed rerun leaves the first one's alone.
+    else if (outcome.kind === 'new') await store.abandon(scope, key.data);
   };
 }

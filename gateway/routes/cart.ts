@@ -91,7 +91,10 @@ export function installCartRoutes(app: GatewayApp, deps: GatewayDeps, placement:
     tags: ['cart'],
     summary: 'Place an order from the cart',
     ...signedIn,
-    middleware: [authorize(), idempotency({ store: keys, body: CheckoutBody, onReplay: replayWaiting(deps, placement) })] as const,
+    middleware: [
+      authorize(),
+      idempotency({ store: keys, body: CheckoutBody, onReplay: replayWaiting(deps, placement), rerunInFlight: true }),
+    ] as const,
     request: { headers: IdempotencyHeader.extend(PreferHeader.shape), ...body(CheckoutBody) },
     responses: {
       201: { ...json(OrderView, 'with `Prefer: wait=N`: the saga settled in time; the order as GET shows it'), links: ORDER_LINKS },

@@ -104,7 +104,10 @@ export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement
     tags: ['orders'],
     summary: 'Place an order (starts its saga)',
     ...signedIn,
-    middleware: [authorize(), idempotency({ store: keys, body: PlaceOrderBody, onReplay: replayWaiting(deps, placement) })] as const,
+    middleware: [
+      authorize(),
+      idempotency({ store: keys, body: PlaceOrderBody, onReplay: replayWaiting(deps, placement), rerunInFlight: true }),
+    ] as const,
     request: { headers: IdempotencyHeader.extend(PreferHeader.shape), ...body(PlaceOrderBody) },
     responses: {
       201: { ...json(OrderView, 'with `Prefer: wait=N`: the saga settled in time; the order as GET shows it'), links: ORDER_LINKS },

@@ -8,7 +8,7 @@ import type { Caller } from '../../shared/auth/caller.js';
 import { createLogger } from '../../shared/logger.js';
 import { connectRedis, type Redis } from '../../shared/redis.js';
 import { installProblemHandlers } from '../../shared/http/problem-handlers.js';
-import { idempotency, type IdempotencyEnv } from '../../gateway/idempotency/middleware.js';
+import { fingerprint, idempotency, type IdempotencyEnv, type IdempotencyOptions } from '../../gateway/idempotency/middleware.js';
 import { IdempotencyStore } from '../../gateway/idempotency/store.js';
 import { freePort } from '../../scripts/stack/processes.js';
 import { testRedis } from '../support/stack.js';
@@ -18,7 +18,11 @@ const logger = createLogger('test', 'silent');
 const Things = z.object({ n: z.number(), note: z.string().optional() }).strict();
 
 /** An app with one idempotent route; `answer` decides what the handler answers. */
-function appWith(redis: Redis, answer: (body: { n: number }) => { status: 200 | 201 | 400 | 409; remember?: boolean }) {
+function appWith(
+  redis: Redis,
+  answer: (body: { n: number }) => { status: 200 | 201 | 400 | 409; remember?: boolean },
+  extra: Partial<IdempotencyOptions> = {},
+) {
   let runs = 0;
   const app = new Hono<IdempotencyEnv>();
   installProblemHandlers(app, logger);
@@ -28,7 +32,7 @@ function appWith(redis: Redis, answer: (body: { n: number }) => { status: 200 | 
     c.set('requestId', 'r');
     await next();
   });
-  app.post('/things', idempotency({ store: new IdempotencyStore(redis, 3600, logger), body: Things }), async (c) => {
+  app.post('/things', idempotency({ store: new IdempotencyStore(redis, 3600, logger), body: Things, ...extra }), async (c) => {
     runs++;
     const body = await c.req.json<{ n: number }>();
     const { status, remember } = answer(body);
@@ -97,6 +101,25 @@ describe('Idempotency-Key middleware', () => {
     for (const res of answers) expect(res.status).toBe(409);
     release();
     expect((await first).status).toBe(200);
+  });
+
+  it('with rerunInFlight, a repeat runs the route while its key is in flight (its first may be dead) and stores the answer; a failed one leaves the marker', async () => {
+    const store = new IdempotencyStore(shared.redis, 3600, logger);
+    let fail = true;
+    const { post, runs } = appWith(shared.redis, () => (fail ? { status: 409 } : { status: 201 }), { rerunInFlight: true });
+    // A first request whose gateway died before storing its answer: the marker is left in flight.
+    const print = fingerprint({ n: 7 });
+    expect(await store.begin('u1:/things', 'k-dead', print)).toEqual({ kind: 'new' });
+    expect((await post('k-dead', { n: 7 })).status).toBe(409);
+    expect(await store.begin('u1:/things', 'k-dead', print)).toEqual({ kind: 'in-flight' });
+    fail = false;
+    const answers = await Promise.all(Array.from({ length: 10 }, () => post('k-dead', { n: 7 })));
+    for (const answer of answers) expect(answer.status).toBe(201);
+    expect(runs()).toBe(11);
+    // Another body under the key is still refused, and the answer is now replayed.
+    expect((await post('k-dead', { n: 8 })).status).toBe(422);
+    expect((await post('k-dead', { n: 7 })).replayed).toBe('true');
+    expect(runs()).toBe(11);
   });
 
   it('releases the key when the request failed, so a retry runs again; remembers what the handler says to', async () => {
