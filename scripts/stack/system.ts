@@ -50,6 +50,8 @@ export interface SystemOptions {
   echoLogs?: boolean;
   /** How dead processes are restarted (backoff, where it is reported); every process is supervised. */
   supervision?: Omit<SuperviseOptions, 'env'>;
+  /** How long a process may take to say it listens before the start fails (default 60 s; tests on a loaded CI machine allow more). */
+  startWithinMs?: number;
 }
 
 export interface RunningSystem {
@@ -112,13 +114,14 @@ function startNodeProcess(
         }
       },
     });
+    const startWithinMs = opts.startWithinMs ?? 60_000;
     const timer = setTimeout(() => {
       if (!settled) {
         settled = true;
         void managed.stop();
-        reject(new Error(`${name} did not start within 60 s; see ${join(opts.logDir, `${name}.log`)}`));
+        reject(new Error(`${name} did not start within ${startWithinMs / 1000} s; see ${join(opts.logDir, `${name}.log`)}`));
       }
-    }, 60_000);
+    }, startWithinMs);
     managed.child.once('exit', (code) => {
       clearTimeout(timer);
       if (!settled) {
