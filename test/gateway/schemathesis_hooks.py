@@ -6,10 +6,12 @@
 # failed"; the test fails on warnings). The test creates real ones first and passes
 # them in SAGASHOP_KNOWN, a JSON object:
 #   {"path": {"<operationId>": {"<parameter>": "<value>"}}, "body": {"<operationId>": {...}}}
-# Half of the valid values drawn for such a parameter (or body) are replaced by the
-# known one; the other half, and every invalid value, are sent as drawn, so unknown
-# ids (404) and invalid ones (400) are still checked. Which half is decided by a
-# hash of the drawn value, not by a random draw, so a run's seed replays it.
+# Every other valid value drawn for such a parameter (or body) is replaced by the
+# known one; the rest, and every invalid value, are sent as drawn, so unknown ids
+# (404) and invalid ones (400) are still checked. Which ones is decided by counting
+# an operation's cases, not by a random draw, so a run's seed (one worker) replays
+# it; not by the drawn value either, which for some parameters is nearly always
+# the schema's example.
 # Schemathesis revalidates what this hook changes, so the checks judge the
 # request as sent.
 #
@@ -19,10 +21,12 @@
 # for different bodies and read the 422s as valid data refused. Each request that
 # carries a valid key gets a fresh one instead; invalid keys are left as drawn, so
 # their rejection is still checked.
-import hashlib
+import atexit
+import collections
 import json
 import os
 import re
+import sys
 import uuid
 
 import schemathesis
@@ -36,9 +40,22 @@ def _operation_id(case):
     return case.operation.definition.raw.get("operationId")
 
 
-def _half(value):
-    """True for about half of all drawn values, the same half every time."""
-    return hashlib.sha256(repr(value).encode()).digest()[0] % 2 == 0
+_drawn = collections.Counter()
+# How often each operation was sent known data: printed at the end of the run, so a
+# warning about missing data can be told apart from hooks that never applied.
+_sent_known = collections.Counter()
+
+
+@atexit.register
+def _report():
+    sent = ", ".join(f"{op} {n}" for op, n in sorted(_sent_known.items())) or "none"
+    print(f"sagashop hooks: known data sent to {sent}", file=sys.stderr)
+
+
+def _every_other(case, location):
+    """True for every other case of the operation with a valid value at `location`."""
+    _drawn[(case.operation.label, location)] += 1
+    return _drawn[(case.operation.label, location)] % 2 == 1
 
 
 def _drawn_valid(case, location):
@@ -50,19 +67,21 @@ def _drawn_valid(case, location):
 def _use_known_path(case):
     known = KNOWN.get("path", {}).get(_operation_id(case))
     params = case.path_parameters
-    if not known or not params or not _drawn_valid(case, ParameterLocation.PATH) or not _half(params):
+    if not known or not params or not _drawn_valid(case, ParameterLocation.PATH) or not _every_other(case, "path"):
         return
     for name, value in known.items():
         if name in params:
             params[name] = value
+    _sent_known[_operation_id(case)] += 1
 
 
 def _use_known_body(case):
     known = KNOWN.get("body", {}).get(_operation_id(case))
     body = case.body
-    if not known or not isinstance(body, dict) or not _drawn_valid(case, ParameterLocation.BODY) or not _half(body):
+    if not known or not isinstance(body, dict) or not _drawn_valid(case, ParameterLocation.BODY) or not _every_other(case, "body"):
         return
     body.update(known)
+    _sent_known[_operation_id(case)] += 1
 
 
 def _fresh_idempotency_key(case):
