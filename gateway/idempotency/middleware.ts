@@ -22,7 +22,7 @@
 // the schema, whatever shape a hostile body has (a 60,000-deep array, 100,000 keys).
 // "The same request" is the same input as validated: bodies that differ only in what
 // validation trims are the same request.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodType } from 'zod';
@@ -89,7 +89,8 @@ export function idempotency(options: IdempotencyOptions): MiddlewareHandler<Idem
 
     const scope = `${c.var.caller.userId}:${c.req.path}`;
     const print = fingerprint(body.data);
-    const outcome = await store.begin(scope, key.data, print);
+    const owner = randomUUID();
+    const outcome = await store.begin(scope, key.data, print, owner);
     switch (outcome.kind) {
       case 'mismatch':
         throw new HttpProblem('unprocessable', { detail: 'this Idempotency-Key was already used with a different request body' });
@@ -104,6 +105,7 @@ export function idempotency(options: IdempotencyOptions): MiddlewareHandler<Idem
       }
       case 'new':
       case 'skipped':
+      case 'unsure':
         break;
     }
 
@@ -116,11 +118,14 @@ export function idempotency(options: IdempotencyOptions): MiddlewareHandler<Idem
       },
     });
     await next();
+    // Nothing was sent to Redis. ('unsure': a marker may have been set after all, so it is
+    // completed or released like one that surely was.)
     if (outcome.kind === 'skipped') return;
     const res = c.res;
     if (!remembered && res.ok && hasContent(res.status)) remembered = { status: res.status, body: await res.clone().json() };
     if (remembered) await store.complete(scope, key.data, print, remembered);
-    // Only the request that set the marker releases it: a failed rerun leaves the first one's alone.
-    else if (outcome.kind === 'new') await store.abandon(scope, key.data);
+    // Only the request that set the marker releases it (a compare-and-delete on its owner):
+    // a failed rerun of an in-flight key leaves the first request's marker alone.
+    else await store.abandon(scope, key.data, owner);
   };
 }

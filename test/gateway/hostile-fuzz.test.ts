@@ -15,7 +15,8 @@
 //   watchdog on every /metrics; a batch that stalled is measured again and only
 //   requests that stall on every try are blamed, test/support/stalls.ts);
 // - nothing stored: every service database and the Redis keys of carts,
-//   checkouts and idempotency are as they were before.
+//   checkouts and idempotency are as they were before (no Idempotency-Key left,
+//   not even an in-flight marker, checked by name too).
 // The order of requests is shuffled by a seed printed at the start (HOSTILE_SEED
 // replays a run).
 import { randomInt, randomUUID } from 'node:crypto';
@@ -172,6 +173,12 @@ describe('hostile shapes through every published operation', () => {
     if (report.length) console.log(`hostile fuzz findings (seed ${SEED}):\n${report.join('\n')}`);
     expect(faults, 'answers that are 5xx, missing, or 4xx without problem+json').toEqual([]);
     expect(stalls, `requests that block an event loop past ${STALL_BUDGET_MS} ms`).toEqual([]);
+    // Named on its own (before the whole snapshot): every request here is refused, so none may leave an Idempotency-Key
+    // behind, not even an in-flight marker (they last a minute; gateway/idempotency/store.ts).
+    const keysLeft = (after['redis keys'] ?? '').split(' ').filter((k) => k.startsWith('idem:'));
+    expect(keysLeft, 'Idempotency-Keys left behind by refused requests').toEqual(
+      (before['redis keys'] ?? '').split(' ').filter((k) => k.startsWith('idem:')),
+    );
     expect(changed, 'what the hostile requests stored').toEqual([]);
   }, 600_000);
 });

@@ -1,6 +1,7 @@
 // The Idempotency-Key middleware (gateway/idempotency/) on its own: a small Hono
 // app whose handler counts its runs, over the shared test Redis, and over a Redis
 // that is not there (the store is skipped, the handler runs, nothing hangs).
+import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -11,7 +12,7 @@ import { installProblemHandlers } from '../../shared/http/problem-handlers.js';
 import { fingerprint, idempotency, type IdempotencyEnv, type IdempotencyOptions } from '../../gateway/idempotency/middleware.js';
 import { IdempotencyStore } from '../../gateway/idempotency/store.js';
 import { freePort } from '../../scripts/stack/processes.js';
-import { testRedis } from '../support/stack.js';
+import { stack, testRedis } from '../support/stack.js';
 
 const logger = createLogger('test', 'silent');
 /** The body the test route takes. */
@@ -150,6 +151,48 @@ describe('Idempotency-Key middleware', () => {
     expect(await post('k5', { n: 1 })).toEqual({ status: 201, body: { n: 1, run: 4 }, replayed: null });
     expect((await post('k5', { n: 1 })).replayed).toBe('true');
     expect(runs()).toBe(4);
+  });
+
+  it('a rejected request leaves no key behind, even when Redis set its marker after the client stopped waiting', async () => {
+    // What a busy Redis does to the gateway's client (100 ms command timeout): the SET of the
+    // in-flight marker is carried out, its answer comes too late. The request went on without
+    // the store, and before each marker named its owner, nothing released this one.
+    const late = new Proxy(shared.redis, {
+      get(target, property) {
+        if (property === 'set')
+          return async (...args: Parameters<Redis['set']>) => {
+            await target.set(...args);
+            throw new Error('Command timed out');
+          };
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const raw = connectRedis(stack().redisUrl);
+    /** The stored entries of these keys only (the store names an entry by the key's hash). */
+    const markers = () =>
+      raw
+        .keys(`${shared.prefix}idem:u1:/things:*`)
+        .then((all) => all.filter((k) => ['k-late', 'k-own'].some((key) => k.endsWith(createHash('sha256').update(key).digest('hex')))));
+    try {
+      const { post } = appWith(late, () => ({ status: 409 }));
+      expect((await post('k-late', { n: 1 })).status).toBe(409);
+      expect(await markers()).toEqual([]);
+      // A request that succeeded is remembered although its store said nothing in time.
+      const ok = appWith(late, () => ({ status: 201 }));
+      expect((await ok.post('k-late', { n: 1 })).status).toBe(201);
+      expect((await appWith(shared.redis, () => ({ status: 201 })).post('k-late', { n: 1 })).replayed).toBe('true');
+      await raw.del(...(await markers()));
+      // A release takes only its own marker: one set by a later request stays.
+      const store = new IdempotencyStore(shared.redis, 3600, logger);
+      expect(await store.begin('u1:/things', 'k-own', 'print', 'later-request')).toEqual({ kind: 'new' });
+      await store.abandon('u1:/things', 'k-own', 'earlier-request');
+      expect(await markers()).toHaveLength(1);
+      await store.abandon('u1:/things', 'k-own', 'later-request');
+      expect(await markers()).toEqual([]);
+    } finally {
+      await raw.quit();
+    }
   });
 
   it('without a Redis the key is not remembered and the handler runs', async () => {

@@ -23,6 +23,7 @@ import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { stack, testRedis, uniqueName } from '../support/stack.js';
 import { isolatedSystemOptions } from '../support/system.js';
 import { bodyOf } from '../../shared/http/body.js';
+import { COPIES, expectOneOrderPerKey } from '../support/duplicates.js';
 
 const PER_IP = 5;
 const WINDOW_SECONDS = 600;
@@ -36,6 +37,8 @@ let system: RunningSystem;
 let connection: Connection;
 let temporal: Client;
 let ada: { id: string; token: string };
+/** A customer for the concurrent duplicates alone, so every order of theirs is one of those. */
+let dup: { id: string; token: string };
 
 interface Answer {
   status: number;
@@ -123,6 +126,7 @@ beforeAll(async () => {
   connection = await Connection.connect({ address: options.temporalAddress });
   temporal = new Client({ connection, namespace: options.temporalNamespace });
   ada = await account('ada');
+  dup = await account('dup');
 }, 240_000);
 
 async function account(label: string): Promise<{ id: string; token: string }> {
@@ -289,6 +293,19 @@ describe('Redis down', () => {
     expect(mine.sort()).toEqual([before, orderId].sort());
     await eventually('the saga in the visibility store', async () => (await orderRuns(orderId)) >= 1);
     expect(await orderRuns(orderId)).toBe(1);
+  }, 120_000);
+
+  it(`${COPIES} concurrent copies of one order without Redis: one order (answers, sagas, read model) or a clear 503 and none`, async () => {
+    expect((await readiness()).body.checks.redis.status, 'Redis is still down').toBe('down');
+    await expectOneOrderPerKey(
+      {
+        place: (key) => request('POST', '/orders', { body: order(), token: dup.token, headers: { 'Idempotency-Key': key } }),
+        readModel: async () => (await request('GET', '/orders?limit=100', { token: dup.token })).body.items,
+        temporal,
+        customerId: dup.id,
+      },
+      { unavailable: true },
+    );
   }, 120_000);
 
   it('when Redis is back: ready again, one shared budget and stored answers again', async () => {

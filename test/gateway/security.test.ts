@@ -14,7 +14,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_ADMIN } from '../../shared/demo-data.js';
 import { startGateway, startSystem, type ExtraGateway, type RunningSystem } from '../../scripts/stack/system.js';
 import { ADDRESS, Api, expectProblem } from '../support/api.js';
+import { DEPTH, longWithControl, sendHostile, type HostileRequest } from '../support/hostile-shapes.js';
+import { expectReady } from '../support/readiness.js';
 import { createNamespace, isolatedSystemOptions } from '../support/system.js';
+import { MAX_BODY_BYTES } from '../../shared/http/service-app.js';
 import { uniqueName } from '../support/stack.js';
 
 const PER_IP = 8;
@@ -25,6 +28,10 @@ const LOGIN_FAILURES_PER_IP = 4;
 const REGISTRATIONS_PER_IP = 3;
 /** The carrier account every shipment of this system is handed to. */
 const CARRIER_EMAIL = `${uniqueName('carrier')}@example.com`;
+/** Hostile anonymous requests sent at once by the stays-ready test. */
+const HOSTILE_BURST = 40;
+/** How long a liveness probe may take and still count as answered: generous, a loaded 2-core machine is slow. */
+const LIVE_ANSWERED_MS = 15_000;
 /** A burst far beyond every limit, all at once. */
 const BURST = 25;
 /** The user cache's lifetime in this system: a change to an account shows after it. */
@@ -507,6 +514,79 @@ describe('readiness', () => {
       { timeout: 60_000, interval: 3_000 },
     );
   });
+
+  it(`stays ready under ${HOSTILE_BURST} hostile anonymous requests at once: /health/live answers throughout, /health/ready is 200 after`, async () => {
+    // Each from its own address, so the limits let them all reach the code that reads,
+    // parses and checks them (a burst from one address would mostly be 429s).
+    const json = { 'Content-Type': 'application/json' };
+    const kinds: Array<(i: number) => HostileRequest> = [
+      // past the body limit: refused while it is still arriving (413)
+      (i) => ({
+        label: `body past the limit #${i}`,
+        method: 'POST',
+        url: '/api/v1/auth/register',
+        headers: json,
+        body: `{"email":"a${i}@example.com","password":"correct-horse-battery","name":"${'a'.repeat(MAX_BODY_BYTES)}"}`,
+      }),
+      // just under it, a name that ends in a control character (issue 18: a quadratic pattern froze the loop)
+      (i) => ({
+        label: `long name with a control character #${i}`,
+        method: 'POST',
+        url: '/api/v1/auth/register',
+        headers: json,
+        body: JSON.stringify({
+          email: `b${i}@example.com`,
+          password: 'correct-horse-battery',
+          name: longWithControl(MAX_BODY_BYTES - 200),
+        }),
+      }),
+      // nested deeper than any recursive walk survives
+      (i) => ({
+        label: `${DEPTH}-deep JSON #${i}`,
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        headers: json,
+        body: `${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`,
+      }),
+      // a wrong password (for an account that does not exist: no real account is locked by it)
+      (i) => ({
+        label: `wrong login #${i}`,
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        headers: json,
+        body: JSON.stringify({ email: `${uniqueName('nobody')}@example.com`, password: `wrong-password-${i}` }),
+      }),
+    ];
+    const burst = Array.from({ length: HOSTILE_BURST }, (_, i) => kinds[i % kinds.length]!(i));
+    let done = false;
+    const hostile = Promise.all(burst.map((request) => sendHostile(system.gatewayUrl, request, from()))).finally(() => {
+      done = true;
+    });
+    // Liveness asked again and again while the burst is in flight: every probe must be
+    // answered (a generous timeout says "answered"; it does not time the gateway).
+    const live: Array<{ status: number; ms: number }> = [];
+    while (!done || live.length === 0) {
+      const started = performance.now();
+      const status = await fetch(`${system.gatewayUrl}/health/live`, { signal: AbortSignal.timeout(LIVE_ANSWERED_MS) }).then(
+        (res) => res.status,
+        () => 0,
+      );
+      live.push({ status, ms: performance.now() - started });
+    }
+    const answers = await hostile;
+    const slowest = Math.max(...live.map((l) => l.ms));
+    console.log(`stays ready: ${live.length} liveness probes during the burst, slowest ${slowest.toFixed(0)} ms`);
+    expect(
+      live.filter((l) => l.status !== 200),
+      'liveness probes not answered 200 during the burst',
+    ).toEqual([]);
+    // Every hostile request refused with a clear problem: none answered 5xx or left unanswered.
+    const wrong = answers
+      .map((a, i) => ({ label: burst[i]!.label, status: a.status, contentType: a.contentType }))
+      .filter((a) => a.status < 400 || a.status >= 500 || !a.contentType.includes('application/problem+json'));
+    expect(wrong, 'hostile requests not refused with a 4xx problem').toEqual([]);
+    await expectReady(system.gatewayUrl);
+  }, 180_000);
 
   it('is not ready when no worker polls its task queues, even with every service up', async () => {
     // The same services, but a namespace in which no worker runs.
