@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { parseEnv, port } from '../shared/config.js';
 import { tracingConfigured } from '../shared/telemetry/switch.js';
 import { startMongo, startRedis, startTemporal, type Service } from './stack/infra.js';
-import { clusterOf, replicasFor, startClusterTemporal } from './stack/cluster.js';
+import { CLUSTER_START_TIMEOUT_MS, clusterOf, replicasFor, startClusterTemporal } from './stack/cluster.js';
 import { freePort, portAnswers } from './stack/processes.js';
 import { startSystem, type RunningSystem } from './stack/system.js';
 
@@ -89,8 +89,13 @@ async function main(): Promise<void> {
     const opts = { dataDir, logDir, ports, persistent: true, supervision: {} };
     console.log(`[start] starting infrastructure (data: ${dataDir}, logs: ${logDir})`);
     const temporalStarter = cluster ? startClusterTemporal({ temporalHosts: { history: env.CLUSTER_HISTORY_HOSTS } }) : startTemporal;
-    const [mongo, redis, temporal] = await Promise.all([startMongo(opts), startRedis(opts), temporalStarter(opts)]);
-    started.push(mongo, redis, temporal);
+    // Each is stopped on the way out even when another failed to start.
+    const up = <T extends Service<unknown>>(service: T) => (started.push(service), service);
+    const [mongo, redis, temporal] = await Promise.all([
+      startMongo(opts).then(up),
+      startRedis(opts).then(up),
+      temporalStarter(opts).then(up),
+    ]);
     console.log('[start] starting the services (each with its worker) and the gateway');
     const system = await startSystem({
       mongoUrl: mongo.value,
@@ -101,7 +106,7 @@ async function main(): Promise<void> {
       gatewayPort: await preferred('the gateway', env.GATEWAY_PORT),
       env: { SEED_DEMO: 'true' },
       echoLogs: env.ECHO_LOGS === 'true',
-      ...(cluster ? { replicas: replicasFor(env.CLUSTER_REPLICAS) } : {}),
+      ...(cluster ? { replicas: replicasFor(env.CLUSTER_REPLICAS), startTimeoutMs: CLUSTER_START_TIMEOUT_MS } : {}),
     });
     started.push(system);
     const gateway = system.gatewayUrl.replace('127.0.0.1', 'localhost');

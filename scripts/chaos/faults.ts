@@ -114,10 +114,8 @@ export async function inflict(victim: Victim, fault: Fault, plan: FaultPlan): Pr
     case 'kill': {
       const managed = stack.system.processes.find((p) => p.name === fault.target);
       if (!managed) throw new Error(`no process ${fault.target}`);
-      const url =
-        fault.target === 'gateway'
-          ? stack.system.gatewayUrl
-          : stack.system.serviceUrls[fault.target as keyof typeof stack.system.serviceUrls]!;
+      // The process's own URL: with replicas, the service's URL is a balancer that answers through the others.
+      const url = fault.target === 'gateway' ? stack.system.gatewayUrl : stack.system.processUrls[fault.target]!;
       return killAndWait(managed, () => answers(`${url}/health/ready`));
     }
     case 'temporal':

@@ -80,12 +80,20 @@ export function startClusterTemporal(shape: ClusterShape) {
   };
 }
 
+/** Each sagashop process's start-up budget on the cluster: twice the processes of `npm start` bundle their workflows at once. */
+export const CLUSTER_START_TIMEOUT_MS = 180_000;
+
 export const replicasFor = (replicas: ClusterShape['replicas']): Partial<Record<ServiceName, number>> =>
   typeof replicas === 'object' ? replicas : Object.fromEntries(SERVICE_NAMES.map((n) => [n, replicas ?? 2]));
 
 /** The whole shop on the local cluster. */
 export function startClusterStack(opts: LocalStackOptions & ClusterShape): Promise<LocalStack> {
-  return startLocalStack({ ...opts, replicas: replicasFor(opts.replicas), startTemporal: startClusterTemporal(opts) });
+  return startLocalStack({
+    startTimeoutMs: CLUSTER_START_TIMEOUT_MS,
+    ...opts,
+    replicas: replicasFor(opts.replicas),
+    startTemporal: startClusterTemporal(opts),
+  });
 }
 
 /** The cluster parts of a stack started by startClusterStack. */

@@ -102,7 +102,10 @@ export async function startPostgres(opts: InfraOptions & { port?: number }): Pro
     'shared_buffers=64MB',
   ]);
   const managed = spawnManaged('postgres', command, args, { logFile: join(opts.logDir, 'postgres.log') });
-  await waitFor(`postgres on ${port}`, async () => isReady(bin, port), 60_000, managed.child);
+  await waitFor(`postgres on ${port}`, async () => isReady(bin, port), 60_000, managed.child).catch(async (error: unknown) => {
+    await managed.stop();
+    throw error;
+  });
   // Always supervised: the data is on disk even in tests, so a restart comes back whole.
   managed.supervise(opts.supervision);
   return { value: { host: '127.0.0.1', port, user: POSTGRES_USER, dataDir: dir }, managed, stop: () => managed.stop() };

@@ -57,6 +57,8 @@ export interface SystemOptions {
    * whose URL is the one the gateway and other services are given.
    */
   replicas?: Partial<Record<ServiceName, number>>;
+  /** How long a process may take to log that it listens (default 60 s; the cluster, many more processes at once, gives more). */
+  startTimeoutMs?: number;
 }
 
 export interface RunningSystem {
@@ -121,13 +123,14 @@ function startNodeProcess(
         }
       },
     });
+    const timeoutMs = opts.startTimeoutMs ?? 60_000;
     const timer = setTimeout(() => {
       if (!settled) {
         settled = true;
         void managed.stop();
-        reject(new Error(`${name} did not start within 60 s; see ${join(opts.logDir, `${name}.log`)}`));
+        reject(new Error(`${name} did not start within ${timeoutMs / 1000} s; see ${join(opts.logDir, `${name}.log`)}`));
       }
-    }, 60_000);
+    }, timeoutMs);
     managed.child.once('exit', (code) => {
       clearTimeout(timer);
       if (!settled) {

@@ -9,15 +9,16 @@
 // of the compose deployment (deploy/compose/temporal/dynamicconfig.yaml).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes.js';
 import type { InfraOptions, TemporalInfo } from './infra.js';
 import type { PostgresInfo } from './postgres.js';
-import { freePort, spawnManaged, waitFor, type Managed } from './processes.js';
+import { freePort, portAnswers, spawnManaged, waitFor, type Managed } from './processes.js';
 import { tools } from './tools.js';
 
 export const TEMPORAL_ROLES = ['frontend', 'history', 'matching', 'worker'] as const;
@@ -161,7 +162,7 @@ async function registerNamespace(address: string, namespace: string): Promise<vo
         await connection.operatorService.addSearchAttributes({
           namespace,
           searchAttributes: Object.fromEntries(
-            missing.map(({ name, type }) => [name, temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${type}`]]),
+            missing.map(({ name, type }) => [name, proto.temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${type}`]]),
           ),
         });
         return false;
@@ -173,6 +174,25 @@ async function registerNamespace(address: string, namespace: string): Promise<vo
   }
 }
 
+/**
+ * The membership table keeps ports in a smallint column: above 32767 a host cannot register and
+ * dies at start-up. The OS's free ports are above that on Linux, so these are picked below it.
+ */
+async function freeMembershipPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (!(await portAnswers(port)) && (await canListen(port))) return port;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 /** Starts every Temporal process on a PostgreSQL whose schemas are set up; resolves once the namespace is usable. */
 export async function startTemporalCluster(opts: TemporalClusterOptions): Promise<TemporalCluster> {
   const server = tools.temporalServer();
@@ -181,7 +201,7 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
   const frontendPort = opts.frontendPort ?? (await freePort());
   const portsFor = async (role: TemporalRole, index: number): Promise<Ports> => ({
     grpcPort: role === 'frontend' && index === 1 ? frontendPort : await freePort(),
-    membershipPort: await freePort(),
+    membershipPort: await freeMembershipPort(),
     ...(role === 'frontend' ? { httpPort: await freePort() } : {}),
   });
   const plan: Array<{ role: TemporalRole; name: string; ports: Ports }> = [];

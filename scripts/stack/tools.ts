@@ -1,6 +1,6 @@
 // Where the local stack's binaries are: an explicit environment variable, then
 // PATH, then the project's cache (filled by scripts/provision.ts).
-import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 
@@ -38,7 +38,8 @@ export function onPath(name: string): string | undefined {
 function postgresBin(): string | undefined {
   if (process.env.PG_BIN) return process.env.PG_BIN;
   const onPathInitdb = onPath('initdb');
-  if (onPathInitdb) return dirname(onPathInitdb);
+  // Through a symlink (a /usr/local/bin/initdb) to where pg_isready and the rest are too.
+  if (onPathInitdb) return dirname(realpathSync(onPathInitdb));
   const debian = '/usr/lib/postgresql';
   const versions = existsSync(debian)
     ? readdirSync(debian)
