@@ -17,8 +17,13 @@
 //   CHAOS_MIX                        scenario weights, e.g. "ok=24,slow=0" (see scripts/chaos/workload.ts)
 //   CHAOS_DRAIN_SECONDS (600)        how long the stack may take to come to rest afterwards
 //   CHAOS_KEEP_DATA (false)          keep the data directory after a clean run too
+//   CHAOS_CLUSTER (false)            on the local Temporal cluster (docs/cluster.md), two replicas of every
+//                                    service: the kills hit replicas, plus one SIGKILL each of a history host,
+//                                    the matching host and PostgreSQL
 import { z } from 'zod';
 import { parseEnv } from '../shared/config.js';
+import { startClusterStack } from './stack/cluster.js';
+import type { LocalStackOptions } from './stack/local.js';
 import { runChaos } from './chaos/run.js';
 import { DEFAULT_MIX, SCENARIOS, type Mix } from './chaos/workload.js';
 
@@ -44,6 +49,7 @@ const env = parseEnv(
       .default(''),
     CHAOS_DRAIN_SECONDS: z.coerce.number().int().positive().default(600),
     CHAOS_KEEP_DATA: z.enum(['true', 'false']).default('false'),
+    CHAOS_CLUSTER: z.enum(['true', 'false']).default('false'),
   }),
 );
 
@@ -73,6 +79,9 @@ const outcome = await runChaos({
   drainMs: env.CHAOS_DRAIN_SECONDS * 1000,
   keepData: env.CHAOS_KEEP_DATA === 'true',
   log: (line) => console.log(line),
+  ...(env.CHAOS_CLUSTER === 'true'
+    ? { clusterKills: ['history', 'matching', 'postgres'] as const, start: (options: LocalStackOptions) => startClusterStack(options) }
+    : {}),
 });
 console.log(`\n${outcome.report}`);
 if (outcome.breaches > 0 || env.CHAOS_KEEP_DATA === 'true') console.log(`\ndata and logs kept in ${outcome.dataDir}`);

@@ -1,7 +1,8 @@
 // Makes sure the local stack's tools exist, installing them from the registries
 // this machine reaches (Go module proxy, Maven Central, Debian) into a cache
 // outside the clone. Idempotent: a second run finds everything and returns at once.
-// Run by `npm start` and `npm test`; `--skip-test-server` is for `npm start`.
+// Run by `npm start` and `npm test`; `--skip-test-server` is for `npm start`, with
+// `--cluster` for `npm run start:cluster` (the tools of the local Temporal cluster).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -141,11 +142,14 @@ async function main(): Promise<void> {
   const started = Date.now();
   mkdirSync(cacheBin, { recursive: true });
   const forStartOnly = process.argv.includes('--skip-test-server');
+  // `npm run start:cluster` and the chaos and bench runs on it; `npm test` always (test/cluster).
+  const forCluster = !forStartOnly || process.argv.includes('--cluster');
   try {
     await ensureRedis();
     await ensureTemporalCli();
     await ensureMongoJavaServer();
     if (!forStartOnly) await ensureTestServer();
+    if (forCluster) await import('./provision/cluster-tools.js').then((cluster) => cluster.ensureClusterTools({ run, requireGo, timed }));
     if (!forStartOnly) await import('./provision/deploy-tools.js').then((deploy) => deploy.ensureDeployTools({ run, requireGo, timed }));
     if (!forStartOnly) (await import('./provision/python-tools.js')).ensureSchemathesis();
   } catch (error) {

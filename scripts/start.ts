@@ -5,11 +5,15 @@
 // scripts/stack/processes.ts). Ctrl-C, SIGTERM or SIGHUP stops everything, and so
 // does the death of whoever started this launcher (npm, a shell). Data lives in
 // SAGASHOP_DATA_DIR (default ./.data), so orders and workflow histories survive a restart.
+// With --cluster (`npm run start:cluster`), Temporal runs as a real cluster on
+// PostgreSQL instead of the dev server, and every service runs CLUSTER_REPLICAS
+// processes (scripts/stack/cluster.ts).
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseEnv, port } from '../shared/config.js';
 import { tracingConfigured } from '../shared/telemetry/switch.js';
 import { startMongo, startRedis, startTemporal, type Service } from './stack/infra.js';
+import { CLUSTER_START_TIMEOUT_MS, clusterOf, replicasFor, startClusterTemporal } from './stack/cluster.js';
 import { freePort, portAnswers } from './stack/processes.js';
 import { startSystem, type RunningSystem } from './stack/system.js';
 
@@ -22,8 +26,13 @@ const env = parseEnv(
     MONGO_PORT: port(27017),
     REDIS_PORT: port(6379),
     ECHO_LOGS: z.enum(['true', 'false']).default('false'),
+    // --cluster only:
+    POSTGRES_PORT: port(5432),
+    CLUSTER_REPLICAS: z.coerce.number().int().min(1).max(8).default(2),
+    CLUSTER_HISTORY_HOSTS: z.coerce.number().int().min(1).max(8).default(2),
   }),
 );
+const cluster = process.argv.includes('--cluster');
 
 /** The conventional port when it is free, otherwise any free one (and say so). */
 async function preferred(name: string, wanted: number): Promise<number> {
@@ -31,6 +40,18 @@ async function preferred(name: string, wanted: number): Promise<number> {
   const other = await freePort();
   console.log(`[start] port ${wanted} for ${name} is taken; using ${other}`);
   return other;
+}
+
+/** What `--cluster` adds to the addresses: PostgreSQL, the Temporal hosts, each service process (the service URLs above are their balancers). */
+function clusterLines(info: ReturnType<typeof clusterOf>, system: RunningSystem): string {
+  return [
+    `  PostgreSQL       postgresql://${info.postgres.user}@${info.postgres.host}:${info.postgres.port} (data: ${info.postgres.dataDir})`,
+    `  Temporal hosts   ${info.hosts.map((h) => `${h.name.replace('temporal-', '')} :${h.grpcPort}`).join(', ')}`,
+    `  Processes        ${Object.entries(system.processUrls)
+      .map(([name, url]) => `${name} ${url.replace('http://127.0.0.1', '')}`)
+      .join(', ')}`,
+    '',
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -63,11 +84,18 @@ async function main(): Promise<void> {
       redis: await preferred('Redis', env.REDIS_PORT),
       temporal: await preferred('Temporal', env.TEMPORAL_PORT),
       temporalUi: await preferred('Temporal Web UI', env.TEMPORAL_UI_PORT),
+      ...(cluster ? { postgres: await preferred('PostgreSQL', env.POSTGRES_PORT) } : {}),
     };
     const opts = { dataDir, logDir, ports, persistent: true, supervision: {} };
     console.log(`[start] starting infrastructure (data: ${dataDir}, logs: ${logDir})`);
-    const [mongo, redis, temporal] = await Promise.all([startMongo(opts), startRedis(opts), startTemporal(opts)]);
-    started.push(mongo, redis, temporal);
+    const temporalStarter = cluster ? startClusterTemporal({ temporalHosts: { history: env.CLUSTER_HISTORY_HOSTS } }) : startTemporal;
+    // Each is stopped on the way out even when another failed to start.
+    const up = <T extends Service<unknown>>(service: T) => (started.push(service), service);
+    const [mongo, redis, temporal] = await Promise.all([
+      startMongo(opts).then(up),
+      startRedis(opts).then(up),
+      temporalStarter(opts).then(up),
+    ]);
     console.log('[start] starting the services (each with its worker) and the gateway');
     const system = await startSystem({
       mongoUrl: mongo.value,
@@ -78,6 +106,7 @@ async function main(): Promise<void> {
       gatewayPort: await preferred('the gateway', env.GATEWAY_PORT),
       env: { SEED_DEMO: 'true' },
       echoLogs: env.ECHO_LOGS === 'true',
+      ...(cluster ? { replicas: replicasFor(env.CLUSTER_REPLICAS), startTimeoutMs: CLUSTER_START_TIMEOUT_MS } : {}),
     });
     started.push(system);
     const gateway = system.gatewayUrl.replace('127.0.0.1', 'localhost');
@@ -87,7 +116,7 @@ sagashop is running.
   API docs         ${gateway}/docs   (OpenAPI: ${gateway}/openapi.json)
   Temporal Web UI  ${temporal.value.uiUrl ?? '(external Temporal: use its own UI)'}
   Temporal gRPC    ${temporal.value.address}
-  MongoDB          ${mongo.value}
+${cluster ? clusterLines(clusterOf(temporal.value), system) : ''}  MongoDB          ${mongo.value}
   Redis            ${redis.value}
   Demo admin       admin@sagashop.dev / admin-password-123
   Metrics          ${gateway}/metrics (and each service's /metrics); Temporal workers:

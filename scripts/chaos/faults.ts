@@ -10,6 +10,7 @@
 import { Connection } from '@temporalio/client';
 import type { CheckResult } from '../audit/checks.js';
 import { mongoAnswers } from '../stack/infra.js';
+import { clusterOf } from '../stack/cluster.js';
 import type { LocalStack } from '../stack/local.js';
 import { portAnswers, type Managed } from '../stack/processes.js';
 
@@ -24,6 +25,8 @@ export interface FaultPlan {
   redisPauseMs: number;
   /** Every process at once, then the stack started again on the same data. */
   powerCuts: number;
+  /** On the local cluster only (stack/cluster.ts): SIGKILLs of one Temporal host of a role, and of PostgreSQL. */
+  clusterKills?: Array<'history' | 'matching' | 'postgres'>;
 }
 
 export type Fault =
@@ -32,7 +35,8 @@ export type Fault =
   | { kind: 'mongo' }
   | { kind: 'redisKill' }
   | { kind: 'redis' }
-  | { kind: 'powerCut' };
+  | { kind: 'powerCut' }
+  | { kind: 'cluster'; target: 'history' | 'matching' | 'postgres' };
 
 /** The stack under fault: a power cut replaces it with one started again on the same data directory and ports. */
 export interface Victim {
@@ -75,6 +79,7 @@ export function planFaults(plan: FaultPlan, processNames: string[]): Fault[] {
     ...times<Fault>(plan.redisKills, { kind: 'redisKill' }),
     ...times<Fault>(plan.redisPauses, { kind: 'redis' }),
     ...times<Fault>(plan.powerCuts, { kind: 'powerCut' }),
+    ...(plan.clusterKills ?? []).map((target) => ({ kind: 'cluster' as const, target })),
   ]);
 }
 
@@ -114,10 +119,8 @@ export async function inflict(victim: Victim, fault: Fault, plan: FaultPlan): Pr
     case 'kill': {
       const managed = stack.system.processes.find((p) => p.name === fault.target);
       if (!managed) throw new Error(`no process ${fault.target}`);
-      const url =
-        fault.target === 'gateway'
-          ? stack.system.gatewayUrl
-          : stack.system.serviceUrls[fault.target as keyof typeof stack.system.serviceUrls]!;
+      // The process's own URL: with replicas, the service's URL is a balancer that answers through the others.
+      const url = fault.target === 'gateway' ? stack.system.gatewayUrl : stack.system.processUrls[fault.target]!;
       return killAndWait(managed, () => answers(`${url}/health/ready`));
     }
     case 'temporal':
@@ -138,6 +141,12 @@ export async function inflict(victim: Victim, fault: Fault, plan: FaultPlan): Pr
     }
     case 'powerCut':
       return victim.powerCut();
+    case 'cluster': {
+      // The first host of the role (history-1 holds half the shards), or PostgreSQL; the cluster must answer again.
+      const cluster = clusterOf(stack.temporal.value);
+      const managed = fault.target === 'postgres' ? cluster.postgresProcess : cluster.hosts.find((h) => h.role === fault.target)?.managed;
+      return killAndWait(managed, () => temporalAnswers(stack.temporal.value.address));
+    }
   }
 }
 
@@ -187,6 +196,8 @@ export function describeFault(fault: Fault, plan: FaultPlan): string {
       return `SIGSTOP redis for ${plan.redisPauseMs / 1000} s`;
     case 'powerCut':
       return 'power cut: every process SIGKILLed at once, the stack started again on the same data';
+    case 'cluster':
+      return fault.target === 'postgres' ? 'SIGKILL PostgreSQL (restarted on its files)' : `SIGKILL a Temporal ${fault.target} host`;
   }
 }
 

@@ -4,7 +4,8 @@
 // (faults.ts), a drain until it comes to rest (drain.ts), then the audit of its
 // books (../audit) plus the run's own rows: what each scenario's orders ended as
 // (workload.ts), every fault recovered from, and how the API answered meanwhile.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import type { LocalStack, LocalStackOptions } from '../stack/local.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runChecks, type CheckResult } from '../audit/checks.js';
@@ -32,6 +33,8 @@ export interface ChaosConfig extends FaultPlan {
   /** Keep the data directory (logs, databases) even after a clean run. */
   keepData: boolean;
   log: (line: string) => void;
+  /** What starts the stack: `npm start`'s by default, the local cluster (stack/cluster.ts) for a run on it. */
+  start?: (options: LocalStackOptions) => Promise<LocalStack>;
 }
 
 export interface ChaosOutcome {
@@ -49,6 +52,8 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosOutcome> {
   const { log } = config;
   const started = Date.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'sagashop-chaos-'));
+  // Reachable by the `postgres` user, whose PostgreSQL the cluster keeps inside it.
+  chmodSync(dataDir, 0o755);
   const options = chaosStackOptions(dataDir, log, {
     APPROVAL_TIMEOUT: config.approvalTimeout,
     SIMULATOR_SLOW_MS: String(config.slowPaymentMs),
@@ -57,7 +62,7 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosOutcome> {
   let results: CheckResult[];
   try {
     log(`[chaos] starting the stack (data and logs: ${dataDir})`);
-    victim = await restartable(options);
+    victim = await restartable(options, config.start);
     const { stack } = victim;
     const address = addressOf(stack);
     const stats = newStats();

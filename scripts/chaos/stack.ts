@@ -30,8 +30,8 @@ export const addressOf = (stack: LocalStack): StackAddress => ({
 const RESTART_ATTEMPTS = 3;
 
 /** Starts a stack that a power cut can hit (see Victim). */
-export async function restartable(options: LocalStackOptions): Promise<Victim> {
-  let stack = await startLocalStack(options);
+export async function restartable(options: LocalStackOptions, start = startLocalStack): Promise<Victim> {
+  let stack = await start(options);
   const everyProcess = [...stack.processes];
   return {
     get stack() {
@@ -46,7 +46,7 @@ export async function restartable(options: LocalStackOptions): Promise<Victim> {
       // whose `npm start` gave up would, and the fault's recovery time includes the tries.
       for (let attempt = 1; ; attempt++) {
         try {
-          stack = await startLocalStack({ ...options, ...ports });
+          stack = await start({ ...options, ...ports });
           break;
         } catch (error) {
           if (attempt >= RESTART_ATTEMPTS) throw error;

@@ -14,6 +14,8 @@ export interface Service<T> {
   /** Stops what this module started; a no-op for an external server. */
   stop(): Promise<void>;
   managed?: Managed;
+  /** Every process behind it when it is more than one (the local Temporal cluster); `managed` is the one clients talk to. */
+  processes?: Managed[];
 }
 
 const external = <T>(value: T): Service<T> => ({ value, stop: async () => undefined });
@@ -32,7 +34,7 @@ export interface InfraOptions {
   dataDir: string;
   logDir: string;
   /** Fixed ports (npm start); free ports when omitted (tests). */
-  ports?: { mongo?: number; redis?: number; temporal?: number; temporalUi?: number };
+  ports?: { mongo?: number; redis?: number; temporal?: number; temporalUi?: number; postgres?: number };
   /** Keep data across restarts (npm start) or throw it away (tests). */
   persistent: boolean;
   /** How a persistent server that dies is restarted. */

@@ -39,7 +39,10 @@ export function portsOf(stack: LocalStack): Pick<LocalStackOptions, 'ports' | 'g
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export type LocalStackOptions = InfraOptions &
-  Omit<SystemOptions, 'mongoUrl' | 'redisUrl' | 'temporalAddress' | 'temporalNamespace' | 'logDir'>;
+  Omit<SystemOptions, 'mongoUrl' | 'redisUrl' | 'temporalAddress' | 'temporalNamespace' | 'logDir'> & {
+    /** What starts Temporal: the dev server by default, the local cluster (cluster.ts) for `npm run start:cluster`. */
+    startTemporal?: (opts: InfraOptions) => Promise<Service<TemporalInfo>>;
+  };
 
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
   const infra: Array<Service<unknown>> = [];
@@ -48,7 +51,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const [mongo, redis, temporal] = await Promise.all([
       startMongo(opts).then((s) => (infra.push(s), s)),
       startRedis(opts).then((s) => (infra.push(s), s)),
-      startTemporal(opts).then((s) => (infra.push(s), s)),
+      (opts.startTemporal ?? startTemporal)(opts).then((s) => (infra.push(s), s)),
     ]);
     const system = await startSystem({
       ...opts,
@@ -63,7 +66,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       await system.stop();
       await stopInfra();
     };
-    const processes = [...infra.flatMap((s) => (s.managed ? [s.managed] : [])), ...system.processes];
+    const processes = [...infra.flatMap((s) => s.processes ?? (s.managed ? [s.managed] : [])), ...system.processes];
     const powerCut = async () => {
       // Every kill is sent before any exit is awaited: nothing gets to write after another died.
       await Promise.all(processes.map((p) => p.powerOff()));

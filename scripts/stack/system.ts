@@ -2,6 +2,7 @@
 // gateway) against running infrastructure. Used by `npm start` and the end-to-end tests.
 import { join, resolve, extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startBalancer, type Balancer } from './balancer.js';
 import { freePort, spawnManaged, type Managed, type SuperviseOptions } from './processes.js';
 import { v8Flags, withAllocatorTuning } from './runtime-tuning.js';
 
@@ -50,13 +51,21 @@ export interface SystemOptions {
   echoLogs?: boolean;
   /** How dead processes are restarted (backoff, where it is reported); every process is supervised. */
   supervision?: Omit<SuperviseOptions, 'env'>;
-  /** How long a process may take to say it listens before the start fails (default 60 s; tests on a loaded CI machine allow more). */
-  startWithinMs?: number;
+  /**
+   * Processes per service (default 1; the local cluster runs 2). Replica n > 1 is named `<service>-<n>`
+   * and starts once every first replica is up; a service with several gets a balancer (balancer.ts)
+   * whose URL is the one the gateway and other services are given.
+   */
+  replicas?: Partial<Record<ServiceName, number>>;
+  /** How long a process may take to log that it listens (default 60 s; the cluster, many more processes at once, and tests on a loaded CI machine give more). */
+  startTimeoutMs?: number;
 }
 
 export interface RunningSystem {
   gatewayUrl: string;
   serviceUrls: Partial<Record<ServiceName, string>>;
+  /** Each process's own URL by process name (`orders`, `orders-2`, ...): with replicas, serviceUrls holds the balancers'. */
+  processUrls: Record<string, string>;
   /** Each worker's SDK metrics endpoint (Prometheus), on a free port the launcher gave it (WORKER_METRICS_PORT). */
   workerMetricsUrls: Partial<Record<ServiceName, string>>;
   processes: Managed[];
@@ -114,14 +123,14 @@ function startNodeProcess(
         }
       },
     });
-    const startWithinMs = opts.startWithinMs ?? 60_000;
+    const timeoutMs = opts.startTimeoutMs ?? 60_000;
     const timer = setTimeout(() => {
       if (!settled) {
         settled = true;
         void managed.stop();
-        reject(new Error(`${name} did not start within ${startWithinMs / 1000} s; see ${join(opts.logDir, `${name}.log`)}`));
+        reject(new Error(`${name} did not start within ${timeoutMs / 1000} s; see ${join(opts.logDir, `${name}.log`)}`));
       }
-    }, startWithinMs);
+    }, timeoutMs);
     managed.child.once('exit', (code) => {
       clearTimeout(timer);
       if (!settled) {
@@ -181,38 +190,60 @@ export async function startGateway(
   return { url: started.url!, managed: started.managed, stop: () => started.managed.stop() };
 }
 
+/** A service's n-th process: `orders`, `orders-2`, ... */
+export const replicaName = (name: ServiceName, replica: number) => (replica === 1 ? name : `${name}-${replica}`);
+
 export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const common = commonEnv(opts);
   const processes: Managed[] = [];
   const serviceUrls: Partial<Record<ServiceName, string>> = {};
   const workerMetricsUrls: Partial<Record<ServiceName, string>> = {};
+  const processUrls: Record<string, string> = {};
+  const balancers: Balancer[] = [];
   const byName = new Map<string, Managed>();
   const stop = async () => {
     await Promise.all([...byName.values()].reverse().map((p) => p.stop()));
+    await Promise.all(balancers.map((b) => b.stop()));
   };
+  const replicasOf = (name: ServiceName) => Math.max(1, opts.replicas?.[name] ?? 1);
 
   // The cart validates against the catalog, so it learns the catalog's URL.
   const dependencyEnv = (name: ServiceName): NodeJS.ProcessEnv =>
     name === 'cart' && serviceUrls.catalog ? { CATALOG_URL: serviceUrls.catalog } : {};
 
-  const startOne = async (name: ServiceName, port = '0') => {
+  const startOne = async (name: ServiceName, port = '0', replica = 1) => {
+    const processName = replicaName(name, replica);
     // The SDK cannot tell which port it took, so each process is given a free one (a process without a worker ignores it).
     const metricsPort = String(await freePort());
     const started = await startNodeProcess(
-      name,
+      processName,
       entryOf('services', name),
       { ...common, ...dependencyEnv(name), PORT: port, WORKER_METRICS_PORT: metricsPort },
       opts,
     );
-    byName.set(name, started.managed);
+    byName.set(processName, started.managed);
     processes.push(started.managed);
-    if (started.url) serviceUrls[name] = started.url;
-    if (started.workerMetricsUrl) workerMetricsUrls[name] = started.workerMetricsUrl;
+    if (started.url) processUrls[processName] = started.url;
+    if (started.url && replica === 1) serviceUrls[name] = started.url;
+    if (started.workerMetricsUrl && replica === 1) workerMetricsUrls[name] = started.workerMetricsUrl;
+  };
+  // First replicas before the others: the demo seeds of a service's replicas must not race each other.
+  const startReplicas = async (names: ServiceName[]) => {
+    await Promise.all(names.map((n) => startOne(n)));
+    const most = Math.max(...names.map(replicasOf));
+    for (let replica = 2; replica <= most; replica++)
+      await Promise.all(names.filter((n) => replicasOf(n) >= replica).map((n) => startOne(n, '0', replica)));
+    for (const name of names.filter((n) => replicasOf(n) > 1)) {
+      const ports = Array.from({ length: replicasOf(name) }, (_, i) => Number(new URL(processUrls[replicaName(name, i + 1)]!).port));
+      const balancer = await startBalancer(ports);
+      balancers.push(balancer);
+      serviceUrls[name] = balancer.url;
+    }
   };
 
   try {
-    await Promise.all(SERVICE_NAMES.filter((n) => n !== 'cart').map((n) => startOne(n)));
-    await startOne('cart');
+    await startReplicas(SERVICE_NAMES.filter((n) => n !== 'cart'));
+    await startReplicas(['cart']);
     const serviceEnv = serviceUrlEnv(serviceUrls);
     const gateway = await startNodeProcess(
       'gateway',
@@ -230,6 +261,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     return {
       gatewayUrl: gateway.url!,
       serviceUrls,
+      processUrls,
       workerMetricsUrls,
       processes,
       stop,
@@ -238,7 +270,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
         await proc?.stop();
         return async () => {
           // Restart on the same port so the gateway's configured URL stays right.
-          await startOne(name, new URL(serviceUrls[name]!).port);
+          await startOne(name, new URL(processUrls[name]!).port);
         };
       },
     };

@@ -47,7 +47,7 @@ export async function isolatedSystemOptions(
     prefix,
     // Ten processes start at once beside other test files' systems: on a loaded 2-core machine a
     // process has taken over 60 s to listen (helpers' runs), which is slowness, not a defect.
-    startWithinMs: 180_000,
+    startTimeoutMs: 180_000,
     ...extra,
     // Tests stop and start what readiness checks and ask at once: no reuse of an
     // earlier answer (concurrent requests still share one probe). The security
