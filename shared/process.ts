@@ -169,6 +169,10 @@ export async function openDatabase(ctx: ProcessContext<MongoConfig>): Promise<Db
 
 export function openRedis(ctx: ProcessContext<RedisConfig>): Redis {
   const redis = connectRedis(ctx.config.REDIS_URL, ctx.config.REDIS_KEY_PREFIX, { commandTimeoutMs: ctx.config.REDIS_COMMAND_TIMEOUT_MS });
+  // Without a listener ioredis prints each connection error as a raw "[ioredis] Unhandled error
+  // event" line into the process's JSON log. Commands fail on their own (each use has a policy);
+  // this only says, in the log's format, why.
+  redis.on('error', (error: Error) => ctx.logger.warn({ err: error }, 'Redis connection error; commands fail fast until it reconnects'));
   ctx.onStop(async () => {
     await redis.quit().catch(() => undefined);
   });

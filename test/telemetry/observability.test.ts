@@ -133,7 +133,8 @@ describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
         // The gateway's log line of the request carries the trace id.
         const lines = readFileSync(join(logDir, 'gateway.log'), 'utf8')
           .split('\n')
-          .filter(Boolean)
+          // Only the JSON log lines: a library may write a raw line to stderr, which the log also holds.
+          .filter((l) => l.startsWith('{'))
           .map((l) => JSON.parse(l) as Record<string, unknown>);
         const requestLine = lines.find(
           (l) => l.msg === 'request' && l.method === 'POST' && l.path === '/api/v1/orders' && l.trace_id === start!.traceId,
