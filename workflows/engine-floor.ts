@@ -8,12 +8,18 @@ import { TaskQueues } from '../shared/domain/vocabulary.js';
 
 type Ping = Pick<UsersActivities, 'ping'>;
 
-const QUEUES = Object.values(TaskQueues);
-const remote = QUEUES.map((taskQueue) => proxyActivities<Ping>({ taskQueue, startToCloseTimeout: '10s' }));
+const QUEUES: readonly string[] = Object.values(TaskQueues);
+const proxiesOver = (queues: readonly string[]) =>
+  queues.map((taskQueue) => proxyActivities<Ping>({ taskQueue, startToCloseTimeout: '10s' }));
+const saga = proxiesOver(QUEUES);
 const local = proxyLocalActivities<Ping>({ startToCloseTimeout: '10s' });
 
-/** n sequential no-op activities, round-robin over every service's task queue. */
-export async function engineFloor(n: number): Promise<number> {
+/**
+ * n sequential no-op activities, round-robin over every service's task queue, or over
+ * `queues` (the benchmark's plain floor worker serves queues of its own, as many).
+ */
+export async function engineFloor(n: number, queues?: readonly string[]): Promise<number> {
+  const remote = queues ? proxiesOver(queues) : saga;
   for (let i = 0; i < n; i++) await remote[i % remote.length]!.ping({});
   return n;
 }

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { Workflows } from '../../workflows/definitions.js';
+import { FLOOR_QUEUES, FLOOR_WORKFLOW_QUEUE } from './floor-queues.js';
 import type { Operation } from './load.js';
 
 export const FLOOR_STEPS = 12;
@@ -68,13 +69,16 @@ export const sagaPolling =
     }
   };
 
-/** B2 (remote activities) or B3 (local ones): started and awaited straight on Temporal, on the saga's worker. */
+/**
+ * B2 (remote activities) or B3 (local ones): started and awaited straight on Temporal, on the
+ * saga's worker, or with `plain` on the plain floor worker's twin queues (./floor-worker.ts).
+ */
 export const engineFloor =
-  (temporal: Client, type: 'engineFloor' | 'engineFloorLocal'): Operation =>
+  (temporal: Client, type: 'engineFloor' | 'engineFloorLocal', plain = false): Operation =>
   async () => {
     await temporal.workflow.execute(type, {
-      taskQueue: Workflows.orderSaga.taskQueue,
+      taskQueue: plain ? FLOOR_WORKFLOW_QUEUE : Workflows.orderSaga.taskQueue,
       workflowId: `bench-${type}-${randomUUID()}`,
-      args: [FLOOR_STEPS],
+      args: plain && type === 'engineFloor' ? [FLOOR_STEPS, FLOOR_QUEUES] : [FLOOR_STEPS],
     });
   };

@@ -1,5 +1,5 @@
 // Resident memory and CPU time of the stack's processes, read from /proc.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const CLOCK_TICKS_PER_SECOND = 100; // _SC_CLK_TCK on Linux
 
@@ -22,7 +22,7 @@ function pssKbOf(pid: number): number {
   }
 }
 
-export function usageOf(pid: number | undefined): Usage {
+function ownUsageOf(pid: number | undefined): Usage {
   if (!pid) return { rssMb: NaN, pssMb: NaN, cpuSeconds: NaN };
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -39,3 +39,43 @@ export function usageOf(pid: number | undefined): Usage {
 
 /** CPU used between two readings, as a share of one core over `seconds`. */
 export const coreShare = (before: Usage, after: Usage, seconds: number) => (after.cpuSeconds - before.cpuSeconds) / seconds;
+
+/** The processes `pid` started, and theirs (a launcher script's JVM, say). */
+function descendantsOf(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  const found: number[] = [];
+  const visit = (p: number) => {
+    for (const child of children.get(p) ?? []) {
+      found.push(child);
+      visit(child);
+    }
+  };
+  visit(pid);
+  return found;
+}
+
+/** A process with everything it started: resident memory and CPU time summed. */
+export function usageOf(pid: number | undefined): Usage {
+  if (!pid) return ownUsageOf(pid);
+  // A child that ended between the listing and the reading counts for nothing.
+  const children = descendantsOf(pid)
+    .map(ownUsageOf)
+    .filter((u) => Number.isFinite(u.rssMb));
+  return children.reduce(sumUsage, ownUsageOf(pid));
+}
+
+export const sumUsage = (a: Usage, b: Usage): Usage => ({
+  rssMb: a.rssMb + b.rssMb,
+  pssMb: a.pssMb + b.pssMb,
+  cpuSeconds: a.cpuSeconds + b.cpuSeconds,
+});

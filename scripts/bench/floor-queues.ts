@@ -1,0 +1,9 @@
+// The plain floor's task queues: a twin of each task queue of the saga's services,
+// so B2 spreads its activities over as many queues, in the same order, as on the
+// services' workers, but on queues no service polls. The orders queue's twin runs the workflows.
+import { TaskQueues } from '../../shared/domain/vocabulary.js';
+
+const twin = (queue: string) => `bench-floor-${queue}`;
+
+export const FLOOR_QUEUES: readonly string[] = Object.values(TaskQueues).map(twin);
+export const FLOOR_WORKFLOW_QUEUE = twin(TaskQueues.orders);
