@@ -20,13 +20,6 @@ import { gatewayOpenApiDocument } from './openapi-document.js';
 const pages = projectPages(root);
 
 /**
- * Pages other branches of this session add (cluster mode, benchmarks): linked
- * already, tolerated while missing. Once they exist they are checked like any
- * other; then this list can go.
- */
-const PAGES_OF_OTHER_BRANCHES = new Set<string>();
-
-/**
  * The programs a shell block may call, and what they are: the docs check
  * cannot install or run all of them (docker, kubectl), so it holds the blocks
  * to this list; a command not on it is a typo or a tool the docs must first say
@@ -115,7 +108,7 @@ describe('the docs (README.md, docs/*.md, services/README.md)', () => {
         const path = file ? normalize(join(dirname(page.path), file)) : page.path;
         const where = `${page.path}:${line}: ${target}`;
         if (!exists(path)) {
-          if (!PAGES_OF_OTHER_BRANCHES.has(path)) broken.push(`${where}: no file ${path}`);
+          broken.push(`${where}: no file ${path}`);
           continue;
         }
         if (anchor === undefined) continue;
