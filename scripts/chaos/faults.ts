@@ -7,12 +7,12 @@
 // started again on the same data directory, as `npm start` would. Each fault
 // fires once the workload has placed its share of the orders, so they all land
 // while orders are moving; each is followed until the victim answers again.
-import { Connection } from '@temporalio/client';
 import type { CheckResult } from '../audit/checks.js';
 import { mongoAnswers } from '../stack/infra.js';
 import { clusterOf } from '../stack/cluster.js';
 import type { LocalStack } from '../stack/local.js';
 import { portAnswers, type Managed } from '../stack/processes.js';
+import { temporalServing } from '../stack/temporal-probe.js';
 
 export interface FaultPlan {
   kills: number;
@@ -91,16 +91,6 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs: num
   }
 }
 
-async function temporalAnswers(address: string): Promise<boolean> {
-  const connection = await Connection.connect({ address, connectTimeout: '1s' });
-  try {
-    await connection.workflowService.getSystemInfo({});
-    return true;
-  } finally {
-    await connection.close();
-  }
-}
-
 const answers = async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok;
 
 /** SIGKILLs the managed process's current child and waits for its supervisor to bring it back, answering. */
@@ -124,7 +114,7 @@ export async function inflict(victim: Victim, fault: Fault, plan: FaultPlan): Pr
       return killAndWait(managed, () => answers(`${url}/health/ready`));
     }
     case 'temporal':
-      return killAndWait(stack.temporal.managed, () => temporalAnswers(stack.temporal.value.address));
+      return killAndWait(stack.temporal.managed, () => temporalServing(stack.temporal.value.address));
     case 'mongo':
       return killAndWait(stack.mongo.managed, () => mongoAnswers(stack.mongo.value));
     case 'redisKill':
@@ -145,7 +135,7 @@ export async function inflict(victim: Victim, fault: Fault, plan: FaultPlan): Pr
       // The first host of the role (history-1 holds half the shards), or PostgreSQL; the cluster must answer again.
       const cluster = clusterOf(stack.temporal.value);
       const managed = fault.target === 'postgres' ? cluster.postgresProcess : cluster.hosts.find((h) => h.role === fault.target)?.managed;
-      return killAndWait(managed, () => temporalAnswers(stack.temporal.value.address));
+      return killAndWait(managed, () => temporalServing(stack.temporal.value.address));
     }
   }
 }

@@ -3,26 +3,16 @@
 // version compose pins; the Web UI server, built from scripts/uiserver (a small
 // main of ours on the ui-server library); and PostgreSQL, from Debian when it is
 // missing. A second run finds them all and returns at once.
-import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { TEMPORAL_SERVER_VERSION, cacheBin, isExecutable, onPath, temporalServerHome, tools } from '../stack/tools.js';
+import { TEMPORAL_SERVER_VERSION, isExecutable, onPath, temporalServerHome, tools } from '../stack/tools.js';
 import type { ProvisionHelpers } from './deploy-tools.js';
+import { goMain } from './go-main.js';
 
-const uiServerDir = fileURLToPath(new URL('../uiserver/', import.meta.url));
-const uiServerSources = ['go.mod', 'go.sum', 'main.go'];
-
-// Named after its sources, so an edit of scripts/uiserver builds a new binary.
-function uiServerBinary(): string {
-  const hash = createHash('sha256');
-  for (const file of uiServerSources) hash.update(readFileSync(join(uiServerDir, file)));
-  return join(cacheBin, `temporal-ui-${hash.digest('hex').slice(0, 12)}`);
-}
+const uiServer = goMain(new URL('../uiserver/', import.meta.url), 'temporal-ui');
 
 export const clusterTools = {
   temporalUi: (): string | undefined =>
-    [process.env.TEMPORAL_UI_SERVER_PATH, uiServerBinary()].find((p): p is string => !!p && isExecutable(p)),
+    [process.env.TEMPORAL_UI_SERVER_PATH, uiServer.binary()].find((p): p is string => !!p && isExecutable(p)),
 };
 
 async function ensureTemporalServer({ run, requireGo, timed }: ProvisionHelpers): Promise<void> {
@@ -41,16 +31,7 @@ async function ensureTemporalServer({ run, requireGo, timed }: ProvisionHelpers)
 async function ensureUiServer({ run, requireGo, timed }: ProvisionHelpers): Promise<void> {
   if (clusterTools.temporalUi()) return;
   const go = requireGo('the Temporal Web UI server (scripts/uiserver)');
-  const binary = uiServerBinary();
-  await timed('building the Temporal Web UI server (scripts/uiserver)', () => {
-    // Built beside its final name and renamed, so a concurrent run never finds half a binary.
-    const partial = `${binary}.${process.pid}`;
-    run(go, ['build', '-trimpath', '-o', partial, '.'], { GOFLAGS: '-mod=readonly -buildvcs=false' }, uiServerDir);
-    renameSync(partial, binary);
-    for (const old of readdirSync(cacheBin)) {
-      if (old.startsWith('temporal-ui-') && join(cacheBin, old) !== binary) rmSync(join(cacheBin, old), { force: true });
-    }
-  });
+  await timed('building the Temporal Web UI server (scripts/uiserver)', () => uiServer.build(go, run));
 }
 
 async function ensurePostgres({ run, timed }: ProvisionHelpers): Promise<void> {

@@ -3,27 +3,18 @@
 // Kubernetes schema validation (kubernetes-validate, which bundles the schemas).
 // Installed into the stack's cache from the Go module proxy and PyPI only;
 // a second run finds them and returns at once.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { cacheBin, cacheDir, isExecutable, onPath } from '../stack/tools.js';
+import { goMain } from './go-main.js';
 
 export const KUSTOMIZE_VERSION = 'v5.8.2';
 export const KUBERNETES_VALIDATE_VERSION = '1.37.0';
 
-const composecheckDir = fileURLToPath(new URL('../composecheck/', import.meta.url));
-const composecheckSources = ['go.mod', 'go.sum', 'main.go'];
+const composecheck = goMain(new URL('../composecheck/', import.meta.url), 'composecheck');
 const venv = join(cacheDir, `kubernetes-validate-${KUBERNETES_VALIDATE_VERSION}`);
 // Written last, so a venv whose pip install was interrupted is not taken for a working one.
 const venvComplete = join(venv, '.complete');
-
-// Named after its sources, so an edit of scripts/composecheck builds a new binary.
-function composecheckBinary(): string {
-  const hash = createHash('sha256');
-  for (const file of composecheckSources) hash.update(readFileSync(join(composecheckDir, file)));
-  return join(cacheBin, `composecheck-${hash.digest('hex').slice(0, 12)}`);
-}
 
 export const deployTools = {
   /** The command that renders a kustomization directory given as its last argument. */
@@ -33,7 +24,7 @@ export const deployTools = {
     const kustomize = [onPath('kustomize'), join(cacheBin, 'kustomize')].find((p): p is string => !!p && isExecutable(p));
     return kustomize ? [kustomize, 'build'] : undefined;
   },
-  composecheck: (): string | undefined => (isExecutable(composecheckBinary()) ? composecheckBinary() : undefined),
+  composecheck: (): string | undefined => (isExecutable(composecheck.binary()) ? composecheck.binary() : undefined),
   kubernetesValidate: (): string | undefined => (existsSync(venvComplete) ? join(venv, 'bin', 'kubernetes-validate') : undefined),
 };
 
@@ -55,16 +46,7 @@ async function ensureKustomize({ run, requireGo, timed }: ProvisionHelpers): Pro
 async function ensureComposecheck({ run, requireGo, timed }: ProvisionHelpers): Promise<void> {
   if (deployTools.composecheck()) return;
   const go = requireGo('the compose checker (scripts/composecheck)');
-  const binary = composecheckBinary();
-  await timed('building the compose checker (compose-go)', () => {
-    // Built beside its final name and renamed, so a concurrent run never finds half a binary.
-    const partial = `${binary}.${process.pid}`;
-    run(go, ['build', '-trimpath', '-o', partial, '.'], { GOFLAGS: '-mod=readonly -buildvcs=false' }, composecheckDir);
-    renameSync(partial, binary);
-    for (const old of readdirSync(cacheBin)) {
-      if (old.startsWith('composecheck-') && join(cacheBin, old) !== binary) rmSync(join(cacheBin, old), { force: true });
-    }
-  });
+  await timed('building the compose checker (compose-go)', () => composecheck.build(go, run));
 }
 
 async function ensureKubernetesValidate({ run, timed }: ProvisionHelpers): Promise<void> {

@@ -20,6 +20,7 @@ import type { InfraOptions, TemporalInfo } from './infra.js';
 import type { PostgresInfo } from './postgres.js';
 import { freePort, portAnswers, spawnManaged, waitFor, type Managed } from './processes.js';
 import { tools } from './tools.js';
+import { temporalServing } from './temporal-probe.js';
 
 export const TEMPORAL_ROLES = ['frontend', 'history', 'matching', 'worker'] as const;
 export type TemporalRole = (typeof TEMPORAL_ROLES)[number];
@@ -131,16 +132,6 @@ export function setUpSchemas(pg: PostgresInfo): void {
   }
 }
 
-async function serving(address: string): Promise<boolean> {
-  const connection = await Connection.connect({ address, connectTimeout: '1s' });
-  try {
-    await connection.workflowService.getSystemInfo({});
-    return true;
-  } finally {
-    await connection.close();
-  }
-}
-
 /** Registers the namespace (kept when it exists) and the saga's search attributes; retried while the cluster settles. */
 async function registerNamespace(address: string, namespace: string): Promise<void> {
   const connection = await Connection.connect({ address });
@@ -233,7 +224,7 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
       hosts.push({ role, name, grpcPort: ports.grpcPort, managed });
     }
     const address = `127.0.0.1:${frontendPort}`;
-    await waitFor(`temporal frontend on ${address}`, () => serving(address), 120_000);
+    await waitFor(`temporal frontend on ${address}`, () => temporalServing(address), 120_000);
     await registerNamespace(address, opts.namespace);
     return { info: { address, namespace: opts.namespace }, hosts, stop };
   } catch (error) {
