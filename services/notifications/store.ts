@@ -3,15 +3,19 @@
 // claimed by a conditional transition, PENDING -> SENDING -> SENT, so of any
 // number of concurrent sends of one key exactly one reaches the transport.
 //
-// The trade-off: a send that finds a fresh SENDING claim answers with the id at
-// once, because the claimant is sending this very message. Should the claimant
-// die mid-send, its claim keeps the message from going out until it is older
-// than CLAIM_TIMEOUT_MS; a retry after that takes the claim over and sends,
-// and the transport may then see the message twice (the claimant may have sent
-// it just before dying). So delivery is at most once while claims are fresh and
-// at least once across a crash, for a bounded delay; a transport that dedupes by
-// message id (SMTP's Message-ID, the outbox's id) absorbs the rare duplicate.
-// A transport that fails hands the claim back (PENDING), so a retry sends at once.
+// A send that finds a fresh SENDING claim waits a moment for the claimant's
+// outcome and answers with the id once it is SENT; if the claim is still held it
+// fails retryably, and never answers "sent" for a message that is not. (It once
+// answered at once: a power cut killed a claimant mid-send, the retry within the
+// claim's lifetime succeeded, and the order's confirmation stayed SENDING for
+// good.) Should the claimant die mid-send, its claim keeps the message from going
+// out until it is older than CLAIM_TIMEOUT_MS; a retry after that takes the claim
+// over and sends, and the transport may then see the message twice (the claimant
+// may have sent it just before dying). So delivery is at most once while claims
+// are fresh and at least once across a crash, for a bounded delay; a transport
+// that dedupes by message id (SMTP's Message-ID, the outbox's id) absorbs the rare
+// duplicate. A transport that fails hands the claim back (PENDING), so a retry
+// sends at once.
 import type { Collection, Db, Filter } from 'mongodb';
 import { randomUUID } from 'node:crypto';
 import type { NotificationChannel, NotificationTemplate } from '../../shared/domain/vocabulary.js';
@@ -49,6 +53,8 @@ export type SendRequest = SendNotificationInput;
 
 /** After this long a SENDING claim is taken to be a dead attempt's, and a retry sends. */
 export const CLAIM_TIMEOUT_MS = 30_000;
+/** How long a send waits for another attempt's fresh claim to end before it fails retryably. */
+const MAX_WAIT_FOR_CLAIMANT_MS = 5_000;
 
 const view = (d: NotificationDoc) => ({
   id: d._id,
@@ -97,17 +103,33 @@ export class NotificationsStore {
     await this.notifications.insertOne(doc).catch((error: unknown) => {
       if (!isDuplicateKeyError(error)) throw error; // the same key again: the first message stands
     });
+    // A fresh claim of another attempt: wait (a little) for its outcome instead of assuming it.
+    const waitUntil = Date.now() + Math.min(MAX_WAIT_FOR_CLAIMANT_MS, this.claimTimeoutMs / 2);
+    for (let pause = 20; ; pause = Math.min(pause * 2, 500)) {
+      const sent = await this.claimAndSend(request.key);
+      if (sent) return sent;
+      if (Date.now() >= waitUntil)
+        throw new Error(`notification ${request.key} is being sent by another attempt; retry once it is sent or its claim has expired`);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+
+  /** The id once the message is SENT (by this call or an earlier one); undefined while another attempt's fresh claim holds it. */
+  private async claimAndSend(key: string): Promise<{ notificationId: string } | undefined> {
     const claim = { id: randomUUID(), at: new Date() };
     const claimed = await this.notifications.findOneAndUpdate(
       {
-        _id: request.key,
+        _id: key,
         $or: [{ status: 'PENDING' }, { status: 'SENDING', 'claim.at': { $lt: new Date(claim.at.getTime() - this.claimTimeoutMs) } }],
       },
       { $set: { status: 'SENDING', claim }, $inc: { sendAttempts: 1 } },
       { returnDocument: 'before' },
     );
-    // Not claimed: SENT, or another attempt holds a fresh claim and is sending this same message.
-    if (!claimed) return { notificationId: request.key };
+    if (!claimed) {
+      // Not claimed: SENT, or another attempt holds a fresh claim and is sending this same message.
+      const current = await this.notifications.findOne({ _id: key }, { projection: { status: 1 } });
+      return current?.status === 'SENT' ? { notificationId: key } : undefined;
+    }
     let transportId: string;
     try {
       ({ transportId } = await this.transport.send({

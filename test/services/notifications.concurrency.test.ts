@@ -53,18 +53,21 @@ describe('notification sends of one key, 50 at once', () => {
     expect(transport.sent).toHaveLength(1);
   });
 
-  it('a fresh claim of a sender that died is left alone; once older than the bound, a retry takes it over and sends once', async () => {
+  it('a fresh claim of a sender that died is left alone and no retry answers sent; once older than the bound, a retry takes it over and sends once', async () => {
     const transport = new CountingTransport();
     const store = new NotificationsStore(mongo.db, transport, 2_000);
     transport.hang = true;
     void store.send(request('k-dead')); // the sender that dies after claiming
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await store.notifications.findOne({ _id: 'k-dead' })).toMatchObject({ status: 'SENDING' });
-    // retries while the claim is fresh: answered with the id, nothing sent
-    expect(await Promise.all(Array.from({ length: 50 }, () => store.send(request('k-dead'))))).toEqual(
-      Array(50).fill({ notificationId: 'k-dead' }),
-    );
+    // retries while the claim is fresh: each waits a moment, then fails retryably (never "sent"), nothing sent
+    const fresh = await Promise.allSettled(Array.from({ length: 50 }, () => store.send(request('k-dead'))));
+    for (const outcome of fresh) {
+      expect(outcome.status).toBe('rejected');
+      expect(String((outcome as PromiseRejectedResult).reason)).toMatch(/being sent by another attempt/);
+    }
     expect(transport.sent).toHaveLength(0);
+    expect(await store.notifications.findOne({ _id: 'k-dead' })).toMatchObject({ status: 'SENDING' });
     await new Promise((resolve) => setTimeout(resolve, 2_100));
     // 50 retries after the bound: one takes the claim over and sends
     expect(await Promise.all(Array.from({ length: 50 }, () => store.send(request('k-dead'))))).toEqual(
