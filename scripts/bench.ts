@@ -17,6 +17,11 @@
 // idle and after the run, the idle totals, and the CPU each used during the
 // saga's closed loop. Figures only, never a pass/fail: the machines are shared
 // and noisy, so only the ratios to the floor measured in the same run mean much.
+//
+// BENCH_CLUSTER=true runs the same on the local Temporal cluster (docs/cluster.md:
+// PostgreSQL, frontend, two history hosts, matching, worker), once per entry of
+// BENCH_REPLICAS (processes per sagashop service, e.g. `1,2`), each on a cluster
+// of its own with its own floor worker, one after the other in the same run.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +35,8 @@ import { ms, ratio, summarize } from './bench/stats.js';
 import { startFloorWorker } from './bench/floor.js';
 import { coreShare, sumUsage, usageOf, type Usage } from './bench/usage.js';
 import type { Managed } from './stack/processes.js';
-import { startLocalStack, type LocalStack } from './stack/local.js';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from './stack/local.js';
+import { startClusterStack } from './stack/cluster.js';
 
 const env = parseEnv(
   z.object({
@@ -47,6 +53,13 @@ const env = parseEnv(
     BENCH_SKUS: z.coerce.number().int().positive().default(20),
     /** false: in-memory databases instead of the files `npm start` uses. */
     BENCH_PERSISTENT: z.enum(['true', 'false']).default('true'),
+    /** true: on the local Temporal cluster instead of the dev server. */
+    BENCH_CLUSTER: z.enum(['true', 'false']).default('false'),
+    /** With BENCH_CLUSTER: processes per sagashop service, one bench per entry. */
+    BENCH_REPLICAS: z
+      .string()
+      .regex(/^[1-9](?:,[1-9])*$/, 'comma-separated replica counts, e.g. 1,2')
+      .default('1,2'),
   }),
 );
 
@@ -54,14 +67,28 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const row = (cells: Array<string | number>, widths: number[]) => cells.map((c, i) => String(c).padEnd(widths[i] ?? 10)).join('  ');
 
-async function main(): Promise<void> {
+interface Target {
+  /** What the figures were measured on, as the report's title says it. */
+  label: string;
+  start(opts: LocalStackOptions): Promise<LocalStack>;
+}
+
+const targets = (): Target[] =>
+  env.BENCH_CLUSTER === 'true'
+    ? env.BENCH_REPLICAS.split(',').map((n) => ({
+        label: `Temporal cluster (PostgreSQL, 2 history hosts, 4 shards), ${n} replica${n === '1' ? '' : 's'} of every service`,
+        start: (opts: LocalStackOptions) => startClusterStack({ ...opts, replicas: Number(n) }),
+      }))
+    : [{ label: 'Temporal dev server (as npm start)', start: startLocalStack }];
+
+async function bench(target: Target): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sagashop-bench-'));
   const opts = { dataDir, logDir: join(dataDir, 'logs'), persistent: env.BENCH_PERSISTENT === 'true' };
   let stack: LocalStack | undefined;
   let connection: Connection | undefined;
   let floor: Managed | undefined;
   try {
-    stack = await startLocalStack({
+    stack = await target.start({
       ...opts,
       prefix: 'bench_',
       env: { SEED_DEMO: 'true', RATE_LIMIT_PER_USER: '100000000', RATE_LIMIT_PER_IP: '100000000' },
@@ -112,7 +139,7 @@ async function main(): Promise<void> {
 
     const persistence = opts.persistent ? 'file databases (as npm start)' : 'in-memory databases';
     console.log(
-      `\nsagashop benchmark, ${new Date().toISOString().slice(0, 10)}: ${persistence}, ${env.BENCH_SKUS} skus, concurrency ${env.BENCH_CONCURRENCY}, ${env.BENCH_ORDERS} per closed loop, ${env.BENCH_SOLO} solo, poll ${env.BENCH_POLL_MS} ms`,
+      `\nsagashop benchmark, ${new Date().toISOString().slice(0, 10)}, ${target.label}: ${persistence}, ${env.BENCH_SKUS} skus, concurrency ${env.BENCH_CONCURRENCY}, ${env.BENCH_ORDERS} per closed loop, ${env.BENCH_SOLO} solo, poll ${env.BENCH_POLL_MS} ms`,
     );
     const w1 = [12, 12, 16, 12, 12];
     console.log(`\n${row(['scenario', 'solo p50', 'closed loop /s', 'loop p50', 'loop p95'], w1)}`);
@@ -169,7 +196,7 @@ async function main(): Promise<void> {
     const whole = total((name) => name !== floor!.name);
     const node = total((name) => nodeNames.has(name));
     console.log(
-      `\nidle stack, resident memory [issue 21: <= 600 MB in all, Node <= 300 MB]:\n  every process (${idle.size - 1}: Node, JVM, dev server, Redis): ${whole.rssMb.toFixed(0)} MiB RSS, ${whole.pssMb.toFixed(0)} MiB PSS\n  Node (${nodeNames.size} processes):${' '.repeat(28)}${node.rssMb.toFixed(0)} MiB RSS, ${node.pssMb.toFixed(0)} MiB PSS`,
+      `\nidle stack, resident memory [issue 21: <= 600 MB in all, Node <= 300 MB]:\n  every process (${idle.size - 1}: Node, JVM, Temporal, Redis${env.BENCH_CLUSTER === 'true' ? ', PostgreSQL, Web UI' : ''}): ${whole.rssMb.toFixed(0)} MiB RSS, ${whole.pssMb.toFixed(0)} MiB PSS\n  Node (${nodeNames.size} processes):${' '.repeat(28)}${node.rssMb.toFixed(0)} MiB RSS, ${node.pssMb.toFixed(0)} MiB PSS`,
     );
   } finally {
     await floor?.stop();
@@ -179,4 +206,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+for (const target of targets()) await bench(target);
