@@ -39,7 +39,7 @@ async function startUi(address: string, namespace: string, opts: InfraOptions): 
     ['--host', '127.0.0.1', '--port', String(port), '--temporal-address', address, '--namespace', namespace],
     { logFile: join(opts.logDir, 'temporal-ui.log') },
   );
-  await waitFor(`temporal ui on ${port}`, () => portAnswers(port), 60_000, managed.child);
+  await waitFor(`temporal ui on ${port}`, () => portAnswers(port), 60_000, managed);
   managed.supervise(opts.supervision);
   return { value: `http://localhost:${port}`, managed, stop: () => managed.stop() };
 }

@@ -88,7 +88,7 @@ export async function startMongo(opts: InfraOptions): Promise<Service<string>> {
   } else {
     throw new Error('no MongoDB-protocol server: run `npm run provision`, put mongod on PATH, or set MONGO_URL');
   }
-  await waitFor(`${managed.name} on ${url}`, () => mongoAnswers(url), 30_000, managed.child);
+  await waitFor(`${managed.name} on ${url}`, () => mongoAnswers(url), 30_000, managed);
   return fromManaged(url, managed, opts);
 }
 
@@ -111,7 +111,7 @@ export async function startRedis(opts: InfraOptions): Promise<Service<string>> {
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...persistence, '--loglevel', 'warning'],
     { logFile: join(opts.logDir, 'redis.log') },
   );
-  await waitFor(`redis on ${port}`, () => portAnswers(port), 15_000, managed.child);
+  await waitFor(`redis on ${port}`, () => portAnswers(port), 15_000, managed);
   return fromManaged(`redis://127.0.0.1:${port}`, managed, opts);
 }
 
@@ -189,6 +189,6 @@ export async function startTemporal(opts: InfraOptions): Promise<Service<Tempora
     args.push('--db-filename', join(dir, 'temporal.db'), ...(tuned && !opts.temporalFlags ? TEMPORAL_SQLITE_TUNING : []));
   const managed = spawnManaged('temporal', cli, args, { logFile: join(opts.logDir, 'temporal.log') });
   const address = `127.0.0.1:${port}`;
-  await waitFor(`temporal dev server on ${address}`, () => temporalAnswers(address), 60_000, managed.child);
+  await waitFor(`temporal dev server on ${address}`, () => temporalAnswers(address), 60_000, managed);
   return fromManaged({ address, namespace, uiUrl: `http://localhost:${uiPort}` }, managed, opts);
 }

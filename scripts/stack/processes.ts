@@ -10,6 +10,8 @@ export interface Managed {
   readonly child: ChildProcess;
   /** How many times the supervisor has restarted it. */
   readonly restarts: number;
+  /** The last lines its current run wrote (stdout and stderr). */
+  readonly lastLines: readonly string[];
   /** From now on an unexpected exit restarts the process (see SuperviseOptions). */
   supervise(options?: SuperviseOptions): void;
   stop(): Promise<void>;
@@ -20,24 +22,60 @@ export interface Managed {
   powerOff(): Promise<void>;
 }
 
-/** A port the OS just handed out and released; good enough on a single machine. */
+/**
+ * A port the OS just handed out, held back from the OS's next picks. Released as it is, a port can
+ * be handed out again at once: to the next bind to port 0 (another test's server) or as the source
+ * port of an outgoing connection, before the process we meant it for binds it; that process then
+ * exits with "address already in use" (a CI run lost its Temporal dev server at start-up that way,
+ * most likely). So the port is left in TIME_WAIT, closed from the listening side first: for a minute
+ * the OS picks no such port by itself, while a server that binds it by number with SO_REUSEADDR
+ * (Node, Go, Redis, Java, PostgreSQL all set it) still can. The Temporal CLI picks its own ports so.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
+  const server = createServer();
+  server.unref();
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+      resolve(typeof address === 'object' && address ? address.port : 0);
     });
   });
+  await new Promise<void>((resolve, reject) => {
+    server.once('connection', (accepted) => {
+      accepted.once('close', () => resolve());
+      // Our side ends first, so the TIME_WAIT is on this port, not on the client's.
+      accepted.end();
+    });
+    const client = connect({ port, host: '127.0.0.1' });
+    client.unref();
+    client.once('error', reject);
+    client.once('end', () => client.end());
+  });
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
-export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, child?: ChildProcess): Promise<void> {
+/**
+ * Waits until `probe` says yes. Given the process that should answer, fails at once when it exits
+ * first; given it as a Managed, the error carries its last lines of output, so a CI log says why.
+ */
+export async function waitFor(
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  target?: ChildProcess | Managed,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const child = target && 'supervise' in target ? target.child : target;
   for (;;) {
-    if (child && child.exitCode !== null) throw new Error(`${what}: process exited with code ${child.exitCode} before it was ready`);
+    if (child && child.exitCode !== null) {
+      // Its pipes may still be delivering the last words.
+      await new Promise((r) => setTimeout(r, 100));
+      const lines = target && 'supervise' in target ? target.lastLines : [];
+      const said = lines.length ? `; its last lines:\n    ${lines.join('\n    ')}` : '';
+      throw new Error(`${what}: process exited with code ${child.exitCode} before it was ready${said}`);
+    }
     if (await probe().catch(() => false)) return;
     if (Date.now() > deadline) throw new Error(`${what} was not ready within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 150));
@@ -91,7 +129,7 @@ export interface RestartEvent {
 const describeExit = (code: number | null, signal: NodeJS.Signals | null) => (signal ? `signal ${signal}` : `exit code ${code}`);
 
 /** The last lines a process wrote, to say why it keeps dying. */
-const TAIL_LINES = 5;
+const TAIL_LINES = 10;
 
 /**
  * Spawns a child in its own process group so stop() takes its children with it.
@@ -238,6 +276,9 @@ export function spawnManaged(name: string, command: string, args: string[], opti
     },
     get restarts() {
       return restarts;
+    },
+    get lastLines() {
+      return [...tail];
     },
     supervise: (supervise = {}) => {
       supervision = supervise;
