@@ -8,9 +8,9 @@
 // template below (only its own ports differ), and all share the dynamic config
 // of the compose deployment (deploy/compose/temporal/dynamicconfig.yaml).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
@@ -31,8 +31,26 @@ export type TemporalRole = (typeof TEMPORAL_ROLES)[number];
  */
 export const CLUSTER_HISTORY_SHARDS = 4;
 
+/**
+ * The repository's root: the nearest folder with a package.json. Not a path relative to this
+ * module, which runs from scripts/stack under tsx and from dist/scripts/stack compiled
+ * (`npm run start:cluster`, `npm run chaos`), where no deploy/ folder is.
+ */
+function repositoryRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json in ${from} or above it`);
+  }
+}
+
 /** The dynamic config compose's server reads; the cluster reads the same file, so they cannot drift. */
-export const DYNAMIC_CONFIG = fileURLToPath(new URL('../../deploy/compose/temporal/dynamicconfig.yaml', import.meta.url));
+export const DYNAMIC_CONFIG = join(
+  repositoryRoot(fileURLToPath(new URL('.', import.meta.url))),
+  'deploy',
+  'compose',
+  'temporal',
+  'dynamicconfig.yaml',
+);
 
 export interface TemporalClusterOptions extends InfraOptions {
   postgres: PostgresInfo;
