@@ -8,7 +8,7 @@ import { TEMPORAL_SERVER_VERSION, isExecutable, onPath, temporalServerHome, tool
 import type { ProvisionHelpers } from './deploy-tools.js';
 import { goMain } from './go-main.js';
 
-const uiServer = goMain(new URL('../uiserver/', import.meta.url), 'temporal-ui');
+const uiServer = goMain('scripts/uiserver', 'temporal-ui');
 
 export const clusterTools = {
   temporalUi: (): string | undefined =>

@@ -11,7 +11,7 @@ import { goMain } from './go-main.js';
 export const KUSTOMIZE_VERSION = 'v5.8.2';
 export const KUBERNETES_VALIDATE_VERSION = '1.37.0';
 
-const composecheck = goMain(new URL('../composecheck/', import.meta.url), 'composecheck');
+const composecheck = goMain('scripts/composecheck', 'composecheck');
 const venv = join(cacheDir, `kubernetes-validate-${KUBERNETES_VALIDATE_VERSION}`);
 // Written last, so a venv whose pip install was interrupted is not taken for a working one.
 const venvComplete = join(venv, '.complete');

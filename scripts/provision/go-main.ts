@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { inRepository } from '../stack/repository.js';
 import { cacheBin } from '../stack/tools.js';
 import type { ProvisionHelpers } from './deploy-tools.js';
 
@@ -17,8 +17,9 @@ export interface GoMain {
   build(go: string, run: ProvisionHelpers['run']): void;
 }
 
-export function goMain(directory: URL, prefix: string): GoMain {
-  const dir = fileURLToPath(directory);
+/** `folder`: where its sources are, from the repository's root (e.g. scripts/uiserver). */
+export function goMain(folder: string, prefix: string): GoMain {
+  const dir = inRepository(folder);
   const binary = () => {
     const hash = createHash('sha256');
     for (const file of SOURCES) hash.update(readFileSync(join(dir, file)));

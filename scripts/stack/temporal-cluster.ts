@@ -8,10 +8,9 @@
 // template below (only its own ports differ), and all share the dynamic config
 // of the compose deployment (deploy/compose/temporal/dynamicconfig.yaml).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
@@ -19,6 +18,7 @@ import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes.js';
 import type { InfraOptions, TemporalInfo } from './infra.js';
 import type { PostgresInfo } from './postgres.js';
 import { freePort, portAnswers, spawnManaged, waitFor, type Managed } from './processes.js';
+import { inRepository } from './repository.js';
 import { tools } from './tools.js';
 import { temporalServing } from './temporal-probe.js';
 
@@ -31,26 +31,8 @@ export type TemporalRole = (typeof TEMPORAL_ROLES)[number];
  */
 export const CLUSTER_HISTORY_SHARDS = 4;
 
-/**
- * The repository's root: the nearest folder with a package.json. Not a path relative to this
- * module, which runs from scripts/stack under tsx and from dist/scripts/stack compiled
- * (`npm run start:cluster`, `npm run chaos`), where no deploy/ folder is.
- */
-function repositoryRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no package.json in ${from} or above it`);
-  }
-}
-
 /** The dynamic config compose's server reads; the cluster reads the same file, so they cannot drift. */
-export const DYNAMIC_CONFIG = join(
-  repositoryRoot(fileURLToPath(new URL('.', import.meta.url))),
-  'deploy',
-  'compose',
-  'temporal',
-  'dynamicconfig.yaml',
-);
+export const DYNAMIC_CONFIG = inRepository('deploy', 'compose', 'temporal', 'dynamicconfig.yaml');
 
 export interface TemporalClusterOptions extends InfraOptions {
   postgres: PostgresInfo;
