@@ -177,7 +177,10 @@ export function describeFault(fault: Fault, plan: FaultPlan): string {
     case 'kill':
       return `SIGKILL ${fault.target}`;
     case 'temporal':
-      return 'SIGKILL the Temporal dev server (restarted on its SQLite file)';
+      // On the cluster the Temporal address is its frontend; its state is in PostgreSQL.
+      return plan.clusterKills
+        ? 'SIGKILL the Temporal frontend host (restarted; the state is in PostgreSQL)'
+        : 'SIGKILL the Temporal dev server (restarted on its SQLite file)';
     case 'mongo':
       return 'SIGKILL the MongoDB server (restarted on its data file)';
     case 'redisKill':
