@@ -89,6 +89,8 @@ export interface NotificationRecord {
   id: string;
   status: string;
   sendAttempts?: number;
+  /** Where the transport put it: `outbox:<id>` when the message is the stored document itself. */
+  transportId?: string;
 }
 
 export interface Snapshot {
@@ -226,8 +228,8 @@ export async function takeSnapshot(address: StackAddress): Promise<Snapshot> {
       db('inventory').collection<StockDoc>('stock').find().toArray(),
       db('inventory').collection('reservations').find().toArray(),
       db('notifications')
-        .collection<{ _id: string; status: string; sendAttempts?: number }>('notifications')
-        .find({ _id: { $regex: ':order_(confirmed|cancelled)$' } }, { projection: { status: 1, sendAttempts: 1 } })
+        .collection<{ _id: string; status: string; sendAttempts?: number; transportId?: string }>('notifications')
+        .find({ _id: { $regex: ':order_(confirmed|cancelled)$' } }, { projection: { status: 1, sendAttempts: 1, transportId: 1 } })
         .toArray(),
     ]);
     const recorded = new Set(orders.map((o) => o.orderId));
@@ -262,7 +264,12 @@ export async function takeSnapshot(address: StackAddress): Promise<Snapshot> {
       notifications: new Map(
         notifications.map((n) => [
           String(n._id),
-          { id: String(n._id), status: String(n.status), ...(typeof n.sendAttempts === 'number' ? { sendAttempts: n.sendAttempts } : {}) },
+          {
+            id: String(n._id),
+            status: String(n.status),
+            ...(typeof n.sendAttempts === 'number' ? { sendAttempts: n.sendAttempts } : {}),
+            ...(typeof n.transportId === 'string' ? { transportId: n.transportId } : {}),
+          },
         ]),
       ),
     };

@@ -196,6 +196,15 @@ describe('the audit checks', () => {
     shop.workflows.set('stuck-mail', saga('stuck-mail', 'DELIVERED', 'COMPLETED'));
     shop.workflows.set('silent', saga('silent', 'CANCELLED', 'COMPLETED'));
     shop.notifications.set('twice:order_confirmed', { id: 'twice:order_confirmed', status: 'SENT', sendAttempts: 2 });
+    // Taken over, but sent to the outbox: the document is the message, nothing went out twice.
+    shop.orders.push(order('outbox-twice', 'CONFIRMED', { events: ['OrderConfirmed'] }));
+    shop.workflows.set('outbox-twice', saga('outbox-twice', 'CONFIRMED', 'RUNNING'));
+    shop.notifications.set('outbox-twice:order_confirmed', {
+      id: 'outbox-twice:order_confirmed',
+      status: 'SENT',
+      sendAttempts: 2,
+      transportId: 'outbox:outbox-twice:order_confirmed',
+    });
     shop.notifications.set('stuck-mail:order_confirmed', { id: 'stuck-mail:order_confirmed', status: 'SENDING', sendAttempts: 1 });
     shop.notifications.set('waiting:order_confirmed', { id: 'waiting:order_confirmed', status: 'SENT', sendAttempts: 1 });
     expect(breaches(shop).notifications).toEqual([
