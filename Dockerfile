@@ -19,6 +19,7 @@ COPY activities ./activities
 COPY workflows ./workflows
 COPY services ./services
 COPY gateway ./gateway
+COPY shop ./shop
 COPY scripts ./scripts
 # Also pre-bundles the workflows into dist/workflow-bundles/, so workers never
 # need webpack or the TypeScript sources at start-up.

@@ -30,6 +30,8 @@ const elements = [
   // One element per service, so a service cannot import another one.
   { type: 'service', pattern: 'services/*', capture: ['name'] },
   { type: 'gateway', pattern: 'gateway/**', partialMatch: false },
+  // The whole shop in one process: it composes every service's and the gateway's process definition.
+  { type: 'shop', pattern: 'shop/**', partialMatch: false },
   // Entry points of tooling (start, bench, chaos, audit, provisioning).
   { type: 'scripts', pattern: 'scripts/**', partialMatch: false },
   { type: 'test', pattern: 'test/**', partialMatch: false },
@@ -65,8 +67,9 @@ const layering = {
     allow('gateway', ['domain', 'shared', 'workflows']),
     // The gateway's service clients are typed from the services' own route definitions.
     { from: element('gateway'), allow: [serviceRoutes] },
+    allow('shop', ['domain', 'shared', 'service', 'gateway']),
     allow('scripts', ['domain', 'shared', 'activities', 'workflows', 'service', 'gateway']),
-    allow('test', ['domain', 'shared', 'activities', 'workflows', 'service', 'gateway', 'scripts']),
+    allow('test', ['domain', 'shared', 'activities', 'workflows', 'service', 'gateway', 'shop', 'scripts']),
   ],
 };
 

@@ -1,19 +1,6 @@
-// The gateway process: Redis, the Temporal client, one typed client per service, then the public API.
-import { openRedis, openTemporalClient, runProcess } from '../shared/process.js';
-import { createGatewayApp } from './app.js';
-import { accessTokens, serviceClients } from './clients.js';
-import { gatewayEnv } from './config.js';
+// The gateway in a Node process of its own (compose, Kubernetes, the cluster, the
+// chaos run); shop/main.ts runs it with every other part in one process.
+import { runProcess } from '../shared/process.js';
+import { gatewayProcess } from './process.js';
 
-await runProcess({
-  name: 'gateway',
-  env: gatewayEnv,
-  listenOn: (config) => ({ PORT: config.GATEWAY_PORT, HOST: config.HOST }),
-  start: async (ctx) => {
-    const { config, logger, watchdog } = ctx;
-    const redis = openRedis(ctx);
-    const temporal = await openTemporalClient(ctx);
-    return {
-      app: createGatewayApp({ config, logger, redis, temporal, tokens: accessTokens(config), services: serviceClients(config), watchdog }),
-    };
-  },
-});
+await runProcess(gatewayProcess);

@@ -36,6 +36,7 @@ import { startFloorWorker } from './bench/floor.js';
 import { coreShare, sumUsage, usageOf, type Usage } from './bench/usage.js';
 import type { Managed } from './stack/processes.js';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from './stack/local.js';
+import { DEFAULT_LAYOUT } from './stack/system.js';
 import { startClusterStack } from './stack/cluster.js';
 
 const env = parseEnv(
@@ -53,6 +54,14 @@ const env = parseEnv(
     BENCH_SKUS: z.coerce.number().int().positive().default(20),
     /** false: in-memory databases instead of the files `npm start` uses. */
     BENCH_PERSISTENT: z.enum(['true', 'false']).default('true'),
+    /**
+     * On the dev server: the process layout(s) of the stack, one bench per entry (`one,each`
+     * compares them in one run); npm start's layout unless set.
+     */
+    BENCH_PROCESSES: z
+      .string()
+      .regex(/^(?:one|each)(?:,(?:one|each))*$/, 'comma-separated layouts: one, each')
+      .default(DEFAULT_LAYOUT),
     /** true: on the local Temporal cluster instead of the dev server. */
     BENCH_CLUSTER: z.enum(['true', 'false']).default('false'),
     /** With BENCH_CLUSTER: processes per sagashop service, one bench per entry. */
@@ -79,7 +88,10 @@ const targets = (): Target[] =>
         label: `Temporal cluster (PostgreSQL, 2 history hosts, 4 shards), ${n} replica${n === '1' ? '' : 's'} of every service`,
         start: (opts: LocalStackOptions) => startClusterStack({ ...opts, replicas: Number(n) }),
       }))
-    : [{ label: 'Temporal dev server (as npm start)', start: startLocalStack }];
+    : env.BENCH_PROCESSES.split(',').map((layout) => ({
+        label: `Temporal dev server, ${layout === 'one' ? 'every service and the gateway in one process' : 'a process per service and one for the gateway'}${layout === DEFAULT_LAYOUT ? ' (as npm start)' : ''}`,
+        start: (opts: LocalStackOptions) => startLocalStack({ ...opts, processes: layout === 'one' ? 'one' : 'each' }),
+      }));
 
 async function bench(target: Target): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sagashop-bench-'));

@@ -15,7 +15,7 @@ import { tracingConfigured } from '../shared/telemetry/switch.js';
 import { startMongo, startRedis, startTemporal, type Service } from './stack/infra.js';
 import { CLUSTER_START_TIMEOUT_MS, clusterOf, replicasFor, startClusterTemporal } from './stack/cluster.js';
 import { freePort, portAnswers } from './stack/processes.js';
-import { startSystem, type RunningSystem } from './stack/system.js';
+import { DEFAULT_LAYOUT, startSystem, type RunningSystem } from './stack/system.js';
 
 const env = parseEnv(
   z.object({
@@ -26,6 +26,8 @@ const env = parseEnv(
     MONGO_PORT: port(27017),
     REDIS_PORT: port(6379),
     ECHO_LOGS: z.enum(['true', 'false']).default('false'),
+    /** `one`: every service and the gateway in one Node process (shop/main.ts); `each`: a process per service. */
+    SAGASHOP_PROCESSES: z.enum(['one', 'each']).default(DEFAULT_LAYOUT),
     // --cluster only:
     POSTGRES_PORT: port(5432),
     CLUSTER_REPLICAS: z.coerce.number().int().min(1).max(8).default(2),
@@ -52,6 +54,15 @@ function clusterLines(info: ReturnType<typeof clusterOf>, system: RunningSystem)
       .join(', ')}`,
     '',
   ].join('\n');
+}
+
+/** Each worker's SDK metrics endpoint; one line when the workers share a process (and its runtime). */
+function workerMetricsLines(system: RunningSystem): string {
+  const urls = new Set(Object.values(system.workerMetricsUrls));
+  if (urls.size === 1) return `    ${'every worker'.padEnd(15)}${[...urls][0]}`;
+  return Object.entries(system.workerMetricsUrls)
+    .map(([name, url]) => `    ${name.padEnd(15)}${url}`)
+    .join('\n');
 }
 
 async function main(): Promise<void> {
@@ -96,7 +107,10 @@ async function main(): Promise<void> {
       startRedis(opts).then(up),
       temporalStarter(opts).then(up),
     ]);
-    console.log('[start] starting the services (each with its worker) and the gateway');
+    const oneProcess = !cluster && env.SAGASHOP_PROCESSES === 'one';
+    console.log(
+      `[start] starting the services (each with its worker) and the gateway, ${oneProcess ? 'in one process (SAGASHOP_PROCESSES=each: a process each)' : 'a process each'}`,
+    );
     const system = await startSystem({
       mongoUrl: mongo.value,
       redisUrl: redis.value,
@@ -106,6 +120,7 @@ async function main(): Promise<void> {
       gatewayPort: await preferred('the gateway', env.GATEWAY_PORT),
       env: { SEED_DEMO: 'true' },
       echoLogs: env.ECHO_LOGS === 'true',
+      processes: oneProcess ? 'one' : 'each',
       ...(cluster ? { replicas: replicasFor(env.CLUSTER_REPLICAS), startTimeoutMs: CLUSTER_START_TIMEOUT_MS } : {}),
     });
     started.push(system);
@@ -120,9 +135,7 @@ ${cluster ? clusterLines(clusterOf(temporal.value), system) : ''}  MongoDB      
   Redis            ${redis.value}
   Demo admin       admin@sagashop.dev / admin-password-123
   Metrics          ${gateway}/metrics (and each service's /metrics); Temporal workers:
-${Object.entries(system.workerMetricsUrls)
-  .map(([name, url]) => `    ${name.padEnd(15)}${url}`)
-  .join('\n')}
+${workerMetricsLines(system)}
   Tracing          ${tracingConfigured() ? `OTLP to ${process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT}` : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT, see docs/observability.md)'}
   Logs             ${logDir}
 Press Ctrl-C to stop.`);

@@ -38,6 +38,8 @@ export interface PlacementDeps {
   settings: OrderSagaSettings;
   /** The downstream budget, named in the problem a Temporal failure becomes. */
   budgetMs: number;
+  /** Start the saga eagerly on a worker sharing the client's connection (gateway/context.ts). */
+  eagerStart?: boolean;
 }
 
 export interface PlaceOrder {
@@ -94,7 +96,11 @@ export class OrderPlacement {
     const { temporal } = this.deps;
     try {
       if (!waitSeconds) {
-        await temporal.workflow.start<typeof orderSaga>(Workflows.orderSaga.type, options);
+        // Update-with-start cannot be eager (the server refuses it), a plain start can.
+        await temporal.workflow.start<typeof orderSaga>(Workflows.orderSaga.type, {
+          ...options,
+          requestEagerStart: this.deps.eagerStart ?? false,
+        });
         return { started: true, settled: false };
       }
       const startOperation = new WithStartWorkflowOperation<typeof orderSaga>(Workflows.orderSaga.type, options);

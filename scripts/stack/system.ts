@@ -59,7 +59,17 @@ export interface SystemOptions {
   replicas?: Partial<Record<ServiceName, number>>;
   /** How long a process may take to log that it listens (default 60 s; the cluster, many more processes at once, and tests on a loaded CI machine give more). */
   startTimeoutMs?: number;
+  /**
+   * `one`: every service and the gateway in one Node process (shop/main.ts), as `npm start`
+   * runs them by default; `each` (the default here): a process per service and one for the
+   * gateway, which fault tests kill one by one. Replicas need `each`.
+   */
+  processes?: ProcessLayout;
 }
+
+export type ProcessLayout = 'one' | 'each';
+/** How `npm start` and `npm run bench` lay the local stack out unless told (SAGASHOP_PROCESSES, BENCH_PROCESSES). */
+export const DEFAULT_LAYOUT: ProcessLayout = 'one';
 
 export interface RunningSystem {
   gatewayUrl: string;
@@ -70,7 +80,7 @@ export interface RunningSystem {
   workerMetricsUrls: Partial<Record<ServiceName, string>>;
   processes: Managed[];
   stop(): Promise<void>;
-  /** Stops one service process (fault tests) and returns a function that starts it again. */
+  /** Stops one service process (fault tests) and returns a function that starts it again (`each` only). */
   stopService(name: ServiceName): Promise<() => Promise<void>>;
 }
 
@@ -96,6 +106,7 @@ function startNodeProcess(
   env: NodeJS.ProcessEnv,
   opts: SystemOptions,
   portVariable = 'PORT',
+  readyOn: ReadonlyArray<string> = ['listening', 'ready'],
 ): Promise<StartedProcess> {
   return new Promise((resolvePromise, reject) => {
     let settled = false;
@@ -116,7 +127,7 @@ function startNodeProcess(
           return;
         }
         if (parsed.msg === 'worker metrics') workerMetricsUrl = parsed.url;
-        if (parsed.msg === 'listening' || parsed.msg === 'ready') {
+        if (parsed.msg !== undefined && readyOn.includes(parsed.msg)) {
           settled = true;
           managed.supervise({ ...opts.supervision, env: parsed.url ? { [portVariable]: new URL(parsed.url).port } : {} });
           resolvePromise({ managed, url: parsed.url, ...(workerMetricsUrl ? { workerMetricsUrl } : {}) });
@@ -194,6 +205,7 @@ export async function startGateway(
 export const replicaName = (name: ServiceName, replica: number) => (replica === 1 ? name : `${name}-${replica}`);
 
 export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
+  if (opts.processes === 'one') return startShop(opts);
   const common = commonEnv(opts);
   const processes: Managed[] = [];
   const serviceUrls: Partial<Record<ServiceName, string>> = {};
@@ -278,4 +290,43 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     await stop();
     throw error;
   }
+}
+
+/**
+ * The one-process layout: shop/main.ts runs every service and the gateway. Each service is
+ * given a port here (so a restart by the supervisor keeps every URL) and the process's one
+ * Temporal runtime a metrics port; it is up once it logs 'ready' (every part listens).
+ */
+async function startShop(opts: SystemOptions): Promise<RunningSystem> {
+  if (Object.values(opts.replicas ?? {}).some((n) => n > 1)) throw new Error('replicas need a process per service (processes: each)');
+  const serviceUrls: Partial<Record<ServiceName, string>> = {};
+  const portEnv: NodeJS.ProcessEnv = {};
+  for (const name of SERVICE_NAMES) {
+    const port = await freePort();
+    portEnv[`${name.toUpperCase()}_PORT`] = String(port);
+    serviceUrls[name] = `http://127.0.0.1:${port}`;
+  }
+  const metricsPort = await freePort();
+  const shop = await startNodeProcess(
+    'shop',
+    entryOf('shop'),
+    { ...commonEnv(opts), ...portEnv, GATEWAY_PORT: String(opts.gatewayPort ?? 0), WORKER_METRICS_PORT: String(metricsPort) },
+    opts,
+    'GATEWAY_PORT',
+    ['ready'],
+  );
+  return {
+    gatewayUrl: shop.url!,
+    serviceUrls,
+    processUrls: { ...serviceUrls, gateway: shop.url! },
+    workerMetricsUrls: Object.fromEntries(
+      SERVICE_NAMES.filter((name) => name !== 'cart').map((name) => [
+        name,
+        shop.workerMetricsUrl ?? `http://127.0.0.1:${metricsPort}/metrics`,
+      ]),
+    ),
+    processes: [shop.managed],
+    stop: () => shop.managed.stop(),
+    stopService: () => Promise.reject(new Error('the one-process shop has no process per service to stop (processes: each)')),
+  };
 }

@@ -1,33 +1,6 @@
-// The cart process: carts in Redis over HTTP; it runs no worker.
-import { serviceTokens } from '../../shared/auth/jwt.js';
-import { ServiceClient } from '../../shared/http/service-client.js';
-import { openRedis, runProcess, serviceAppOptions } from '../../shared/process.js';
-import type { CatalogApp } from '../catalog/app.js';
-import { createCartApp } from './app.js';
-import { catalogLookup } from './catalog-lookup.js';
-import { CartCheckouts } from './checkouts.js';
-import { cartEnv } from './config.js';
-import { CartStore } from './store.js';
+// The cart service in a Node process of its own (compose, Kubernetes, the cluster, the
+// chaos run); shop/main.ts runs it with every other part in one process.
+import { runProcess } from '../../shared/process.js';
+import { cartProcess } from './process.js';
 
-await runProcess({
-  name: 'cart',
-  env: cartEnv,
-  start: async (ctx) => {
-    const { config } = ctx;
-    const redis = openRedis(ctx);
-    const catalog = new ServiceClient<CatalogApp>({
-      name: 'catalog',
-      baseUrl: config.CATALOG_URL,
-      tokens: serviceTokens(config.SERVICE_TOKEN_SECRET),
-      timeoutMs: 3_000,
-    });
-    return {
-      app: createCartApp({
-        store: new CartStore(redis, config.CART_TTL_SECONDS),
-        checkouts: new CartCheckouts(redis, config.CART_TTL_SECONDS),
-        catalog: catalogLookup(catalog),
-        appOptions: serviceAppOptions(ctx),
-      }),
-    };
-  },
-});
+await runProcess(cartProcess);

@@ -1,20 +1,6 @@
-// The inventory process: stock levels over HTTP, reservations on task queue `inventory`.
-import { inventoryCatalogue } from '../../activities/inventory.js';
-import { DEMO_PRODUCTS } from '../../shared/demo-data.js';
-import { openDatabase, openWorker, runProcess, serviceAppOptions } from '../../shared/process.js';
-import { createInventoryActivities } from './activities.js';
-import { createInventoryApp } from './app.js';
-import { inventoryEnv } from './config.js';
-import { InventoryStore } from './store.js';
+// The inventory service in a Node process of its own (compose, Kubernetes, the cluster, the
+// chaos run); shop/main.ts runs it with every other part in one process.
+import { runProcess } from '../../shared/process.js';
+import { inventoryProcess } from './process.js';
 
-await runProcess({
-  name: 'inventory',
-  env: inventoryEnv,
-  start: async (ctx) => {
-    const store = new InventoryStore(await openDatabase(ctx));
-    await store.ensureIndexes();
-    if (ctx.config.SEED_DEMO === 'true') for (const p of DEMO_PRODUCTS) await store.seed(p.sku, p.stock);
-    const worker = await openWorker(ctx, { taskQueue: inventoryCatalogue.taskQueue, activities: createInventoryActivities(store) });
-    return { app: createInventoryApp({ store, appOptions: serviceAppOptions(ctx) }), worker };
-  },
-});
+await runProcess(inventoryProcess);

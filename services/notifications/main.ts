@@ -1,22 +1,6 @@
-// The notifications process: a user's notifications over HTTP, sending on task queue `notifications`.
-import { notificationsCatalogue } from '../../activities/notifications.js';
-import { openDatabase, openWorker, runProcess, serviceAppOptions } from '../../shared/process.js';
-import { createNotificationsActivities } from './activities.js';
-import { createNotificationsApp } from './app.js';
-import { notificationsEnv } from './config.js';
-import { NotificationsStore } from './store.js';
-import { OutboxTransport, SmtpTransport, type Transport } from './transport.js';
+// The notifications service in a Node process of its own (compose, Kubernetes, the cluster, the
+// chaos run); shop/main.ts runs it with every other part in one process.
+import { runProcess } from '../../shared/process.js';
+import { notificationsProcess } from './process.js';
 
-await runProcess({
-  name: 'notifications',
-  env: notificationsEnv,
-  start: async (ctx) => {
-    const { config } = ctx;
-    const transport: Transport =
-      config.NOTIFY_TRANSPORT === 'smtp' && config.SMTP_URL ? new SmtpTransport(config.SMTP_URL, config.SMTP_FROM) : new OutboxTransport();
-    const store = new NotificationsStore(await openDatabase(ctx), transport);
-    await store.ensureIndexes();
-    const worker = await openWorker(ctx, { taskQueue: notificationsCatalogue.taskQueue, activities: createNotificationsActivities(store) });
-    return { app: createNotificationsApp({ store, appOptions: serviceAppOptions(ctx) }), worker };
-  },
-});
+await runProcess(notificationsProcess);

@@ -1,23 +1,6 @@
-// The orders process: the order log and read model over HTTP, and on task queue
-// `orders` the order saga itself, which records its steps here as local activities.
-import { ordersCatalogue } from '../../activities/orders.js';
-import { openDatabase, openWorker, runProcess, serviceAppOptions } from '../../shared/process.js';
-import { createOrdersActivities } from './activities.js';
-import { createOrdersApp } from './app.js';
-import { ordersEnv } from './config.js';
-import { OrdersStore } from './store.js';
+// The orders service in a Node process of its own (compose, Kubernetes, the cluster, the
+// chaos run); shop/main.ts runs it with every other part in one process.
+import { runProcess } from '../../shared/process.js';
+import { ordersProcess } from './process.js';
 
-await runProcess({
-  name: 'orders',
-  env: ordersEnv,
-  start: async (ctx) => {
-    const store = new OrdersStore(await openDatabase(ctx));
-    await store.ensureIndexes();
-    const worker = await openWorker(ctx, {
-      taskQueue: ordersCatalogue.taskQueue,
-      activities: createOrdersActivities(store),
-      workflows: 'orders',
-    });
-    return { app: createOrdersApp({ store, appOptions: serviceAppOptions(ctx) }), worker };
-  },
-});
+await runProcess(ordersProcess);

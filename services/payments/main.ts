@@ -1,39 +1,6 @@
-// The payments process: an operator's view over HTTP, charges and refunds on task queue `payments`.
-import type { Db } from 'mongodb';
-import { paymentsCatalogue } from '../../activities/payments.js';
-import { serviceDb } from '../../shared/mongo.js';
-import { openDatabase, openWorker, runProcess, serviceAppOptions } from '../../shared/process.js';
-import { createPaymentsActivities } from './activities.js';
-import { createPaymentsApp } from './app.js';
-import { paymentsEnv, type PaymentsConfig } from './config.js';
-import type { PaymentProvider } from './provider.js';
-import { SIMULATOR_DB, SimulatedProvider } from './simulator.js';
-import { PaymentsStore } from './store.js';
+// The payments service in a Node process of its own (compose, Kubernetes, the cluster, the
+// chaos run); shop/main.ts runs it with every other part in one process.
+import { runProcess } from '../../shared/process.js';
+import { paymentsProcess } from './process.js';
 
-async function providerFrom(config: PaymentsConfig, db: Db): Promise<PaymentProvider> {
-  switch (config.PAYMENT_PROVIDER) {
-    case 'simulator': {
-      // The simulated provider's memory outlives this process, as a real provider's does.
-      const simulator = new SimulatedProvider(serviceDb(db.client, SIMULATOR_DB, config.MONGO_DB_PREFIX), {
-        flakyFailures: config.SIMULATOR_FLAKY_FAILURES,
-        slowMs: config.SIMULATOR_SLOW_MS,
-      });
-      await simulator.ensureIndexes();
-      return simulator;
-    }
-  }
-}
-
-await runProcess({
-  name: 'payments',
-  env: paymentsEnv,
-  start: async (ctx) => {
-    const db = await openDatabase(ctx);
-    const provider = await providerFrom(ctx.config, db);
-    ctx.logger.info({ provider: provider.name }, 'payment provider');
-    const store = new PaymentsStore(db, provider);
-    await store.ensureIndexes();
-    const worker = await openWorker(ctx, { taskQueue: paymentsCatalogue.taskQueue, activities: createPaymentsActivities(store) });
-    return { app: createPaymentsApp({ store, appOptions: serviceAppOptions(ctx) }), worker };
-  },
-});
+await runProcess(paymentsProcess);

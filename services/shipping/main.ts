@@ -1,23 +1,6 @@
-// The shipping process: shipments over HTTP, and on task queue `shipping` the
-// fulfilment workflow, which creates shipments and records carrier events here locally.
-import { shippingCatalogue } from '../../activities/shipping.js';
-import { openDatabase, openWorker, runProcess, serviceAppOptions } from '../../shared/process.js';
-import { createShippingActivities } from './activities.js';
-import { createShippingApp } from './app.js';
-import { shippingEnv } from './config.js';
-import { ShippingStore } from './store.js';
+// The shipping service in a Node process of its own (compose, Kubernetes, the cluster, the
+// chaos run); shop/main.ts runs it with every other part in one process.
+import { runProcess } from '../../shared/process.js';
+import { shippingProcess } from './process.js';
 
-await runProcess({
-  name: 'shipping',
-  env: shippingEnv,
-  start: async (ctx) => {
-    const store = new ShippingStore(await openDatabase(ctx), ctx.config.SHIPMENT_CARRIER_EMAIL);
-    await store.ensureIndexes();
-    const worker = await openWorker(ctx, {
-      taskQueue: shippingCatalogue.taskQueue,
-      activities: createShippingActivities(store),
-      workflows: 'shipping',
-    });
-    return { app: createShippingApp({ store, appOptions: serviceAppOptions(ctx) }), worker };
-  },
-});
+await runProcess(shippingProcess);

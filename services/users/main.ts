@@ -1,25 +1,6 @@
-// The users process: accounts over HTTP, contact lookups and the onboarding workflow on task queue `users`.
-import { usersCatalogue } from '../../activities/users.js';
-import { DEMO_ADMIN } from '../../shared/demo-data.js';
-import { openDatabase, openWorker, runProcess, serviceAppOptions } from '../../shared/process.js';
-import { createUsersActivities } from './activities.js';
-import { createUsersApp } from './app.js';
-import { usersEnv } from './config.js';
-import { UsersStore } from './store.js';
+// The users service in a Node process of its own (compose, Kubernetes, the cluster, the
+// chaos run); shop/main.ts runs it with every other part in one process.
+import { runProcess } from '../../shared/process.js';
+import { usersProcess } from './process.js';
 
-await runProcess({
-  name: 'users',
-  env: usersEnv,
-  start: async (ctx) => {
-    const store = new UsersStore(await openDatabase(ctx));
-    await store.ensureIndexes();
-    if (ctx.config.SEED_DEMO === 'true')
-      await store.seedAdmin({ ...DEMO_ADMIN, password: ctx.config.DEMO_ADMIN_PASSWORD ?? DEMO_ADMIN.password });
-    const worker = await openWorker(ctx, {
-      taskQueue: usersCatalogue.taskQueue,
-      activities: createUsersActivities(store),
-      workflows: 'users',
-    });
-    return { app: createUsersApp({ store, appOptions: serviceAppOptions(ctx) }), worker };
-  },
-});
+await runProcess(usersProcess);

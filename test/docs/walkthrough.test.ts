@@ -1,11 +1,11 @@
 // The README's walkthrough, run as written: its `sh` blocks, in order, in one
-// bash, against a whole system with the demo shop (as `npm start` seeds it);
+// bash, against a whole system with the demo shop, laid out and seeded as `npm start` does;
 // only the API line is pointed at this test's gateway. What the blocks print
 // must be what their comments say. It needs bash, curl and jq, as the README
 // says; a missing one fails here with its name, never skips.
 import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVICE_NAMES, startSystem, type RunningSystem } from '../../scripts/stack/system.js';
+import { DEFAULT_LAYOUT, SERVICE_NAMES, startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { connectMongo } from '../../shared/mongo.js';
 import { stack } from '../support/stack.js';
 import { root } from '../deploy/processes.js';
@@ -55,7 +55,7 @@ beforeAll(async () => {
     const found = spawnSync(tool, ['--version'], { stdio: 'ignore' });
     expect(found.error, `the walkthrough needs ${tool} (Debian: apt-get install ${tool})`).toBeUndefined();
   }
-  const options = await isolatedSystemOptions('walkthrough', { env: { SEED_DEMO: 'true' } });
+  const options = await isolatedSystemOptions('walkthrough', { env: { SEED_DEMO: 'true' }, processes: DEFAULT_LAYOUT });
   prefix = options.prefix;
   system = await startSystem(options);
   await expectReady(system.gatewayUrl, 120_000);

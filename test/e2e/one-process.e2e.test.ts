@@ -1,0 +1,123 @@
+// The one-process shop (shop/main.ts), the layout `npm start` runs: every service
+// and the gateway in one Node process, each on its own port, task queue and
+// database, sharing one Temporal connection (so a saga starts eagerly on the
+// orders worker beside the gateway). Its orders are the saga's as ever; its one
+// process, SIGKILLed with orders in flight, is restarted by the supervisor on the
+// same ports and loses, duplicates or double-charges nothing (the audit says so).
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runChecks } from '../../scripts/audit/checks.js';
+import { takeSnapshot, type StackAddress } from '../../scripts/audit/snapshot.js';
+import { drain } from '../../scripts/chaos/drain.js';
+import { waitFor } from '../../scripts/stack/processes.js';
+import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
+import { SERVICE_NAMES, workflowIds } from '../../shared/domain/vocabulary.js';
+import { Api } from '../support/api.js';
+import { expectReady } from '../support/readiness.js';
+import { stack } from '../support/stack.js';
+import { isolatedSystemOptions } from '../support/system.js';
+
+const WITHIN_MS = 120_000;
+const AT_ONCE = 12;
+
+let system: RunningSystem;
+let api: Api;
+let temporal: Client;
+let address: StackAddress;
+
+beforeAll(async () => {
+  const options = await isolatedSystemOptions('one_process', {
+    processes: 'one',
+    env: { SEED_DEMO: 'true', RATE_LIMIT_PER_USER: '100000', RATE_LIMIT_PER_IP: '100000' },
+  });
+  system = await startSystem(options);
+  api = new Api(`${system.gatewayUrl}/api/v1`);
+  temporal = new Client({
+    connection: await Connection.connect({ address: stack().temporalAddress }),
+    namespace: options.temporalNamespace,
+  });
+  address = {
+    mongoUrl: options.mongoUrl,
+    prefix: options.prefix,
+    temporal: { connection: { address: options.temporalAddress }, namespace: options.temporalNamespace },
+  };
+}, 240_000);
+
+afterAll(async () => {
+  await temporal?.connection.close();
+  await system?.stop();
+});
+
+const shop = () => system.processes[0]!;
+
+/** Whether Temporal ran the saga's first workflow task on the starter's own worker (eager start). */
+async function eagerlyStarted(orderId: string): Promise<boolean> {
+  const history = await temporal.workflow.getHandle(workflowIds.order(orderId)).fetchHistory();
+  return history.events![0]!.workflowExecutionStartedEventAttributes!.eagerExecutionAccepted === true;
+}
+
+describe('the shop in one process', () => {
+  it('is one Node process whose every service answers on its own port, with one metrics endpoint for every worker', async () => {
+    expect(system.processes.map((p) => p.name)).toEqual(['shop']);
+    await expectReady(system.gatewayUrl, WITHIN_MS);
+    const ports = new Set(SERVICE_NAMES.map((name) => new URL(system.serviceUrls[name]!).port));
+    expect(ports.size).toBe(SERVICE_NAMES.length);
+    for (const name of SERVICE_NAMES) {
+      const res = await fetch(`${system.serviceUrls[name]}/health/ready`);
+      expect(res.status, name).toBe(200);
+    }
+    expect(new Set(Object.values(system.workerMetricsUrls)).size).toBe(1);
+  });
+
+  it(`places ${AT_ONCE * 2} orders at once, half waited, half started eagerly on the worker beside the gateway`, async () => {
+    const ada = await api.account('ada');
+    const placed = await Promise.all(
+      Array.from({ length: AT_ONCE * 2 }, (_, i) =>
+        api.placeOrder(ada.token, [{ sku: 'STICKERS-5', quantity: 1 }], i % 2 ? {} : { headers: { Prefer: 'wait=60' } }),
+      ),
+    );
+    for (const [i, res] of placed.entries()) expect(res.status, JSON.stringify(res.body)).toBe(i % 2 ? 202 : 201);
+    const orderIds = placed.map((res) => res.body.orderId as string);
+    await waitFor(
+      'every order confirmed',
+      async () => {
+        const states = await Promise.all(orderIds.map((id) => api.request('GET', `/orders/${id}`, { token: ada.token })));
+        return states.every((s) => s.body.status === 'CONFIRMED');
+      },
+      WITHIN_MS,
+    );
+    // Eager: the server handed each saga's first workflow task to this process in the start's
+    // own answer. A start answered with Prefer: wait (update-with-start, which the server does
+    // not run eagerly) was polled for.
+    const eager = await Promise.all(orderIds.map(eagerlyStarted));
+    expect(eager).toEqual(orderIds.map((_, i) => i % 2 === 1));
+    const metrics = await (await fetch(Object.values(system.workerMetricsUrls)[0]!)).text();
+    for (const queue of ['orders', 'inventory', 'payments', 'catalog']) expect(metrics).toContain(`task_queue="${queue}"`);
+  }, 180_000);
+
+  it('SIGKILLed with orders in flight, comes back on the same ports and the books balance', async () => {
+    const bob = await api.account('bob');
+    const placed = await Promise.all(
+      Array.from({ length: AT_ONCE }, () => api.placeOrder(bob.token, [{ sku: 'STICKERS-5', quantity: 1 }])),
+    );
+    for (const res of placed) expect(res.status).toBe(202);
+    const { pid } = shop().child;
+    const restarts = shop().restarts;
+    process.kill(pid!, 'SIGKILL');
+    await waitFor('the shop restarted', async () => shop().restarts > restarts && shop().child.pid !== pid, WITHIN_MS);
+    await expectReady(system.gatewayUrl, WITHIN_MS);
+    for (const name of SERVICE_NAMES) expect((await fetch(`${system.serviceUrls[name]}/health/ready`)).status, name).toBe(200);
+
+    const drained = await drain(address, WITHIN_MS, () => undefined);
+    expect(drained.moving, 'still moving after the drain').toEqual([]);
+    const snapshot = await takeSnapshot(address);
+    expect(runChecks(snapshot, { pendingGraceMs: Infinity }).flatMap((r) => r.breaches)).toEqual([]);
+    for (const res of placed) {
+      const orderId = res.body.orderId as string;
+      const order = snapshot.orders.find((o) => o.orderId === orderId);
+      expect(order?.status, orderId).toBe('CONFIRMED');
+      expect(snapshot.ledger.filter((e) => e.orderId === orderId && e.type === 'charge')).toHaveLength(1);
+      expect(snapshot.reservations.filter((r) => r.orderId === orderId)).toHaveLength(1);
+    }
+  }, 300_000);
+});
