@@ -130,7 +130,7 @@ async function bench(target: Target): Promise<void> {
     const soloP50: Record<string, number> = {};
     for (const [name, op] of Object.entries(scenarios)) soloP50[name] = summarize(await solo(env.BENCH_SOLO, op)).p50;
 
-    const closed: Record<string, { perSecond: number; p50: number; p95: number }> = {};
+    const closed: Record<string, { perSecond: number; p50: number; p95: number; seconds: number }> = {};
     const cpu: Record<string, Map<string, number>> = {};
     for (const [name, op] of Object.entries(scenarios)) {
       const before = usage();
@@ -138,7 +138,7 @@ async function bench(target: Target): Promise<void> {
       const after = usage();
       cpu[name] = new Map(watched.map((p) => [p.name, coreShare(before.get(p.name)!, after.get(p.name)!, result.seconds)]));
       const s = summarize(result.latencies);
-      closed[name] = { perSecond: result.perSecond, p50: s.p50, p95: s.p95 };
+      closed[name] = { perSecond: result.perSecond, p50: s.p50, p95: s.p95, seconds: result.seconds };
     }
 
     const rate = closed['saga-wait']!.perSecond * env.BENCH_OPEN_LOAD;
@@ -179,6 +179,21 @@ async function bench(target: Target): Promise<void> {
       `  B2-on-orders / B2, throughput and solo p50:   ${ratio(closed['B2-on-orders']!.perSecond / b2.perSecond)}, ${ratio(soloP50['B2-on-orders']! / soloP50.B2!)}`,
     );
     console.log(`  polling vs Prefer: wait, solo p50:            ${ms(soloP50['saga-poll']!)} vs ${ms(soloP50['saga-wait']!)}`);
+
+    // At concurrency 10 both loops keep every core of a small machine busy, so each one's
+    // throughput is bounded by the CPU one operation costs, summed over every process.
+    const cpuPerOperation = (name: string) => {
+      const shares = [...cpu[name]!].filter(([, share]) => share > 0.005);
+      const perOp = shares.map(([process, share]) => [process, (share * closed[name]!.seconds * 1000) / env.BENCH_ORDERS] as const);
+      return { total: perOp.reduce((sum, [, coreMs]) => sum + coreMs, 0), perOp: perOp.sort((a, b) => b[1] - a[1]) };
+    };
+    const sagaCpu = cpuPerOperation('saga-wait');
+    const floorCpu = cpuPerOperation('B2');
+    const breakdown = ({ perOp }: ReturnType<typeof cpuPerOperation>) => perOp.map(([p, coreMs]) => `${p} ${coreMs.toFixed(0)}`).join(', ');
+    console.log('\nCPU per operation in the closed loop (core-ms, every process of the run; its inverse bounds a loop on a busy machine)');
+    console.log(`  saga-wait: ${sagaCpu.total.toFixed(0)}  (${breakdown(sagaCpu)})`);
+    console.log(`  B2:        ${floorCpu.total.toFixed(0)}  (${breakdown(floorCpu)})`);
+    console.log(`  B2 / saga-wait: ${ratio(floorCpu.total / sagaCpu.total)}  (the throughput ratio the CPU alone allows)`);
 
     const w3 = [18, 11, 11, 12, 12, 10];
     console.log(
