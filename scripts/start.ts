@@ -1,6 +1,7 @@
-// `npm start`: the whole system as separate processes — Temporal dev server with
-// its Web UI, the MongoDB-protocol server, Redis, every service (each with its
-// Temporal worker) and the gateway — with a demo catalog, stock and admin user.
+// `npm start`: the whole system — Temporal dev server with its Web UI, the
+// MongoDB-protocol server, Redis, and every service (each with its Temporal
+// worker) with the gateway, all in one Node process by default (shop/main.ts;
+// SAGASHOP_PROCESSES=each: a process each) — with a demo catalog, stock and admin user.
 // Every process is supervised: one that dies is restarted on its port (see
 // scripts/stack/processes.ts). Ctrl-C, SIGTERM or SIGHUP stops everything, and so
 // does the death of whoever started this launcher (npm, a shell). Data lives in

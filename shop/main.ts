@@ -12,9 +12,18 @@ import { SERVICE_NAMES, type ServiceName } from '../shared/domain/vocabulary.js'
 import { NodeProcess } from '../shared/process.js';
 import { PARTS } from './parts.js';
 
-/** Each service's port (`ORDERS_PORT`, ...; 0: any free one); the gateway's is GATEWAY_PORT, as alone. */
-const portVariable = (name: ServiceName) => `${name.toUpperCase()}_PORT`;
-const shopEnv = z.object(Object.fromEntries(SERVICE_NAMES.map((name) => [portVariable(name), port(0)])));
+/** Each service's port (0: any free one); the gateway's is GATEWAY_PORT, as when it runs alone. */
+const shopEnv = z.object({
+  USERS_PORT: port(0),
+  CATALOG_PORT: port(0),
+  INVENTORY_PORT: port(0),
+  CART_PORT: port(0),
+  ORDERS_PORT: port(0),
+  PAYMENTS_PORT: port(0),
+  NOTIFICATIONS_PORT: port(0),
+  SHIPPING_PORT: port(0),
+});
+const portVariable = (name: ServiceName) => `${name.toUpperCase() as Uppercase<ServiceName>}_PORT` as const;
 
 const node = new NodeProcess('sagashop', { shared: true });
 try {

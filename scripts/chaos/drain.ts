@@ -23,6 +23,11 @@ export async function drain(address: StackAddress, boundMs: number, log: (line: 
       if (state.kind !== 'settled') return [`order ${o.orderId}: ${state.kind === 'in flight' ? state.why : ''}`];
       return o.status === 'AWAITING_APPROVAL' ? [`order ${o.orderId}: AWAITING_APPROVAL`] : [];
     });
+    // A saga that has not recorded its order yet (its first workflow task died with the worker
+    // that had it, and waits for its timeout) is moving too, though no order document says so.
+    const recorded = new Set(snapshot.orders.map((o) => o.orderId));
+    for (const workflow of snapshot.workflows.values())
+      if (workflow.execution === 'RUNNING' && !recorded.has(workflow.orderId)) moving.push(`order ${workflow.orderId}: saga running, order not recorded yet`);
     const unsent = runChecks(snapshot, { pendingGraceMs: Infinity }).find((r) => r.name === 'notifications')!.breaches;
     const seconds = (Date.now() - started) / 1000;
     if (moving.length === 0 && unsent.length === 0) return { rested: true, seconds, moving: [] };

@@ -166,7 +166,7 @@ describe('the docs (README.md, docs/*.md, services/README.md)', () => {
 
   it('name only repository paths that exist', () => {
     const missing = new Set<string>();
-    const folders = 'gateway|services|shared|activities|workflows|scripts|test|deploy|docs';
+    const folders = 'gateway|services|shop|shared|activities|workflows|scripts|test|deploy|docs';
     const pathPattern = new RegExp(
       `(?<![\\w./~-])(?:(?:${folders})/[\\w./-]*|[\\w.-]+\\.(?:ts|js|json|yml|yaml|md|py|toml|java|sh))(?![\\w<*{])`,
       'g',

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 
 /** Folders whose TypeScript may define or read variables. */
-const SOURCES = ['gateway', 'services', 'shared', 'activities', 'workflows', 'scripts', 'test'];
+const SOURCES = ['gateway', 'services', 'shop', 'shared', 'activities', 'workflows', 'scripts', 'test'];
 
 /**
  * Variables no schema of ours parses because a library or the runtime reads
