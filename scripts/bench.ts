@@ -112,6 +112,9 @@ async function bench(target: Target): Promise<void> {
     const usage = () => new Map(watched.map((p) => [p.name, usageOf(p.child.pid)]));
 
     const shop = await seedShop(`${system.gatewayUrl}/api/v1`, env.BENCH_SKUS, env.BENCH_POLL_MS);
+    // As a newcomer's `npm start` idles: started and seeded, before any order.
+    await sleep(10_000);
+    const fresh = usage();
     connection = await Connection.connect({ address: temporal.value.address });
     const client = new Client({ connection, namespace: temporal.value.namespace });
     const scenarios: Record<string, Operation> = {
@@ -217,13 +220,23 @@ async function bench(target: Target): Promise<void> {
         ),
       );
     }
-    const total = (names: (name: string) => boolean) =>
-      [...idle].filter(([name]) => names(name)).reduce((sum, [, u]) => sumUsage(sum, u), { rssMb: 0, pssMb: 0, cpuSeconds: 0 });
     const nodeNames = new Set(system.processes.map((p) => p.name));
-    const whole = total((name) => name !== floor!.name);
-    const node = total((name) => nodeNames.has(name));
+    const totals = (reading: Map<string, Usage>) => {
+      const total = (names: (name: string) => boolean) =>
+        [...reading].filter(([name]) => names(name)).reduce((sum, [, u]) => sumUsage(sum, u), { rssMb: 0, pssMb: 0, cpuSeconds: 0 });
+      return { whole: total((name) => name !== floor!.name), node: total((name) => nodeNames.has(name)) };
+    };
+    const megabytes = (mib: number) => ((mib * 1024 * 1024) / 1e6).toFixed(0);
+    const memoryLines = (label: string, reading: Map<string, Usage>) => {
+      const { whole, node } = totals(reading);
+      return [
+        `  ${label}:`,
+        `    every process (${reading.size - 1}: Node, JVM, Temporal, Redis${env.BENCH_CLUSTER === 'true' ? ', PostgreSQL, Web UI' : ''}): ${whole.rssMb.toFixed(0)} MiB RSS (${megabytes(whole.rssMb)} MB), ${whole.pssMb.toFixed(0)} MiB PSS`,
+        `    Node (${nodeNames.size} process${nodeNames.size === 1 ? '' : 'es'}):${' '.repeat(26)}${node.rssMb.toFixed(0)} MiB RSS (${megabytes(node.rssMb)} MB), ${node.pssMb.toFixed(0)} MiB PSS`,
+      ].join('\n');
+    };
     console.log(
-      `\nidle stack, resident memory [issue 21: <= 600 MB in all, Node <= 300 MB]:\n  every process (${idle.size - 1}: Node, JVM, Temporal, Redis${env.BENCH_CLUSTER === 'true' ? ', PostgreSQL, Web UI' : ''}): ${whole.rssMb.toFixed(0)} MiB RSS, ${whole.pssMb.toFixed(0)} MiB PSS\n  Node (${nodeNames.size} processes):${' '.repeat(28)}${node.rssMb.toFixed(0)} MiB RSS, ${node.pssMb.toFixed(0)} MiB PSS`,
+      `\nidle stack, resident memory [issue 21: <= 600 MB in all, Node <= 300 MB]:\n${memoryLines('started and seeded, before any order', fresh)}\n${memoryLines('after the warm-up (per process above)', idle)}`,
     );
   } finally {
     await floor?.stop();

@@ -11,9 +11,11 @@
 //   POWERCUT_FINAL_SECONDS (120)      how long the orders placed before the cut may take to be final once the stack is back
 //   POWERCUT_DRAIN_SECONDS (120)      how long the whole stack may then take to come to rest
 //   POWERCUT_KEEP_DATA (false)        keep the data directory after a clean run too
+//   POWERCUT_PROCESSES (one)          the stack's layout, as npm start's SAGASHOP_PROCESSES: one, or each (a process per service)
 import { z } from 'zod';
 import { parseEnv } from '../shared/config.js';
 import { runPowerCut } from './chaos/power-cut.js';
+import { DEFAULT_LAYOUT } from './stack/system.js';
 
 const env = parseEnv(
   z.object({
@@ -24,6 +26,7 @@ const env = parseEnv(
     POWERCUT_FINAL_SECONDS: z.coerce.number().positive().default(120),
     POWERCUT_DRAIN_SECONDS: z.coerce.number().positive().default(120),
     POWERCUT_KEEP_DATA: z.enum(['true', 'false']).default('false'),
+    POWERCUT_PROCESSES: z.enum(['one', 'each']).default(DEFAULT_LAYOUT),
   }),
 );
 
@@ -37,6 +40,7 @@ for (let run = 1; run <= env.POWERCUT_RUNS; run++) {
     finalWithinMs: env.POWERCUT_FINAL_SECONDS * 1000,
     drainMs: env.POWERCUT_DRAIN_SECONDS * 1000,
     keepData: env.POWERCUT_KEEP_DATA === 'true',
+    processes: env.POWERCUT_PROCESSES,
     log: (line) => console.log(line),
   });
   console.log(`\nrun ${run} of ${env.POWERCUT_RUNS}\n${outcome.report}`);

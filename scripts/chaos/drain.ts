@@ -27,7 +27,8 @@ export async function drain(address: StackAddress, boundMs: number, log: (line: 
     // that had it, and waits for its timeout) is moving too, though no order document says so.
     const recorded = new Set(snapshot.orders.map((o) => o.orderId));
     for (const workflow of snapshot.workflows.values())
-      if (workflow.execution === 'RUNNING' && !recorded.has(workflow.orderId)) moving.push(`order ${workflow.orderId}: saga running, order not recorded yet`);
+      if (workflow.execution === 'RUNNING' && !recorded.has(workflow.orderId))
+        moving.push(`order ${workflow.orderId}: saga running, order not recorded yet`);
     const unsent = runChecks(snapshot, { pendingGraceMs: Infinity }).find((r) => r.name === 'notifications')!.breaches;
     const seconds = (Date.now() - started) / 1000;
     if (moving.length === 0 && unsent.length === 0) return { rested: true, seconds, moving: [] };

@@ -14,6 +14,7 @@ import { breachCount, formatReport } from '../audit/report.js';
 import { takeSnapshot, type Snapshot, type StackAddress } from '../audit/snapshot.js';
 import { apiReport, newStats, ShopClient } from './client.js';
 import { drain } from './drain.js';
+import { DEFAULT_LAYOUT, type ProcessLayout } from '../stack/system.js';
 import { addressOf, chaosStackOptions, restartable } from './stack.js';
 import type { Victim } from './faults.js';
 import { DEFAULT_MIX, judge, orderRuns, planOrders, runWorkload, seedShop, type Mix } from './workload.js';
@@ -29,6 +30,8 @@ export interface PowerCutConfig {
   /** How long the whole stack may then take to come to rest (notifications included). */
   drainMs: number;
   keepData: boolean;
+  /** How the shop's processes are laid out (npm start's by default: all in one). */
+  processes?: ProcessLayout;
   log: (line: string) => void;
 }
 
@@ -83,7 +86,7 @@ export async function runPowerCut(config: PowerCutConfig): Promise<PowerCutOutco
   let results: CheckResult[];
   try {
     log(`[powercut] starting the stack (data and logs: ${dataDir})`);
-    victim = await restartable(chaosStackOptions(dataDir, log));
+    victim = await restartable({ ...chaosStackOptions(dataDir, log), processes: config.processes ?? DEFAULT_LAYOUT });
     const address = addressOf(victim.stack);
     const stats = newStats();
     const shop = await seedShop(new ShopClient(`${victim.stack.system.gatewayUrl}/api/v1`, stats), config.concurrency, 4);
