@@ -92,13 +92,7 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
   app.use('/api/*', temporalBudget(temporal, config.DOWNSTREAM_TIMEOUT_MS));
   installProblemHandlers(app, logger, [temporalProblem(config.DOWNSTREAM_TIMEOUT_MS)]);
 
-  const placement = new OrderPlacement({
-    temporal,
-    logger,
-    settings: orderSagaSettings(config),
-    budgetMs: config.DOWNSTREAM_TIMEOUT_MS,
-    eagerStart: deps.eagerStart ?? false,
-  });
+  const placement = new OrderPlacement({ temporal, logger, settings: orderSagaSettings(config), budgetMs: config.DOWNSTREAM_TIMEOUT_MS });
   const keys = new IdempotencyStore(redis, config.IDEMPOTENCY_TTL_SECONDS, logger);
   const logins = new LoginLimiter(redis, {
     perAccount: config.LOGIN_FAILURES_PER_ACCOUNT,

@@ -47,11 +47,6 @@ export interface GatewayDeps {
   logger: Logger;
   redis: Redis;
   temporal: Client;
-  /**
-   * Ask Temporal to hand a new workflow's first task straight to a worker of this process
-   * (the one-process shop: the gateway's client shares the workers' connection).
-   */
-  eagerStart?: boolean;
   /** Access tokens: issued at login, checked on every request. */
   tokens: Tokens;
   services: Services;

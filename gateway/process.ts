@@ -12,14 +12,13 @@ export const gatewayProcess = defineProcess({
   start: async (ctx) => {
     const { config, logger, watchdog } = ctx;
     const redis = openRedis(ctx);
-    const { client: temporal, eagerStart } = await openTemporalClient(ctx);
+    const temporal = await openTemporalClient(ctx);
     return {
       app: createGatewayApp({
         config,
         logger,
         redis,
         temporal,
-        eagerStart,
         tokens: accessTokens(config),
         services: serviceClients(config),
         watchdog,

@@ -1,11 +1,17 @@
 // The connections a part of a process opens (./process.ts): its database, Redis,
 // the Temporal client, its worker. Each registers its readiness check and its
 // close. A process of several parts (the one-process shop) shares what can be
-// shared: one Temporal runtime and NativeConnection for every worker and the
-// gateway's client (so the gateway can start a saga eagerly on the orders worker
-// beside it), and one MongoDB client per URL (each part still reaches only its
-// own database). A process of one part opens its own, as it always did.
-import { Client } from '@temporalio/client';
+// shared: one Temporal runtime and NativeConnection for every worker, and one
+// MongoDB client per URL (each part still reaches only its own database). A
+// process of one part opens its own, as it always did.
+//
+// The gateway's client keeps a connection of its own in either case, though on
+// the workers' NativeConnection it could start sagas eagerly: a NativeConnection
+// retries an unreachable Temporal about ten times (9.5 s here) whatever deadline
+// or abort signal the call has (SDK 1.24: `retry: true` in every request, abort
+// not supported), which would break the gateway's downstream budget
+// (test/gateway/temporal-down.test.ts runs both layouts).
+import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Db, MongoClient } from 'mongodb';
 import type { CommonConfig, HttpConfig, MongoConfig, RedisConfig, TemporalConfig, WorkerConfig } from './config.js';
@@ -35,11 +41,6 @@ export class SharedResources {
   private temporal?: Promise<NativeConnection>;
 
   constructor(private readonly options: SharedResourcesOptions) {}
-
-  /** Whether the gateway's client rides the workers' connection (eager workflow start). */
-  get sharesTemporal(): boolean {
-    return this.options.shared;
-  }
 
   mongo(url: string, onStop: (stop: Stop) => void): Promise<MongoClient> {
     const known = this.options.shared ? this.mongoClients.get(url) : undefined;
@@ -71,11 +72,6 @@ export class SharedResources {
     // Registered before any worker's stop, so it closes after every worker has stopped.
     (shared ? this.options.onStop : ctx.onStop)(() => connection.close());
     return connection;
-  }
-
-  /** The workers' connection, when a part of this process has opened it and parts share it. */
-  sharedWorkerConnection(): Promise<NativeConnection> | undefined {
-    return this.options.shared ? this.temporal : undefined;
   }
 }
 
@@ -111,24 +107,11 @@ export function openRedis(ctx: ProcessContext<RedisConfig>): Redis {
   return redis;
 }
 
-/**
- * The gateway's Temporal client: on the workers' connection when it shares the process with
- * them (`eagerStart` then: a saga's first workflow task can be handed to the orders worker
- * in the start's own answer), otherwise on a connection of its own.
- */
-export async function openTemporalClient(ctx: ProcessContext<TemporalConfig>): Promise<{ client: Client; eagerStart: boolean }> {
-  const settings = temporalSettings(ctx.env);
-  const shared = await ctx.resources.sharedWorkerConnection();
-  if (shared) {
-    const interceptors = ctx.tracing ? (await import('./telemetry/temporal.js')).clientInterceptors() : undefined;
-    return {
-      client: new Client({ connection: shared, namespace: settings.namespace, ...(interceptors ? { interceptors } : {}) }),
-      eagerStart: true,
-    };
-  }
-  const client = await connectTemporalClient({ settings, ...(ctx.tracing ? { tracing: ctx.tracing } : {}) });
+/** The gateway's Temporal client, on a connection of its own (why: the top of this file). */
+export async function openTemporalClient(ctx: ProcessContext<TemporalConfig>): Promise<Client> {
+  const client = await connectTemporalClient({ settings: temporalSettings(ctx.env), ...(ctx.tracing ? { tracing: ctx.tracing } : {}) });
   ctx.onStop(() => client.connection.close());
-  return { client, eagerStart: false };
+  return client;
 }
 
 /** The service's worker on its own task queue; run by the process once returned from start(). */

@@ -69,10 +69,7 @@ const preloadedByFlag = () => [...process.execArgv, process.env.NODE_OPTIONS ?? 
 
 export interface NodeProcessOptions {
   tracing?: Tracing | undefined;
-  /**
-   * Several parts in this process: they share one Temporal runtime and connection (the
-   * gateway's client too, which makes eager workflow start possible) and one MongoDB client.
-   */
+  /** Several parts in this process: their workers share one Temporal runtime and connection, and all one MongoDB client. */
   shared?: boolean;
 }
 

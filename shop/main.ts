@@ -1,8 +1,7 @@
 // The whole shop in one Node process: every service (each with its worker, on its
 // own port, task queue and database) and the gateway, sharing one V8 heap, one
-// Temporal runtime and connection (the gateway's client too, so sagas start
-// eagerly on the orders worker beside it) and one MongoDB client. `npm start`
-// runs the local stack this way (SAGASHOP_PROCESSES=one, docs/architecture.md
+// Temporal runtime and worker connection and one MongoDB client. `npm start`
+// runs the local stack this way (SAGASHOP_PROCESSES=one; docs/benchmarks.md
 // has the figures); compose, Kubernetes, the cluster and the chaos run keep a
 // process per service (services/<name>/main.ts, gateway/main.ts), so each can
 // be scaled and killed on its own.

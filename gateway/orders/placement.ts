@@ -38,8 +38,6 @@ export interface PlacementDeps {
   settings: OrderSagaSettings;
   /** The downstream budget, named in the problem a Temporal failure becomes. */
   budgetMs: number;
-  /** Start the saga eagerly on a worker sharing the client's connection (gateway/context.ts). */
-  eagerStart?: boolean;
 }
 
 export interface PlaceOrder {
@@ -96,11 +94,7 @@ export class OrderPlacement {
     const { temporal } = this.deps;
     try {
       if (!waitSeconds) {
-        // Update-with-start cannot be eager (the server refuses it), a plain start can.
-        await temporal.workflow.start<typeof orderSaga>(Workflows.orderSaga.type, {
-          ...options,
-          requestEagerStart: this.deps.eagerStart ?? false,
-        });
+        await temporal.workflow.start<typeof orderSaga>(Workflows.orderSaga.type, options);
         return { started: true, settled: false };
       }
       const startOperation = new WithStartWorkflowOperation<typeof orderSaga>(Workflows.orderSaga.type, options);

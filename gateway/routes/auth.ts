@@ -100,7 +100,6 @@ export function installAuthRoutes(app: GatewayApp, deps: GatewayDeps, logins: Lo
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         args: [{ userId: user.id, email: user.email, name: user.name, settings: onboardingSettings(config) }],
         memo: { requestId: c.var.requestId },
-        requestEagerStart: deps.eagerStart ?? false,
       });
     } catch (error) {
       // The account exists; a missing welcome mail must not turn that into an error.
