@@ -31,8 +31,6 @@ export interface SharedResourcesOptions {
   process: string;
   logger: Logger;
   shared: boolean;
-  /** The process's stop list: a shared connection closes after every part that uses it has stopped. */
-  onStop(stop: Stop): void;
 }
 
 /** What the parts of one Node process share; in a process of one part, only that part uses it. */
@@ -63,14 +61,16 @@ export class SharedResources {
     ctx: ProcessContext<TemporalConfig & WorkerConfig & HttpConfig>,
     settings: TemporalSettings,
   ): Promise<NativeConnection> {
-    const { shared, process, logger } = this.options;
+    // Shared, the runtime speaks for the whole process, not for the part that happened to open it.
+    const [service, logger] = this.options.shared ? [this.options.process, this.options.logger] : [ctx.name, ctx.logger];
     const metricsAddress = `${ctx.config.HOST}:${ctx.config.WORKER_METRICS_PORT}`;
-    installWorkerRuntime({ service: shared ? process : ctx.name, logger: shared ? logger : ctx.logger, metricsAddress });
+    installWorkerRuntime({ service, logger, metricsAddress });
     // The launcher reads this line to print where each worker's metrics are.
-    (shared ? logger : ctx.logger).info({ url: `http://${metricsAddress}/metrics` }, 'worker metrics');
+    logger.info({ url: `http://${metricsAddress}/metrics` }, 'worker metrics');
     const connection = await connectWorkerConnection(settings);
-    // Registered before any worker's stop, so it closes after every worker has stopped.
-    (shared ? this.options.onStop : ctx.onStop)(() => connection.close());
+    // Every part's stops go to the process's one list: registered before any worker's stop,
+    // so it closes after every worker has stopped.
+    ctx.onStop(() => connection.close());
     return connection;
   }
 }

@@ -98,7 +98,7 @@ export class NodeProcess {
       );
     this.watchdog = startStallWatchdog(this.logger);
     this.stoppers.push(() => this.watchdog.stop());
-    this.resources = new SharedResources({ process: name, logger: this.logger, shared, onStop: (stop) => this.stoppers.push(stop) });
+    this.resources = new SharedResources({ process: name, logger: this.logger, shared });
   }
 
   /** Starts one part: its configuration from `env`, its app on its port, its worker. Resolves with the URL it listens on. */
