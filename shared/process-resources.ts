@@ -10,7 +10,7 @@
 // retries an unreachable Temporal about ten times (9.5 s here) whatever deadline
 // or abort signal the call has (SDK 1.24: `retry: true` in every request, abort
 // not supported), which would break the gateway's downstream budget
-// (test/gateway/temporal-down.test.ts runs both layouts).
+// (measured with test/gateway/temporal-down.test.ts run on the one-process layout).
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Db, MongoClient } from 'mongodb';
