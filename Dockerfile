@@ -21,7 +21,7 @@ COPY services ./services
 COPY gateway ./gateway
 COPY shop ./shop
 COPY scripts ./scripts
-# Also pre-bundles the workflows into dist/workflow-bundles/, so workers never
+# Also pre-bundles each service's workflows beside its compiled module, so workers never
 # need webpack or the TypeScript sources at start-up.
 RUN npm run build
 

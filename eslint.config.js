@@ -27,6 +27,11 @@ const elements = [
   { type: 'activities', pattern: 'activities/**', partialMatch: false },
   // Deterministic workflow code.
   { type: 'workflows', pattern: 'workflows/**', partialMatch: false },
+  // A service's Temporal surface (services/<name>/temporal/): its contract (task queue, workflow
+  // types and ids, queries, updates, signals), catalogue, settings, and the list of workflows it
+  // hosts. Which of its files workflow code may import as values, and which may import workflow
+  // code, is kept by the no-restricted-imports blocks below.
+  { type: 'temporal', pattern: 'services/*/temporal', capture: ['name'] },
   // One element per service, so a service cannot import another one.
   { type: 'service', pattern: 'services/*', capture: ['name'] },
   { type: 'gateway', pattern: 'gateway/**', partialMatch: false },
@@ -57,19 +62,24 @@ const layering = {
   policies: [
     allow('shared', ['domain']),
     allow('activities', ['domain']),
-    allow('workflows', ['domain']),
+    // A surface may name another service's (the saga starts shipping's fulfilment, signals users'
+    // onboarding); only its workflows.ts imports workflow code (the worker's workflowsPath).
+    allow('temporal', ['domain', 'shared', 'activities', 'temporal', 'workflows']),
+    allow('workflows', ['domain', 'temporal']),
     // Workflows reach activities through proxies typed by the catalogue, never its code.
     allow('workflows', ['activities'], 'type'),
-    allow('service', ['domain', 'shared', 'activities']),
+    allow('service', ['domain', 'shared', 'activities', 'temporal']),
     // A service that calls another over HTTP (cart asks catalog whether a sku exists) types its
     // client from that service's routes, as the gateway does; only the type of app.ts, never code.
     { from: element('service'), allow: [serviceRoutes] },
-    allow('gateway', ['domain', 'shared', 'workflows']),
+    allow('gateway', ['domain', 'shared', 'temporal']),
+    // The gateway starts workflows typed by their functions: a type, erased at run time.
+    allow('gateway', ['workflows'], 'type'),
     // The gateway's service clients are typed from the services' own route definitions.
     { from: element('gateway'), allow: [serviceRoutes] },
     allow('shop', ['domain', 'shared', 'service', 'gateway']),
-    allow('scripts', ['domain', 'shared', 'activities', 'workflows', 'service', 'gateway']),
-    allow('test', ['domain', 'shared', 'activities', 'workflows', 'service', 'gateway', 'shop', 'scripts']),
+    allow('scripts', ['domain', 'shared', 'activities', 'temporal', 'workflows', 'service', 'gateway']),
+    allow('test', ['domain', 'shared', 'activities', 'temporal', 'workflows', 'service', 'gateway', 'shop', 'scripts']),
   ],
 };
 
@@ -149,7 +159,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    files: ['workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'services/*/temporal/contract.ts', 'services/*/temporal/search-attributes.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -165,8 +175,24 @@ export default tseslint.config(
               message: 'Workflows import the zod-free vocabulary as values; schemas only as types.',
             },
             { group: ['**/activities/*'], allowTypeImports: true, message: 'Workflows import activity types only (proxyActivities).' },
+            {
+              group: ['**/temporal/catalogue.js', '**/temporal/settings.js', '**/temporal/workflows.js'],
+              allowTypeImports: true,
+              message: "Workflow code imports a service's contract.ts as values; its catalogue and settings (zod) as types only.",
+            },
           ],
         },
+      ],
+    },
+  },
+  {
+    // In a service's Temporal surface only workflows.ts (what its worker hosts) imports workflow code.
+    files: ['services/*/temporal/*.ts'],
+    ignores: ['services/*/temporal/workflows.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/workflows/**'], message: 'Only temporal/workflows.ts imports workflow code.' }] },
       ],
     },
   },

@@ -23,7 +23,7 @@ import { rateLimit } from './middleware/rate-limit.js';
 import { requestLog } from './middleware/request-log.js';
 import { temporalBudget } from './middleware/temporal-budget.js';
 import { OrderPlacement } from './orders/placement.js';
-import { orderSagaSettings } from './orders/settings.js';
+import { orderSagaSettings } from '../services/orders/temporal/settings.js';
 import { installAuthRoutes } from './routes/auth.js';
 import { installCartRoutes } from './routes/cart.js';
 import { installCatalogRoutes } from './routes/catalog.js';

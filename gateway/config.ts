@@ -2,7 +2,8 @@
 // a bad value stops the process with a message naming the variable.
 import { z } from 'zod';
 import { commonEnv, durationMs, parseEnv, port, redisCommandTimeout, redisEnv, temporalEnv } from '../shared/config.js';
-import { sagaSettingsEnv } from './orders/settings.js';
+import { onboardingSettingsEnv } from '../services/users/temporal/settings.js';
+import { orderSagaSettingsEnv } from '../services/orders/temporal/settings.js';
 
 const url = z.url();
 const count = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
@@ -54,7 +55,8 @@ export const gatewayEnv = commonEnv
   .extend(redisEnv.shape)
   // Every Redis use of the gateway has a fallback, so it waits for Redis only briefly.
   .extend({ REDIS_COMMAND_TIMEOUT_MS: redisCommandTimeout(100) })
-  .extend(sagaSettingsEnv.shape);
+  .extend(orderSagaSettingsEnv.shape)
+  .extend(onboardingSettingsEnv.shape);
 
 export type GatewayConfig = z.infer<typeof gatewayEnv>;
 

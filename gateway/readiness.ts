@@ -7,10 +7,12 @@
 // Each check is bounded by the health runner's timeout (shared/http/health.ts).
 // A CommonJS package: Node's ESM loader sees only its default export.
 import protos from '@temporalio/proto';
-import { SERVICE_NAMES, TaskQueues } from '../shared/domain/vocabulary.js';
+import { orderSagaWorkflow } from '../services/orders/temporal/contract.js';
+import { fulfilmentWorkflow } from '../services/shipping/temporal/contract.js';
+import { onboardingWorkflow } from '../services/users/temporal/contract.js';
+import { SERVICE_NAMES, WORKER_SERVICES } from '../shared/domain/vocabulary.js';
 import type { HealthChecks } from '../shared/http/health.js';
 import { pingRedis } from '../shared/redis.js';
-import { Workflows } from '../workflows/definitions.js';
 import type { GatewayDeps } from './context.js';
 
 export const WORKER_SEEN_WITHIN_MS = 90_000;
@@ -18,7 +20,7 @@ const SERVICE_CHECK_TIMEOUT_MS = 1_500;
 
 const proto = protos.temporal;
 const { TASK_QUEUE_TYPE_ACTIVITY, TASK_QUEUE_TYPE_WORKFLOW } = proto.api.enums.v1.TaskQueueType;
-const QUEUES_WITH_WORKFLOWS = new Set<string>(Object.values(Workflows).map((w) => w.taskQueue));
+const QUEUES_WITH_WORKFLOWS = new Set<string>([orderSagaWorkflow, fulfilmentWorkflow, onboardingWorkflow].map((w) => w.taskQueue));
 
 export function readinessChecks({ redis, temporal, services }: Pick<GatewayDeps, 'redis' | 'temporal' | 'services'>): HealthChecks {
   const checks: HealthChecks = {
@@ -43,7 +45,7 @@ export function readinessChecks({ redis, temporal, services }: Pick<GatewayDeps,
     const now = Date.now();
     return pollers.some((p) => p.lastAccessTime && now - Number(p.lastAccessTime.seconds ?? 0) * 1000 < WORKER_SEEN_WITHIN_MS);
   };
-  for (const queue of Object.values(TaskQueues)) {
+  for (const queue of WORKER_SERVICES) {
     checks[`worker:${queue}`] = async () => {
       const types = QUEUES_WITH_WORKFLOWS.has(queue) ? [TASK_QUEUE_TYPE_WORKFLOW, TASK_QUEUE_TYPE_ACTIVITY] : [TASK_QUEUE_TYPE_ACTIVITY];
       const seen = await Promise.all(types.map((type) => polled(queue, type)));

@@ -13,12 +13,12 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } 
 import { z } from 'zod';
 import { parseEnv } from '../shared/config.js';
 import { silentLogger } from '../shared/temporal/silent-logger.js';
-import { TaskQueues } from '../shared/domain/vocabulary.js';
-import { Workflows } from '../workflows/definitions.js';
 import { closedLoop, solo } from './bench/load.js';
 import { engineFloor } from './bench/scenarios.js';
 import { ms, summarize } from './bench/stats.js';
 import { TEMPORAL_DEV_SERVER_TUNING, TEMPORAL_SQLITE_TUNING, startTemporal } from './stack/infra.js';
+import { orderSagaWorkflow } from '../services/orders/temporal/contract.js';
+import { WORKER_SERVICES } from '../shared/domain/vocabulary.js';
 
 const env = parseEnv(
   z.object({
@@ -85,12 +85,12 @@ for (const variant of runs) {
   const temporal = await startTemporal({ dataDir, logDir: dataDir, persistent: variant.persistent, temporalFlags: variant.flags });
   const native = await NativeConnection.connect({ address: temporal.value.address });
   const workers = await Promise.all(
-    Object.values(TaskQueues).map((taskQueue) =>
+    WORKER_SERVICES.map((taskQueue) =>
       Worker.create({
         connection: native,
         taskQueue,
         activities: { ping },
-        ...(taskQueue === Workflows.orderSaga.taskQueue ? { workflowBundle } : {}),
+        ...(taskQueue === orderSagaWorkflow.taskQueue ? { workflowBundle } : {}),
       }),
     ),
   );

@@ -1,19 +1,20 @@
-// `npm run build` (after tsc): bundles the workflows each service hosts into
-// dist/workflow-bundles/<host>.js, which compiled workers load instead of
-// bundling at start-up (shared/temporal/worker.ts), and <host>.traced.js, the
-// same with the OpenTelemetry workflow interceptors for workers that trace (a
-// worker cannot add interceptor modules to a pre-built bundle). A bundle newer
-// than every file under workflows/, activities/ and shared/domain/ is kept as it is.
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// `npm run build` (after tsc): bundles the workflows each service hosts (every
+// services/<name>/temporal/workflows.ts) into workflows.bundle.js beside its compiled
+// module in dist/, which compiled workers load instead of bundling at start-up
+// (shared/temporal/worker.ts), and workflows.traced.bundle.js, the same with the
+// OpenTelemetry workflow interceptors for workers that trace (a worker cannot add
+// interceptor modules to a pre-built bundle). A bundle newer than every file under
+// workflows/, activities/, shared/domain/ and services/ is kept as it is.
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { workflowInterceptorsModule } from '../shared/telemetry/temporal.js';
-import type { WorkflowHost } from '../shared/temporal/worker.js';
+import { bundlePathOf } from '../shared/temporal/worker.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outDir = join(root, 'dist', 'workflow-bundles');
-const HOSTS: readonly WorkflowHost[] = ['orders', 'shipping', 'users'];
+/** The services that host workflows: those with a temporal/workflows.ts. */
+const hosts = readdirSync(join(root, 'services')).filter((name) => existsSync(join(root, 'services', name, 'temporal', 'workflows.ts')));
 
 function newestSource(dir: string): number {
   return readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
@@ -30,8 +31,9 @@ const modifiedAt = (path: string) => {
   }
 };
 
-const sourcesChangedAt = Math.max(...['workflows', 'activities', join('shared', 'domain')].map((dir) => newestSource(join(root, dir))));
-mkdirSync(outDir, { recursive: true });
+const sourcesChangedAt = Math.max(
+  ...['workflows', 'activities', 'services', join('shared', 'domain')].map((dir) => newestSource(join(root, dir))),
+);
 const logger = {
   log: () => undefined,
   trace: () => undefined,
@@ -40,14 +42,14 @@ const logger = {
   warn: (m: string) => console.warn(m),
   error: (m: string) => console.error(m),
 };
-for (const host of HOSTS) {
+for (const host of hosts) {
+  const workflowsModule = join('services', host, 'temporal', 'workflows.ts');
   for (const traced of [false, true]) {
-    const name = `${host}${traced ? '.traced' : ''}`;
-    const out = join(outDir, `${name}.js`);
+    const out = join(root, 'dist', bundlePathOf(workflowsModule, traced));
     if (modifiedAt(out) > sourcesChangedAt) continue;
     const started = Date.now();
     const { code } = await bundleWorkflowCode({
-      workflowsPath: join(root, 'workflows', 'hosts', `${host}.ts`),
+      workflowsPath: join(root, workflowsModule),
       ...(traced ? { workflowInterceptorModules: [workflowInterceptorsModule] } : {}),
       // The worker needs an inline source map (it maps workflow stack traces through it)
       // but not the sources inside it: without them the orders bundle is 0.9 MB, not 1.7 MB,
@@ -55,7 +57,9 @@ for (const host of HOSTS) {
       webpackConfigHook: (config) => ({ ...config, devtool: 'inline-nosources-source-map' }),
       logger,
     });
+    mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, code);
+    const name = `${host}${traced ? ' (traced)' : ''}`;
     console.log(
       `[build] workflow bundle ${name}: ${(code.length / 1024).toFixed(0)} KiB in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Duration } from './domain/vocabulary.js';
 
 /** A configuration value was missing or malformed; the message names each variable. */
 export class ConfigError extends Error {
@@ -44,6 +45,18 @@ function refuseDevSecrets(config: unknown): void {
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 export const durationMs = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/**
+ * A Temporal duration a workflow's settings take: milliseconds or a string such as
+ * '24h', '7 days', '90s'. Read from the environment by whoever starts the workflow.
+ */
+export const temporalDuration = (fallback: string) =>
+  z
+    .string()
+    .regex(/^\d+(?:\.\d+)?\s*(?:ms|milliseconds?|seconds?|minutes?|hours?|days?|[smhd])?$/, 'must be a duration such as 90s, 24h or 7 days')
+    .default(fallback)
+    // Temporal reads a bare number string as milliseconds only when it is a number.
+    .transform((value): Duration => (/^\d+$/.test(value) ? Number(value) : value.replace(/\s+/g, ' ')));
 
 /** Settings every process shares. */
 export const commonEnv = z.object({

@@ -6,14 +6,18 @@
 // non-retryable by the activities themselves, so retry policies only cover
 // infrastructure trouble.
 import { ActivityCancellationType, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
-import type { CatalogActivities } from '../activities/catalog.js';
-import type { InventoryActivities } from '../activities/inventory.js';
-import type { NotificationsActivities } from '../activities/notifications.js';
-import type { OrdersActivities } from '../activities/orders.js';
-import type { PaymentsActivities } from '../activities/payments.js';
-import type { ShippingActivities } from '../activities/shipping.js';
-import type { UsersActivities } from '../activities/users.js';
-import { TaskQueues } from '../shared/domain/vocabulary.js';
+import type { CatalogActivities } from '../services/catalog/temporal/catalogue.js';
+import type { InventoryActivities } from '../services/inventory/temporal/catalogue.js';
+import type { NotificationsActivities } from '../services/notifications/temporal/catalogue.js';
+import type { OrdersActivities } from '../services/orders/temporal/catalogue.js';
+import type { PaymentsActivities } from '../services/payments/temporal/catalogue.js';
+import type { ShippingActivities } from '../services/shipping/temporal/catalogue.js';
+import type { UsersActivities } from '../services/users/temporal/catalogue.js';
+import { usersTaskQueue } from '../services/users/temporal/contract.js';
+import { catalogTaskQueue } from '../services/catalog/temporal/contract.js';
+import { inventoryTaskQueue } from '../services/inventory/temporal/contract.js';
+import { paymentsTaskQueue } from '../services/payments/temporal/contract.js';
+import { notificationsTaskQueue } from '../services/notifications/temporal/contract.js';
 
 /** Retries forever with capped backoff: for effects the saga cannot go on without (the service may be down for a while). */
 const untilDone: ActivityOptions['retry'] = { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '30s' };
@@ -25,7 +29,7 @@ export const orders = proxyLocalActivities<OrdersActivities>({
 });
 
 export const catalog = proxyActivities<CatalogActivities>({
-  taskQueue: TaskQueues.catalog,
+  taskQueue: catalogTaskQueue,
   startToCloseTimeout: '10s',
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
 });
@@ -35,7 +39,7 @@ export const catalog = proxyActivities<CatalogActivities>({
 const finishBeforeUndo = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
 
 export const inventory = proxyActivities<InventoryActivities>({
-  taskQueue: TaskQueues.inventory,
+  taskQueue: inventoryTaskQueue,
   cancellationType: finishBeforeUndo,
   startToCloseTimeout: '10s',
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
@@ -43,7 +47,7 @@ export const inventory = proxyActivities<InventoryActivities>({
 
 /** Committing a reservation the customer has paid for must eventually happen. */
 export const inventoryCommit = proxyActivities<InventoryActivities>({
-  taskQueue: TaskQueues.inventory,
+  taskQueue: inventoryTaskQueue,
   cancellationType: finishBeforeUndo,
   startToCloseTimeout: '10s',
   retry: untilDone,
@@ -52,7 +56,7 @@ export const inventoryCommit = proxyActivities<InventoryActivities>({
 // The provider may be slow (tok_slow) or fail transiently (tok_flaky): a generous
 // timeout and backoff; the activity's idempotency key makes every retry safe.
 export const payments = proxyActivities<PaymentsActivities>({
-  taskQueue: TaskQueues.payments,
+  taskQueue: paymentsTaskQueue,
   cancellationType: finishBeforeUndo,
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 10 },
@@ -65,8 +69,8 @@ export function compensations(maximumAttempts: number) {
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts },
   };
   return {
-    inventory: proxyActivities<InventoryActivities>({ ...options, taskQueue: TaskQueues.inventory }),
-    payments: proxyActivities<PaymentsActivities>({ ...options, taskQueue: TaskQueues.payments }),
+    inventory: proxyActivities<InventoryActivities>({ ...options, taskQueue: inventoryTaskQueue }),
+    payments: proxyActivities<PaymentsActivities>({ ...options, taskQueue: paymentsTaskQueue }),
   };
 }
 
@@ -75,14 +79,14 @@ export function compensations(maximumAttempts: number) {
 // did not outlast: a power-cut trial lost an order_cancelled that way), then the caller moves on.
 // Sends are idempotent by their key, so a retry never sends twice.
 export const notifications = proxyActivities<NotificationsActivities>({
-  taskQueue: TaskQueues.notifications,
+  taskQueue: notificationsTaskQueue,
   startToCloseTimeout: '10s',
   scheduleToCloseTimeout: '30 minutes',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
 
 export const users = proxyActivities<UsersActivities>({
-  taskQueue: TaskQueues.users,
+  taskQueue: usersTaskQueue,
   startToCloseTimeout: '10s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 },
 });

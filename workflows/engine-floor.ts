@@ -3,12 +3,12 @@
 // same with local activities (B3). Whatever these cost is Temporal's cost on
 // this server; the saga's cost beyond it is ours.
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import type { UsersActivities } from '../activities/users.js';
-import { TaskQueues } from '../shared/domain/vocabulary.js';
+import type { UsersActivities } from '../services/users/temporal/catalogue.js';
+import { WORKER_SERVICES } from '../shared/domain/vocabulary.js';
 
 type Ping = Pick<UsersActivities, 'ping'>;
 
-const QUEUES: readonly string[] = Object.values(TaskQueues);
+const QUEUES: readonly string[] = WORKER_SERVICES;
 const proxiesOver = (queues: readonly string[]) =>
   queues.map((taskQueue) => proxyActivities<Ping>({ taskQueue, startToCloseTimeout: '10s' }));
 const saga = proxiesOver(QUEUES);

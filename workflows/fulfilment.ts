@@ -13,18 +13,16 @@ import {
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { CarrierEventType } from '../shared/domain/vocabulary.js';
+import type { CarrierEventType, Duration } from '../shared/domain/vocabulary.js';
 import { shipping } from './activity-proxies.js';
 import {
   carrierEventSignal,
   fulfilmentStateQuery,
-  shipmentProgressSignal,
   type CarrierEvent,
-  type Duration,
   type FulfilmentInput,
   type FulfilmentState,
-  type ShipmentProgress,
-} from './definitions.js';
+} from '../services/shipping/temporal/contract.js';
+import { shipmentProgressSignal, type ShipmentProgress } from '../services/orders/temporal/contract.js';
 import { alertOperators, notifyUser } from './notify.js';
 
 /** The patch that keeps one carrier event per type (see the signal handler). */

@@ -3,7 +3,7 @@
 // a welcome message now and, if no order came within the configured time, one
 // reminder. The order saga signals the first order, which cancels the reminder.
 import { condition, setHandler } from '@temporalio/workflow';
-import { firstOrderPlacedSignal, type OnboardingInput } from './definitions.js';
+import { firstOrderPlacedSignal, type OnboardingInput } from '../services/users/temporal/contract.js';
 import { notifyUser } from './notify.js';
 
 export interface OnboardingResult {

@@ -25,33 +25,27 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OrderEvent } from '../shared/domain/order.js';
-import {
-  REASON_FOR_FAILURE,
-  workflowIds,
-  type BusinessFailureType,
-  type CancellationReason,
-  type OrderStatus,
-} from '../shared/domain/vocabulary.js';
+import { REASON_FOR_FAILURE, type BusinessFailureType, type CancellationReason, type OrderStatus } from '../shared/domain/vocabulary.js';
 import { catalog, compensations, inventory, inventoryCommit, orders, payments } from './activity-proxies.js';
 import {
   UPDATE_ALREADY_APPLIED,
   UPDATE_REJECTED,
-  Workflows,
   approveOrderUpdate,
   cancelOrderUpdate,
   carrierPickupUpdate,
-  firstOrderPlacedSignal,
   sagaStateQuery,
   settledUpdate,
   shipmentProgressSignal,
   type OrderSagaInput,
   type OrderSagaResult,
   type SagaState,
-} from './definitions.js';
+} from '../services/orders/temporal/contract.js';
+import { firstOrderPlacedSignal, onboardingWorkflow } from '../services/users/temporal/contract.js';
 import type { fulfilment } from './fulfilment.js';
 import { alertOperators, lookUpContact, notifyUser } from './notify.js';
 import { SagaLog, describeFailure } from './saga-log.js';
-import { CustomerIdKey, OrderStatusKey, OrderTotalKey } from './search-attributes.js';
+import { CustomerIdKey, OrderStatusKey, OrderTotalKey } from '../services/orders/temporal/search-attributes.js';
+import { fulfilmentWorkflow } from '../services/shipping/temporal/contract.js';
 
 /** Ends the forward path with a cancellation reason that is not an activity's failure. */
 class SagaCancelled extends Error {
@@ -297,15 +291,15 @@ export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult>
         ),
         patched(SIGNAL_ONBOARDING_PATCH)
           ? // The onboarding workflow may have finished already; then there is nobody to tell.
-            getExternalWorkflowHandle(workflowIds.onboarding(customerId))
+            getExternalWorkflowHandle(onboardingWorkflow.id(customerId))
               .signal(firstOrderPlacedSignal, { orderId })
               .catch(() => undefined)
           : undefined,
         saga.step('ship', async () => {
           // The child runs in the shipping service and outlives this saga (ABANDON): it asks for a review days after delivery.
-          await startChild<typeof fulfilment>(Workflows.fulfilment.type, {
-            taskQueue: Workflows.fulfilment.taskQueue,
-            workflowId: workflowIds.fulfilment(orderId),
+          await startChild<typeof fulfilment>(fulfilmentWorkflow.type, {
+            taskQueue: fulfilmentWorkflow.taskQueue,
+            workflowId: fulfilmentWorkflow.id(orderId),
             parentClosePolicy: ParentClosePolicy.ABANDON,
             args: [{ orderId, customerId, address: input.shippingAddress, lines: input.items, settings: settings.fulfilment }],
           });

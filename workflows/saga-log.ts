@@ -2,7 +2,7 @@
 // running those compensations in reverse order. Its fields are what the
 // `sagaState` query shows, so the Web UI and the gateway see the saga live.
 import { ActivityFailure, ApplicationFailure, CancelledFailure, isCancellation } from '@temporalio/workflow';
-import type { SagaCompensation, SagaStep } from './definitions.js';
+import type { SagaCompensation, SagaStep } from '../services/orders/temporal/contract.js';
 
 interface Owed {
   entry: SagaCompensation;

@@ -9,8 +9,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { HttpProblem } from '../../shared/problem.js';
-import { UPDATE_ALREADY_APPLIED, UPDATE_REJECTED, type UpdateAnswer } from '../../workflows/definitions.js';
-import { OrderStatusKey } from '../../workflows/search-attributes.js';
+import { UPDATE_ALREADY_APPLIED, UPDATE_REJECTED, type UpdateAnswer } from '../../services/orders/temporal/contract.js';
+import { OrderStatusKey } from '../../services/orders/temporal/search-attributes.js';
 
 export type Decision = 'cancel' | 'approve';
 

@@ -17,14 +17,14 @@ import {
   type Client,
 } from '@temporalio/client';
 import type { OrderRequest } from '../../shared/domain/order.js';
-import { workflowIds } from '../../shared/domain/vocabulary.js';
 import type { Logger } from '../../shared/logger.js';
 import { HttpProblem } from '../../shared/problem.js';
-import { Workflows, settledUpdate, type OrderSagaSettings } from '../../workflows/definitions.js';
+import { settledUpdate, type OrderSagaSettings } from '../../services/orders/temporal/contract.js';
 import type { orderSaga } from '../../workflows/order-saga.js';
-import { CustomerIdKey, OrderStatusKey } from '../../workflows/search-attributes.js';
+import { CustomerIdKey, OrderStatusKey } from '../../services/orders/temporal/search-attributes.js';
 import { temporalProblem } from '../temporal-problem.js';
 import { SETTLED_UPDATE_ID, isStillWaiting, waitUntilSettled, type Settlement } from './wait.js';
+import { orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 
 /** The order id a (caller, key) pair always maps to: a UUID-shaped hash. */
 export function orderIdFor(userId: string, key: string): string {
@@ -80,8 +80,8 @@ export class OrderPlacement {
   async place({ orderId, customerId, order, fingerprint, requestId, waitSeconds }: PlaceOrder): Promise<Placed> {
     const attempt = randomUUID();
     const options = {
-      taskQueue: Workflows.orderSaga.taskQueue,
-      workflowId: workflowIds.order(orderId),
+      taskQueue: orderSagaWorkflow.taskQueue,
+      workflowId: orderSagaWorkflow.id(orderId),
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
       args: [{ orderId, customerId, ...order, requestId, settings: this.deps.settings }] satisfies Parameters<typeof orderSaga>,
@@ -94,10 +94,10 @@ export class OrderPlacement {
     const { temporal } = this.deps;
     try {
       if (!waitSeconds) {
-        await temporal.workflow.start<typeof orderSaga>(Workflows.orderSaga.type, options);
+        await temporal.workflow.start<typeof orderSaga>(orderSagaWorkflow.type, options);
         return { started: true, settled: false };
       }
-      const startOperation = new WithStartWorkflowOperation<typeof orderSaga>(Workflows.orderSaga.type, options);
+      const startOperation = new WithStartWorkflowOperation<typeof orderSaga>(orderSagaWorkflow.type, options);
       return await temporal.connection.withDeadline(Date.now() + waitSeconds * 1000, async () => {
         // Accepted: the start has happened (or failed) by then; then the wait for the outcome.
         const update = await temporal.workflow.startUpdateWithStart(settledUpdate, {
@@ -157,7 +157,7 @@ export class OrderPlacement {
 
   private async memoOf(orderId: string): Promise<Record<string, unknown> | undefined> {
     try {
-      return (await this.deps.temporal.workflow.getHandle(workflowIds.order(orderId)).describe()).memo ?? {};
+      return (await this.deps.temporal.workflow.getHandle(orderSagaWorkflow.id(orderId)).describe()).memo ?? {};
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return undefined;
       this.deps.logger.error({ err: error, orderId }, 'could not look up the order saga');

@@ -2,18 +2,18 @@
 // recorded) combined with the saga's live query (what is happening now).
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { isOperator, type Caller } from '../../shared/auth/caller.js';
-import { workflowIds } from '../../shared/domain/vocabulary.js';
 import { HttpProblem } from '../../shared/problem.js';
-import { sagaStateQuery, type SagaState } from '../../workflows/definitions.js';
-import { CustomerIdKey } from '../../workflows/search-attributes.js';
+import { sagaStateQuery, type SagaState } from '../../services/orders/temporal/contract.js';
+import { CustomerIdKey } from '../../services/orders/temporal/search-attributes.js';
 import type { GatewayDeps } from '../context.js';
 import type { OrderView } from '../schemas.js';
+import { orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 
 type Sources = Pick<GatewayDeps, 'services' | 'temporal' | 'logger'>;
 
 export async function liveSaga({ temporal, logger }: Sources, orderId: string): Promise<SagaState | undefined> {
   try {
-    return await temporal.workflow.getHandle(workflowIds.order(orderId)).query(sagaStateQuery);
+    return await temporal.workflow.getHandle(orderSagaWorkflow.id(orderId)).query(sagaStateQuery);
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return undefined;
     logger.warn({ err: error, orderId }, 'saga query failed; showing the read model only');
@@ -33,7 +33,7 @@ async function readModel({ services }: Sources, caller: Caller, orderId: string,
  */
 async function startedFor({ temporal }: Sources, orderId: string): Promise<string | undefined> {
   try {
-    return (await temporal.workflow.getHandle(workflowIds.order(orderId)).describe()).typedSearchAttributes.get(CustomerIdKey);
+    return (await temporal.workflow.getHandle(orderSagaWorkflow.id(orderId)).describe()).typedSearchAttributes.get(CustomerIdKey);
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return undefined;
     throw error;

@@ -10,8 +10,8 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
 } from '@temporalio/client';
-import { workflowIds } from '../../shared/domain/vocabulary.js';
-import { settledUpdate, type SagaState } from '../../workflows/definitions.js';
+import { settledUpdate, type SagaState } from '../../services/orders/temporal/contract.js';
+import { orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 
 /** The update id every `settled` waiter of an order shares. */
 export const SETTLED_UPDATE_ID = 'settled';
@@ -58,7 +58,7 @@ export async function waitUntilSettled(
   seconds: number,
   updateId = SETTLED_UPDATE_ID,
 ): Promise<Settlement> {
-  const handle = temporal.workflow.getHandle(workflowIds.order(orderId));
+  const handle = temporal.workflow.getHandle(orderSagaWorkflow.id(orderId));
   try {
     const state = await temporal.connection.withDeadline(Date.now() + seconds * 1000, () =>
       handle.executeUpdate(settledUpdate, { updateId }),

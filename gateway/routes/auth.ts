@@ -6,19 +6,18 @@ import { createRoute } from '@hono/zod-openapi';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { parseResponse } from 'hono/client';
 import { SYSTEM } from '../../shared/auth/caller.js';
-import { workflowIds } from '../../shared/domain/vocabulary.js';
 import { authorize } from '../../shared/http/authorize.js';
 import { HttpProblem } from '../../shared/problem.js';
-import { Workflows } from '../../workflows/definitions.js';
 import type { onboarding } from '../../workflows/onboarding.js';
 import type { LoginLimiter } from '../auth/login-limiter.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
 import { redisLimiter, takeOrRefuse } from '../limits.js';
 import { clientAddress, proxyHops } from '../middleware/client-address.js';
-import { onboardingSettings } from '../orders/settings.js';
+import { onboardingSettings } from '../../services/users/temporal/settings.js';
 import { Account, LoginBody, Me, PublicUser, RegisterBody, RolesBody, Token, UserIdParam } from '../schemas.js';
 import { callAs } from './context.js';
 import { ANY, BODY, DOWNSTREAM, body, json, optionallySignedIn, problems, signedIn } from './responses.js';
+import { onboardingWorkflow } from '../../services/users/temporal/contract.js';
 
 const register = createRoute({
   method: 'post',
@@ -94,9 +93,9 @@ export function installAuthRoutes(app: GatewayApp, deps: GatewayDeps, logins: Lo
     await takeOrRefuse(registrations, clientAddress(c, proxyHops(config)), 'too many registrations from this address');
     const user = await parseResponse(services.users.as(callAs({ ...c.var, caller: SYSTEM })).users.$post({ json: c.req.valid('json') }));
     try {
-      await temporal.workflow.start<typeof onboarding>(Workflows.onboarding.type, {
-        taskQueue: Workflows.onboarding.taskQueue,
-        workflowId: workflowIds.onboarding(user.id),
+      await temporal.workflow.start<typeof onboarding>(onboardingWorkflow.type, {
+        taskQueue: onboardingWorkflow.taskQueue,
+        workflowId: onboardingWorkflow.id(user.id),
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         args: [{ userId: user.id, email: user.email, name: user.name, settings: onboardingSettings(config) }],
         memo: { requestId: c.var.requestId },

@@ -3,10 +3,9 @@
 // becomes the HTTP status (200 accepted, 409 refused with the order's status).
 import { createRoute } from '@hono/zod-openapi';
 import { parseResponse } from 'hono/client';
-import { workflowIds } from '../../shared/domain/vocabulary.js';
 import { authorize } from '../../shared/http/authorize.js';
 import { HttpProblem } from '../../shared/problem.js';
-import { approveOrderUpdate, cancelOrderUpdate } from '../../workflows/definitions.js';
+import { approveOrderUpdate, cancelOrderUpdate, orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
 import { idempotency } from '../idempotency/middleware.js';
 import type { IdempotencyStore } from '../idempotency/store.js';
@@ -176,7 +175,7 @@ export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement
     const { caller } = c.var;
     // 404 unless it is the caller's order (or the caller is an admin).
     await loadOrder(deps, caller, orderId, c.var.requestId);
-    const handle = temporal.workflow.getHandle(workflowIds.order(orderId));
+    const handle = temporal.workflow.getHandle(orderSagaWorkflow.id(orderId));
     const updateId = decisionUpdateId('cancel', caller.userId, c.req.valid('header')['idempotency-key']);
     const { status } = await decide(handle, cancelOrderUpdate, [{ requestedBy: caller.userId }], updateId);
     const wait = preferredWait(c.req.header('Prefer'));
@@ -194,7 +193,7 @@ export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement
     // Four eyes: an admin does not approve an order of their own (the saga refuses it too).
     if (customerId === caller.userId)
       throw new HttpProblem('forbidden', { detail: 'an order is approved by an admin other than its customer' });
-    const handle = temporal.workflow.getHandle(workflowIds.order(orderId));
+    const handle = temporal.workflow.getHandle(orderSagaWorkflow.id(orderId));
     const updateId = decisionUpdateId('approve', caller.userId, c.req.valid('header')['idempotency-key']);
     return c.json({ orderId, ...(await decide(handle, approveOrderUpdate, [{ approvedBy: caller.userId }], updateId)) }, 200);
   });

@@ -13,10 +13,10 @@ import { createRoute } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { parseResponse } from 'hono/client';
 import { isOperator } from '../../shared/auth/caller.js';
-import { workflowIds } from '../../shared/domain/vocabulary.js';
 import { authorize } from '../../shared/http/authorize.js';
 import { HttpProblem } from '../../shared/problem.js';
-import { carrierEventSignal, carrierPickupUpdate } from '../../workflows/definitions.js';
+import { carrierEventSignal, fulfilmentWorkflow } from '../../services/shipping/temporal/contract.js';
+import { carrierPickupUpdate, orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
 import { decide } from '../orders/decision.js';
 import { CarrierEventAccepted, CarrierEventBody, ShipmentIdParam } from '../schemas.js';
@@ -53,7 +53,7 @@ export function installShipmentRoutes(app: GatewayApp, { services, temporal }: G
         throw new HttpProblem('not-found', { detail: 'no such shipment' });
     }
     if (shipment.events.some((e) => e.type === event.type)) return c.json({ accepted: true as const }, 202);
-    const saga = temporal.workflow.getHandle(workflowIds.order(shipment.orderId));
+    const saga = temporal.workflow.getHandle(orderSagaWorkflow.id(shipment.orderId));
     const pickup = { shipmentId: shipment.shipmentId, trackingNumber: shipment.trackingNumber };
     try {
       // One pickup per order: a repeat is the same update to Temporal, answered with the first outcome.
@@ -63,7 +63,7 @@ export function installShipmentRoutes(app: GatewayApp, { services, temporal }: G
       if (!(error instanceof HttpProblem && error.extensions.orderStatus === 'DELIVERED')) throw error;
     }
     try {
-      await temporal.workflow.getHandle(workflowIds.fulfilment(shipment.orderId)).signal(carrierEventSignal, event);
+      await temporal.workflow.getHandle(fulfilmentWorkflow.id(shipment.orderId)).signal(carrierEventSignal, event);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError)
         throw new HttpProblem('conflict', { detail: 'the shipment is no longer being tracked', cause: error });

@@ -6,15 +6,14 @@
 // and the order notifications. Read-only; everything is held in memory, which
 // suits a local shop or a test stack (millions of orders would want streaming).
 import type { Db, MongoClient } from 'mongodb';
-import type { StockDoc } from '../../services/inventory/store.js';
-import type { ReservationStatus } from '../../services/inventory/store.js';
+import type { StockDoc, ReservationStatus } from '../../services/inventory/store.js';
 import { SIMULATOR_DB } from '../../services/payments/simulator.js';
 import { connectMongo, serviceDb } from '../../shared/mongo.js';
 import type { WorkflowHandle } from '@temporalio/client';
 import { connectTemporalClient, type TemporalSettings } from '../../shared/temporal/connection.js';
-import { workflowIds, type OrderStatus } from '../../shared/domain/vocabulary.js';
-import { Workflows } from '../../workflows/definitions.js';
-import { OrderStatusKey } from '../../workflows/search-attributes.js';
+import { type OrderStatus } from '../../shared/domain/vocabulary.js';
+import { OrderStatusKey } from '../../services/orders/temporal/search-attributes.js';
+import { orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 
 export interface StackAddress {
   mongoUrl: string;
@@ -144,7 +143,7 @@ async function loadWorkflows(address: StackAddress): Promise<Map<string, Workflo
   const client = await connectTemporalClient({ settings: address.temporal });
   try {
     const workflows = new Map<string, WorkflowRecord>();
-    for await (const info of client.workflow.list({ query: `WorkflowType = '${Workflows.orderSaga.type}'` })) {
+    for await (const info of client.workflow.list({ query: `WorkflowType = '${orderSagaWorkflow.type}'` })) {
       const orderId = info.workflowId.replace(/^order-/, '');
       const known = workflows.get(orderId);
       if (known && known.startTime > info.startTime) continue;
@@ -156,7 +155,7 @@ async function loadWorkflows(address: StackAddress): Promise<Map<string, Workflo
     for (let i = 0; i < running.length; i += 16) {
       await Promise.all(
         running.slice(i, i + 16).map(async (w) => {
-          const { raw } = await client.workflow.getHandle(workflowIds.order(w.orderId)).describe();
+          const { raw } = await client.workflow.getHandle(orderSagaWorkflow.id(w.orderId)).describe();
           w.pendingWork = (raw.pendingActivities?.length ?? 0) + (raw.pendingWorkflowTask ? 1 : 0);
         }),
       );
@@ -204,7 +203,7 @@ async function explainOrphans(address: StackAddress, orphans: WorkflowRecord[]):
   const client = await connectTemporalClient({ settings: address.temporal });
   try {
     for (const w of orphans) {
-      const failure = lastFailureOf((await client.workflow.getHandle(workflowIds.order(w.orderId)).fetchHistory()).events ?? []);
+      const failure = lastFailureOf((await client.workflow.getHandle(orderSagaWorkflow.id(w.orderId)).fetchHistory()).events ?? []);
       if (failure) w.lastFailure = failure;
     }
   } finally {

@@ -1,9 +1,10 @@
 // The plain floor's task queues: a twin of each task queue of the saga's services,
 // so B2 spreads its activities over as many queues, in the same order, as on the
 // services' workers, but on queues no service polls. The orders queue's twin runs the workflows.
-import { TaskQueues } from '../../shared/domain/vocabulary.js';
+import { ordersTaskQueue } from '../../services/orders/temporal/contract.js';
+import { WORKER_SERVICES } from '../../shared/domain/vocabulary.js';
 
 const twin = (queue: string) => `bench-floor-${queue}`;
 
-export const FLOOR_QUEUES: readonly string[] = Object.values(TaskQueues).map(twin);
-export const FLOOR_WORKFLOW_QUEUE = twin(TaskQueues.orders);
+export const FLOOR_QUEUES: readonly string[] = WORKER_SERVICES.map(twin);
+export const FLOOR_WORKFLOW_QUEUE = twin(ordersTaskQueue);

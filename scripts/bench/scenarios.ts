@@ -4,9 +4,9 @@
 // no-op activities over the saga's task queues (B2), and of 12 local ones (B3).
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { Workflows } from '../../workflows/definitions.js';
 import { FLOOR_QUEUES, FLOOR_WORKFLOW_QUEUE } from './floor-queues.js';
 import type { Operation } from './load.js';
+import { orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 
 export const FLOOR_STEPS = 12;
 
@@ -77,7 +77,7 @@ export const engineFloor =
   (temporal: Client, type: 'engineFloor' | 'engineFloorLocal', plain = false): Operation =>
   async () => {
     await temporal.workflow.execute(type, {
-      taskQueue: plain ? FLOOR_WORKFLOW_QUEUE : Workflows.orderSaga.taskQueue,
+      taskQueue: plain ? FLOOR_WORKFLOW_QUEUE : orderSagaWorkflow.taskQueue,
       workflowId: `bench-${type}-${randomUUID()}`,
       args: plain && type === 'engineFloor' ? [FLOOR_STEPS, FLOOR_QUEUES] : [FLOOR_STEPS],
     });

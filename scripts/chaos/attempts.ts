@@ -3,15 +3,15 @@
 // ActivityTaskStarted attempt in each slow order's history says how many
 // 30 s attempts it took (more than one: earlier ones timed out).
 import { connectTemporalClient } from '../../shared/temporal/connection.js';
-import { workflowIds } from '../../shared/domain/vocabulary.js';
 import type { StackAddress } from '../audit/snapshot.js';
+import { orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 
 export async function chargeAttempts(address: StackAddress, orderIds: string[]): Promise<number[]> {
   const client = await connectTemporalClient({ settings: address.temporal });
   try {
     const attempts: number[] = [];
     for (const orderId of orderIds) {
-      const events = (await client.workflow.getHandle(workflowIds.order(orderId)).fetchHistory()).events ?? [];
+      const events = (await client.workflow.getHandle(orderSagaWorkflow.id(orderId)).fetchHistory()).events ?? [];
       const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'chargePayment');
       const started = events.find(
         (e) =>

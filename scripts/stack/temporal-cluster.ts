@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
-import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes.js';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../services/orders/temporal/search-attributes.js';
 import type { InfraOptions, TemporalInfo } from './infra.js';
 import type { PostgresInfo } from './postgres.js';
 import { freePort, portAnswers, spawnManaged, waitFor, type Managed } from './processes.js';

@@ -1,5 +1,4 @@
 // The catalog service: products over HTTP (Redis cache-aside) and order pricing on task queue `catalog`.
-import { catalogCatalogue } from '../../activities/catalog.js';
 import { DEMO_PRODUCTS } from '../../shared/demo-data.js';
 import { defineProcess } from '../../shared/process.js';
 import { openDatabase, openRedis, openWorker, serviceAppOptions } from '../../shared/process-resources.js';
@@ -7,6 +6,7 @@ import { createCatalogActivities } from './activities.js';
 import { createCatalogApp } from './app.js';
 import { catalogEnv } from './config.js';
 import { CatalogStore } from './store.js';
+import { catalogCatalogue } from './temporal/catalogue.js';
 
 export const catalogProcess = defineProcess({
   name: 'catalog',

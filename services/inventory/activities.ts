@@ -1,7 +1,7 @@
 // The inventory service's activities: reserve, release and commit stock per order.
-import { inventoryCatalogue } from '../../activities/inventory.js';
 import { implementActivities } from '../../activities/implement.js';
 import type { InventoryStore } from './store.js';
+import { inventoryCatalogue } from './temporal/catalogue.js';
 
 export function createInventoryActivities(store: InventoryStore) {
   return implementActivities(inventoryCatalogue, {

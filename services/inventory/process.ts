@@ -1,5 +1,4 @@
 // The inventory service: stock levels over HTTP, reservations on task queue `inventory`.
-import { inventoryCatalogue } from '../../activities/inventory.js';
 import { DEMO_PRODUCTS } from '../../shared/demo-data.js';
 import { defineProcess } from '../../shared/process.js';
 import { openDatabase, openWorker, serviceAppOptions } from '../../shared/process-resources.js';
@@ -7,6 +6,7 @@ import { createInventoryActivities } from './activities.js';
 import { createInventoryApp } from './app.js';
 import { inventoryEnv } from './config.js';
 import { InventoryStore } from './store.js';
+import { inventoryCatalogue } from './temporal/catalogue.js';
 
 export const inventoryProcess = defineProcess({
   name: 'inventory',

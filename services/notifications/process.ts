@@ -1,5 +1,4 @@
 // The notifications service: a user's notifications over HTTP, sending on task queue `notifications`.
-import { notificationsCatalogue } from '../../activities/notifications.js';
 import { defineProcess } from '../../shared/process.js';
 import { openDatabase, openWorker, serviceAppOptions } from '../../shared/process-resources.js';
 import { createNotificationsActivities } from './activities.js';
@@ -7,6 +6,7 @@ import { createNotificationsApp } from './app.js';
 import { notificationsEnv } from './config.js';
 import { NotificationsStore } from './store.js';
 import { OutboxTransport, SmtpTransport, type Transport } from './transport.js';
+import { notificationsCatalogue } from './temporal/catalogue.js';
 
 export const notificationsProcess = defineProcess({
   name: 'notifications',

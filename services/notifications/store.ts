@@ -22,7 +22,7 @@ import type { NotificationChannel, NotificationTemplate } from '../../shared/dom
 import { isDuplicateKeyError } from '../../shared/mongo.js';
 import { render } from './templates.js';
 import type { Transport } from './transport.js';
-import type { SendNotificationInput } from '../../activities/notifications.js';
+import type { SendNotificationInput } from './temporal/catalogue.js';
 
 export interface NotificationDoc {
   _id: string;

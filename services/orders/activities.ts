@@ -1,7 +1,7 @@
 // The orders service's activity: the saga (running in this service) records each step as an event.
-import { ordersCatalogue } from '../../activities/orders.js';
 import { implementActivities } from '../../activities/implement.js';
 import type { OrdersStore } from './store.js';
+import { ordersCatalogue } from './temporal/catalogue.js';
 
 export function createOrdersActivities(store: OrdersStore) {
   return implementActivities(ordersCatalogue, {

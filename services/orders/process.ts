@@ -1,12 +1,13 @@
 // The orders service: the order log and read model over HTTP, and on task queue
 // `orders` the order saga itself, which records its steps here as local activities.
-import { ordersCatalogue } from '../../activities/orders.js';
+import { hostedWorkflowsOf } from '../../shared/temporal/worker.js';
 import { defineProcess } from '../../shared/process.js';
 import { openDatabase, openWorker, serviceAppOptions } from '../../shared/process-resources.js';
 import { createOrdersActivities } from './activities.js';
 import { createOrdersApp } from './app.js';
 import { ordersEnv } from './config.js';
 import { OrdersStore } from './store.js';
+import { ordersCatalogue } from './temporal/catalogue.js';
 
 export const ordersProcess = defineProcess({
   name: 'orders',
@@ -17,7 +18,7 @@ export const ordersProcess = defineProcess({
     const worker = await openWorker(ctx, {
       taskQueue: ordersCatalogue.taskQueue,
       activities: createOrdersActivities(store),
-      workflows: 'orders',
+      workflows: hostedWorkflowsOf(import.meta.url),
     });
     return { app: createOrdersApp({ store, appOptions: serviceAppOptions(ctx) }), worker };
   },

@@ -1,7 +1,7 @@
 // The payments service's activities: one charge and at most one refund per order.
-import { paymentsCatalogue } from '../../activities/payments.js';
 import { implementActivities } from '../../activities/implement.js';
 import type { PaymentsStore } from './store.js';
+import { paymentsCatalogue } from './temporal/catalogue.js';
 
 export function createPaymentsActivities(store: PaymentsStore) {
   return implementActivities(paymentsCatalogue, {

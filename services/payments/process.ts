@@ -1,6 +1,5 @@
 // The payments service: an operator's view over HTTP, charges and refunds on task queue `payments`.
 import type { Db } from 'mongodb';
-import { paymentsCatalogue } from '../../activities/payments.js';
 import { serviceDb } from '../../shared/mongo.js';
 import { defineProcess } from '../../shared/process.js';
 import { openDatabase, openWorker, serviceAppOptions } from '../../shared/process-resources.js';
@@ -10,6 +9,7 @@ import { paymentsEnv, type PaymentsConfig } from './config.js';
 import type { PaymentProvider } from './provider.js';
 import { SIMULATOR_DB, SimulatedProvider } from './simulator.js';
 import { PaymentsStore } from './store.js';
+import { paymentsCatalogue } from './temporal/catalogue.js';
 
 async function providerFrom(config: PaymentsConfig, db: Db): Promise<PaymentProvider> {
   switch (config.PAYMENT_PROVIDER) {

@@ -1,7 +1,7 @@
 // The shipping service's activities (fulfilment, running in this service, calls them locally).
-import { shippingCatalogue } from '../../activities/shipping.js';
 import { implementActivities } from '../../activities/implement.js';
 import type { ShippingStore } from './store.js';
+import { shippingCatalogue } from './temporal/catalogue.js';
 
 export function createShippingActivities(store: ShippingStore) {
   return implementActivities(shippingCatalogue, {

@@ -1,12 +1,13 @@
 // The shipping service: shipments over HTTP, and on task queue `shipping` the
 // fulfilment workflow, which creates shipments and records carrier events here locally.
-import { shippingCatalogue } from '../../activities/shipping.js';
+import { hostedWorkflowsOf } from '../../shared/temporal/worker.js';
 import { defineProcess } from '../../shared/process.js';
 import { openDatabase, openWorker, serviceAppOptions } from '../../shared/process-resources.js';
 import { createShippingActivities } from './activities.js';
 import { createShippingApp } from './app.js';
 import { shippingEnv } from './config.js';
 import { ShippingStore } from './store.js';
+import { shippingCatalogue } from './temporal/catalogue.js';
 
 export const shippingProcess = defineProcess({
   name: 'shipping',
@@ -17,7 +18,7 @@ export const shippingProcess = defineProcess({
     const worker = await openWorker(ctx, {
       taskQueue: shippingCatalogue.taskQueue,
       activities: createShippingActivities(store),
-      workflows: 'shipping',
+      workflows: hostedWorkflowsOf(import.meta.url),
     });
     return { app: createShippingApp({ store, appOptions: serviceAppOptions(ctx) }), worker };
   },

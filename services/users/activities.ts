@@ -1,8 +1,8 @@
 // The users service's activities, on its task queue, over the same store its routes use.
-import { usersCatalogue } from '../../activities/users.js';
 import { DomainError } from '../../shared/domain/errors.js';
 import { implementActivities } from '../../activities/implement.js';
 import type { UsersStore } from './store.js';
+import { usersCatalogue } from './temporal/catalogue.js';
 
 export function createUsersActivities(store: UsersStore) {
   return implementActivities(usersCatalogue, {

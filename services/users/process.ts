@@ -1,12 +1,13 @@
 // The users service: accounts over HTTP, contact lookups and the onboarding workflow on task queue `users`.
-import { usersCatalogue } from '../../activities/users.js';
 import { DEMO_ADMIN } from '../../shared/demo-data.js';
+import { hostedWorkflowsOf } from '../../shared/temporal/worker.js';
 import { defineProcess } from '../../shared/process.js';
 import { openDatabase, openWorker, serviceAppOptions } from '../../shared/process-resources.js';
 import { createUsersActivities } from './activities.js';
 import { createUsersApp } from './app.js';
 import { usersEnv } from './config.js';
 import { UsersStore } from './store.js';
+import { usersCatalogue } from './temporal/catalogue.js';
 
 export const usersProcess = defineProcess({
   name: 'users',
@@ -19,7 +20,7 @@ export const usersProcess = defineProcess({
     const worker = await openWorker(ctx, {
       taskQueue: usersCatalogue.taskQueue,
       activities: createUsersActivities(store),
-      workflows: 'users',
+      workflows: hostedWorkflowsOf(import.meta.url),
     });
     return { app: createUsersApp({ store, appOptions: serviceAppOptions(ctx) }), worker };
   },

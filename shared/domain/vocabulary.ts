@@ -104,23 +104,22 @@ export const SERVICE_NAMES = ['users', 'catalog', 'inventory', 'cart', 'orders',
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /**
- * The task queue of each service that runs a Temporal worker: its activities and
- * the workflows it owns (the order saga in orders, fulfilment in shipping,
- * onboarding in users). The queue is named after the service.
+ * The services that run a Temporal worker, each on a task queue named after it (its
+ * activities, and the workflows it owns: the order saga in orders, fulfilment in
+ * shipping, onboarding in users). Each service declares its own queue in its
+ * `temporal/contract.ts`; this list is for what spans them all (readiness, the
+ * engine floor), in the order the benchmark's floor spreads its activities.
  */
-export const TaskQueues = {
-  users: 'users',
-  catalog: 'catalog',
-  inventory: 'inventory',
-  orders: 'orders',
-  payments: 'payments',
-  notifications: 'notifications',
-  shipping: 'shipping',
-} as const satisfies Partial<Record<ServiceName, string>>;
-export type TaskQueue = (typeof TaskQueues)[keyof typeof TaskQueues];
+export const WORKER_SERVICES = [
+  'users',
+  'catalog',
+  'inventory',
+  'orders',
+  'payments',
+  'notifications',
+  'shipping',
+] as const satisfies readonly ServiceName[];
+export type TaskQueue = (typeof WORKER_SERVICES)[number];
 
-export const workflowIds = {
-  order: (orderId: string) => `order-${orderId}`,
-  fulfilment: (orderId: string) => `fulfilment-${orderId}`,
-  onboarding: (userId: string) => `onboarding-${userId}`,
-};
+/** Durations are Temporal duration strings ('24h', '7 days') or milliseconds. */
+export type Duration = string | number;

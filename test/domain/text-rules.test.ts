@@ -12,7 +12,7 @@
 // wall clock, so a loaded machine that leaves the process waiting does not count.
 // A smaller size comes first, so a quadratic rule fails there in seconds instead of
 // blocking the run for minutes at 1 MiB.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ const BOUND_MS = 200;
 const MiB = 1024 * 1024;
 const SIZES = [64 * 1024, MiB];
 
-/** The modules that define schemas: the domain, pagination, the gateway's, each service's, the activities', and the configs. */
+/** The modules that define schemas: the domain, pagination, the gateway's, each service's (its activity catalogue and workflow settings too), and the configs. */
 function schemaModules(): string[] {
   const ts = (dir: string) =>
     readdirSync(join(ROOT, dir))
@@ -36,9 +36,9 @@ function schemaModules(): string[] {
   const services = readdirSync(join(ROOT, 'services'), { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .flatMap((d) =>
-      readdirSync(join(ROOT, 'services', d.name))
-        .filter((f) => f === 'schemas.ts' || f === 'config.ts')
-        .map((f) => join('services', d.name, f)),
+      ['schemas.ts', 'config.ts', 'temporal/catalogue.ts', 'temporal/settings.ts']
+        .map((f) => join('services', d.name, f))
+        .filter((f) => existsSync(join(ROOT, f))),
     );
   return [
     ...ts('shared/domain'),
@@ -46,7 +46,6 @@ function schemaModules(): string[] {
     'shared/config.ts',
     'gateway/schemas.ts',
     'gateway/config.ts',
-    'gateway/orders/settings.ts',
     ...ts('activities'),
     ...services,
   ];

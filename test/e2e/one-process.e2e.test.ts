@@ -11,11 +11,12 @@ import { takeSnapshot, type StackAddress } from '../../scripts/audit/snapshot.js
 import { drain } from '../../scripts/chaos/drain.js';
 import { waitFor } from '../../scripts/stack/processes.js';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
-import { SERVICE_NAMES, workflowIds } from '../../shared/domain/vocabulary.js';
+import { SERVICE_NAMES } from '../../shared/domain/vocabulary.js';
 import { Api } from '../support/api.js';
 import { expectReady } from '../support/readiness.js';
 import { stack } from '../support/stack.js';
 import { isolatedSystemOptions } from '../support/system.js';
+import { orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 
 const WITHIN_MS = 120_000;
 const AT_ONCE = 12;
@@ -51,7 +52,7 @@ afterAll(async () => {
 const shop = () => system.processes[0]!;
 
 /** The saga's run, as Temporal has it. */
-const sagaOf = (orderId: string) => temporal.workflow.getHandle(workflowIds.order(orderId)).describe();
+const sagaOf = (orderId: string) => temporal.workflow.getHandle(orderSagaWorkflow.id(orderId)).describe();
 
 describe('the shop in one process', () => {
   it('is one Node process whose every service answers on its own port, with one metrics endpoint for every worker', async () => {

@@ -7,10 +7,10 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTLED_UPDATE_ID } from '../../gateway/orders/wait.js';
 import { DEMO_ADMIN } from '../../shared/demo-data.js';
-import { workflowIds } from '../../shared/domain/vocabulary.js';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { ADDRESS, Api } from '../support/api.js';
 import { isolatedSystemOptions } from '../support/system.js';
+import { orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 
 let system: RunningSystem;
 let connection: Connection;
@@ -36,7 +36,7 @@ afterAll(async () => {
 
 /** The ids of the updates the order's saga accepted, from its history: one per update, however many waited on it. */
 async function acceptedUpdates(orderId: string): Promise<string[]> {
-  const { events } = await temporal.workflow.getHandle(workflowIds.order(orderId)).fetchHistory();
+  const { events } = await temporal.workflow.getHandle(orderSagaWorkflow.id(orderId)).fetchHistory();
   return (events ?? []).flatMap((e) => {
     const id = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId;
     return id ? [id] : [];

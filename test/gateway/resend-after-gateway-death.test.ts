@@ -24,7 +24,6 @@ import { drain } from '../../scripts/chaos/drain.js';
 import { waitFor } from '../../scripts/stack/processes.js';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { DEMO_ADMIN } from '../../shared/demo-data.js';
-import { workflowIds } from '../../shared/domain/vocabulary.js';
 import { createLogger } from '../../shared/logger.js';
 import { connectRedis, type Redis } from '../../shared/redis.js';
 import { ADDRESS, Api, type Answer } from '../support/api.js';
@@ -32,6 +31,7 @@ import { MuteProxy, type CapturedAnswer } from '../support/mute-proxy.js';
 import { expectReady } from '../support/readiness.js';
 import { stack } from '../support/stack.js';
 import { isolatedSystemOptions } from '../support/system.js';
+import { orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 
 /** Resends of each request fired at once after the restart. */
 const RESENDS = 20;
@@ -103,7 +103,7 @@ const post = (base: Api, c: Case) => base.request('POST', c.path, { token: c.tok
 
 const sagaExists = (orderId: string) => async () => {
   try {
-    await temporal.workflow.getHandle(workflowIds.order(orderId)).describe();
+    await temporal.workflow.getHandle(orderSagaWorkflow.id(orderId)).describe();
     return true;
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return false;

@@ -10,9 +10,8 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { DEMO_ADMIN } from '../../shared/demo-data.js';
-import { workflowIds } from '../../shared/domain/vocabulary.js';
 import { decisionUpdateId } from '../../gateway/orders/decision.js';
-import { approveOrderUpdate, cancelOrderUpdate } from '../../workflows/definitions.js';
+import { approveOrderUpdate, cancelOrderUpdate, orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 import { Api, expectProblem, type Answer } from '../support/api.js';
 import { stack } from '../support/stack.js';
 import { isolatedSystemOptions } from '../support/system.js';
@@ -79,7 +78,7 @@ describe('answers that survive the gateway', () => {
   it('an approval and a cancel resent after their first answer was lost get that answer from the saga, also once it has completed', async () => {
     const orderId = await place('MUG-SAGA');
     await orderUntil(orderId, (o) => o.status === 'AWAITING_APPROVAL', 'AWAITING_APPROVAL');
-    const saga = temporal.workflow.getHandle(workflowIds.order(orderId));
+    const saga = temporal.workflow.getHandle(orderSagaWorkflow.id(orderId));
 
     // The approval reached the saga, its answer was lost on the way back (what a gateway killed in between leaves).
     const approvalKey = randomUUID();

@@ -5,8 +5,8 @@
 // or RECORD_HISTORIES=<scenario>,<scenario> for some of them.
 import { writeFileSync } from 'node:fs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { TaskQueues } from '../../shared/domain/vocabulary.js';
-import { cancelOrderUpdate, firstOrderPlacedSignal } from '../../workflows/definitions.js';
+import { cancelOrderUpdate } from '../../services/orders/temporal/contract.js';
+import { firstOrderPlacedSignal, usersTaskQueue } from '../../services/users/temporal/contract.js';
 import type { onboarding } from '../../workflows/onboarding.js';
 import { createFakes } from '../workflows/fakes.js';
 import { deliver, sagaInput, startSaga, terminateStarted, waitForState, withWorkers } from '../workflows/harness.js';
@@ -17,7 +17,7 @@ type Scenario = (env: TestWorkflowEnvironment) => Promise<Record<string, string>
 
 const startOnboarding = (env: TestWorkflowEnvironment, userId: string) =>
   env.client.workflow.start<typeof onboarding>('onboarding', {
-    taskQueue: TaskQueues.users,
+    taskQueue: usersTaskQueue,
     workflowId: `onboarding-${userId}`,
     args: [{ userId, email: `${userId}@example.com`, name: 'Ada', settings: { reminderDelay: '3 days' } }],
   });

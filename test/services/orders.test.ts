@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrdersActivities } from '../../services/orders/activities.js';
 import { ORDER_EVENT_TYPES } from '../../shared/domain/vocabulary.js';
 import { ORDER_EVENT_DATA, type OrderEvent } from '../../shared/domain/order.js';
-import { ordersCatalogue } from '../../activities/orders.js';
+import { ordersCatalogue } from '../../services/orders/temporal/catalogue.js';
 
 const OrderEventInput = ordersCatalogue.activities.recordOrderEvent.input;
 import { createOrdersApp } from '../../services/orders/app.js';

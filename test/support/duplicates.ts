@@ -9,9 +9,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { expect } from 'vitest';
-import { workflowIds } from '../../shared/domain/vocabulary.js';
-import { CustomerIdKey } from '../../workflows/search-attributes.js';
+import { CustomerIdKey } from '../../services/orders/temporal/search-attributes.js';
 import { expectProblem, type Answer } from './api.js';
+import { orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 
 /** Copies sent at once: enough for the race to be real on a 2-core machine. */
 export const COPIES = 24;
@@ -83,6 +83,6 @@ export async function expectOneOrderPerKey(run: DuplicateRun, { unavailable = fa
   expect(orderIds.size, `the 202s name one order: ${[...orderIds].join(' ')}`).toBe(1);
   const [orderId] = orderIds;
   const { sagas, orders } = await settledCounts(run, 1);
-  expect(sagas, 'sagas Temporal lists for the customer').toEqual([workflowIds.order(orderId!)]);
+  expect(sagas, 'sagas Temporal lists for the customer').toEqual([orderSagaWorkflow.id(orderId!)]);
   expect(orders, "orders in the customer's read model").toEqual([orderId]);
 }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes.js';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../services/orders/temporal/search-attributes.js';
 import type { Db, MongoClient } from 'mongodb';
 import { inject } from 'vitest';
 import { connectMongo } from '../../shared/mongo.js';

@@ -2,14 +2,20 @@
 // tests: each records its calls, and any of them can be replaced per test.
 // (Every branch family also runs once on the real activities: test/e2e/.)
 import { ApplicationFailure } from '@temporalio/common';
-import type { CatalogActivities } from '../../activities/catalog.js';
-import type { InventoryActivities } from '../../activities/inventory.js';
-import type { NotificationsActivities } from '../../activities/notifications.js';
-import type { OrdersActivities } from '../../activities/orders.js';
-import type { PaymentsActivities } from '../../activities/payments.js';
-import type { ShippingActivities } from '../../activities/shipping.js';
-import type { UsersActivities } from '../../activities/users.js';
-import { TaskQueues } from '../../shared/domain/vocabulary.js';
+import type { CatalogActivities } from '../../services/catalog/temporal/catalogue.js';
+import type { InventoryActivities } from '../../services/inventory/temporal/catalogue.js';
+import type { NotificationsActivities } from '../../services/notifications/temporal/catalogue.js';
+import type { OrdersActivities } from '../../services/orders/temporal/catalogue.js';
+import type { PaymentsActivities } from '../../services/payments/temporal/catalogue.js';
+import type { ShippingActivities } from '../../services/shipping/temporal/catalogue.js';
+import type { UsersActivities } from '../../services/users/temporal/catalogue.js';
+import { usersTaskQueue } from '../../services/users/temporal/contract.js';
+import { catalogTaskQueue } from '../../services/catalog/temporal/contract.js';
+import { inventoryTaskQueue } from '../../services/inventory/temporal/contract.js';
+import { ordersTaskQueue } from '../../services/orders/temporal/contract.js';
+import { paymentsTaskQueue } from '../../services/payments/temporal/contract.js';
+import { notificationsTaskQueue } from '../../services/notifications/temporal/contract.js';
+import { shippingTaskQueue } from '../../services/shipping/temporal/contract.js';
 
 export interface Fakes {
   users: UsersActivities;
@@ -107,11 +113,11 @@ export function createFakes(overrides: { [Q in keyof Fakes]?: Partial<Fakes[Q]> 
 }
 
 export const queueOf: Record<keyof Fakes, string> = {
-  users: TaskQueues.users,
-  catalog: TaskQueues.catalog,
-  inventory: TaskQueues.inventory,
-  payments: TaskQueues.payments,
-  orders: TaskQueues.orders,
-  notifications: TaskQueues.notifications,
-  shipping: TaskQueues.shipping,
+  users: usersTaskQueue,
+  catalog: catalogTaskQueue,
+  inventory: inventoryTaskQueue,
+  payments: paymentsTaskQueue,
+  orders: ordersTaskQueue,
+  notifications: notificationsTaskQueue,
+  shipping: shippingTaskQueue,
 };

@@ -3,7 +3,7 @@
 // shared dev server (no timer needs to fire here, so no time skipping).
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { carrierEventSignal, fulfilmentStateQuery } from '../../workflows/definitions.js';
+import { carrierEventSignal, fulfilmentStateQuery } from '../../services/shipping/temporal/contract.js';
 import { createDevServerEnv } from '../support/stack.js';
 import { createFakes } from './fakes.js';
 import { sagaInput, startSaga, terminateStarted, waitForState, withWorkers } from './harness.js';

@@ -9,8 +9,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import type { OrderRequest } from '../../shared/domain/order.js';
-import type { OrderSagaInput, OrderSagaSettings, SagaState } from '../../workflows/definitions.js';
-import { UPDATE_ALREADY_APPLIED, UPDATE_REJECTED, Workflows, carrierEventSignal, sagaStateQuery } from '../../workflows/definitions.js';
+import type { OrderSagaInput, OrderSagaSettings, SagaState } from '../../services/orders/temporal/contract.js';
+import { UPDATE_ALREADY_APPLIED, UPDATE_REJECTED, sagaStateQuery, orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
+import { carrierEventSignal } from '../../services/shipping/temporal/contract.js';
 import { silentLogger } from '../../shared/temporal/silent-logger.js';
 import { createTimeSkippingEnv } from '../support/stack.js';
 import { queueOf, type Fakes } from './fakes.js';
@@ -87,7 +88,7 @@ const started: string[] = [];
 export function startSaga(env: TestWorkflowEnvironment, input: OrderSagaInput, options: { workflowTaskTimeout?: string } = {}) {
   started.push(input.orderId);
   return env.client.workflow.start('orderSaga', {
-    taskQueue: Workflows.orderSaga.taskQueue,
+    taskQueue: orderSagaWorkflow.taskQueue,
     workflowId: `order-${input.orderId}`,
     args: [input],
     ...options,

@@ -2,8 +2,7 @@
 // after the configured delay unless the first order arrives before it.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TaskQueues } from '../../shared/domain/vocabulary.js';
-import { firstOrderPlacedSignal } from '../../workflows/definitions.js';
+import { firstOrderPlacedSignal, usersTaskQueue } from '../../services/users/temporal/contract.js';
 import type { onboarding } from '../../workflows/onboarding.js';
 import { createTimeSkippingEnv } from '../support/stack.js';
 import { createFakes } from './fakes.js';
@@ -19,7 +18,7 @@ afterAll(async () => {
 
 const start = (userId: string) =>
   env.client.workflow.start<typeof onboarding>('onboarding', {
-    taskQueue: TaskQueues.users,
+    taskQueue: usersTaskQueue,
     workflowId: `onboarding-${userId}`,
     args: [{ userId, email: `${userId}@example.com`, name: 'Ada', settings: { reminderDelay: '3 days' } }],
   });

@@ -13,8 +13,8 @@ import {
   carrierPickupUpdate,
   settledUpdate,
   type SagaState,
-} from '../../workflows/definitions.js';
-import { OrderStatusKey } from '../../workflows/search-attributes.js';
+} from '../../services/orders/temporal/contract.js';
+import { OrderStatusKey } from '../../services/orders/temporal/search-attributes.js';
 import { createFakes } from './fakes.js';
 import {
   acceptedUpdates,

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Fakes } from './fakes.js';
 import { createFakes } from './fakes.js';
 import { Worker } from '@temporalio/worker';
-import { cancelOrderUpdate, type OrderSagaResult, type SagaState } from '../../workflows/definitions.js';
+import { cancelOrderUpdate, type OrderSagaResult, type SagaState } from '../../services/orders/temporal/contract.js';
 import { gate, sagaInput, startSaga, useTimeSkippingServer, waitForState, withWorkers, workflowBundle } from './harness.js';
 
 const env = useTimeSkippingServer();

@@ -26,10 +26,9 @@ import { PaymentsStore } from '../../services/payments/store.js';
 import { ShippingStore } from '../../services/shipping/store.js';
 import { UsersStore } from '../../services/users/store.js';
 import { connectMongo } from '../../shared/mongo.js';
-import { approveOrderUpdate, cancelOrderUpdate, carrierPickupUpdate } from '../../workflows/definitions.js';
+import { approveOrderUpdate, cancelOrderUpdate, carrierPickupUpdate } from '../../services/orders/temporal/contract.js';
 import type { onboarding } from '../../workflows/onboarding.js';
 import { MAX_AMOUNT_CENTS } from '../../shared/domain/money.js';
-import { TaskQueues } from '../../shared/domain/vocabulary.js';
 import { createTimeSkippingEnv, stack, testDb, testRedis, type TestDb } from '../support/stack.js';
 import type { Fakes } from './fakes.js';
 import {
@@ -43,6 +42,7 @@ import {
   waitForState,
   withWorkers,
 } from './harness.js';
+import { usersTaskQueue } from '../../services/users/temporal/contract.js';
 
 const products = [
   {
@@ -216,7 +216,7 @@ describe('order saga on the real activities', () => {
   it('onboarding: welcome at once, a reminder after 3 days without an order', async () => {
     await withWorkers(env, activities, async () => {
       const handle = await env.client.workflow.start<typeof onboarding>('onboarding', {
-        taskQueue: TaskQueues.users,
+        taskQueue: usersTaskQueue,
         workflowId: `onboarding-${customerId}`,
         args: [{ userId: customerId, email: 'real-activities@example.com', name: 'Ada', settings: { reminderDelay: '3 days' } }],
       });

@@ -2,13 +2,8 @@
 // in-memory activities (the same branches run on the real services in test/e2e/).
 import { Context } from '@temporalio/activity';
 import { describe, expect, it } from 'vitest';
-import {
-  approveOrderUpdate,
-  cancelOrderUpdate,
-  carrierEventSignal,
-  sagaStateQuery,
-  type OrderSagaResult,
-} from '../../workflows/definitions.js';
+import { approveOrderUpdate, cancelOrderUpdate, sagaStateQuery, type OrderSagaResult } from '../../services/orders/temporal/contract.js';
+import { carrierEventSignal } from '../../services/shipping/temporal/contract.js';
 import { createFakes } from './fakes.js';
 import {
   activityRetries,

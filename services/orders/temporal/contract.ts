@@ -1,19 +1,20 @@
-// The workflows' public surface: names, the task queue each runs on, inputs,
-// queries, updates and signals. The gateway imports these definitions to start
-// and talk to workflows; the workflow files implement them. Workflow-safe: no
-// Node, no I/O, no zod.
+// The orders service's Temporal surface, as callers and workflow code see it: its
+// task queue, the order saga's type and id, its input and settings, and the
+// queries, updates and signals it answers. Workflow-safe (no Node, no I/O, no
+// zod): the saga's own code (workflows/order-saga.ts) and the gateway import it.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { OrderLine, OrderRequest, ShippingAddress } from '../shared/domain/order.js';
-import { TaskQueues, type CancellationReason, type CarrierEventType, type OrderStatus } from '../shared/domain/vocabulary.js';
+import type { OrderRequest } from '../../../shared/domain/order.js';
+import type { CancellationReason, Duration, OrderStatus, TaskQueue } from '../../../shared/domain/vocabulary.js';
+import type { FulfilmentSettings } from '../../shipping/temporal/contract.js';
 
-/** Durations are Temporal duration strings ('24h', '7 days') or milliseconds. */
-export type Duration = string | number;
+/** The orders worker's queue: its activities and the order saga. */
+export const ordersTaskQueue = 'orders' satisfies TaskQueue;
 
-/** Each workflow runs in the service that owns it, on that service's task queue. */
-export const Workflows = {
-  orderSaga: { type: 'orderSaga', taskQueue: TaskQueues.orders },
-  fulfilment: { type: 'fulfilment', taskQueue: TaskQueues.shipping },
-  onboarding: { type: 'onboarding', taskQueue: TaskQueues.users },
+export const orderSagaWorkflow = {
+  type: 'orderSaga',
+  taskQueue: ordersTaskQueue,
+  /** One saga per order; the id is what makes a resent placement start nothing new. */
+  id: (orderId: string) => `order-${orderId}`,
 } as const;
 
 /** Settings fixed when the saga starts, so they are part of its history. */
@@ -27,40 +28,11 @@ export interface OrderSagaSettings {
   fulfilment: FulfilmentSettings;
 }
 
-export interface FulfilmentSettings {
-  /** Alert (and keep waiting) when the carrier has not picked up within this time. */
-  pickupTimeout: Duration;
-  /** Alert (and keep waiting) when the parcel is not delivered within this time after pickup. */
-  deliveryTimeout: Duration;
-  /** Ask for a review this long after delivery (default 7 days). */
-  reviewRequestDelay: Duration;
-}
-
-export interface OnboardingSettings {
-  /** Send a reminder when no order was placed within this time (default 3 days). */
-  reminderDelay: Duration;
-}
-
 export interface OrderSagaInput extends OrderRequest {
   orderId: string;
   customerId: string;
   requestId?: string;
   settings: OrderSagaSettings;
-}
-
-export interface FulfilmentInput {
-  orderId: string;
-  customerId: string;
-  address: ShippingAddress;
-  lines: OrderLine[];
-  settings: FulfilmentSettings;
-}
-
-export interface OnboardingInput {
-  userId: string;
-  email: string;
-  name: string;
-  settings: OnboardingSettings;
 }
 
 export type StepStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'SKIPPED';
@@ -132,12 +104,6 @@ export const carrierPickupUpdate = defineUpdate<UpdateAnswer, [{ shipmentId: str
 /** Answers once the saga has settled (any status but PENDING): what `Prefer: wait` waits for. */
 export const settledUpdate = defineUpdate<SagaState>('settled');
 
-export interface CarrierEvent {
-  type: CarrierEventType;
-  at: string;
-}
-export const carrierEventSignal = defineSignal<[CarrierEvent]>('carrierEvent');
-
 /** The fulfilment child tells its order saga how far the parcel got. */
 export interface ShipmentProgress {
   stage: 'CREATED' | 'PICKED_UP' | 'DELIVERED';
@@ -145,15 +111,3 @@ export interface ShipmentProgress {
   trackingNumber: string;
 }
 export const shipmentProgressSignal = defineSignal<[ShipmentProgress]>('shipmentProgress');
-export interface FulfilmentState {
-  orderId: string;
-  shipmentId?: string;
-  trackingNumber?: string;
-  stage: 'CREATING' | 'AWAITING_PICKUP' | 'IN_TRANSIT' | 'DELIVERED' | 'CANCELLED';
-  alerts: string[];
-  /** How many carrier events the workflow holds: one per type at most, whatever a carrier sends. */
-  carrierEvents?: number;
-}
-export const fulfilmentStateQuery = defineQuery<FulfilmentState>('fulfilmentState');
-
-export const firstOrderPlacedSignal = defineSignal<[{ orderId: string }]>('firstOrderPlaced');

@@ -1,12 +1,16 @@
+// The orders service's activity catalogue: what its worker runs on its task queue, each
+// activity with its zod input and output and the business failures it may report
+// (activities/define-catalogue.ts). Implemented in ../activities.ts.
 import { z } from 'zod';
-import { OrderId } from '../shared/domain/ids.js';
-import { OrderEvent } from '../shared/domain/order.js';
-import { ORDER_EVENT_TYPES } from '../shared/domain/vocabulary.js';
-import { defineCatalogue, type ActivitiesOf } from './define-catalogue.js';
-import { ping } from './probe.js';
+import { OrderId } from '../../../shared/domain/ids.js';
+import { OrderEvent } from '../../../shared/domain/order.js';
+import { ORDER_EVENT_TYPES } from '../../../shared/domain/vocabulary.js';
+import { defineCatalogue, type ActivitiesOf } from '../../../activities/define-catalogue.js';
+import { ping } from '../../../activities/probe.js';
+import { ordersTaskQueue } from './contract.js';
 
 export const ordersCatalogue = defineCatalogue({
-  taskQueue: 'orders',
+  taskQueue: ordersTaskQueue,
   activities: {
     /**
      * Appends the event to the order's log (one event of each type per order) and

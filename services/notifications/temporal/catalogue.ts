@@ -1,14 +1,18 @@
+// The notifications service's activity catalogue: what its worker runs on its task queue, each
+// activity with its zod input and output and the business failures it may report
+// (activities/define-catalogue.ts). Implemented in ../activities.ts.
 import { z } from 'zod';
-import { UserId } from '../shared/domain/ids.js';
-import { NotificationId } from '../shared/domain/notification.js';
-import { NOTIFICATION_CHANNELS, NOTIFICATION_TEMPLATES } from '../shared/domain/vocabulary.js';
-import { defineCatalogue, type ActivitiesOf } from './define-catalogue.js';
-import { ping } from './probe.js';
+import { UserId } from '../../../shared/domain/ids.js';
+import { NotificationId } from '../../../shared/domain/notification.js';
+import { NOTIFICATION_CHANNELS, NOTIFICATION_TEMPLATES } from '../../../shared/domain/vocabulary.js';
+import { defineCatalogue, type ActivitiesOf } from '../../../activities/define-catalogue.js';
+import { ping } from '../../../activities/probe.js';
+import { notificationsTaskQueue } from './contract.js';
 
 const scalar = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]);
 
 export const notificationsCatalogue = defineCatalogue({
-  taskQueue: 'notifications',
+  taskQueue: notificationsTaskQueue,
   activities: {
     /** Sends one notification per key (e.g. `<orderId>:order_confirmed`); a repeat sends nothing. */
     sendNotification: {

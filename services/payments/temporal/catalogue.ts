@@ -1,12 +1,16 @@
+// The payments service's activity catalogue: what its worker runs on its task queue, each
+// activity with its zod input and output and the business failures it may report
+// (activities/define-catalogue.ts). Implemented in ../activities.ts.
 import { z } from 'zod';
-import { OrderId } from '../shared/domain/ids.js';
-import { AmountCents, Currency } from '../shared/domain/money.js';
-import { PaymentToken } from '../shared/domain/order.js';
-import { defineCatalogue, type ActivitiesOf } from './define-catalogue.js';
-import { ping } from './probe.js';
+import { OrderId } from '../../../shared/domain/ids.js';
+import { AmountCents, Currency } from '../../../shared/domain/money.js';
+import { PaymentToken } from '../../../shared/domain/order.js';
+import { defineCatalogue, type ActivitiesOf } from '../../../activities/define-catalogue.js';
+import { ping } from '../../../activities/probe.js';
+import { paymentsTaskQueue } from './contract.js';
 
 export const paymentsCatalogue = defineCatalogue({
-  taskQueue: 'payments',
+  taskQueue: paymentsTaskQueue,
   activities: {
     /** Charges once per order id, however often retried. Provider outages are retried. */
     chargePayment: {

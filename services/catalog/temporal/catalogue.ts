@@ -1,11 +1,15 @@
+// The catalog service's activity catalogue: what its worker runs on its task queue, each
+// activity with its zod input and output and the business failures it may report
+// (activities/define-catalogue.ts). Implemented in ../activities.ts.
 import { z } from 'zod';
-import { OrderId } from '../shared/domain/ids.js';
-import { OrderLines, PriceSnapshot } from '../shared/domain/order.js';
-import { defineCatalogue, type ActivitiesOf } from './define-catalogue.js';
-import { ping } from './probe.js';
+import { OrderId } from '../../../shared/domain/ids.js';
+import { OrderLines, PriceSnapshot } from '../../../shared/domain/order.js';
+import { defineCatalogue, type ActivitiesOf } from '../../../activities/define-catalogue.js';
+import { ping } from '../../../activities/probe.js';
+import { catalogTaskQueue } from './contract.js';
 
 export const catalogCatalogue = defineCatalogue({
-  taskQueue: 'catalog',
+  taskQueue: catalogTaskQueue,
   activities: {
     /**
      * Prices the lines at today's prices and keeps that snapshot for the order: a second call returns the first snapshot.

@@ -1,14 +1,18 @@
+// The shipping service's activity catalogue: what its worker runs on its task queue, each
+// activity with its zod input and output and the business failures it may report
+// (activities/define-catalogue.ts). Implemented in ../activities.ts.
 import { z } from 'zod';
-import { OrderId, ShipmentId, UserId } from '../shared/domain/ids.js';
-import { OrderLines, ShippingAddress } from '../shared/domain/order.js';
-import { CARRIER_EVENT_TYPES } from '../shared/domain/vocabulary.js';
-import { defineCatalogue, type ActivitiesOf } from './define-catalogue.js';
-import { ping } from './probe.js';
+import { OrderId, ShipmentId, UserId } from '../../../shared/domain/ids.js';
+import { OrderLines, ShippingAddress } from '../../../shared/domain/order.js';
+import { CARRIER_EVENT_TYPES } from '../../../shared/domain/vocabulary.js';
+import { defineCatalogue, type ActivitiesOf } from '../../../activities/define-catalogue.js';
+import { ping } from '../../../activities/probe.js';
+import { shippingTaskQueue } from './contract.js';
 
 const ShipmentInput = z.object({ orderId: OrderId, customerId: UserId, address: ShippingAddress, lines: OrderLines }).strict();
 
 export const shippingCatalogue = defineCatalogue({
-  taskQueue: 'shipping',
+  taskQueue: shippingTaskQueue,
   activities: {
     /** One shipment per order id; a repeat returns the existing one. The fulfilment workflow calls it as a local activity. */
     createShipment: {

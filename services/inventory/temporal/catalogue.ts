@@ -1,13 +1,17 @@
+// The inventory service's activity catalogue: what its worker runs on its task queue, each
+// activity with its zod input and output and the business failures it may report
+// (activities/define-catalogue.ts). Implemented in ../activities.ts.
 import { z } from 'zod';
-import { OrderId } from '../shared/domain/ids.js';
-import { OrderLines } from '../shared/domain/order.js';
-import { defineCatalogue, type ActivitiesOf } from './define-catalogue.js';
-import { ping } from './probe.js';
+import { OrderId } from '../../../shared/domain/ids.js';
+import { OrderLines } from '../../../shared/domain/order.js';
+import { defineCatalogue, type ActivitiesOf } from '../../../activities/define-catalogue.js';
+import { ping } from '../../../activities/probe.js';
+import { inventoryTaskQueue } from './contract.js';
 
 const byOrder = z.object({ orderId: OrderId }).strict();
 
 export const inventoryCatalogue = defineCatalogue({
-  taskQueue: 'inventory',
+  taskQueue: inventoryTaskQueue,
   activities: {
     /** All-or-nothing reservation keyed by order id; a repeat answers the first outcome. */
     reserveStock: {

@@ -1,2 +1,0 @@
-// The workflows the shipping service's worker runs.
-export { fulfilment } from '../fulfilment.js';

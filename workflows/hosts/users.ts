@@ -1,2 +1,0 @@
-// The workflows the users service's worker runs.
-export { onboarding } from '../onboarding.js';
