@@ -19,12 +19,11 @@ import {
 import type { OrderRequest } from '../../shared/domain/order.js';
 import type { Logger } from '../../shared/logger.js';
 import { HttpProblem } from '../../shared/problem.js';
-import { settledUpdate, type OrderSagaSettings } from '../../services/orders/temporal/contract.js';
+import { orderSagaWorkflow, settledUpdate, type OrderSagaSettings } from '../../services/orders/temporal/contract.js';
 import type { orderSaga } from '../../workflows/order-saga.js';
 import { CustomerIdKey, OrderStatusKey } from '../../services/orders/temporal/search-attributes.js';
 import { temporalProblem } from '../temporal-problem.js';
 import { SETTLED_UPDATE_ID, isStillWaiting, waitUntilSettled, type Settlement } from './wait.js';
-import { orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 
 /** The order id a (caller, key) pair always maps to: a UUID-shaped hash. */
 export function orderIdFor(userId: string, key: string): string {

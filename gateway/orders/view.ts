@@ -3,11 +3,10 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { isOperator, type Caller } from '../../shared/auth/caller.js';
 import { HttpProblem } from '../../shared/problem.js';
-import { sagaStateQuery, type SagaState } from '../../services/orders/temporal/contract.js';
+import { orderSagaWorkflow, sagaStateQuery, type SagaState } from '../../services/orders/temporal/contract.js';
 import { CustomerIdKey } from '../../services/orders/temporal/search-attributes.js';
 import type { GatewayDeps } from '../context.js';
 import type { OrderView } from '../schemas.js';
-import { orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 
 type Sources = Pick<GatewayDeps, 'services' | 'temporal' | 'logger'>;
 

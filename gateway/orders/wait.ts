@@ -10,8 +10,7 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
 } from '@temporalio/client';
-import { settledUpdate, type SagaState } from '../../services/orders/temporal/contract.js';
-import { orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
+import { orderSagaWorkflow, settledUpdate, type SagaState } from '../../services/orders/temporal/contract.js';
 
 /** The update id every `settled` waiter of an order shares. */
 export const SETTLED_UPDATE_ID = 'settled';
