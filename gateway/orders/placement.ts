@@ -39,15 +39,19 @@ export interface PlacementDeps {
   budgetMs: number;
 }
 
-export interface PlaceOrder {
+/** What placing needs of the request, whatever its route: the order's id and who asks. */
+export interface PlacingRequest {
   orderId: string;
   customerId: string;
-  order: OrderRequest;
   /** What identifies the request that places it (the Idempotency-Key's body fingerprint). */
   fingerprint: string;
   requestId: string;
   /** `Prefer: wait`: also wait this long for the saga to settle. */
   waitSeconds?: number;
+}
+
+export interface PlaceOrder extends PlacingRequest {
+  order: OrderRequest;
 }
 
 /** `settled`: within `waitSeconds`, with the state the saga answered the wait with. */

@@ -7,18 +7,15 @@ import { authorize } from '../../shared/http/authorize.js';
 import { HttpProblem } from '../../shared/problem.js';
 import { approveOrderUpdate, cancelOrderUpdate, orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
-import { idempotency } from '../idempotency/middleware.js';
 import type { IdempotencyStore } from '../idempotency/store.js';
 import { decide, decisionUpdateId } from '../orders/decision.js';
-import { orderIdFor, type OrderPlacement } from '../orders/placement.js';
+import { type OrderPlacement } from '../orders/placement.js';
 import { eventForCaller } from '../orders/events-view.js';
 import { loadOrder, orderView } from '../orders/view.js';
 import { CANCEL_SETTLED_UPDATE_ID, preferredWait, waitUntilSettled } from '../orders/wait.js';
 import {
   DecisionKeyHeader,
-  IdempotencyHeader,
   ListQuery,
-  OrderAccepted,
   OrderEvents,
   OrderIdParam,
   OrderPage,
@@ -28,8 +25,8 @@ import {
   PreferHeader,
 } from '../schemas.js';
 import { callAs } from './context.js';
-import { ORDER_LINKS, acceptedAnswer, placedAnswer, replayWaiting } from './placed.js';
-import { ANY, BODY, DOWNSTREAM, body, json, problems, signedIn } from './responses.js';
+import { answerPlacing, placingRoute } from './placing.js';
+import { ANY, DOWNSTREAM, json, problems, signedIn } from './responses.js';
 
 const customer = { ...signedIn, middleware: authorize() };
 
@@ -96,42 +93,19 @@ const approveOrder = createRoute({
 export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement: OrderPlacement, keys: IdempotencyStore): void {
   const { services, temporal } = deps;
 
-  const placeOrder = createRoute({
-    operationId: 'placeOrder',
-    method: 'post',
-    path: '/api/v1/orders',
-    tags: ['orders'],
-    summary: 'Place an order (starts its saga)',
-    ...signedIn,
-    middleware: [
-      authorize(),
-      idempotency({ store: keys, body: PlaceOrderBody, onReplay: replayWaiting(deps, placement), rerunInFlight: true }),
-    ] as const,
-    request: { headers: IdempotencyHeader.extend(PreferHeader.shape), ...body(PlaceOrderBody) },
-    responses: {
-      201: { ...json(OrderView, 'with `Prefer: wait=N`: the saga settled in time; the order as GET shows it'), links: ORDER_LINKS },
-      202: { ...json(OrderAccepted, 'accepted; poll links.self, or ask with `Prefer: wait=N`'), links: ORDER_LINKS },
-      ...problems(...BODY, ...ANY, 409, 422, ...DOWNSTREAM),
+  const placeOrder = placingRoute(
+    {
+      operationId: 'placeOrder',
+      path: '/api/v1/orders',
+      tags: ['orders'],
+      summary: 'Place an order (starts its saga)',
+      body: PlaceOrderBody,
     },
-  });
-
-  app.openapi(placeOrder, async (c) => {
-    const { caller, requestId, idempotency: request } = c.var;
-    const wait = preferredWait(c.req.header('Prefer'));
-    const orderId = orderIdFor(caller.userId, request.key);
-    const placed = await placement.place({
-      orderId,
-      customerId: caller.userId,
-      order: c.req.valid('json'),
-      fingerprint: request.fingerprint,
-      requestId,
-      waitSeconds: wait,
-    });
-    request.remember({ status: 202, body: acceptedAnswer(orderId) });
-    const answer = await placedAnswer(deps, caller, requestId, orderId, placed, wait);
-    for (const [name, value] of Object.entries(answer.headers)) c.header(name, value);
-    return answer.status === 201 ? c.json(answer.view, 201) : c.json(answer.accepted, 202);
-  });
+    deps,
+    placement,
+    keys,
+  );
+  app.openapi(placeOrder, (c) => answerPlacing(c, deps, (request) => placement.place({ ...request, order: c.req.valid('json') })));
 
   app.openapi(listOrders, async (c) => {
     const { limit, cursor } = c.req.valid('query');
