@@ -6,13 +6,14 @@
 // (gateway/orders/checkout-claim.ts).
 import { createRoute } from '@hono/zod-openapi';
 import { parseResponse } from 'hono/client';
+import type { OrderRequest } from '../../shared/domain/order.js';
 import { authorize, type AuthorizedEnv } from '../../shared/http/authorize.js';
 import { HttpProblem } from '../../shared/problem.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
 import { idempotency } from '../idempotency/middleware.js';
 import type { IdempotencyStore } from '../idempotency/store.js';
-import { CheckoutClaim } from '../orders/checkout-claim.js';
-import { orderIdFor, type OrderPlacement, type Placed } from '../orders/placement.js';
+import { CheckoutClaim, type ClaimOutcome } from '../orders/checkout-claim.js';
+import { orderIdFor, type OrderPlacement, type PlaceOrder, type Placed } from '../orders/placement.js';
 import { preferredWait } from '../orders/wait.js';
 import { Cart, CheckoutBody, IdempotencyHeader, OrderAccepted, OrderLine, OrderView, PreferHeader, SkuParam } from '../schemas.js';
 import { callAs } from './context.js';
@@ -60,30 +61,39 @@ const clearCart = createRoute({
   responses: { 200: json(Cart, 'the (empty) cart'), ...problems(...ANY, ...DOWNSTREAM) },
 });
 
-export function installCartRoutes(app: GatewayApp, deps: GatewayDeps, placement: OrderPlacement, keys: IdempotencyStore): void {
-  const { services, logger } = deps;
-  const cartOf = (vars: AuthorizedEnv['Variables'] & { requestId: string }) => ({
-    client: services.cart.as(callAs(vars)).carts[':userId'],
-    param: { userId: vars.caller.userId },
-  });
+type CallerVars = AuthorizedEnv['Variables'] & { requestId: string };
 
+/** The caller's cart at the cart service, called as the caller. */
+const cartOf = ({ services }: GatewayDeps, vars: CallerVars) => ({
+  client: services.cart.as(callAs(vars)).carts[':userId'],
+  param: { userId: vars.caller.userId },
+});
+
+export function installCartRoutes(app: GatewayApp, deps: GatewayDeps, placement: OrderPlacement, keys: IdempotencyStore): void {
+  installCartLines(app, deps);
+  installCheckout(app, deps, placement, keys);
+}
+
+function installCartLines(app: GatewayApp, deps: GatewayDeps): void {
   app.openapi(getCart, async (c) => {
-    const { client, param } = cartOf(c.var);
+    const { client, param } = cartOf(deps, c.var);
     return c.json(await parseResponse(client.$get({ param })), 200);
   });
   app.openapi(addItem, async (c) => {
-    const { client, param } = cartOf(c.var);
+    const { client, param } = cartOf(deps, c.var);
     return c.json(await parseResponse(client.items.$post({ param, json: c.req.valid('json') })), 200);
   });
   app.openapi(removeItem, async (c) => {
-    const { client, param } = cartOf(c.var);
+    const { client, param } = cartOf(deps, c.var);
     return c.json(await parseResponse(client.items[':sku'].$delete({ param: { ...param, ...c.req.valid('param') } })), 200);
   });
   app.openapi(clearCart, async (c) => {
-    const { client, param } = cartOf(c.var);
+    const { client, param } = cartOf(deps, c.var);
     return c.json(await parseResponse(client.$delete({ param })), 200);
   });
+}
 
+function installCheckout(app: GatewayApp, deps: GatewayDeps, placement: OrderPlacement, keys: IdempotencyStore): void {
   const checkout = createRoute({
     method: 'post',
     operationId: 'checkout',
@@ -105,57 +115,68 @@ export function installCartRoutes(app: GatewayApp, deps: GatewayDeps, placement:
 
   app.openapi(checkout, async (c) => {
     const { caller, requestId, idempotency: request } = c.var;
-    const details = c.req.valid('json');
     const wait = preferredWait(c.req.header('Prefer'));
     const orderId = orderIdFor(caller.userId, request.key);
-    const { client, param } = cartOf(c.var);
-    const at = (checkoutId: string) => ({ param: { ...param, checkoutId } });
-    const claims = new CheckoutClaim(
-      {
-        claim: (checkoutId) => parseResponse(client.checkouts.$post({ param, json: { checkoutId } })),
-        commit: (checkoutId) => parseResponse(client.checkouts[':checkoutId'].commit.$post(at(checkoutId))),
-        release: (checkoutId) => parseResponse(client.checkouts[':checkoutId'].$delete(at(checkoutId))),
-      },
-      (id) => placement.exists(id),
-      logger,
-    );
-
-    const claim = await claims.claim(orderId);
-    let placed: Placed;
-    switch (claim.state) {
-      case 'busy':
-        throw new HttpProblem('conflict', { detail: 'another checkout of this cart is under way; retry once it is done' });
-      case 'committed':
-      case 'empty':
-        // A retry of a checkout that placed its order (the cart may hold new things since): that order.
-        if (!(await placement.existing(orderId, request.fingerprint))) throw new HttpProblem('conflict', { detail: 'the cart is empty' });
-        placed = { started: false, ...(wait ? await placement.waitUntilSettled(orderId, wait) : { settled: false }) };
-        break;
-      case 'claimed':
-        try {
-          placed = await placement.place({
-            orderId,
-            customerId: caller.userId,
-            order: { items: claim.items, ...details },
-            fingerprint: request.fingerprint,
-            requestId,
-            waitSeconds: wait,
-          });
-        } catch (error) {
-          await claims.settleFailed(orderId, error);
-          throw error;
-        }
-        // The claimed lines are this order's when this request started its saga (seen
-        // acknowledged or not), or resumed the claim of the attempt that did. Otherwise the
-        // order is older than this claim (its own claim was committed, and the marker saying
-        // so has expired): these lines are the cart's.
-        if (placed.started || claim.resumed) await claims.commit(orderId);
-        else await claims.release(orderId);
-        break;
-    }
+    const { fingerprint } = request;
+    const order = { orderId, customerId: caller.userId, details: c.req.valid('json'), fingerprint, requestId, waitSeconds: wait };
+    const placed = await placeClaimed(placement, checkoutClaims(deps, c.var, placement), order);
     request.remember({ status: 202, body: acceptedAnswer(orderId) });
     const answer = await placedAnswer(deps, caller, requestId, orderId, placed, wait);
     for (const [name, value] of Object.entries(answer.headers)) c.header(name, value);
     return answer.status === 201 ? c.json(answer.view, 201) : c.json(answer.accepted, 202);
   });
+}
+
+/** The claims of this caller's cart, settled by whether the order they were claimed for exists. */
+function checkoutClaims(deps: GatewayDeps, vars: CallerVars, placement: OrderPlacement): CheckoutClaim {
+  const { client, param } = cartOf(deps, vars);
+  const at = (checkoutId: string) => ({ param: { ...param, checkoutId } });
+  return new CheckoutClaim(
+    {
+      claim: (checkoutId) => parseResponse(client.checkouts.$post({ param, json: { checkoutId } })),
+      commit: (checkoutId) => parseResponse(client.checkouts[':checkoutId'].commit.$post(at(checkoutId))),
+      release: (checkoutId) => parseResponse(client.checkouts[':checkoutId'].$delete(at(checkoutId))),
+    },
+    (id) => placement.exists(id),
+    deps.logger,
+  );
+}
+
+/** A checkout: an order to place whose lines are the ones claimed from the cart. */
+type Checkout = Omit<PlaceOrder, 'order'> & { details: Omit<OrderRequest, 'items'> };
+type ClaimedLines = Extract<ClaimOutcome, { state: 'claimed' }>;
+
+/** Claims the cart's lines for the order and places it from them; a retry of a checkout that placed its order gets that order. */
+async function placeClaimed(placement: OrderPlacement, claims: CheckoutClaim, checkout: Checkout): Promise<Placed> {
+  const { orderId, fingerprint, waitSeconds } = checkout;
+  const claim = await claims.claim(orderId);
+  switch (claim.state) {
+    case 'busy':
+      throw new HttpProblem('conflict', { detail: 'another checkout of this cart is under way; retry once it is done' });
+    case 'committed':
+    case 'empty':
+      // A retry of a checkout that placed its order (the cart may hold new things since): that order.
+      if (!(await placement.existing(orderId, fingerprint))) throw new HttpProblem('conflict', { detail: 'the cart is empty' });
+      return { started: false, ...(waitSeconds ? await placement.waitUntilSettled(orderId, waitSeconds) : { settled: false }) };
+    case 'claimed':
+      return placeFromClaim(placement, claims, checkout, claim);
+  }
+}
+
+async function placeFromClaim(placement: OrderPlacement, claims: CheckoutClaim, checkout: Checkout, claim: ClaimedLines): Promise<Placed> {
+  const { details, ...placing } = checkout;
+  let placed: Placed;
+  try {
+    placed = await placement.place({ ...placing, order: { items: claim.items, ...details } });
+  } catch (error) {
+    await claims.settleFailed(checkout.orderId, error);
+    throw error;
+  }
+  // The claimed lines are this order's when this request started its saga (seen
+  // acknowledged or not), or resumed the claim of the attempt that did. Otherwise the
+  // order is older than this claim (its own claim was committed, and the marker saying
+  // so has expired): these lines are the cart's.
+  if (placed.started || claim.resumed) await claims.commit(checkout.orderId);
+  else await claims.release(checkout.orderId);
+  return placed;
 }

@@ -95,8 +95,12 @@ const approveOrder = createRoute({
 });
 
 export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement: OrderPlacement, keys: IdempotencyStore): void {
-  const { services, temporal } = deps;
+  installPlaceOrder(app, deps, placement, keys);
+  installOrderReads(app, deps, placement);
+  installOrderDecisions(app, deps);
+}
 
+function installPlaceOrder(app: GatewayApp, deps: GatewayDeps, placement: OrderPlacement, keys: IdempotencyStore): void {
   const placeOrder = createRoute({
     operationId: 'placeOrder',
     method: 'post',
@@ -133,7 +137,10 @@ export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement
     for (const [name, value] of Object.entries(answer.headers)) c.header(name, value);
     return answer.status === 201 ? c.json(answer.view, 201) : c.json(answer.accepted, 202);
   });
+}
 
+function installOrderReads(app: GatewayApp, deps: GatewayDeps, placement: OrderPlacement): void {
+  const { services } = deps;
   app.openapi(listOrders, async (c) => {
     const { limit, cursor } = c.req.valid('query');
     const page = await parseResponse(
@@ -170,7 +177,10 @@ export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement
     const events = await parseResponse(services.orders.as(callAs(c.var)).orders[':orderId'].events.$get({ param: c.req.valid('param') }));
     return c.json({ items: events.items.map((event) => eventForCaller(c.var.caller, event)) }, 200);
   });
+}
 
+function installOrderDecisions(app: GatewayApp, deps: GatewayDeps): void {
+  const { temporal } = deps;
   app.openapi(cancelOrder, async (c) => {
     const { orderId } = c.req.valid('param');
     const { caller } = c.var;
