@@ -33,7 +33,7 @@ interface ChargeDoc {
   currency: string;
   provider: string;
   providerChargeId?: string;
-  /** What the provider captured (set with providerChargeId; older documents lack it and captured amountCents). */
+  /** What the provider captured (set with providerChargeId). */
   capturedCents?: number;
   declineReason?: string;
   refundId?: string;
@@ -77,8 +77,6 @@ const keys = {
   void: (orderId: string) => `${orderId}:void`,
 };
 
-const capturedOf = (doc: ChargeDoc) => doc.capturedCents ?? doc.amountCents;
-
 export class PaymentsStore {
   readonly charges: Collection<ChargeDoc>;
   readonly ledger: Collection<LedgerDoc>;
@@ -100,7 +98,7 @@ export class PaymentsStore {
     const doc = await this.startCharge(orderId, amountCents, currency);
     if (doc.status === 'CAPTURED') {
       await this.writeChargeLedger(doc); // the attempt that captured may have died before its ledger entry
-      return { chargeId: doc.providerChargeId!, amountCents: capturedOf(doc) };
+      return { chargeId: doc.providerChargeId!, amountCents: doc.capturedCents! };
     }
     // PENDING and the provider holds nothing: charge under the order's key. A duplicate doing the
     // same at this moment gets the same capture from the provider.
@@ -258,7 +256,7 @@ export class PaymentsStore {
     if (!charge.refundId)
       await this.charges.updateOne({ _id: orderId, refundId: { $exists: false } }, { $set: { refundId, updatedAt: new Date() } });
 
-    const amountCents = Math.min(capturedOf(charge), charge.amountCents); // a full refund: never more than what was charged
+    const amountCents = Math.min(charge.capturedCents!, charge.amountCents); // a full refund: never more than what was charged
     const { providerRefundId } = await this.provider.refund({
       idempotencyKey: keys.refund(orderId),
       providerChargeId: charge.providerChargeId!,
@@ -347,7 +345,7 @@ export class PaymentsStore {
       _id: `${doc._id}:charge`,
       orderId: doc._id,
       type: 'charge',
-      amountCents: capturedOf(doc),
+      amountCents: doc.capturedCents!,
       currency: doc.currency,
       reference: doc.providerChargeId!,
       at: new Date(),
