@@ -94,20 +94,22 @@ export async function fulfilment(input: FulfilmentInput): Promise<FulfilmentStat
     await tellParent('DELIVERED');
   } catch (error) {
     // The order saga cancels us when the customer cancels before pickup.
-    if (isCancellation(error)) {
-      // The label is voided (a shipment still being created is created cancelled): idempotent, and
-      // the carrier's pickup of a cancelled order is refused by the saga before it gets here.
-      if (patched(CANCEL_SHIPMENT_PATCH))
-        await CancellationScope.nonCancellable(() =>
-          shipping.cancelShipment({ orderId, customerId, address: input.address, lines: input.lines }),
-        );
-      state.stage = 'CANCELLED';
-      return state;
-    }
+    if (isCancellation(error)) return cancelShipment(input, state);
     throw error;
   }
 
   await sleep(settings.reviewRequestDelay);
   await notifyUser(`${orderId}:review_request`, customerId, 'review_request', { orderId });
+  return state;
+}
+
+/** Ends a shipment whose order was cancelled before the pickup. */
+async function cancelShipment(input: FulfilmentInput, state: FulfilmentState): Promise<FulfilmentState> {
+  const { orderId, customerId, address, lines } = input;
+  // The label is voided (a shipment still being created is created cancelled): idempotent, and
+  // the carrier's pickup of a cancelled order is refused by the saga before it gets here.
+  if (patched(CANCEL_SHIPMENT_PATCH))
+    await CancellationScope.nonCancellable(() => shipping.cancelShipment({ orderId, customerId, address, lines }));
+  state.stage = 'CANCELLED';
   return state;
 }

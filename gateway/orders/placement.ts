@@ -138,8 +138,7 @@ export class OrderPlacement {
 
   /**
    * Whether an order was placed under this order id (i.e. this caller and key).
-   * 422 when it was placed with another request body (sagas started before the
-   * fingerprint was kept in the memo have none and count as the same request).
+   * 422 when it was placed with another request body.
    */
   async existing(orderId: string, fingerprint: string): Promise<boolean> {
     return (await this.lookUp(orderId, fingerprint)) !== undefined;
@@ -153,8 +152,7 @@ export class OrderPlacement {
   /** The memo of the order's saga (undefined: no such saga); 422 when it was placed with another body. */
   private async lookUp(orderId: string, fingerprint: string): Promise<Record<string, unknown> | undefined> {
     const memo = await this.memoOf(orderId);
-    const stored = memo?.[FINGERPRINT_MEMO];
-    if (typeof stored === 'string' && stored !== fingerprint) throw mismatch();
+    if (memo && memo[FINGERPRINT_MEMO] !== fingerprint) throw mismatch();
     return memo;
   }
 

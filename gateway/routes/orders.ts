@@ -91,8 +91,6 @@ const approveOrder = createRoute({
 });
 
 export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement: OrderPlacement, keys: IdempotencyStore): void {
-  const { services, temporal } = deps;
-
   const placeOrder = placingRoute(
     {
       operationId: 'placeOrder',
@@ -106,7 +104,12 @@ export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement
     keys,
   );
   app.openapi(placeOrder, (c) => answerPlacing(c, deps, (request) => placement.place({ ...request, order: c.req.valid('json') })));
+  installOrderReads(app, deps, placement);
+  installOrderDecisions(app, deps);
+}
 
+function installOrderReads(app: GatewayApp, deps: GatewayDeps, placement: OrderPlacement): void {
+  const { services } = deps;
   app.openapi(listOrders, async (c) => {
     const { limit, cursor } = c.req.valid('query');
     const page = await parseResponse(
@@ -143,7 +146,10 @@ export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement
     const events = await parseResponse(services.orders.as(callAs(c.var)).orders[':orderId'].events.$get({ param: c.req.valid('param') }));
     return c.json({ items: events.items.map((event) => eventForCaller(c.var.caller, event)) }, 200);
   });
+}
 
+function installOrderDecisions(app: GatewayApp, deps: GatewayDeps): void {
+  const { temporal } = deps;
   app.openapi(cancelOrder, async (c) => {
     const { orderId } = c.req.valid('param');
     const { caller } = c.var;

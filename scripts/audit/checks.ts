@@ -212,17 +212,12 @@ function checkStock(snapshot: Snapshot, settled: OrderRecord[], states: Map<stri
     snapshot.orders.filter((o) => states.get(o.orderId)?.kind !== 'settled').flatMap((o) => o.items.map((l) => l.sku)),
   );
   let held = 0;
-  let startedLate = 0;
   for (const doc of snapshot.stock) {
-    if (doc.totalsSince) {
-      startedLate += 1;
-      continue;
-    }
     if (moving.has(doc._id)) continue;
     held += 1;
     const gone = settled.filter((o) => COMMITTED.includes(o.status)).reduce((n, o) => n + sumOf(o.items, doc._id), 0);
     const waiting = settled.filter((o) => o.status === 'AWAITING_APPROVAL').reduce((n, o) => n + sumOf(o.items, doc._id), 0);
-    const left = (doc.committed ?? 0) - (doc.restocked ?? 0);
+    const left = doc.committed - doc.restocked;
     if (left !== gone)
       breaches.push(
         `${doc._id}: committed ${doc.committed} - restocked ${doc.restocked} = ${left} units gone, but confirmed orders took ${gone}`,
@@ -252,13 +247,13 @@ function checkStock(snapshot: Snapshot, settled: OrderRecord[], states: Map<stri
       breaches.push(`order ${order.orderId} (${order.status}): its reservation is ${status ?? 'missing'}`);
   }
   const total = (field: 'received' | 'available' | 'reserved' | 'committed' | 'restocked') =>
-    snapshot.stock.reduce((n, d) => n + (d[field] ?? 0), 0);
+    snapshot.stock.reduce((n, d) => n + d[field], 0);
   return {
     name: 'stock',
     checked: `${snapshot.stock.length} skus, ${snapshot.reservations.length} reservations`,
     figures: [
       `received ${total('received')} + restocked ${total('restocked')} = available ${total('available')} + reserved ${total('reserved')} + committed ${total('committed')}`,
-      `${held} skus held against the settled orders${moving.size ? `, ${moving.size} touched by orders in flight` : ''}${startedLate ? `, ${startedLate} with totals started after earlier orders` : ''}`,
+      `${held} skus held against the settled orders${moving.size ? `, ${moving.size} touched by orders in flight` : ''}`,
     ],
     breaches,
   };

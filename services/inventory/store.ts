@@ -53,12 +53,10 @@ export interface StockDoc {
   _id: string;
   available: number;
   reserved: number;
-  /** Running totals (see the top of this file); absent on documents written before they existed. */
-  received?: number;
-  committed?: number;
-  restocked?: number;
-  /** Set when the totals were started on a document that existed before them: they miss what came earlier. */
-  totalsSince?: Date;
+  /** Running totals (see the top of this file). */
+  received: number;
+  committed: number;
+  restocked: number;
   /** Open reservations only: orderId -> units held. */
   holds?: Record<string, number>;
   /** The latest CLOSED_MARKERS closings: `<orderId>` (hold closed) and `<orderId>:restocked`. */
@@ -93,7 +91,6 @@ export interface StockLevel {
  */
 export function stockBreaches(doc: StockDoc): string[] {
   const { available, reserved, received, committed, restocked } = doc;
-  if (received === undefined || committed === undefined || restocked === undefined) return [`${doc._id}: no running totals`];
   const breaches: string[] = [];
   if (received + restocked !== available + reserved + committed) {
     breaches.push(
@@ -132,40 +129,6 @@ export class InventoryStore {
   async ensureIndexes(): Promise<void> {
     // Stock and reservations are reached by _id only; this one serves operators' queries on real MongoDB.
     await this.reservations.createIndex({ status: 1, updatedAt: 1 });
-    await this.startCounters();
-  }
-
-  /**
-   * Stock written before the running totals existed gets them from what it holds now (units
-   * committed earlier are unknown: the totals start here). Guarded by the levels read, so a
-   * reservation moving units meanwhile makes this one try again with the new levels.
-   */
-  private async startCounters(): Promise<void> {
-    for (const doc of await this.stock.find({ received: { $exists: false } }).toArray()) {
-      for (
-        let current: StockDoc | null = doc;
-        current && current.received === undefined;
-        current = await this.stock.findOne({ _id: doc._id })
-      ) {
-        // A commit or restock by another process may have $inc'ed its total into existence already.
-        const committed = current.committed ?? 0;
-        const restocked = current.restocked ?? 0;
-        const started = await this.stock.updateOne(
-          {
-            _id: current._id,
-            received: { $exists: false },
-            available: current.available,
-            reserved: current.reserved,
-            committed: current.committed ?? { $exists: false },
-            restocked: current.restocked ?? { $exists: false },
-          },
-          {
-            $set: { received: current.available + current.reserved + committed - restocked, committed, restocked, totalsSince: new Date() },
-          },
-        );
-        if (started.modifiedCount === 1) break;
-      }
-    }
   }
 
   async level(sku: string): Promise<StockLevel | undefined> {
@@ -277,7 +240,7 @@ export class InventoryStore {
       // returned that line (no marker stopped it: nothing was held there yet).
       await this.returnHolds(doc._id, doc.lines);
     }
-    if (doc.status === 'REJECTED') throw rejectionError(doc.rejection);
+    if (doc.status === 'REJECTED') throw rejectionError(doc.rejection!);
     return { orderId: doc._id, status: doc.status };
   }
 
@@ -413,9 +376,6 @@ function checkOrderId(orderId: string): void {
     throw new DomainError('InvalidInput', `an order id is 1-100 of A-Z a-z 0-9 _ -, not ${JSON.stringify(orderId)}`);
 }
 
-function rejectionError(rejection: ReservationDoc['rejection']): DomainError {
-  // Reservations rejected before the reason was stored were all short of stock.
-  return rejection
-    ? new DomainError(rejection.type, rejection.message, rejection.details)
-    : new DomainError('OutOfStock', 'not enough stock');
+function rejectionError(rejection: NonNullable<ReservationDoc['rejection']>): DomainError {
+  return new DomainError(rejection.type, rejection.message, rejection.details);
 }

@@ -33,7 +33,7 @@ interface ChargeDoc {
   currency: string;
   provider: string;
   providerChargeId?: string;
-  /** What the provider captured (set with providerChargeId; older documents lack it and captured amountCents). */
+  /** What the provider captured (set with providerChargeId). */
   capturedCents?: number;
   declineReason?: string;
   refundId?: string;
@@ -77,8 +77,6 @@ const keys = {
   void: (orderId: string) => `${orderId}:void`,
 };
 
-const capturedOf = (doc: ChargeDoc) => doc.capturedCents ?? doc.amountCents;
-
 export class PaymentsStore {
   readonly charges: Collection<ChargeDoc>;
   readonly ledger: Collection<LedgerDoc>;
@@ -95,9 +93,24 @@ export class PaymentsStore {
     await this.ledger.createIndex({ orderId: 1, at: 1 });
   }
 
+  /** Charges the order once: a repeat answers as the first attempt ended (captured, declined or voided). */
   async charge(orderId: string, amountCents: number, currency: string, token: string): Promise<ChargeResult> {
+    const doc = await this.startCharge(orderId, amountCents, currency);
+    if (doc.status === 'CAPTURED') {
+      await this.writeChargeLedger(doc); // the attempt that captured may have died before its ledger entry
+      return { chargeId: doc.providerChargeId!, amountCents: doc.capturedCents! };
+    }
+    // PENDING and the provider holds nothing: charge under the order's key. A duplicate doing the
+    // same at this moment gets the same capture from the provider.
+    const providerChargeId = await this.captureAtProvider(doc, token);
+    await this.recordOwnCapture(doc, providerChargeId);
+    return { chargeId: providerChargeId, amountCents };
+  }
+
+  /** A new PENDING charge, or the one an earlier attempt began (see `resumeCharge`). */
+  private async startCharge(orderId: string, amountCents: number, currency: string): Promise<ChargeDoc> {
     const now = new Date();
-    let doc: ChargeDoc = {
+    const doc: ChargeDoc = {
       _id: orderId,
       status: 'PENDING',
       amountCents,
@@ -109,39 +122,47 @@ export class PaymentsStore {
     };
     try {
       await this.charges.insertOne(doc);
+      return doc;
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
-      doc = (await this.charges.findOne({ _id: orderId }))!;
-      if (doc.status === 'VOIDED') {
-        // A capture that reached the provider after the void (a request of a dead attempt still in flight) goes back now.
-        const late = await this.provider.findCharge(keys.charge(orderId));
-        if (late) await this.giveBackLateCapture(doc, late);
-        throw new DomainError('InvalidState', `the payment of order ${orderId} was voided`);
-      }
-      if (doc.amountCents !== amountCents || doc.currency !== currency) {
-        throw new DomainError(
-          'InvalidInput',
-          `order ${orderId} was charged ${doc.amountCents} ${doc.currency} before, not ${amountCents} ${currency}`,
-        );
-      }
-      if (doc.status === 'PENDING') {
-        // An earlier attempt did not finish: if the provider captured for it, that capture is the charge.
-        const captured = await this.provider.findCharge(keys.charge(orderId));
-        if (captured) doc = await this.recordCapture(doc, captured);
-      }
-      if (doc.status === 'CAPTURED') {
-        await this.writeChargeLedger(doc); // the attempt that captured may have died before its ledger entry
-        return { chargeId: doc.providerChargeId!, amountCents: capturedOf(doc) };
-      }
-      if (doc.status === 'DECLINED') throw new DomainError('PaymentDeclined', doc.declineReason ?? 'payment declined');
-      if (doc.status === 'VOIDED') throw new DomainError('InvalidState', `the payment of order ${orderId} was voided`); // voided while we asked
-      // PENDING and the provider holds nothing: charge under the same key. A duplicate doing the
-      // same at this moment gets the same capture from the provider.
+      return this.resumeCharge(orderId, amountCents, currency);
     }
+  }
 
-    let providerChargeId: string;
+  /**
+   * The charge an earlier attempt began, with its outcome settled: CAPTURED, or PENDING when the
+   * provider holds no capture for it either. Throws for a decline, a void or another amount.
+   */
+  private async resumeCharge(orderId: string, amountCents: number, currency: string): Promise<ChargeDoc> {
+    let doc = (await this.charges.findOne({ _id: orderId }))!;
+    if (doc.status === 'VOIDED') {
+      // A capture that reached the provider after the void (a request of a dead attempt still in flight) goes back now.
+      const late = await this.provider.findCharge(keys.charge(orderId));
+      if (late) await this.giveBackLateCapture(doc, late);
+      throw new DomainError('InvalidState', `the payment of order ${orderId} was voided`);
+    }
+    if (doc.amountCents !== amountCents || doc.currency !== currency) {
+      throw new DomainError(
+        'InvalidInput',
+        `order ${orderId} was charged ${doc.amountCents} ${doc.currency} before, not ${amountCents} ${currency}`,
+      );
+    }
+    if (doc.status === 'PENDING') {
+      // An earlier attempt did not finish: if the provider captured for it, that capture is the charge.
+      const captured = await this.provider.findCharge(keys.charge(orderId));
+      if (captured) doc = await this.recordCapture(doc, captured);
+    }
+    if (doc.status === 'DECLINED') throw new DomainError('PaymentDeclined', doc.declineReason ?? 'payment declined');
+    if (doc.status === 'VOIDED') throw new DomainError('InvalidState', `the payment of order ${orderId} was voided`); // voided while we asked
+    return doc;
+  }
+
+  /** The provider's charge id of the capture under the order's key; a decline is recorded on the PENDING charge and thrown. */
+  private async captureAtProvider(doc: ChargeDoc, token: string): Promise<string> {
+    const { _id: orderId, amountCents, currency } = doc;
     try {
-      ({ providerChargeId } = await this.provider.charge({ idempotencyKey: keys.charge(orderId), amountCents, currency, token }));
+      const { providerChargeId } = await this.provider.charge({ idempotencyKey: keys.charge(orderId), amountCents, currency, token });
+      return providerChargeId;
     } catch (error) {
       if (!(error instanceof ProviderDeclined)) throw error; // transient: the activity retries
       await this.charges.updateOne(
@@ -150,7 +171,11 @@ export class PaymentsStore {
       );
       throw new DomainError('PaymentDeclined', error.message);
     }
+  }
 
+  /** This attempt's capture makes the PENDING charge CAPTURED, unless a refund voided it meanwhile: then the money goes back. */
+  private async recordOwnCapture(doc: ChargeDoc, providerChargeId: string): Promise<void> {
+    const { _id: orderId, amountCents, currency } = doc;
     const captured = await this.charges.updateOne(
       { _id: orderId, status: 'PENDING' },
       { $set: { status: 'CAPTURED', providerChargeId, capturedCents: amountCents, updatedAt: new Date() } },
@@ -165,56 +190,73 @@ export class PaymentsStore {
       }
     }
     await this.writeChargeLedger({ ...doc, status: 'CAPTURED', providerChargeId, capturedCents: amountCents });
-    return { chargeId: providerChargeId, amountCents };
   }
 
   /** Refunds the whole charge once; without a captured charge there is nothing to refund. */
   async refund(orderId: string): Promise<RefundResult> {
+    const charge = await this.captureToRefund(orderId);
+    return charge ? this.refundCapture(charge) : NOTHING_REFUNDED;
+  }
+
+  /**
+   * The order's CAPTURED charge, once its outcome is known; undefined when nothing was captured,
+   * after making sure nothing ever will be (a tombstone, a void, a late capture given back).
+   */
+  private async captureToRefund(orderId: string): Promise<ChargeDoc | undefined> {
     let charge = await this.charges.findOne({ _id: orderId });
-    if (!charge) {
-      // The charge may still be on its way (its activity timed out before it wrote anything):
-      // the tombstone makes it find the payment voided. Lost the insert race: a charge began; look again.
-      const now = new Date();
-      const tombstone: ChargeDoc = {
-        _id: orderId,
-        status: 'VOIDED',
-        amountCents: 0,
-        currency: '',
-        provider: this.provider.name,
-        refundedCents: 0,
-        voidedBeforeCharge: true,
-        createdAt: now,
-        updatedAt: now,
-      };
-      try {
-        await this.charges.insertOne(tombstone);
-        return NOTHING_REFUNDED;
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-        return this.refund(orderId);
-      }
-    }
+    // Lost the race for the tombstone: a charge began; look again.
+    if (!charge) return (await this.leaveTombstone(orderId)) ? undefined : this.captureToRefund(orderId);
     if (charge.status === 'VOIDED') {
       // Voided, but a capture may have landed afterwards and its charge attempt died before giving it back.
       const late = await this.provider.findCharge(keys.charge(orderId));
       if (late) await this.giveBackLateCapture(charge, late);
-      return NOTHING_REFUNDED;
+      return undefined;
     }
     if (charge.status === 'PENDING') {
-      // Its outcome was never recorded: the provider says whether it captured. A capture is refunded
-      // below; without one the charge is voided, so it can never be captured afterwards.
+      // Its outcome was never recorded: the provider says whether it captured. A capture is refunded;
+      // without one the charge is voided, so it can never be captured afterwards.
       const captured = await this.provider.findCharge(keys.charge(orderId));
       charge = captured ? await this.recordCapture(charge, captured) : await this.voidPending(charge);
     }
-    if (charge.status !== 'CAPTURED') return NOTHING_REFUNDED;
+    if (charge.status !== 'CAPTURED') return undefined;
     await this.writeChargeLedger(charge);
+    return charge;
+  }
 
+  /**
+   * A refund before any charge: the charge may still be on its way (its activity timed out before it
+   * wrote anything), and the tombstone makes it find the payment voided. False when a charge began first.
+   */
+  private async leaveTombstone(orderId: string): Promise<boolean> {
+    const now = new Date();
+    const tombstone: ChargeDoc = {
+      _id: orderId,
+      status: 'VOIDED',
+      amountCents: 0,
+      currency: '',
+      provider: this.provider.name,
+      refundedCents: 0,
+      voidedBeforeCharge: true,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.charges.insertOne(tombstone);
+      return true;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      return false;
+    }
+  }
+
+  private async refundCapture(charge: ChargeDoc): Promise<RefundResult> {
+    const orderId = charge._id;
     // Duplicates all reach here with the same refund id and provider key: one refund at the provider.
     const refundId = charge.refundId ?? `rf_${orderId}`;
     if (!charge.refundId)
       await this.charges.updateOne({ _id: orderId, refundId: { $exists: false } }, { $set: { refundId, updatedAt: new Date() } });
 
-    const amountCents = Math.min(capturedOf(charge), charge.amountCents); // a full refund: never more than what was charged
+    const amountCents = Math.min(charge.capturedCents!, charge.amountCents); // a full refund: never more than what was charged
     const { providerRefundId } = await this.provider.refund({
       idempotencyKey: keys.refund(orderId),
       providerChargeId: charge.providerChargeId!,
@@ -303,7 +345,7 @@ export class PaymentsStore {
       _id: `${doc._id}:charge`,
       orderId: doc._id,
       type: 'charge',
-      amountCents: capturedOf(doc),
+      amountCents: doc.capturedCents!,
       currency: doc.currency,
       reference: doc.providerChargeId!,
       at: new Date(),

@@ -140,16 +140,6 @@ describe('inventory activities', () => {
     expect(stockBreaches((await doc())!)).toEqual([]);
   });
 
-  it('gives stock written before the running totals their starting values, once', async () => {
-    await store.stock.insertOne({ _id: 'OLD-1', available: 5, reserved: 2, holds: { 'old-o': 2 }, updatedAt: new Date() });
-    expect(stockBreaches((await store.stock.findOne({ _id: 'OLD-1' }))!)).toEqual(['OLD-1: no running totals']);
-    await store.ensureIndexes();
-    await store.ensureIndexes();
-    const doc = (await store.stock.findOne({ _id: 'OLD-1' }))!;
-    expect(doc).toMatchObject({ received: 7, committed: 0, restocked: 0, totalsSince: expect.any(Date) });
-    expect(stockBreaches(doc)).toEqual([]);
-  });
-
   it("the audit's check names what is wrong with a stock document", () => {
     const base = {
       _id: 'X-1',
