@@ -4,7 +4,7 @@
 // its patterns, limits and examples. Every field is a plain string or number with
 // bounds, so operator-injection bodies such as {"email": {"$ne": ""}} are 400s.
 import { z } from '@hono/zod-openapi';
-import { NotificationId, Notification as StoredNotification } from '../shared/domain/notification.js';
+import { Notification as StoredNotification } from '../shared/domain/notification.js';
 import { OrderId, ShipmentId, Sku, UserId } from '../shared/domain/ids.js';
 import { AmountCents, Currency } from '../shared/domain/money.js';
 import { CancellationReason, OrderLine, OrderRequest, OrderStatus } from '../shared/domain/order.js';
@@ -56,12 +56,10 @@ export const ProductUpdateBody = ProductFields.strict().openapi('ProductUpdate')
 const Limit = z.coerce.number().int().min(1).max(100).optional().openapi({ description: 'page size (default 20)' });
 /** Products come in sku order: the cursor of a page is the sku of its last product. */
 const SkuCursor = Sku.optional().openapi({ description: 'nextCursor of the previous page (the sku after which to continue)' });
-export const ProductPage = z.object({ items: z.array(Product), nextCursor: Sku.nullable() }).openapi('ProductPage');
 export const ProductQuery = z.object({ q: z.string().max(100).optional(), limit: Limit, cursor: SkuCursor });
 export const SetStockBody = SetStock;
 
 // Cart and orders
-export const Cart = z.object({ items: z.array(OrderLine) }).openapi('Cart');
 export const PlaceOrderBody = OrderRequest.openapi('PlaceOrder');
 export const CheckoutBody = OrderRequest.omit({ items: true }).strict().openapi('Checkout');
 export const IdempotencyKey = boundedString(255)
@@ -159,10 +157,3 @@ export const Dashboard = z
     degraded: z.array(z.string()),
   })
   .openapi('Dashboard');
-
-// Path parameters
-export const SkuParam = z.object({ sku: Sku });
-export const OrderIdParam = z.object({ orderId: OrderId });
-export const ShipmentIdParam = z.object({ shipmentId: ShipmentId });
-export const NotificationIdParam = z.object({ notificationId: NotificationId });
-export const UserIdParam = z.object({ userId: UserId });

@@ -16,7 +16,8 @@ import type { GatewayApp, GatewayDeps } from '../context.js';
 import { redisLimiter, takeOrRefuse } from '../limits.js';
 import { clientAddress, proxyHops } from '../middleware/client-address.js';
 import { onboardingSettings } from '../orders/settings.js';
-import { Account, LoginBody, Me, PublicUser, RegisterBody, RolesBody, Token, UserIdParam } from '../schemas.js';
+import { UserIdParam } from '../../shared/http/path-params.js';
+import { Account, LoginBody, Me, PublicUser, RegisterBody, RolesBody, Token } from '../schemas.js';
 import { callAs } from './context.js';
 import { ANY, BODY, DOWNSTREAM, body, json, optionallySignedIn, problems, signedIn } from './responses.js';
 

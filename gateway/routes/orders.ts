@@ -5,6 +5,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { parseResponse } from 'hono/client';
 import { workflowIds } from '../../shared/domain/vocabulary.js';
 import { authorize } from '../../shared/http/authorize.js';
+import { OrderIdParam } from '../../shared/http/path-params.js';
 import { HttpProblem } from '../../shared/problem.js';
 import { approveOrderUpdate, cancelOrderUpdate } from '../../workflows/definitions.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
@@ -21,7 +22,6 @@ import {
   ListQuery,
   OrderAccepted,
   OrderEvents,
-  OrderIdParam,
   OrderPage,
   OrderStatusAnswer,
   OrderView,

@@ -37,6 +37,7 @@ import { DomainError } from '../../shared/domain/errors.js';
 import type { BusinessFailureType } from '../../shared/domain/vocabulary.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
 import type { OrderLine } from '../../shared/domain/order.js';
+import type { StockLevel } from '../../shared/domain/stock.js';
 
 export type ReservationStatus = 'PENDING' | 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'REJECTED';
 
@@ -78,12 +79,6 @@ interface ReservationDoc {
   rejection?: { type: BusinessFailureType; message: string; details?: Record<string, unknown> };
   createdAt: Date;
   updatedAt: Date;
-}
-
-export interface StockLevel {
-  sku: string;
-  available: number;
-  reserved: number;
 }
 
 /**

@@ -9,7 +9,8 @@ import { createServiceApp, type ServiceAppOptions } from '../../shared/http/serv
 import { timeCursor, timePosition } from '../../shared/pagination.js';
 import { HttpProblem } from '../../shared/problem.js';
 import type { OrderView } from './projection.js';
-import { ListQuery, OrderEvents, OrderIdParam, OrderPage } from './schemas.js';
+import { OrderIdParam } from '../../shared/http/path-params.js';
+import { ListQuery, OrderEventLog, OrderRecordPage } from './schemas.js';
 import type { OrdersStore } from './store.js';
 
 const listOrders = createRoute({
@@ -17,7 +18,7 @@ const listOrders = createRoute({
   path: '/orders',
   tags: ['orders'],
   request: { query: ListQuery },
-  responses: { 200: json(OrderPage, 'orders, newest first'), 400: { description: 'bad query' } },
+  responses: { 200: json(OrderRecordPage, 'orders, newest first'), 400: { description: 'bad query' } },
 });
 const getOrder = createRoute({
   method: 'get',
@@ -31,7 +32,7 @@ const getEvents = createRoute({
   path: '/orders/{orderId}/events',
   tags: ['orders'],
   request: { params: OrderIdParam },
-  responses: { 200: json(OrderEvents, "the order's events in order"), 404: { description: 'no such order (or not yours)' } },
+  responses: { 200: json(OrderEventLog, "the order's events in order"), 404: { description: 'no such order (or not yours)' } },
 });
 
 const toJson = (view: OrderView) => ({ ...view, createdAt: view.createdAt.toISOString(), updatedAt: view.updatedAt.toISOString() });
