@@ -3,7 +3,8 @@
 // and talk to workflows; the workflow files implement them. Workflow-safe: no
 // Node, no I/O, no zod.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { OrderLine, OrderRequest, ShippingAddress } from '../shared/domain/order.js';
+import type { OrderRequest, ShippingAddress } from '../shared/domain/order.js';
+import type { StockLine } from '../shared/domain/stock.js';
 import { TaskQueues, type CancellationReason, type CarrierEventType, type OrderStatus } from '../shared/domain/vocabulary.js';
 
 /** Durations are Temporal duration strings ('24h', '7 days') or milliseconds. */
@@ -52,7 +53,7 @@ export interface FulfilmentInput {
   orderId: string;
   customerId: string;
   address: ShippingAddress;
-  lines: OrderLine[];
+  lines: StockLine[];
   settings: FulfilmentSettings;
 }
 

@@ -13,6 +13,10 @@ export const MAX_QUANTITY = 99;
 export const MAX_LINES = 50;
 
 export const Quantity = z.number().int().min(1).max(MAX_QUANTITY);
+/**
+ * A line of a cart or an order: what the customer buys. Strict, so a field the shop does not
+ * know is a 400, not silently dropped. Inventory and shipping take a StockLine (stock.ts).
+ */
 export const OrderLine = z.object({ sku: Sku, quantity: Quantity }).strict().meta({ id: 'OrderLine' });
 export type OrderLine = z.infer<typeof OrderLine>;
 export const OrderLines = z.array(OrderLine).min(1).max(MAX_LINES);
