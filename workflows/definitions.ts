@@ -3,9 +3,9 @@
 // and talk to workflows; the workflow files implement them. Workflow-safe: no
 // Node, no I/O, no zod.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { OrderRequest, ShippingAddress } from '../shared/domain/order.js';
+import type { OrderRecord, OrderRequest, ShippingAddress } from '../shared/domain/order.js';
 import type { StockLine } from '../shared/domain/stock.js';
-import { TaskQueues, type CancellationReason, type CarrierEventType, type OrderStatus } from '../shared/domain/vocabulary.js';
+import { TaskQueues, type CarrierEventType, type OrderStatus } from '../shared/domain/vocabulary.js';
 
 /** Durations are Temporal duration strings ('24h', '7 days') or milliseconds. */
 export type Duration = string | number;
@@ -79,26 +79,16 @@ export interface SagaCompensation {
   error?: string;
 }
 
-/** What the `sagaState` query answers: the live state of one order saga. */
-export interface SagaState {
-  orderId: string;
-  customerId: string;
-  status: OrderStatus;
-  cancellation?: { reason: CancellationReason };
-  failure?: { reason: string };
-  totalCents?: number;
-  currency?: string;
+/** What the `sagaState` query answers: the live state of one order saga, in the order record's terms. */
+export interface SagaState extends Pick<
+  OrderRecord,
+  'orderId' | 'customerId' | 'status' | 'cancellation' | 'failure' | 'totalCents' | 'currency' | 'shipment'
+> {
   steps: SagaStep[];
   compensations: SagaCompensation[];
-  shipment?: { shipmentId: string; trackingNumber: string };
 }
 
-export interface OrderSagaResult {
-  orderId: string;
-  status: OrderStatus;
-  cancellation?: { reason: CancellationReason };
-  failure?: { reason: string };
-}
+export type OrderSagaResult = Pick<OrderRecord, 'orderId' | 'status' | 'cancellation' | 'failure'>;
 
 /** The answer of an accepted cancel or approve update. */
 export interface UpdateAnswer {

@@ -14,6 +14,7 @@ import type { IdempotencyStore } from '../idempotency/store.js';
 import { decide, decisionUpdateId } from '../orders/decision.js';
 import { orderIdFor, type OrderPlacement } from '../orders/placement.js';
 import { eventForCaller } from '../orders/events-view.js';
+import { orderSummary } from '../orders/summary.js';
 import { loadOrder, orderView } from '../orders/view.js';
 import { CANCEL_SETTLED_UPDATE_ID, preferredWait, waitUntilSettled } from '../orders/wait.js';
 import {
@@ -141,13 +142,7 @@ export function installOrderRoutes(app: GatewayApp, deps: GatewayDeps, placement
     );
     return c.json(
       {
-        items: page.items.map((o) => ({
-          orderId: o.orderId,
-          status: o.status,
-          totalCents: o.totalCents ?? null,
-          currency: o.currency ?? null,
-          createdAt: o.createdAt,
-        })),
+        items: page.items.map(orderSummary),
         nextCursor: page.nextCursor,
       },
       200,

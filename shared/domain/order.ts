@@ -101,13 +101,17 @@ export const OrderEvent = z.discriminatedUnion('type', [
 ]);
 export type OrderEvent = { [T in OrderEventType]: { type: T; data: z.infer<EventSchemas[T]> } }[OrderEventType];
 
+/** A line as the order's record holds it: as ordered, then as priced once the order is. */
+export const RecordedLine = PricedLine.partial({ name: true, unitPriceCents: true });
+export type RecordedLine = z.infer<typeof RecordedLine>;
+
 /** The order's read model (orders service): what its events say so far. */
 export const OrderRecord = z
   .object({
     orderId: OrderId,
     customerId: UserId,
     status: OrderStatus,
-    items: z.array(OrderLine.extend({ unitPriceCents: AmountCents.optional(), name: z.string().optional() })),
+    items: z.array(RecordedLine),
     totalCents: AmountCents.optional(),
     currency: Currency.optional(),
     shippingAddress: ShippingAddress.optional(),
