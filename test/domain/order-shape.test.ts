@@ -21,7 +21,7 @@ describe('the order shape, derived', () => {
     expectTypeOf<OrderRecord['items'][number]>().toEqualTypeOf<RecordedLine>();
     // A recorded line is an ordered line, priced once the order is.
     expectTypeOf<RecordedLine>().toExtend<OrderLine>();
-    expectTypeOf<Required<RecordedLine>>().toEqualTypeOf<PricedLine>();
+    expectTypeOf<PricedLine>().toExtend<RecordedLine>();
     // The public line is the recorded one without the product name.
     expectTypeOf<OrderViewLine>().toEqualTypeOf<Omit<RecordedLine, 'name'>>();
     expectTypeOf<SagaState['cancellation']>().toEqualTypeOf<OrderRecord['cancellation']>();
@@ -40,7 +40,7 @@ describe('the order shape, derived', () => {
     const { lines } = inventoryCatalogue.activities.reserveStock.input.parse({
       orderId: 'o-1',
       lines: [
-        { sku: 'MUG-SAGA', quantity: 1, giftWrap: { priceCents: 300 } },
+        { sku: 'MUG-SAGA', quantity: 1, engraving: 'Ada' },
         { sku: 'MUG-SAGA', quantity: 2 },
       ],
     });
@@ -71,7 +71,7 @@ describe('the order shape, derived', () => {
   it('carries a field added to a line from the event log through the read model to the public view', () => {
     const at = new Date('2026-01-01T00:00:00Z');
     // A line with a field the shop does not know yet: every step must pass it on.
-    const giftWrapped = { sku: 'MUG-SAGA', quantity: 1, name: 'Saga mug', unitPriceCents: 1200, giftWrap: { priceCents: 300 } };
+    const giftWrapped = { sku: 'MUG-SAGA', quantity: 1, name: 'Saga mug', unitPriceCents: 1200, engraving: 'Ada' };
     const events: StoredEvent[] = [
       {
         orderId: 'o-1',
@@ -88,7 +88,7 @@ describe('the order shape, derived', () => {
     const record = toRecord(stored);
     expect(record.items).toEqual([giftWrapped]);
     const view = JSON.parse(JSON.stringify(orderView('o-1', { stored: record, live: undefined, customerId: 'u-1' })));
-    expect(view.items).toEqual([{ sku: 'MUG-SAGA', quantity: 1, unitPriceCents: 1200, giftWrap: { priceCents: 300 } }]);
+    expect(view.items).toEqual([{ sku: 'MUG-SAGA', quantity: 1, unitPriceCents: 1200, engraving: 'Ada' }]);
     // Absent optional fields stay out of the answer, as before the view was derived.
     expect(Object.keys(view)).toEqual(['orderId', 'customerId', 'status', 'items', 'totalCents', 'currency', 'saga', 'createdAt']);
   });
