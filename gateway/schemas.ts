@@ -4,10 +4,10 @@
 // its patterns, limits and examples. Every field is a plain string or number with
 // bounds, so operator-injection bodies such as {"email": {"$ne": ""}} are 400s.
 import { z } from '@hono/zod-openapi';
-import { NotificationId, Notification as StoredNotification } from '../shared/domain/notification.js';
-import { OrderId, ShipmentId, Sku, UserId } from '../shared/domain/ids.js';
+import { Notification as StoredNotification } from '../shared/domain/notification.js';
+import { OrderId, Sku, UserId } from '../shared/domain/ids.js';
 import { AmountCents, Currency } from '../shared/domain/money.js';
-import { CancellationReason, OrderLine, OrderRequest, OrderStatus } from '../shared/domain/order.js';
+import { OrderLine, OrderRecord, OrderRequest, OrderStatus, RecordedLine } from '../shared/domain/order.js';
 import { Product, ProductFields } from '../shared/domain/product.js';
 import { SetStock, StockLevel } from '../shared/domain/stock.js';
 import { boundedString } from '../shared/domain/text.js';
@@ -56,12 +56,10 @@ export const ProductUpdateBody = ProductFields.strict().openapi('ProductUpdate')
 const Limit = z.coerce.number().int().min(1).max(100).optional().openapi({ description: 'page size (default 20)' });
 /** Products come in sku order: the cursor of a page is the sku of its last product. */
 const SkuCursor = Sku.optional().openapi({ description: 'nextCursor of the previous page (the sku after which to continue)' });
-export const ProductPage = z.object({ items: z.array(Product), nextCursor: Sku.nullable() }).openapi('ProductPage');
 export const ProductQuery = z.object({ q: z.string().max(100).optional(), limit: Limit, cursor: SkuCursor });
 export const SetStockBody = SetStock;
 
 // Cart and orders
-export const Cart = z.object({ items: z.array(OrderLine) }).openapi('Cart');
 export const PlaceOrderBody = OrderRequest.openapi('PlaceOrder');
 export const CheckoutBody = OrderRequest.omit({ items: true }).strict().openapi('Checkout');
 export const IdempotencyKey = boundedString(255)
@@ -108,32 +106,40 @@ export const OrderAccepted = z
   .object({ orderId: OrderId, status: z.literal('PENDING'), links: z.object({ self: z.string() }) })
   .openapi('OrderAccepted');
 
+// The order as the public API shows it, derived from its record (shared/domain/order.ts):
+// a field of the record's lines is a field of the view's lines; the record's top-level
+// fields are picked one by one, since some (the address, the request id) are not shown.
+// Until the saga has priced the order its total and currency are null, as is its
+// creation time until the order is recorded.
 const Step = z.object({ name: z.string(), status: z.string(), error: z.string().optional() });
-export const OrderView = z
-  .object({
-    orderId: OrderId,
-    customerId: UserId,
-    status: OrderStatus,
-    items: z.array(OrderLine.extend({ unitPriceCents: AmountCents.optional() })),
+/** A line as shown: as recorded, without the product name the record keeps for its own readers. */
+export const OrderViewLine = RecordedLine.omit({ name: true });
+export type OrderViewLine = z.infer<typeof OrderViewLine>;
+export const OrderView = OrderRecord.pick({
+  orderId: true,
+  customerId: true,
+  status: true,
+  items: true,
+  totalCents: true,
+  currency: true,
+  cancellation: true,
+  failure: true,
+  shipment: true,
+})
+  .extend({
+    items: z.array(OrderViewLine),
     totalCents: AmountCents.nullable(),
     currency: Currency.nullable(),
-    cancellation: z.object({ reason: CancellationReason }).optional(),
-    failure: z.object({ reason: z.string() }).optional(),
-    shipment: z.object({ shipmentId: ShipmentId, trackingNumber: z.string() }).optional(),
     saga: z.object({ steps: z.array(Step), compensations: z.array(Step) }),
     createdAt: z.iso.datetime().nullable(),
   })
   .openapi('Order');
 export type OrderView = z.infer<typeof OrderView>;
-export const OrderSummary = z
-  .object({
-    orderId: OrderId,
-    status: OrderStatus,
-    totalCents: AmountCents.nullable(),
-    currency: Currency.nullable(),
-    createdAt: z.iso.datetime(),
-  })
+/** One order in a list: its id, where it stands and what it costs. */
+export const OrderSummary = OrderRecord.pick({ orderId: true, status: true, totalCents: true, currency: true, createdAt: true })
+  .extend({ totalCents: AmountCents.nullable(), currency: Currency.nullable() })
   .openapi('OrderSummary');
+export type OrderSummary = z.infer<typeof OrderSummary>;
 export const OrderPage = z.object({ items: z.array(OrderSummary), nextCursor: TimeCursor.nullable() }).openapi('OrderPage');
 export const OrderEvents = z
   .object({ items: z.array(z.object({ type: z.enum(ORDER_EVENT_TYPES), at: z.iso.datetime(), data: z.record(z.string(), z.unknown()) })) })
@@ -159,10 +165,3 @@ export const Dashboard = z
     degraded: z.array(z.string()),
   })
   .openapi('Dashboard');
-
-// Path parameters
-export const SkuParam = z.object({ sku: Sku });
-export const OrderIdParam = z.object({ orderId: OrderId });
-export const ShipmentIdParam = z.object({ shipmentId: ShipmentId });
-export const NotificationIdParam = z.object({ notificationId: NotificationId });
-export const UserIdParam = z.object({ userId: UserId });

@@ -6,7 +6,9 @@ import { HttpProblem } from '../../shared/problem.js';
 import { orderSagaWorkflow, sagaStateQuery, type SagaState } from '../../services/orders/temporal/contract.js';
 import { CustomerIdKey } from '../../services/orders/temporal/search-attributes.js';
 import type { GatewayDeps } from '../context.js';
-import type { OrderView } from '../schemas.js';
+import type { RecordedLine } from '../../shared/domain/order.js';
+import type { OrderView, OrderViewLine } from '../schemas.js';
+import type { EveryField } from './every-field.js';
 
 type Sources = Pick<GatewayDeps, 'services' | 'temporal' | 'logger'>;
 
@@ -55,30 +57,35 @@ export async function loadOrder(sources: Sources, caller: Caller, orderId: strin
   return { stored, live, customerId };
 }
 
+/**
+ * The public view of a loaded order: the saga's live state where it has one, else the record.
+ * Lines are passed on whole (a field added to a line arrives); every field of the view is named
+ * here, so one added to the view does not compile until it is set.
+ */
 export function orderView(orderId: string, { stored, live, customerId }: Awaited<ReturnType<typeof loadOrder>>): OrderView {
-  const cancellation = live?.cancellation ?? stored?.cancellation;
-  const failure = live?.failure ?? stored?.failure;
-  const shipment = live?.shipment ?? stored?.shipment;
   const step = ({ name, status, error }: { name: string; status: string; error?: string }) => ({
     name,
     status,
     ...(error ? { error } : {}),
   });
-  return {
+  const view: EveryField<OrderView> = {
     orderId,
     customerId,
     status: live?.status ?? stored?.status ?? 'PENDING',
-    items: (stored?.items ?? []).map(({ sku, quantity, unitPriceCents }) => ({
-      sku,
-      quantity,
-      ...(unitPriceCents === undefined ? {} : { unitPriceCents }),
-    })),
+    items: (stored?.items ?? []).map(shownLine),
     totalCents: live?.totalCents ?? stored?.totalCents ?? null,
     currency: live?.currency ?? stored?.currency ?? null,
-    ...(cancellation ? { cancellation } : {}),
-    ...(failure ? { failure } : {}),
-    ...(shipment ? { shipment } : {}),
+    // Absent (undefined, left out of the JSON) until the order has one.
+    cancellation: live?.cancellation ?? stored?.cancellation,
+    failure: live?.failure ?? stored?.failure,
+    shipment: live?.shipment ?? stored?.shipment,
     saga: { steps: (live?.steps ?? []).map(step), compensations: (live?.compensations ?? []).map(step) },
     createdAt: stored?.createdAt ?? null,
   };
+  return view;
+}
+
+/** A recorded line as shown: all of it but the product name, which the view does not publish. */
+function shownLine({ name: _name, ...line }: RecordedLine): OrderViewLine {
+  return line;
 }

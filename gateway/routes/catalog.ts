@@ -3,7 +3,9 @@ import { createRoute } from '@hono/zod-openapi';
 import { parseResponse } from 'hono/client';
 import { authorize } from '../../shared/http/authorize.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
-import { Product, ProductBody, ProductPage, ProductQuery, ProductUpdateBody, SetStockBody, SkuParam, StockLevel } from '../schemas.js';
+import { ProductPage } from '../../shared/http/envelopes.js';
+import { SkuParam } from '../../shared/http/path-params.js';
+import { Product, ProductBody, ProductQuery, ProductUpdateBody, SetStockBody, StockLevel } from '../schemas.js';
 import { callAs } from './context.js';
 import { ANY, BODY, DOWNSTREAM, body, json, optionallySignedIn, problems, signedIn } from './responses.js';
 

@@ -5,6 +5,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { parseResponse } from 'hono/client';
 import { authorize } from '../../shared/http/authorize.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
+import { orderSummary } from '../orders/summary.js';
 import { Dashboard } from '../schemas.js';
 import { callAs } from './context.js';
 import { shown } from './notifications.js';
@@ -32,13 +33,7 @@ export function installDashboardRoutes(app: GatewayApp, { services, config, logg
         roles,
       })),
       recentOrders: parseResponse(services.orders.as(as).orders.$get({ query: { customerId: userId, limit: 5 } })).then(({ items }) =>
-        items.map((o) => ({
-          orderId: o.orderId,
-          status: o.status,
-          totalCents: o.totalCents ?? null,
-          currency: o.currency ?? null,
-          createdAt: o.createdAt,
-        })),
+        items.map(orderSummary),
       ),
       unreadNotifications: parseResponse(
         services.notifications.as(as).notifications.$get({ query: { userId, unread: 'true', limit: 10 } }),

@@ -5,7 +5,8 @@ import { parseResponse } from 'hono/client';
 import type { Notification as StoredNotification } from '../../shared/domain/notification.js';
 import { authorize } from '../../shared/http/authorize.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
-import { Notification, NotificationIdParam, NotificationPage, NotificationQuery } from '../schemas.js';
+import { NotificationIdParam } from '../../shared/http/path-params.js';
+import { Notification, NotificationPage, NotificationQuery } from '../schemas.js';
 import { callAs } from './context.js';
 import { ANY, DOWNSTREAM, json, problems, signedIn } from './responses.js';
 

@@ -4,6 +4,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { parseResponse } from 'hono/client';
 import { authorize } from '../../shared/http/authorize.js';
+import { OrderIdParam } from '../../shared/http/path-params.js';
 import { HttpProblem } from '../../shared/problem.js';
 import { approveOrderUpdate, cancelOrderUpdate, orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
@@ -11,13 +12,13 @@ import type { IdempotencyStore } from '../idempotency/store.js';
 import { decide, decisionUpdateId } from '../orders/decision.js';
 import { type OrderPlacement } from '../orders/placement.js';
 import { eventForCaller } from '../orders/events-view.js';
+import { orderSummary } from '../orders/summary.js';
 import { loadOrder, orderView } from '../orders/view.js';
 import { CANCEL_SETTLED_UPDATE_ID, preferredWait, waitUntilSettled } from '../orders/wait.js';
 import {
   DecisionKeyHeader,
   ListQuery,
   OrderEvents,
-  OrderIdParam,
   OrderPage,
   OrderStatusAnswer,
   OrderView,
@@ -117,13 +118,7 @@ function installOrderReads(app: GatewayApp, deps: GatewayDeps, placement: OrderP
     );
     return c.json(
       {
-        items: page.items.map((o) => ({
-          orderId: o.orderId,
-          status: o.status,
-          totalCents: o.totalCents ?? null,
-          currency: o.currency ?? null,
-          createdAt: o.createdAt,
-        })),
+        items: page.items.map(orderSummary),
         nextCursor: page.nextCursor,
       },
       200,

@@ -21,9 +21,10 @@ const PROBLEMS = {
   503: problem('a downstream service or Temporal is unavailable'),
   504: problem('a downstream service or Temporal did not answer in time'),
 } as const;
-type ProblemStatus = keyof typeof PROBLEMS;
+/** The statuses the document describes a problem answer for (shared/problem.ts's ProblemStatus is what a problem type answers). */
+type DocumentedStatus = keyof typeof PROBLEMS;
 
-export const problems = <K extends ProblemStatus>(...codes: K[]) =>
+export const problems = <K extends DocumentedStatus>(...codes: K[]) =>
   Object.fromEntries(codes.map((k) => [k, PROBLEMS[k]])) as Pick<typeof PROBLEMS, K>;
 
 /** Every /api route: a present but invalid token is refused, and the rate limit applies. */

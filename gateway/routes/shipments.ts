@@ -19,7 +19,8 @@ import { carrierEventSignal, fulfilmentWorkflow } from '../../services/shipping/
 import { carrierPickupUpdate, orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
 import { decide } from '../orders/decision.js';
-import { CarrierEventAccepted, CarrierEventBody, ShipmentIdParam } from '../schemas.js';
+import { ShipmentIdParam } from '../../shared/http/path-params.js';
+import { CarrierEventAccepted, CarrierEventBody } from '../schemas.js';
 import { callAs } from './context.js';
 import { ANY, BODY, DOWNSTREAM, body, json, problems, signedIn } from './responses.js';
 

@@ -11,7 +11,9 @@ import { HttpProblem } from '../../shared/problem.js';
 import { isRedisUnavailable } from '../../shared/redis.js';
 import type { CatalogLookup } from './catalog-lookup.js';
 import type { CartCheckouts } from './checkouts.js';
-import { AddItemBody, Cart, CheckoutParams, Claim, ClaimBody, ItemParams, UserIdParam } from './schemas.js';
+import { Cart } from '../../shared/http/envelopes.js';
+import { UserIdParam } from '../../shared/http/path-params.js';
+import { AddItemBody, CheckoutParams, Claim, ClaimBody, ItemParams } from './schemas.js';
 import type { CartStore } from './store.js';
 
 const owner = ownerOnly('userId');

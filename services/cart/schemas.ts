@@ -1,12 +1,11 @@
 import { z } from '@hono/zod-openapi';
-import { OrderId, Sku, UserId } from '../../shared/domain/ids.js';
+import { OrderId, Sku } from '../../shared/domain/ids.js';
 import { MAX_LINES, MAX_QUANTITY, OrderLine } from '../../shared/domain/order.js';
+import { UserIdParam } from '../../shared/http/path-params.js';
 
 export { MAX_LINES, MAX_QUANTITY };
 
 export const AddItemBody = OrderLine;
-export const Cart = z.object({ items: z.array(OrderLine) }).openapi('Cart');
-export const UserIdParam = z.object({ userId: UserId });
 export const ItemParams = UserIdParam.extend({ sku: Sku });
 
 /** A checkout takes the cart's content under the id of the order it places. */

@@ -4,7 +4,9 @@ import { authorize } from '../../shared/http/authorize.js';
 import { body, json } from '../../shared/http/openapi.js';
 import { createServiceApp, type ServiceAppOptions } from '../../shared/http/service-app.js';
 import { HttpProblem } from '../../shared/problem.js';
-import { NewProductBody, Product, ProductPage, ProductUpdateBody, SearchQuery, SkuParam } from './schemas.js';
+import { ProductPage } from '../../shared/http/envelopes.js';
+import { SkuParam } from '../../shared/http/path-params.js';
+import { NewProductBody, Product, ProductUpdateBody, SearchQuery } from './schemas.js';
 import type { CatalogStore } from './store.js';
 
 const operator = authorize('admin', 'system');

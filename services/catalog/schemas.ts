@@ -6,7 +6,5 @@ import { limitParam } from '../../shared/pagination.js';
 export { Product };
 export const NewProductBody = Product.strict();
 export const ProductUpdateBody = ProductFields.strict().openapi('ProductUpdate');
-export const ProductPage = z.object({ items: z.array(Product), nextCursor: Sku.nullable() }).openapi('ProductPage');
-export const SkuParam = z.object({ sku: Sku });
 /** Products come in sku order: a page's cursor is the sku of its last product. */
 export const SearchQuery = z.object({ q: z.string().max(100).optional(), limit: limitParam, cursor: Sku.optional() });

@@ -5,7 +5,8 @@ import { authorize } from '../../shared/http/authorize.js';
 import { body, json } from '../../shared/http/openapi.js';
 import { createServiceApp, type ServiceAppOptions } from '../../shared/http/service-app.js';
 import { HttpProblem } from '../../shared/problem.js';
-import { OrderIdParam, Reservation, SetStockBody, SkuParam, StockLevel } from './schemas.js';
+import { OrderIdParam, SkuParam } from '../../shared/http/path-params.js';
+import { Reservation, SetStockBody, StockLevel } from './schemas.js';
 import type { InventoryStore } from './store.js';
 
 const operator = authorize('admin', 'system');

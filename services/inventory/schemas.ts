@@ -1,11 +1,8 @@
 import { z } from '@hono/zod-openapi';
-import { OrderId, Sku } from '../../shared/domain/ids.js';
-import { OrderLine } from '../../shared/domain/order.js';
-import { SetStock, StockLevel } from '../../shared/domain/stock.js';
+import { OrderId } from '../../shared/domain/ids.js';
+import { SetStock, StockLevel, StockLine } from '../../shared/domain/stock.js';
 
 export { StockLevel };
 export const SetStockBody = SetStock;
 export const ReservationStatus = z.enum(['PENDING', 'RESERVED', 'COMMITTED', 'RELEASED', 'REJECTED']);
-export const Reservation = z.object({ orderId: OrderId, status: ReservationStatus, lines: z.array(OrderLine) }).openapi('Reservation');
-export const SkuParam = z.object({ sku: Sku });
-export const OrderIdParam = z.object({ orderId: OrderId });
+export const Reservation = z.object({ orderId: OrderId, status: ReservationStatus, lines: z.array(StockLine) }).openapi('Reservation');

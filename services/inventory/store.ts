@@ -36,7 +36,7 @@ import type { Collection, Db, UpdateFilter } from 'mongodb';
 import { DomainError } from '../../shared/domain/errors.js';
 import type { BusinessFailureType } from '../../shared/domain/vocabulary.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
-import type { OrderLine } from '../../shared/domain/order.js';
+import type { StockLevel, StockLine } from '../../shared/domain/stock.js';
 
 export type ReservationStatus = 'PENDING' | 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'REJECTED';
 
@@ -67,7 +67,7 @@ export interface StockDoc {
 interface ReservationDoc {
   _id: string;
   status: ReservationStatus;
-  lines: OrderLine[];
+  lines: StockLine[];
   /** Set by the commit's transition; a later release restocks instead of returning holds. */
   committed?: boolean;
   /** Skus whose committed units came back (a release after commit). */
@@ -76,12 +76,6 @@ interface ReservationDoc {
   rejection?: { type: BusinessFailureType; message: string; details?: Record<string, unknown> };
   createdAt: Date;
   updatedAt: Date;
-}
-
-export interface StockLevel {
-  sku: string;
-  available: number;
-  reserved: number;
 }
 
 /**
@@ -105,8 +99,12 @@ export function stockBreaches(doc: StockDoc): string[] {
   return breaches;
 }
 
-/** One line per sku, sorted, so concurrent reservations touch documents in the same order. */
-export function mergeLines(lines: OrderLine[]): OrderLine[] {
+/**
+ * One line per sku holding the units of all its lines, sorted, so concurrent reservations touch
+ * documents in the same order. Summing per sku is what stock means: two lines of an order that
+ * differ in something else (an option, a price) still take units of the same shelf.
+ */
+export function mergeLines(lines: readonly StockLine[]): StockLine[] {
   const bySku = new Map<string, number>();
   for (const { sku, quantity } of lines) bySku.set(sku, (bySku.get(sku) ?? 0) + quantity);
   return [...bySku.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([sku, quantity]) => ({ sku, quantity }));
@@ -181,7 +179,7 @@ export class InventoryStore {
     }
   }
 
-  async reservation(orderId: string): Promise<{ orderId: string; status: ReservationStatus; lines: OrderLine[] } | undefined> {
+  async reservation(orderId: string): Promise<{ orderId: string; status: ReservationStatus; lines: StockLine[] } | undefined> {
     const doc = await this.reservations.findOne({ _id: orderId });
     return doc ? { orderId, status: doc.status, lines: doc.lines } : undefined;
   }
@@ -190,7 +188,7 @@ export class InventoryStore {
    * All-or-nothing: either every line is held for the order or none is.
    * A repeat returns the first outcome (the same business failure after a rejection).
    */
-  async reserve(orderId: string, lines: OrderLine[]): Promise<{ orderId: string; status: 'RESERVED' | 'COMMITTED' | 'RELEASED' }> {
+  async reserve(orderId: string, lines: StockLine[]): Promise<{ orderId: string; status: 'RESERVED' | 'COMMITTED' | 'RELEASED' }> {
     checkOrderId(orderId);
     const now = new Date();
     let reservation: ReservationDoc = { _id: orderId, status: 'PENDING', lines: mergeLines(lines), createdAt: now, updatedAt: now };
@@ -245,7 +243,7 @@ export class InventoryStore {
   }
 
   /** Holds one line for the order, idempotently; refuses when the stock is short or unknown. */
-  private async hold(orderId: string, line: OrderLine): Promise<HoldOutcome> {
+  private async hold(orderId: string, line: StockLine): Promise<HoldOutcome> {
     for (let attempt = 0; ; attempt++) {
       const held = await this.stock.updateOne(
         { _id: line.sku, available: { $gte: line.quantity }, [`holds.${orderId}`]: { $exists: false }, closed: { $ne: orderId } },
@@ -327,7 +325,7 @@ export class InventoryStore {
     return { released: doc.lines.length > 0 };
   }
 
-  private async returnHolds(orderId: string, lines: OrderLine[]): Promise<void> {
+  private async returnHolds(orderId: string, lines: StockLine[]): Promise<void> {
     for (const line of lines) await this.closeHold(orderId, line, 'release');
   }
 
@@ -336,7 +334,7 @@ export class InventoryStore {
    * (counted as committed), on release they become available again. Matching the held
    * quantity keeps a commit and a release of the same hold from both applying.
    */
-  private async closeHold(orderId: string, line: OrderLine, how: 'commit' | 'release'): Promise<void> {
+  private async closeHold(orderId: string, line: StockLine, how: 'commit' | 'release'): Promise<void> {
     const update: UpdateFilter<StockDoc> = {
       $inc:
         how === 'commit' ? { reserved: -line.quantity, committed: line.quantity } : { available: line.quantity, reserved: -line.quantity },

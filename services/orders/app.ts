@@ -8,8 +8,9 @@ import { json } from '../../shared/http/openapi.js';
 import { createServiceApp, type ServiceAppOptions } from '../../shared/http/service-app.js';
 import { timeCursor, timePosition } from '../../shared/pagination.js';
 import { HttpProblem } from '../../shared/problem.js';
-import type { OrderView } from './projection.js';
-import { ListQuery, OrderEvents, OrderIdParam, OrderPage } from './schemas.js';
+import { toRecord } from './projection.js';
+import { OrderIdParam } from '../../shared/http/path-params.js';
+import { ListQuery, OrderEventLog, OrderRecordPage } from './schemas.js';
 import type { OrdersStore } from './store.js';
 
 const listOrders = createRoute({
@@ -17,7 +18,7 @@ const listOrders = createRoute({
   path: '/orders',
   tags: ['orders'],
   request: { query: ListQuery },
-  responses: { 200: json(OrderPage, 'orders, newest first'), 400: { description: 'bad query' } },
+  responses: { 200: json(OrderRecordPage, 'orders, newest first'), 400: { description: 'bad query' } },
 });
 const getOrder = createRoute({
   method: 'get',
@@ -31,10 +32,9 @@ const getEvents = createRoute({
   path: '/orders/{orderId}/events',
   tags: ['orders'],
   request: { params: OrderIdParam },
-  responses: { 200: json(OrderEvents, "the order's events in order"), 404: { description: 'no such order (or not yours)' } },
+  responses: { 200: json(OrderEventLog, "the order's events in order"), 404: { description: 'no such order (or not yours)' } },
 });
 
-const toJson = (view: OrderView) => ({ ...view, createdAt: view.createdAt.toISOString(), updatedAt: view.updatedAt.toISOString() });
 const noSuchOrder = () => new HttpProblem('not-found', { detail: 'no such order' });
 
 export function createOrdersApp(deps: { store: OrdersStore; appOptions: ServiceAppOptions }) {
@@ -60,11 +60,11 @@ export function createOrdersApp(deps: { store: OrdersStore; appOptions: ServiceA
       const after = cursor ? timePosition(cursor) : undefined;
       const page = await store.list(customerId, limit, after && { createdAt: after.createdAt, orderId: after.id });
       return c.json(
-        { items: page.items.map(toJson), nextCursor: page.next ? timeCursor(page.next.createdAt, page.next.orderId) : null },
+        { items: page.items.map(toRecord), nextCursor: page.next ? timeCursor(page.next.createdAt, page.next.orderId) : null },
         200,
       );
     })
-    .openapi(getOrder, async (c) => c.json(toJson(await ownedOrder(c.var.caller, c.req.valid('param').orderId)), 200))
+    .openapi(getOrder, async (c) => c.json(toRecord(await ownedOrder(c.var.caller, c.req.valid('param').orderId)), 200))
     .openapi(getEvents, async (c) => {
       const { orderId } = c.req.valid('param');
       await ownedOrder(c.var.caller, orderId);

@@ -2,8 +2,7 @@
 // version order. The store keeps a materialised copy, advanced by each event's
 // changes in the same atomic write that stores the event; rebuilding from the
 // log alone gives the same document (a test proves it).
-import type { CancellationReason, OrderStatus } from '../../shared/domain/vocabulary.js';
-import type { OrderEvent, OrderLine, ShippingAddress } from '../../shared/domain/order.js';
+import type { OrderEvent, OrderRecord } from '../../shared/domain/order.js';
 
 export interface StoredEvent {
   orderId: string;
@@ -13,30 +12,25 @@ export interface StoredEvent {
   at: Date;
 }
 
-export interface OrderView {
-  orderId: string;
-  customerId: string;
-  status: OrderStatus;
-  items: Array<OrderLine & { unitPriceCents?: number; name?: string }>;
-  totalCents?: number;
-  currency?: string;
-  shippingAddress?: ShippingAddress;
-  cancellation?: { reason: CancellationReason };
-  failure?: { reason: string };
-  shipment?: { shipmentId: string; trackingNumber: string };
-  approvedBy?: string;
-  requestId?: string;
-  createdAt: Date;
-  updatedAt: Date;
-  version: number;
-}
+/**
+ * The order's record as the store keeps it: the read model of shared/domain (OrderRecord), its
+ * times as Dates. Derived, so a field added to the record (or to its lines) is one here too.
+ */
+export type StoredOrder = Omit<OrderRecord, 'createdAt' | 'updatedAt'> & { createdAt: Date; updatedAt: Date };
+
+/** The stored order as the API answers it: all of it, its times as ISO strings. */
+export const toRecord = (order: StoredOrder): OrderRecord => ({
+  ...order,
+  createdAt: order.createdAt.toISOString(),
+  updatedAt: order.updatedAt.toISOString(),
+});
 
 /**
  * The read-model fields an event sets, derived from the event alone. The store
  * `$set`s exactly these in the same atomic update that appends the event; the
  * fold below applies them in version order, so both give the same document.
  */
-export function eventChanges(event: StoredEvent): Partial<OrderView> {
+export function eventChanges(event: StoredEvent): Partial<StoredOrder> {
   const e = { type: event.type, data: event.data } as OrderEvent;
   switch (e.type) {
     case 'OrderPlaced':
@@ -49,7 +43,8 @@ export function eventChanges(event: StoredEvent): Partial<OrderView> {
       };
     case 'OrderPriced':
       return {
-        items: e.data.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPriceCents: l.unitPriceCents, name: l.name })),
+        // The lines as priced, whole: whatever a priced line carries, the record shows.
+        items: e.data.lines,
         totalCents: e.data.totalCents,
         currency: e.data.currency,
       };
@@ -74,16 +69,16 @@ export function eventChanges(event: StoredEvent): Partial<OrderView> {
 }
 
 /** One step of the fold: the view after `event`. */
-export function applyEvent(view: OrderView, event: StoredEvent): OrderView {
+export function applyEvent(view: StoredOrder, event: StoredEvent): StoredOrder {
   return { ...view, ...eventChanges(event), version: event.version, updatedAt: event.at };
 }
 
 /** Folds an order's events (any order in, sorted by version) into its read model. */
-export function project(events: StoredEvent[]): OrderView | undefined {
+export function project(events: StoredEvent[]): StoredOrder | undefined {
   const sorted = [...events].sort((a, b) => a.version - b.version);
   const first = sorted[0];
   if (!first) return undefined;
-  const empty: OrderView = {
+  const empty: StoredOrder = {
     orderId: first.orderId,
     customerId: '',
     status: 'PENDING',

@@ -1,16 +1,17 @@
 import { z } from '@hono/zod-openapi';
-import { OrderId, UserId } from '../../shared/domain/ids.js';
+import { UserId } from '../../shared/domain/ids.js';
 import { OrderRecord } from '../../shared/domain/order.js';
 import { ORDER_EVENT_TYPES } from '../../shared/domain/vocabulary.js';
 import { TimeCursor, limitParam } from '../../shared/pagination.js';
 
-export const OrderIdParam = z.object({ orderId: OrderId });
 export const ListQuery = z.object({ customerId: UserId.optional(), limit: limitParam, cursor: TimeCursor.optional() });
-export const OrderPage = z.object({ items: z.array(OrderRecord), nextCursor: TimeCursor.nullable() }).openapi('OrderPage');
-export const OrderEvents = z
+/** A page of order records (the gateway shows each as an OrderSummary). */
+export const OrderRecordPage = z.object({ items: z.array(OrderRecord), nextCursor: TimeCursor.nullable() }).openapi('OrderRecordPage');
+/** The order's event log, each event with its version (the gateway shows each as its caller may see it). */
+export const OrderEventLog = z
   .object({
     items: z.array(
       z.object({ type: z.enum(ORDER_EVENT_TYPES), version: z.number().int(), at: z.string(), data: z.record(z.string(), z.unknown()) }),
     ),
   })
-  .openapi('OrderEvents');
+  .openapi('OrderEventLog');

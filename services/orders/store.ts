@@ -13,7 +13,7 @@ import { DomainError } from '../../shared/domain/errors.js';
 import { ORDER_EVENT_TYPES } from '../../shared/domain/vocabulary.js';
 import { type OrderEvent } from '../../shared/domain/order.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
-import { eventChanges, project, type OrderView, type StoredEvent } from './projection.js';
+import { eventChanges, project, type StoredOrder, type StoredEvent } from './projection.js';
 
 interface EmbeddedEvent {
   type: StoredEvent['type'];
@@ -21,13 +21,13 @@ interface EmbeddedEvent {
   at: Date;
 }
 
-interface OrderDoc extends OrderView {
+interface OrderDoc extends StoredOrder {
   _id: string;
   events: EmbeddedEvent[];
 }
 
-export interface OrderPage {
-  items: OrderView[];
+export interface StoredOrderPage {
+  items: StoredOrder[];
   next?: { createdAt: string; orderId: string };
 }
 
@@ -192,11 +192,11 @@ export class OrdersStore {
   }
 
   /** The read model rebuilt from the event log alone. */
-  async rebuild(orderId: string): Promise<OrderView | undefined> {
+  async rebuild(orderId: string): Promise<StoredOrder | undefined> {
     return project(await this.history(orderId));
   }
 
-  async get(orderId: string): Promise<OrderView | undefined> {
+  async get(orderId: string): Promise<StoredOrder | undefined> {
     const doc = await this.orders.findOne({ _id: orderId }, withoutLog);
     if (!doc) return undefined;
     const { _id, ...view } = doc;
@@ -204,7 +204,7 @@ export class OrdersStore {
   }
 
   /** Newest first; `after` is the position of the last order of the previous page. */
-  async list(customerId: string | undefined, limit: number, after?: { createdAt: string; orderId: string }): Promise<OrderPage> {
+  async list(customerId: string | undefined, limit: number, after?: { createdAt: string; orderId: string }): Promise<StoredOrderPage> {
     const filter: Filter<OrderDoc> = customerId ? { customerId } : {};
     if (after) {
       const at = new Date(after.createdAt);

@@ -5,7 +5,8 @@ import { authorize } from '../../shared/http/authorize.js';
 import { json } from '../../shared/http/openapi.js';
 import { createServiceApp, type ServiceAppOptions } from '../../shared/http/service-app.js';
 import { HttpProblem } from '../../shared/problem.js';
-import { OrderIdParam, PaymentView } from './schemas.js';
+import { OrderIdParam } from '../../shared/http/path-params.js';
+import { PaymentView } from './schemas.js';
 import type { PaymentsStore } from './store.js';
 
 const getPayment = createRoute({

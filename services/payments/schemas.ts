@@ -1,7 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { OrderId } from '../../shared/domain/ids.js';
-
-export const OrderIdParam = z.object({ orderId: OrderId });
 
 const LedgerEntry = z.object({
   id: z.string(),

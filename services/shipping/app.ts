@@ -4,7 +4,8 @@ import { hasRole, mayActFor } from '../../shared/auth/caller.js';
 import { json } from '../../shared/http/openapi.js';
 import { createServiceApp, type ServiceAppOptions } from '../../shared/http/service-app.js';
 import { HttpProblem } from '../../shared/problem.js';
-import { ByOrderQuery, Shipment, ShipmentIdParam } from './schemas.js';
+import { ShipmentIdParam } from '../../shared/http/path-params.js';
+import { ByOrderQuery, Shipment } from './schemas.js';
 import type { ShippingStore } from './store.js';
 
 const getShipment = createRoute({

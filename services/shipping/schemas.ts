@@ -15,5 +15,4 @@ export const Shipment = z
     createdAt: z.string(),
   })
   .openapi('Shipment');
-export const ShipmentIdParam = z.object({ shipmentId: ShipmentId });
 export const ByOrderQuery = z.object({ orderId: OrderId });

@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { DomainError } from '../../shared/domain/errors.js';
 import type { CarrierEventType } from '../../shared/domain/vocabulary.js';
-import type { OrderLine, ShippingAddress } from '../../shared/domain/order.js';
+import type { ShippingAddress } from '../../shared/domain/order.js';
+import type { StockLine } from '../../shared/domain/stock.js';
 import { isDuplicateKeyError } from '../../shared/mongo.js';
 
 type ShipmentStatus = 'LABEL_CREATED' | 'PICKED_UP' | 'DELIVERED' | 'CANCELLED';
@@ -20,7 +21,7 @@ interface ShipmentDoc {
   customerId: string;
   trackingNumber: string;
   address: ShippingAddress;
-  lines: OrderLine[];
+  lines: StockLine[];
   status: ShipmentStatus;
   /** RANK of the status; the guard that keeps it from moving backwards. */
   rank: number;
@@ -49,7 +50,7 @@ export interface ShipmentInput {
   orderId: string;
   customerId: string;
   address: ShippingAddress;
-  lines: OrderLine[];
+  lines: StockLine[];
 }
 
 export class ShippingStore {

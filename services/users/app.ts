@@ -8,7 +8,8 @@ import { authorize } from '../../shared/http/authorize.js';
 import { body, json } from '../../shared/http/openapi.js';
 import { createServiceApp, type ServiceAppOptions } from '../../shared/http/service-app.js';
 import { HttpProblem } from '../../shared/problem.js';
-import { Access, CredentialsBody, ProfileBody, RegisterBody, RolesBody, User, UserIdParam } from './schemas.js';
+import { UserIdParam } from '../../shared/http/path-params.js';
+import { Access, CredentialsBody, ProfileBody, RegisterBody, RolesBody, User } from './schemas.js';
 import type { UsersStore } from './store.js';
 
 const operator = authorize('admin', 'system');

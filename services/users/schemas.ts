@@ -17,4 +17,3 @@ export const User = z
   .openapi('User');
 /** What the gateway needs to honour a token: is the account still active, with which roles. */
 export const Access = z.object({ userId: UserId, roles: z.array(z.string()), active: z.boolean() }).openapi('Access');
-export const UserIdParam = z.object({ userId: UserId });

@@ -13,6 +13,10 @@ export const MAX_QUANTITY = 99;
 export const MAX_LINES = 50;
 
 export const Quantity = z.number().int().min(1).max(MAX_QUANTITY);
+/**
+ * A line of a cart or an order: what the customer buys. Strict, so a field the shop does not
+ * know is a 400, not silently dropped. Inventory and shipping take a StockLine (stock.ts).
+ */
 export const OrderLine = z.object({ sku: Sku, quantity: Quantity }).strict().meta({ id: 'OrderLine' });
 export type OrderLine = z.infer<typeof OrderLine>;
 export const OrderLines = z.array(OrderLine).min(1).max(MAX_LINES);
@@ -97,13 +101,17 @@ export const OrderEvent = z.discriminatedUnion('type', [
 ]);
 export type OrderEvent = { [T in OrderEventType]: { type: T; data: z.infer<EventSchemas[T]> } }[OrderEventType];
 
+/** A line as the order's record holds it: as ordered, then as priced once the order is. */
+export const RecordedLine = PricedLine.partial({ name: true, unitPriceCents: true });
+export type RecordedLine = z.infer<typeof RecordedLine>;
+
 /** The order's read model (orders service): what its events say so far. */
 export const OrderRecord = z
   .object({
     orderId: OrderId,
     customerId: UserId,
     status: OrderStatus,
-    items: z.array(OrderLine.extend({ unitPriceCents: AmountCents.optional(), name: z.string().optional() })),
+    items: z.array(RecordedLine),
     totalCents: AmountCents.optional(),
     currency: Currency.optional(),
     shippingAddress: ShippingAddress.optional(),

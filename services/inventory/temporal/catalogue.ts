@@ -3,7 +3,7 @@
 // (activities/define-catalogue.ts). Implemented in ../activities.ts.
 import { z } from 'zod';
 import { OrderId } from '../../../shared/domain/ids.js';
-import { OrderLines } from '../../../shared/domain/order.js';
+import { StockLines } from '../../../shared/domain/stock.js';
 import { defineCatalogue, type ActivitiesOf } from '../../../activities/define-catalogue.js';
 import { ping } from '../../../activities/probe.js';
 import { inventoryTaskQueue } from './contract.js';
@@ -15,7 +15,7 @@ export const inventoryCatalogue = defineCatalogue({
   activities: {
     /** All-or-nothing reservation keyed by order id; a repeat answers the first outcome. */
     reserveStock: {
-      input: z.object({ orderId: OrderId, lines: OrderLines }).strict(),
+      input: z.object({ orderId: OrderId, lines: StockLines }).strict(),
       output: z.object({ orderId: OrderId, status: z.enum(['RESERVED', 'COMMITTED', 'RELEASED']) }),
       failures: ['OutOfStock', 'UnknownProduct'],
     },

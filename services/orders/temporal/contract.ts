@@ -3,8 +3,8 @@
 // queries, updates and signals it answers. Workflow-safe (no Node, no I/O, no
 // zod): the saga's own code (workflows/order-saga.ts) and the gateway import it.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { OrderRequest } from '../../../shared/domain/order.js';
-import type { CancellationReason, Duration, OrderStatus, TaskQueue } from '../../../shared/domain/vocabulary.js';
+import type { OrderRecord, OrderRequest } from '../../../shared/domain/order.js';
+import type { Duration, OrderStatus, TaskQueue } from '../../../shared/domain/vocabulary.js';
 import type { FulfilmentSettings } from '../../shipping/temporal/contract.js';
 
 /** The orders worker's queue: its activities and the order saga. */
@@ -50,26 +50,16 @@ export interface SagaCompensation {
   error?: string;
 }
 
-/** What the `sagaState` query answers: the live state of one order saga. */
-export interface SagaState {
-  orderId: string;
-  customerId: string;
-  status: OrderStatus;
-  cancellation?: { reason: CancellationReason };
-  failure?: { reason: string };
-  totalCents?: number;
-  currency?: string;
+/** What the `sagaState` query answers: the live state of one order saga, in the order record's terms. */
+export interface SagaState extends Pick<
+  OrderRecord,
+  'orderId' | 'customerId' | 'status' | 'cancellation' | 'failure' | 'totalCents' | 'currency' | 'shipment'
+> {
   steps: SagaStep[];
   compensations: SagaCompensation[];
-  shipment?: { shipmentId: string; trackingNumber: string };
 }
 
-export interface OrderSagaResult {
-  orderId: string;
-  status: OrderStatus;
-  cancellation?: { reason: CancellationReason };
-  failure?: { reason: string };
-}
+export type OrderSagaResult = Pick<OrderRecord, 'orderId' | 'status' | 'cancellation' | 'failure'>;
 
 /** The answer of an accepted cancel or approve update. */
 export interface UpdateAnswer {

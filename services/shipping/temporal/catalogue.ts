@@ -3,13 +3,14 @@
 // (activities/define-catalogue.ts). Implemented in ../activities.ts.
 import { z } from 'zod';
 import { OrderId, ShipmentId, UserId } from '../../../shared/domain/ids.js';
-import { OrderLines, ShippingAddress } from '../../../shared/domain/order.js';
+import { ShippingAddress } from '../../../shared/domain/order.js';
+import { StockLines } from '../../../shared/domain/stock.js';
 import { CARRIER_EVENT_TYPES } from '../../../shared/domain/vocabulary.js';
 import { defineCatalogue, type ActivitiesOf } from '../../../activities/define-catalogue.js';
 import { ping } from '../../../activities/probe.js';
 import { shippingTaskQueue } from './contract.js';
 
-const ShipmentInput = z.object({ orderId: OrderId, customerId: UserId, address: ShippingAddress, lines: OrderLines }).strict();
+const ShipmentInput = z.object({ orderId: OrderId, customerId: UserId, address: ShippingAddress, lines: StockLines }).strict();
 
 export const shippingCatalogue = defineCatalogue({
   taskQueue: shippingTaskQueue,

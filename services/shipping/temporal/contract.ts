@@ -3,7 +3,8 @@
 // and the state it answers. Workflow-safe (no Node, no I/O, no zod): the order
 // saga starts fulfilment as its child, the gateway's carrier webhook signals it.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { OrderLine, ShippingAddress } from '../../../shared/domain/order.js';
+import type { ShippingAddress } from '../../../shared/domain/order.js';
+import type { StockLine } from '../../../shared/domain/stock.js';
 import type { CarrierEventType, Duration, TaskQueue } from '../../../shared/domain/vocabulary.js';
 
 /** The shipping worker's queue: its activities and fulfilment. */
@@ -29,7 +30,7 @@ export interface FulfilmentInput {
   orderId: string;
   customerId: string;
   address: ShippingAddress;
-  lines: OrderLine[];
+  lines: StockLine[];
   settings: FulfilmentSettings;
 }
 
