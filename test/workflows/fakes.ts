@@ -100,9 +100,16 @@ export function createFakes(overrides: { [Q in keyof Fakes]?: Partial<Fakes[Q]> 
       ping: pong('shipping'),
     },
   };
-  const fakes = Object.fromEntries(
-    (Object.keys(base) as Array<keyof Fakes>).map((q) => [q, track({ ...base[q], ...overrides[q] })]),
-  ) as unknown as Fakes;
+  const merged = <Q extends keyof Fakes>(q: Q): Fakes[Q] => track({ ...base[q], ...overrides[q] });
+  const fakes: Fakes = {
+    users: merged('users'),
+    catalog: merged('catalog'),
+    inventory: merged('inventory'),
+    payments: merged('payments'),
+    orders: merged('orders'),
+    notifications: merged('notifications'),
+    shipping: merged('shipping'),
+  };
   return { fakes, calls };
 }
 
