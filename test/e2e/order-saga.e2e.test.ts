@@ -151,7 +151,7 @@ describe('the running system', () => {
     // shipping: the fulfilment child created the shipment; play the carrier through the webhook
     // The fulfilment child creates the shipment right after confirmation; the order view shows it.
     const shipped = await waitUntil(orderId, (o) => Boolean(o.shipment));
-    const shipment = await db('shipping').collection('shipments').findOne({ orderId });
+    const shipment = await db('shipping').collection<{ _id: string; orderId: string }>('shipments').findOne({ orderId });
     expect(shipment?._id).toBe(shipped.shipment.shipmentId);
     const at = new Date().toISOString();
     expect((await request('POST', `/shipments/${shipment!._id}/events`, { type: 'PICKED_UP', at }, admin)).status).toBe(202);

@@ -43,6 +43,7 @@ import {
   waitForState,
   withWorkers,
 } from './harness.js';
+import { stringContaining } from '../support/matchers.js';
 
 const products = [
   {
@@ -275,7 +276,7 @@ describe('order saga on the real activities', () => {
       );
       const handle = await startSaga(env, input);
       const result = await handle.result();
-      expect(result).toMatchObject({ status: 'FAILED', failure: { reason: expect.stringContaining('release') } });
+      expect(result).toMatchObject({ status: 'FAILED', failure: { reason: stringContaining('release') } });
       const view = await stores.orders.get(input.orderId);
       expect(view).toMatchObject({ status: 'FAILED' });
       expect((await stores.orders.history(input.orderId)).map((e) => e.type)).toContain('OrderFailed');
