@@ -47,7 +47,7 @@ function adapt(name: string, spec: ActivitySpec, run: Run) {
 export type ServiceImplementation<C extends Catalogue> = Omit<ImplementationOf<C>, 'ping'>;
 
 export function implementActivities<C extends Catalogue>(catalogue: C, implementation: ServiceImplementation<C>): ActivitiesOf<C> {
-  const functions: Record<string, unknown> = { ping: async () => ({ taskQueue: catalogue.taskQueue }), ...implementation };
+  const functions: Record<string, unknown> = { ping: () => Promise.resolve({ taskQueue: catalogue.taskQueue }), ...implementation };
   const adapted: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(catalogue.activities)) {
     // Each implementation takes the output type of its own input schema, which the parse above produces.

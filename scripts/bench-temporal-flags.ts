@@ -76,7 +76,7 @@ const workflowBundle = await bundleWorkflowCode({
   workflowsPath: new URL('../workflows/index.ts', import.meta.url).pathname,
   logger: silentLogger,
 });
-const ping = async () => ({});
+const ping = () => Promise.resolve({});
 
 const rows: string[][] = [];
 const runs = Array.from({ length: env.FLAGS_ROUNDS }, () => variants).flat();

@@ -58,7 +58,7 @@ const mix: Mix = {
   ...Object.fromEntries(
     env.CHAOS_MIX.split(',')
       .filter(Boolean)
-      .map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])]),
+      .map((kv) => [kv.split('=')[0] ?? '', Number(kv.split('=')[1])] as const),
   ),
 };
 

@@ -37,7 +37,7 @@ export interface ProcessContext<C> {
   watchdog: StallWatchdog;
   /** The connections this part shares with the other parts of its Node process. */
   resources: SharedResources;
-  onStop(stop: Stop): void;
+  onStop: (stop: Stop) => void;
 }
 
 export interface Started {
@@ -152,9 +152,8 @@ export class NodeProcess {
 
   private runWorker(ctx: ProcessContext<unknown>, worker: Worker): void {
     const running = worker.run();
-    ctx.checks.worker = async () => {
-      if (worker.getState() !== 'RUNNING') throw new Error(`worker is ${worker.getState()}`);
-    };
+    ctx.checks.worker = () =>
+      worker.getState() === 'RUNNING' ? Promise.resolve() : Promise.reject(new Error(`worker is ${worker.getState()}`));
     ctx.onStop(async () => {
       // The SDK stops its workers on SIGINT/SIGTERM by itself; shut down only if that has not begun.
       if (worker.getState() === 'RUNNING') worker.shutdown();

@@ -25,7 +25,7 @@ export function connectRedis(url: string, keyPrefix = '', options: RedisOptions 
 }
 
 export async function pingRedis(redis: Redis): Promise<void> {
-  const answer = await redis.ping();
+  const answer: string = await redis.ping();
   if (answer !== 'PONG') throw new Error(`unexpected PING answer ${answer}`);
 }
 

@@ -246,7 +246,7 @@ function answerTheGateway(run: OrderRun): void {
   // of a concurrent approve and cancel wins, the other is refused with the current status.
   setHandler(cancelOrderUpdate, ({ requestedBy }) => run.cancel(requestedBy), { validator: (_request) => run.refuseCancelIfTooLate() });
   setHandler(approveOrderUpdate, ({ approvedBy }) => run.approve(approvedBy), {
-    validator: ({ approvedBy }) => run.refuseApprovalUnlessAwaited(approvedBy),
+    validator: ({ approvedBy }: { approvedBy: string }) => run.refuseApprovalUnlessAwaited(approvedBy),
   });
   // The carrier's pickup, told by the gateway's webhook before it answers the carrier: from the
   // moment it is accepted no cancel is, so a parcel in the carrier's hands is never refunded.

@@ -54,9 +54,9 @@ export class LoginLimiter {
     const refusals = reserved.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (refusals.length) {
       await giveBack();
-      const failure = refusals.find((reason) => !(reason instanceof RateLimiterRes));
-      if (failure !== undefined) throw failure;
-      throw tooManyRequests(Math.max(...(refusals as RateLimiterRes[]).map(secondsUntilReset)), 'too many failed logins');
+      const limits = refusals.filter((reason) => reason instanceof RateLimiterRes);
+      if (limits.length < refusals.length) throw refusals.find((reason) => !(reason instanceof RateLimiterRes));
+      throw tooManyRequests(Math.max(...limits.map(secondsUntilReset)), 'too many failed logins');
     }
     let user: T | undefined;
     try {

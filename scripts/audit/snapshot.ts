@@ -5,8 +5,8 @@
 // when the stack runs the simulator), the inventory's stock and reservations,
 // and the order notifications. Read-only; everything is held in memory, which
 // suits a local shop or a test stack (millions of orders would want streaming).
-import type { Db, MongoClient } from 'mongodb';
-import type { StockDoc, ReservationStatus } from '../../services/inventory/store.js';
+import type { Db, Document, MongoClient } from 'mongodb';
+import type { ReservationStatus, StockDoc } from '../../services/inventory/store.js';
 import { SIMULATOR_DB } from '../../services/payments/simulator.js';
 import { connectMongo, serviceDb } from '../../shared/mongo.js';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -117,9 +117,15 @@ async function databaseExists(client: MongoClient, name: string): Promise<boolea
   return databases.some((d) => d.name === name);
 }
 
+/** An order document as the audit reads it: the reasons it looks into, the rest taken as found. */
+interface StoredOrder extends Document {
+  cancellation?: { reason?: string };
+  failure?: { reason?: string };
+}
+
 async function loadOrders(db: Db): Promise<OrderRecord[]> {
   const docs = await db
-    .collection('orders')
+    .collection<StoredOrder>('orders')
     .find(
       {},
       { projection: { status: 1, totalCents: 1, items: 1, cancellation: 1, failure: 1, createdAt: 1, updatedAt: 1, 'events.type': 1 } },
@@ -176,7 +182,7 @@ function describeFailure(failure: FailureInfo): string | undefined {
   for (let f = failure; f; f = f.cause) {
     const type = f.applicationFailureInfo?.type;
     const part = `${type ? `${type}: ` : ''}${f.message ?? ''}`;
-    if (f.message && !parts.some((p) => p.includes(f!.message!))) parts.push(part);
+    if (f.message && !parts.some((p) => p.includes(f.message!))) parts.push(part);
   }
   return parts.length ? parts.join(': ') : undefined;
 }

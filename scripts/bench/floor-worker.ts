@@ -17,7 +17,7 @@ const env = parseEnv(z.object({ TEMPORAL_ADDRESS: z.string().min(1), TEMPORAL_NA
 const workflowsPath = fileURLToPath(new URL(`../../workflows/engine-floor${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-const activities = { ping: async () => ({ taskQueue: 'floor' }) };
+const activities = { ping: () => Promise.resolve({ taskQueue: 'floor' }) };
 const workers = await Promise.all(
   FLOOR_QUEUES.map((taskQueue) =>
     Worker.create({

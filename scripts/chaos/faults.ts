@@ -98,7 +98,7 @@ async function killAndWait(managed: Managed | undefined, ready: () => Promise<bo
   if (!managed) throw new Error('not started by this stack (an external server): cannot kill it');
   const restarts = managed.restarts;
   process.kill(managed.child.pid!, 'SIGKILL');
-  await until(`${managed.name} was not restarted`, async () => managed.restarts > restarts, 60_000);
+  await until(`${managed.name} was not restarted`, () => Promise.resolve(managed.restarts > restarts), 60_000);
   await until(`${managed.name} did not answer after its restart`, ready, 120_000);
 }
 
@@ -154,7 +154,7 @@ export async function runFaults(
 ): Promise<FaultRecord[]> {
   const records: FaultRecord[] = [];
   for (const [i, fault] of faults.entries()) {
-    await until('never', async () => progress() >= (i + 1) / (faults.length + 1), Infinity);
+    await until('never', () => Promise.resolve(progress() >= (i + 1) / (faults.length + 1)), Infinity);
     await sleep(500 + Math.random() * 2_500);
     const record: FaultRecord = { fault, at: new Date() };
     records.push(record);

@@ -30,9 +30,9 @@ export const deployTools = {
 
 /** What scripts/provision.ts lends this module, so both install the same way. */
 export interface ProvisionHelpers {
-  run(command: string, args: string[], env?: NodeJS.ProcessEnv, cwd?: string): void;
-  requireGo(forWhat: string): string;
-  timed(what: string, work: () => void | Promise<void>): Promise<void>;
+  run: (command: string, args: string[], env?: NodeJS.ProcessEnv, cwd?: string) => void;
+  requireGo: (forWhat: string) => string;
+  timed: (what: string, work: () => void | Promise<void>) => Promise<void>;
 }
 
 async function ensureKustomize({ run, requireGo, timed }: ProvisionHelpers): Promise<void> {

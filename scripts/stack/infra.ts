@@ -18,7 +18,7 @@ export interface Service<T> {
   processes?: Managed[];
 }
 
-const external = <T>(value: T): Service<T> => ({ value, stop: async () => undefined });
+const external = <T>(value: T): Service<T> => ({ value, stop: () => Promise.resolve() });
 
 /**
  * A server this module started and found ready. With persistent data it is supervised (restarted

@@ -102,7 +102,7 @@ export async function startPostgres(opts: InfraOptions & { port?: number }): Pro
     'shared_buffers=64MB',
   ]);
   const managed = spawnManaged('postgres', command, args, { logFile: join(opts.logDir, 'postgres.log') });
-  await waitFor(`postgres on ${port}`, async () => isReady(bin, port), 60_000, managed).catch(async (error: unknown) => {
+  await waitFor(`postgres on ${port}`, () => Promise.resolve(isReady(bin, port)), 60_000, managed).catch(async (error: unknown) => {
     await managed.stop();
     throw error;
   });

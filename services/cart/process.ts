@@ -13,7 +13,7 @@ import { CartStore } from './store.js';
 export const cartProcess = defineProcess({
   name: 'cart',
   env: cartEnv,
-  start: async (ctx) => {
+  start: (ctx) => {
     const { config } = ctx;
     const redis = openRedis(ctx);
     const catalog = new ServiceClient<CatalogApp>({
@@ -22,13 +22,13 @@ export const cartProcess = defineProcess({
       tokens: serviceTokens(config.SERVICE_TOKEN_SECRET),
       timeoutMs: 3_000,
     });
-    return {
+    return Promise.resolve({
       app: createCartApp({
         store: new CartStore(redis, config.CART_TTL_SECONDS),
         checkouts: new CartCheckouts(redis, config.CART_TTL_SECONDS),
         catalog: catalogLookup(catalog),
         appOptions: serviceAppOptions(ctx),
       }),
-    };
+    });
   },
 });

@@ -4,8 +4,9 @@ import type { NotificationTemplate } from '../../shared/domain/vocabulary.js';
 type Data = Record<string, string | number | boolean | null | undefined>;
 
 /** A missing value reads as a placeholder, never as "undefined" in a customer's inbox. */
-const text = (value: unknown, fallback = '(unknown)') => (value === undefined || value === null || value === '' ? fallback : String(value));
-const money = (cents: unknown, currency: unknown) =>
+const text = (value: Data[string], fallback = '(unknown)') =>
+  value === undefined || value === null || value === '' ? fallback : String(value);
+const money = (cents: Data[string], currency: Data[string]) =>
   typeof cents === 'number' ? `${(cents / 100).toFixed(2)} ${String(currency ?? '')}`.trim() : 'your total';
 
 const TEMPLATES: Record<NotificationTemplate, (d: Data) => { subject: string; body: string }> = {

@@ -2,6 +2,7 @@
 // document is the message, for a relay (or a person) to pick up. SMTP sends
 // e-mail through nodemailer; a failed send is retried by the activity.
 import nodemailer from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 
 export interface OutgoingMessage {
   id: string;
@@ -18,14 +19,14 @@ export interface Transport {
 
 export class OutboxTransport implements Transport {
   readonly name = 'outbox';
-  async send(message: OutgoingMessage): Promise<{ transportId: string }> {
-    return { transportId: `outbox:${message.id}` };
+  send(message: OutgoingMessage): Promise<{ transportId: string }> {
+    return Promise.resolve({ transportId: `outbox:${message.id}` });
   }
 }
 
 export class SmtpTransport implements Transport {
   readonly name = 'smtp';
-  private readonly mailer: nodemailer.Transporter;
+  private readonly mailer: nodemailer.Transporter<SMTPTransport.SentMessageInfo>;
 
   constructor(
     url: string,
@@ -44,6 +45,6 @@ export class SmtpTransport implements Transport {
       text: message.body,
       messageId: `<${message.id}@sagashop>`,
     });
-    return { transportId: String(info.messageId) };
+    return { transportId: info.messageId };
   }
 }

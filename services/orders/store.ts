@@ -139,7 +139,7 @@ export class OrdersStore {
     const types = doc.events.map((e) => e.type);
     // Separate clauses, as in appendTo: mongo-java-server mis-matches `$all` combined on an array path.
     const unchanged = { $and: [{ version: doc.version }, { events: { $size: types.length } }, { 'events.type': { $all: types } }] };
-    const { modifiedCount } = await this.orders.replaceOne({ _id: orderId, ...unchanged } as Filter<OrderDoc>, { ...view, events: log });
+    const { modifiedCount } = await this.orders.replaceOne({ _id: orderId, ...unchanged }, { ...view, events: log });
     const last = events[events.length - 1]!;
     return modifiedCount === 1 ? { version: log.findIndex((e) => e.type === last.type) + 1 } : undefined;
   }
@@ -172,7 +172,7 @@ export class OrdersStore {
     // The before image is the caller's own: under contention an 'after' image may
     // already include later appends, so the version is computed from 'before'.
     const before = await this.orders.findOneAndUpdate(
-      { _id: orderId, ...guard } as Filter<OrderDoc>,
+      { _id: orderId, ...guard },
       { $push: { events: logged }, $inc: { version: 1 }, $set: { ...changes, updatedAt: at } },
       { returnDocument: 'before', projection: { version: 1 } },
     );

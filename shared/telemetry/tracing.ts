@@ -21,7 +21,7 @@ export interface Tracing {
   /** Where every span of the process goes; workflow spans (exported from the sandbox through a sink) are handed to it too. */
   spanProcessor: SpanProcessor;
   /** The active span's ids, for the process's log lines (shared/logger.ts). */
-  logContext(): Record<string, string> | undefined;
+  logContext: () => Record<string, string> | undefined;
   /** Exports what is still buffered; the process calls it last when it stops. */
   shutdown(): Promise<void>;
 }
@@ -68,7 +68,7 @@ async function otlpExporter(env: NodeJS.ProcessEnv): Promise<SpanExporter> {
 }
 
 export async function startTracing({ serviceName, spanProcessor, hookEsm = false, env = process.env }: TracingOptions): Promise<Tracing> {
-  let hooksAcknowledged: () => Promise<void> = async () => undefined;
+  let hooksAcknowledged: () => Promise<void> = () => Promise.resolve();
   if (hookEsm) {
     const channel = createAddHookMessageChannel();
     register('import-in-the-middle/hook.mjs', import.meta.url, channel.registerOptions);

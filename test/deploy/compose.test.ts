@@ -39,6 +39,10 @@ interface ComposeService {
   ports?: Array<{ target: number }>;
   restart?: string;
 }
+/** The normalized project compose-go prints (the fields these tests read). */
+interface ComposeProject {
+  services: Record<string, ComposeService>;
+}
 
 let processes: SagashopProcess[];
 let services: Record<string, ComposeService>;
@@ -61,7 +65,7 @@ beforeAll(async () => {
   processes = await loadProcesses();
   const { project, error } = loadCompose(SECRETS);
   if (!project) throw new Error(`docker-compose.yml does not load:\n${error}`);
-  services = project.services;
+  services = (project as ComposeProject).services;
 });
 afterAll(closeApps);
 
@@ -92,7 +96,7 @@ describe('docker-compose.yml', () => {
     const usersWith = (env: Record<string, string>) => {
       const { project, error } = loadCompose({ ...SECRETS, ...env });
       if (!project) throw new Error(error);
-      const environment = project.services.users.environment as Record<string, string | null>;
+      const environment = (project as ComposeProject).services.users?.environment ?? {};
       return { ...imageEnv, ...Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, v ?? ''])) };
     };
     const withoutPassword = configurationProblems('docker-compose.yml', users, usersWith({ SEED_DEMO: 'true' }));

@@ -18,7 +18,7 @@ import {
   serves,
   type SagashopProcess,
 } from './processes.js';
-import { kubernetesSchemaErrors, renderOverlay, type KubeObject } from './tools.js';
+import { kubernetesSchemaErrors, renderOverlay, type KubeKinds, type KubeObject } from './tools.js';
 
 /** The oldest and the newest Kubernetes release the manifests must be valid for. */
 const KUBERNETES_VERSIONS = ['1.30.0', '1.37.0'];
@@ -39,11 +39,13 @@ for (const overlay of ['dev', 'production']) {
   describe(`deploy/k8s/overlays/${overlay}`, () => {
     let yaml: string;
     let objects: KubeObject[];
-    const all = (kind: string) => objects.filter((o) => o.kind === kind);
-    const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+    // An object of a kind has that kind's fields (the schema check above holds them to the API's schema).
+    const all = <K extends keyof KubeKinds>(kind: K) => objects.filter((o): o is KubeKinds[K] => o.kind === kind);
+    const find = <K extends keyof KubeKinds>(kind: K, name: string) =>
+      objects.find((o): o is KubeKinds[K] => o.kind === kind && o.metadata.name === name);
     const deployment = (proc: SagashopProcess) => find('Deployment', proc.name)!;
-    const podLabels = (d: KubeObject): Record<string, string> => d.spec.template.metadata?.labels ?? {};
-    const container = (proc: SagashopProcess) => deployment(proc).spec.template.spec.containers[0];
+    const podLabels = (d: KubeKinds['Deployment']): Record<string, string> => d.spec.template.metadata?.labels ?? {};
+    const container = (proc: SagashopProcess) => deployment(proc).spec.template.spec.containers[0]!;
 
     // What the container's environment will be, from the rendered ConfigMaps and
     // Secrets; a Secret that is not rendered is created in the cluster beforehand,
@@ -54,8 +56,10 @@ for (const overlay of ['dev', 'production']) {
       const secretValue = (name: string, key: string) => {
         const secret = find('Secret', name);
         if (!secret) return PLACEHOLDER_SECRET;
-        if (secret.stringData?.[key] !== undefined) return String(secret.stringData[key]);
-        if (secret.data?.[key] !== undefined) return Buffer.from(secret.data[key], 'base64').toString('utf8');
+        const given = secret.stringData?.[key];
+        if (given !== undefined) return given;
+        const encoded = secret.data?.[key];
+        if (encoded !== undefined) return Buffer.from(encoded, 'base64').toString('utf8');
         problems.push(`${proc.name}: Secret ${name} has no ${key}`);
         return '';
       };
@@ -135,7 +139,7 @@ for (const overlay of ['dev', 'production']) {
           container(proc).ports?.map((p: { containerPort: number }) => p.containerPort),
           `${proc.name} declares its port`,
         ).toContain(port);
-        for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+        for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe'] as const) {
           const httpGet = container(proc)[probe]?.httpGet;
           if (probe !== 'startupProbe') expect(httpGet, `${proc.name}'s ${probe}`).toBeDefined();
           if (!httpGet) continue;
@@ -175,7 +179,7 @@ for (const overlay of ['dev', 'production']) {
         expect(security.allowPrivilegeEscalation, `${proc.name} allowPrivilegeEscalation`).toBe(false);
         expect(security.readOnlyRootFilesystem, `${proc.name} readOnlyRootFilesystem`).toBe(true);
         expect(security.capabilities?.drop, `${proc.name} drops capabilities`).toContain('ALL');
-        for (const bound of ['requests', 'limits']) {
+        for (const bound of ['requests', 'limits'] as const) {
           expect(Object.keys(container(proc).resources?.[bound] ?? {}).sort(), `${proc.name}'s resource ${bound}`).toEqual([
             'cpu',
             'memory',
@@ -222,7 +226,7 @@ for (const overlay of ['dev', 'production']) {
           deployment(target!).spec.replicas,
           `${target!.name}: the HPA owns the count, a replicas field would reset it on apply`,
         ).toBeUndefined();
-        for (const metric of metrics.filter((m: { type: string }) => m.type === 'Resource')) {
+        for (const metric of metrics.filter((m) => m.type === 'Resource')) {
           expect(
             container(target!).resources?.requests?.[metric.resource.name],
             `${target!.name} requests the ${metric.resource.name} its HPA measures`,

@@ -196,7 +196,7 @@ async function appOf(proc: SagashopProcess): Promise<{ app: App; close(): Promis
   if (proc.name !== 'gateway') {
     return {
       app: createServiceApp({ service: proc.name, logger, serviceTokenSecret: PLACEHOLDER_SECRET, checks: {} }),
-      close: async () => undefined,
+      close: () => Promise.resolve(),
     };
   }
   const urlOf = (name: ServiceName) => `http://127.0.0.1:9/${name}`;

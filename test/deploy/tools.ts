@@ -32,7 +32,56 @@ export interface KubeObject {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
-  [field: string]: any;
+}
+
+type Labels = Record<string, string>;
+interface KeyRef {
+  name: string;
+  key: string;
+}
+interface Probe {
+  httpGet?: { port: string | number; path: string };
+}
+/** The parts of a container the deploy tests read. */
+export interface Container {
+  image: string;
+  command?: string[];
+  args?: string[];
+  ports?: Array<{ name?: string; containerPort: number }>;
+  envFrom?: Array<{ configMapRef?: { name: string }; secretRef?: { name: string } }>;
+  env?: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef?: KeyRef; configMapKeyRef?: KeyRef; fieldRef?: object } }>;
+  startupProbe?: Probe;
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  securityContext?: {
+    runAsNonRoot?: boolean;
+    allowPrivilegeEscalation?: boolean;
+    readOnlyRootFilesystem?: boolean;
+    capabilities?: { drop?: string[] };
+  };
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+}
+/** The kinds the deploy tests read, with the fields they read. */
+export interface KubeKinds {
+  Deployment: KubeObject & {
+    spec: {
+      replicas?: number;
+      selector: { matchLabels: Labels };
+      template: { metadata?: { labels?: Labels }; spec: { containers: Container[]; securityContext?: { runAsNonRoot?: boolean } } };
+    };
+  };
+  Service: KubeObject & { spec: { selector: Labels; ports: Array<{ port: number; targetPort?: string | number }> } };
+  ConfigMap: KubeObject & { data?: Record<string, string> };
+  Secret: KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> };
+  HorizontalPodAutoscaler: KubeObject & {
+    spec: {
+      scaleTargetRef: { apiVersion: string; kind: string; name: string };
+      minReplicas?: number;
+      maxReplicas: number;
+      metrics: Array<{ type: 'Resource'; resource: { name: string } } | { type: 'Pods' | 'Object' | 'External' | 'ContainerResource' }>;
+    };
+  };
+  PodDisruptionBudget: KubeObject & { spec: { selector?: { matchLabels?: Labels } } };
 }
 
 /** The overlay as `kubectl kustomize` (or kustomize build) renders it: its YAML and its objects. */
@@ -61,7 +110,7 @@ export function kubernetesSchemaErrors(yaml: string, version: string): string[] 
  * normalized project (anchors merged, variables interpolated) or its error.
  * Only `env` is interpolated, so the check never depends on the caller's shell.
  */
-export function loadCompose(env: Record<string, string>): { project?: any; error?: string } {
+export function loadCompose(env: Record<string, string>): { project?: unknown; error?: string } {
   const composecheck = required('the compose checker (scripts/composecheck)', deployTools.composecheck());
   const { status, stdout, stderr } = run([composecheck, join(root, 'docker-compose.yml')], { env: { PATH: process.env.PATH, ...env } });
   return status === 0 ? { project: JSON.parse(stdout) } : { error: stderr.trim() };

@@ -87,7 +87,10 @@ describe('the order shape, derived', () => {
 
     const record = toRecord(stored);
     expect(record.items).toEqual([giftWrapped]);
-    const view = JSON.parse(JSON.stringify(orderView('o-1', { stored: record, live: undefined, customerId: 'u-1' })));
+    const view = JSON.parse(JSON.stringify(orderView('o-1', { stored: record, live: undefined, customerId: 'u-1' }))) as Record<
+      string,
+      unknown
+    >;
     expect(view.items).toEqual([{ sku: 'MUG-SAGA', quantity: 1, unitPriceCents: 1200, engraving: 'Ada' }]);
     // Absent optional fields stay out of the answer, as before the view was derived.
     expect(Object.keys(view)).toEqual(['orderId', 'customerId', 'status', 'items', 'totalCents', 'currency', 'saga', 'createdAt']);

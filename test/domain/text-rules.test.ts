@@ -63,7 +63,7 @@ async function collect(): Promise<Found> {
   const found: Found = { patterns: new Map(), strings: new Map() };
   const seen = new Set<unknown>();
   for (const file of schemaModules()) {
-    const exports: Record<string, unknown> = await import(pathToFileURL(join(ROOT, file)).href);
+    const exports = (await import(pathToFileURL(join(ROOT, file)).href)) as Record<string, unknown>;
     for (const [name, value] of Object.entries(exports)) {
       const stack: unknown[] = [value];
       while (stack.length) {
@@ -71,14 +71,14 @@ async function collect(): Promise<Found> {
         if (!v || typeof v !== 'object' || seen.has(v)) continue;
         seen.add(v);
         if (Array.isArray(v)) {
-          stack.push(...v);
+          stack.push(...(v as unknown[]));
         } else if ('_zod' in v) {
-          const def: Record<string, unknown> = (v as any)._zod.def;
+          const def = (v as z.core.$ZodType)._zod.def;
           if (def.type === 'string') found.strings.set(v as z.ZodType, `${file}: ${name}`);
-          if (def.pattern instanceof RegExp) found.patterns.set(String(def.pattern), def.pattern);
-          stack.push(...Object.values(def));
+          if ('pattern' in def && def.pattern instanceof RegExp) found.patterns.set(String(def.pattern), def.pattern);
+          stack.push(...(Object.values(def) as unknown[]));
         } else if (Object.getPrototypeOf(v) === Object.prototype) {
-          stack.push(...Object.values(v));
+          stack.push(...(Object.values(v) as unknown[]));
         }
       }
     }
@@ -166,9 +166,7 @@ describe('text rules on hostile values', async () => {
   it('a length limit comes before any pattern and aborts, so no pattern runs on a value already too long', () => {
     const wrong: string[] = [];
     for (const [schema, name] of strings) {
-      const checks: Array<{ check?: string; pattern?: unknown; abort?: boolean }> = ((schema as any)._zod.def.checks ?? []).map(
-        (c: any) => c._zod.def,
-      );
+      const checks: Array<{ check?: string; pattern?: unknown; abort?: boolean }> = (schema._zod.def.checks ?? []).map((c) => c._zod.def);
       const limit = checks.findIndex((c) => c.check === 'max_length' || c.check === 'length_equals');
       const pattern = checks.findIndex((c) => c.pattern instanceof RegExp);
       if (limit < 0 || pattern < 0) continue;

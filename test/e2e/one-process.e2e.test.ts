@@ -98,7 +98,7 @@ describe('the shop in one process', () => {
     const { pid } = shop().child;
     const restarts = shop().restarts;
     process.kill(pid!, 'SIGKILL');
-    await waitFor('the shop restarted', async () => shop().restarts > restarts && shop().child.pid !== pid, WITHIN_MS);
+    await waitFor('the shop restarted', () => Promise.resolve(shop().restarts > restarts && shop().child.pid !== pid), WITHIN_MS);
     await expectReady(system.gatewayUrl, WITHIN_MS);
     for (const name of SERVICE_NAMES) expect((await fetch(`${system.serviceUrls[name]}/health/ready`)).status, name).toBe(200);
 

@@ -27,6 +27,23 @@ let admin: string;
 
 const db = (service: string): Db => mongo.db(`${prefix}${service}`);
 
+/** What these tests read of the services' documents, whose ids are strings (the order id, `<orderId>:charge`). */
+interface StoredCharge {
+  _id: string;
+  status: string;
+  amountCents: number;
+}
+interface LedgerEntry {
+  _id: string;
+  orderId: string;
+  type: string;
+  amountCents: number;
+}
+interface StoredOrder {
+  _id: string;
+  events: Array<{ type: string }>;
+}
+
 /** The API as a client sees it (test/support/api.ts), with this file's argument order. */
 const request = (method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}) =>
   new Api(api).request(method, path, { body, token, headers });
@@ -124,19 +141,17 @@ describe('the running system', () => {
     // inventory: taken for good, nothing left reserved
     expect(await stockOf('TSHIRT-RED-M')).toMatchObject({ available: before.available - 2, reserved: before.reserved });
     // payments: captured once, for the order's total, and recorded in the ledger once
-    const charge = await db('payments')
-      .collection('charges')
-      .findOne({ _id: orderId as never });
+    const charge = await db('payments').collection<StoredCharge>('charges').findOne({ _id: orderId });
     expect(charge).toMatchObject({ status: 'CAPTURED', amountCents: confirmed.totalCents });
     const ledger = await db('payments')
-      .collection('ledger')
-      .find({ _id: { $regex: `^${orderId}:` } as never })
+      .collection<LedgerEntry>('ledger')
+      .find({ _id: { $regex: `^${orderId}:` } })
       .toArray();
     expect(ledger.map((e) => e.type)).toEqual(['charge']);
     // shipping: the fulfilment child created the shipment; play the carrier through the webhook
     // The fulfilment child creates the shipment right after confirmation; the order view shows it.
     const shipped = await waitUntil(orderId, (o) => Boolean(o.shipment));
-    const shipment = await db('shipping').collection('shipments').findOne({ orderId });
+    const shipment = await db('shipping').collection<{ _id: string; orderId: string }>('shipments').findOne({ orderId });
     expect(shipment?._id).toBe(shipped.shipment.shipmentId);
     const at = new Date().toISOString();
     expect((await request('POST', `/shipments/${shipment!._id}/events`, { type: 'PICKED_UP', at }, admin)).status).toBe(202);
@@ -185,11 +200,7 @@ describe('the running system', () => {
     const orderId = await placeOrder([{ sku: 'LIMITED-POSTER', quantity: 1 }], 'tok_visa');
     const order = await waitForStatus(orderId, ['CANCELLED', 'FAILED']);
     expect(order).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'OUT_OF_STOCK' } });
-    expect(
-      await db('payments')
-        .collection('charges')
-        .countDocuments({ _id: orderId as never }),
-    ).toBe(0);
+    expect(await db('payments').collection<StoredCharge>('charges').countDocuments({ _id: orderId })).toBe(0);
     expect(await stockOf('LIMITED-POSTER')).toMatchObject({ available: 0, reserved: 0 });
     await temporal.workflow.getHandle(`order-${orderId}`).result();
   });
@@ -203,15 +214,10 @@ describe('the running system', () => {
     expect(await stockOf('BACKPACK-20L')).toEqual({ sku: 'BACKPACK-20L', ...before });
     expect(
       await db('payments')
-        .collection('ledger')
-        .countDocuments({ _id: { $regex: `^${orderId}:` } as never }),
+        .collection<LedgerEntry>('ledger')
+        .countDocuments({ _id: { $regex: `^${orderId}:` } }),
     ).toBe(0);
-    const events: Array<{ type: string }> =
-      (
-        await db('orders')
-          .collection('orders')
-          .findOne({ _id: orderId as never })
-      )?.events ?? [];
+    const events: Array<{ type: string }> = (await db('orders').collection<StoredOrder>('orders').findOne({ _id: orderId }))?.events ?? [];
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['StockReserved', 'StockReleased', 'OrderCancelled']));
   });
 
@@ -225,8 +231,8 @@ describe('the running system', () => {
     expect(order).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'CUSTOMER_CANCELLED' } });
     expect(await stockOf('HOODIE-GREY-M')).toEqual({ sku: 'HOODIE-GREY-M', ...before });
     const ledger = await db('payments')
-      .collection('ledger')
-      .find({ _id: { $regex: `^${orderId}:` } as never })
+      .collection<LedgerEntry>('ledger')
+      .find({ _id: { $regex: `^${orderId}:` } })
       .toArray();
     expect(ledger.map((e) => e.type).sort()).toEqual(['charge', 'refund']);
   });
@@ -253,9 +259,9 @@ describe('the running system', () => {
       expect(status, orderId).toBe(200);
       const order = await waitForStatus(orderId, ['CANCELLED', 'FAILED']);
       expect(order, orderId).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'CUSTOMER_CANCELLED' } });
-      const ledger = await db('payments').collection('ledger').find({ orderId }).toArray();
-      const charged = ledger.filter((e) => e.type === 'charge').reduce((sum, e) => sum + (e.amountCents as number), 0);
-      const refunded = ledger.filter((e) => e.type === 'refund').reduce((sum, e) => sum + (e.amountCents as number), 0);
+      const ledger = await db('payments').collection<LedgerEntry>('ledger').find({ orderId }).toArray();
+      const charged = ledger.filter((e) => e.type === 'charge').reduce((sum, e) => sum + e.amountCents, 0);
+      const refunded = ledger.filter((e) => e.type === 'refund').reduce((sum, e) => sum + e.amountCents, 0);
       expect(charged - refunded, orderId).toBe(0);
       // The run itself ends (after telling the customer), never as a failed run.
       expect(await temporal.workflow.getHandle(`order-${orderId}`).result(), orderId).toMatchObject({ status: 'CANCELLED' });

@@ -103,8 +103,8 @@ describe('one cart, many checkouts', () => {
         expect(a.status).toBe(200);
         added.push({ sku: i % 2 ? 'STICKERS-5' : 'MUG-SAGA', quantity: 1 });
       });
-      expect(placed!.status, JSON.stringify(placed!.body)).toBe(202);
-      const ordered = await orderedLines(bob.token, placed!.body.orderId);
+      expect(placed.status, JSON.stringify(placed.body)).toBe(202);
+      const ordered = await orderedLines(bob.token, placed.body.orderId);
       const left = await cartOf(bob.token);
       // nothing lost, nothing twice: what was ordered plus what is left is what was added
       const sum = totals([...ordered, ...left]);

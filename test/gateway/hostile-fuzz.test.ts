@@ -38,7 +38,7 @@ const SAMPLE = 8;
 
 let system: RunningSystem;
 let prefix: string;
-let roles: Array<{ role: string; headers: Record<string, string>; passes(op: Operation): boolean }>;
+let roles: Array<{ role: string; headers: Record<string, string>; passes: (op: Operation) => boolean }>;
 
 beforeAll(async () => {
   const options = await isolatedSystemOptions('fuzz', {

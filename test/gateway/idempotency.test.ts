@@ -98,7 +98,7 @@ describe('Idempotency-Key middleware', () => {
       });
     const first = send();
     await new Promise((r) => setTimeout(r, 50));
-    const answers = await Promise.all(Array.from({ length: 10 }, send));
+    const answers = await Promise.all(Array.from({ length: 10 }, () => Promise.resolve(send())));
     for (const res of answers) expect(res.status).toBe(409);
     release();
     expect((await first).status).toBe(200);

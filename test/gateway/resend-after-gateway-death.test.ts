@@ -199,7 +199,7 @@ async function sendMuted(c: Case): Promise<void> {
   const connection = proxy.connections;
   // Never answered: it fails once the gateway dies and the proxy drops the connection.
   void post(new Api(`${proxy.url}/api/v1`), c).catch(() => undefined);
-  await waitFor(`${c.name}: a connection through the proxy`, async () => proxy.connections > connection, WITHIN_MS);
+  await waitFor(`${c.name}: a connection through the proxy`, () => Promise.resolve(proxy.connections > connection), WITHIN_MS);
   c.first = await proxy.answer(connection, WITHIN_MS);
   await waitFor(`${c.name}: the saga shows the effect`, c.effect, WITHIN_MS);
 }
@@ -210,7 +210,7 @@ async function killGateway(): Promise<void> {
   const { pid } = gateway.child;
   const restarts = gateway.restarts;
   process.kill(pid!, 'SIGKILL');
-  await waitFor('the gateway restarted', async () => gateway.restarts > restarts && gateway.child.pid !== pid, WITHIN_MS);
+  await waitFor('the gateway restarted', () => Promise.resolve(gateway.restarts > restarts && gateway.child.pid !== pid), WITHIN_MS);
   await expectReady(system.gatewayUrl, WITHIN_MS);
 }
 

@@ -42,7 +42,7 @@ const kill = (service: Service<unknown>) => () => process.kill(service.managed!.
 
 /** Waits until the supervisor has started the killed server again, on the same port and files. */
 const restarted = (service: Service<unknown>) =>
-  waitFor(`${service.managed!.name} restarted`, async () => service.managed!.restarts === 1, 15_000);
+  waitFor(`${service.managed!.name} restarted`, () => Promise.resolve(service.managed!.restarts === 1), 15_000);
 
 const CLIENTS = 4;
 

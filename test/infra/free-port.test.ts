@@ -35,7 +35,7 @@ describe('waitFor', () => {
   it('fails at once for a process that exits before it is ready, with its last lines', async () => {
     const managed = spawnManaged('dies', 'sh', ['-c', 'echo "cannot bind: address already in use" >&2; exit 3']);
     const started = Date.now();
-    await expect(waitFor('the dying process', async () => false, 30_000, managed)).rejects.toThrow(
+    await expect(waitFor('the dying process', () => Promise.resolve(false), 30_000, managed)).rejects.toThrow(
       /exited with code 3 before it was ready; its last lines:\n\s+cannot bind: address already in use/,
     );
     expect(Date.now() - started).toBeLessThan(30_000);

@@ -40,7 +40,7 @@ describe('the supervisor', () => {
     for (let kill = 1; kill <= 3; kill++) {
       const before = server.child.pid!;
       process.kill(before, 'SIGKILL');
-      await waitFor('a new pid', async () => server.child.pid !== before, 10_000);
+      await waitFor('a new pid', () => Promise.resolve(server.child.pid !== before), 10_000);
       await waitFor(
         'the restarted server',
         async () => (await fetch(`http://127.0.0.1:${port}/`).then((r) => r.text())) === String(server.child.pid),
@@ -57,7 +57,7 @@ describe('the supervisor', () => {
   it('reports a process that keeps dying, with its last lines, and keeps retrying', async () => {
     const reports: string[] = [];
     const crasher = node('crasher', "console.error('cannot reach the database'); process.exit(3)", reports);
-    await waitFor('five deaths', async () => reports.filter((r) => r.includes('died')).length >= 5, 20_000);
+    await waitFor('five deaths', () => Promise.resolve(reports.filter((r) => r.includes('died')).length >= 5), 20_000);
     const keepsDying = reports.filter((r) => r.includes('KEEPS DYING'));
     expect(keepsDying.length).toBeGreaterThanOrEqual(2);
     expect(keepsDying[0]).toContain('3 deaths in a row');
@@ -73,7 +73,7 @@ describe('the supervisor', () => {
     const sleeper = node('sleeper', 'setInterval(() => {}, 1000)', reports, {}, 1_000);
     const pid = sleeper.child.pid!;
     process.kill(pid, 'SIGKILL');
-    await waitFor('the death report', async () => reports.length > 0, 10_000);
+    await waitFor('the death report', () => Promise.resolve(reports.length > 0), 10_000);
     await sleeper.stop();
     await new Promise((r) => setTimeout(r, 1_500));
     expect(sleeper.child.pid).toBe(pid);

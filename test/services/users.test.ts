@@ -8,7 +8,7 @@ import { createUsersApp } from '../../services/users/app.js';
 import { hashPassword, verifyPassword } from '../../services/users/password.js';
 import { UsersStore } from '../../services/users/store.js';
 import { call } from '../support/http.js';
-import { admin, appOptions, customer, expectBusinessFailure, expectProblem } from '../support/service.js';
+import { admin, appOptions, customer, expectBusinessFailure, expectProblem, withAnyInput } from '../support/service.js';
 import { testDb, type TestDb } from '../support/stack.js';
 
 let mongo: TestDb;
@@ -248,7 +248,7 @@ describe('users activities', () => {
 
   it('fails NotFound for an unknown user and InvalidInput for a malformed one, both non-retryable', async () => {
     await expectBusinessFailure(activities().getUserContact({ userId: 'no-such-user' }), 'NotFound');
-    await expectBusinessFailure(activities().getUserContact({ userId: { $ne: '' } } as never), 'InvalidInput');
-    await expectBusinessFailure(activities().getUserContact({} as never), 'InvalidInput');
+    await expectBusinessFailure(withAnyInput(activities().getUserContact)({ userId: { $ne: '' } }), 'InvalidInput');
+    await expectBusinessFailure(withAnyInput(activities().getUserContact)({}), 'InvalidInput');
   });
 });

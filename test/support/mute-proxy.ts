@@ -104,10 +104,10 @@ export class MuteProxy {
     let answer: CapturedAnswer | undefined;
     await waitFor(
       `the answer on connection ${index}`,
-      async () => {
+      () => {
         const bytes = this.received[index];
         answer = bytes ? parseAnswer(bytes) : undefined;
-        return answer !== undefined;
+        return Promise.resolve(answer !== undefined);
       },
       withinMs,
     );

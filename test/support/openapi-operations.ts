@@ -53,7 +53,16 @@ export interface Operation {
 export interface OpenApiDocument {
   paths: Record<
     string,
-    Record<string, { operationId: string; parameters?: Parameter[]; requestBody?: any; security?: object[]; responses?: object }>
+    Record<
+      string,
+      {
+        operationId: string;
+        parameters?: Parameter[];
+        requestBody?: { content?: Record<string, { schema?: Schema }> };
+        security?: object[];
+        responses?: object;
+      }
+    >
   >;
   components?: { schemas?: Record<string, Schema> };
 }
@@ -83,7 +92,7 @@ export async function operationsOf(gatewayUrl: string): Promise<Operation[]> {
 export function operationsIn(doc: OpenApiDocument): Operation[] {
   return Object.entries(doc.paths).flatMap(([path, ops]) =>
     Object.entries(ops).map(([method, op]) => {
-      const schema = op.requestBody?.content?.['application/json']?.schema as Schema | undefined;
+      const schema = op.requestBody?.content?.['application/json']?.schema;
       return {
         id: op.operationId,
         method: method.toUpperCase(),
@@ -146,8 +155,13 @@ export function leavesOf(schema: Schema, path: JsonPath = []): Leaf[] {
 export function withAt(value: unknown, path: JsonPath, replacement: unknown): unknown {
   if (path.length === 0) return replacement;
   const [head, ...rest] = path;
-  const copy: any = Array.isArray(value) ? [...value] : { ...(value as object) };
-  copy[head!] = withAt(copy[head!], rest, replacement);
+  if (Array.isArray(value)) {
+    const items: unknown[] = [...(value as unknown[])];
+    items[Number(head)] = withAt(items[Number(head)], rest, replacement);
+    return items;
+  }
+  const copy: Record<string, unknown> = { ...(value as object) };
+  copy[String(head)] = withAt(copy[String(head)], rest, replacement);
   return copy;
 }
 

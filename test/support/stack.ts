@@ -37,10 +37,10 @@ export async function testDb(label: string): Promise<TestDb> {
 }
 
 /** A Redis client whose keys all carry a unique prefix; close() deletes them. */
-export async function testRedis(label: string): Promise<{ redis: Redis; prefix: string; close(): Promise<void> }> {
+export function testRedis(label: string): Promise<{ redis: Redis; prefix: string; close(): Promise<void> }> {
   const prefix = `${uniqueName(label)}:`;
   const redis = connectRedis(stack().redisUrl, prefix);
-  return {
+  return Promise.resolve({
     redis,
     prefix,
     close: async () => {
@@ -50,7 +50,7 @@ export async function testRedis(label: string): Promise<{ redis: Redis; prefix: 
       await raw.quit();
       await redis.quit();
     },
-  };
+  });
 }
 
 // The SDK gives the JVM a fixed 5 s to open its port (and then kills it); on a

@@ -37,7 +37,7 @@ export interface Calls {
   refunded: number;
 }
 
-const pong = (taskQueue: string) => async () => ({ taskQueue });
+const pong = (taskQueue: string) => () => Promise.resolve({ taskQueue });
 
 export function createFakes(overrides: { [Q in keyof Fakes]?: Partial<Fakes[Q]> } = {}): { fakes: Fakes; calls: Calls } {
   const calls: Calls = { names: [], events: [], notifications: [], charged: 0, refunded: 0 };
@@ -49,66 +49,82 @@ export function createFakes(overrides: { [Q in keyof Fakes]?: Partial<Fakes[Q]> 
         name,
         async (...args: unknown[]) => {
           calls.names.push(name);
-          return (fn as (...a: unknown[]) => unknown)(...args);
+          return await (fn as (...a: unknown[]) => unknown)(...args);
         },
       ]),
     ) as T;
 
   const base: Fakes = {
-    users: { getUserContact: async ({ userId }) => ({ userId, email: `${userId}@example.com`, name: 'Ada' }), ping: pong('users') },
+    users: {
+      getUserContact: ({ userId }) => Promise.resolve({ userId, email: `${userId}@example.com`, name: 'Ada' }),
+      ping: pong('users'),
+    },
     catalog: {
-      priceOrder: async ({ orderId, items }) => {
+      priceOrder: ({ orderId, items }) => {
         const lines = items.map((i) => ({ ...i, name: i.sku, unitPriceCents: i.sku.startsWith('PRICEY') ? 150_000 : 1_000 }));
-        return { orderId, lines, totalCents: lines.reduce((s, l) => s + l.quantity * l.unitPriceCents, 0), currency: 'EUR' };
+        return Promise.resolve({
+          orderId,
+          lines,
+          totalCents: lines.reduce((s, l) => s + l.quantity * l.unitPriceCents, 0),
+          currency: 'EUR',
+        });
       },
       ping: pong('catalog'),
     },
     inventory: {
-      reserveStock: async ({ orderId, lines }) => {
-        if (lines.some((l) => l.sku.startsWith('SOLDOUT'))) throw ApplicationFailure.nonRetryable('sold out', 'OutOfStock');
-        return { orderId, status: 'RESERVED' };
+      reserveStock: ({ orderId, lines }) => {
+        if (lines.some((l) => l.sku.startsWith('SOLDOUT')))
+          return Promise.reject(ApplicationFailure.nonRetryable('sold out', 'OutOfStock'));
+        return Promise.resolve({ orderId, status: 'RESERVED' });
       },
-      releaseStock: async () => ({ released: true }),
-      commitStock: async () => ({ committed: true }),
+      releaseStock: () => Promise.resolve({ released: true }),
+      commitStock: () => Promise.resolve({ committed: true }),
       ping: pong('inventory'),
     },
     payments: {
-      chargePayment: async ({ orderId, amountCents, paymentToken }) => {
-        if (paymentToken === 'tok_declined') throw ApplicationFailure.nonRetryable('card declined', 'PaymentDeclined');
+      chargePayment: ({ orderId, amountCents, paymentToken }) => {
+        if (paymentToken === 'tok_declined') return Promise.reject(ApplicationFailure.nonRetryable('card declined', 'PaymentDeclined'));
         if (once(`charge:${orderId}`)) calls.charged++;
-        return { chargeId: `ch_${orderId}`, amountCents };
+        return Promise.resolve({ chargeId: `ch_${orderId}`, amountCents });
       },
-      refundPayment: async ({ orderId }) => {
-        if (!seen.has(`charge:${orderId}`)) return { refunded: false, amountCents: 0 };
+      refundPayment: ({ orderId }) => {
+        if (!seen.has(`charge:${orderId}`)) return Promise.resolve({ refunded: false, amountCents: 0 });
         if (once(`refund:${orderId}`)) calls.refunded++;
-        return { refunded: true, refundId: `rf_${orderId}`, amountCents: 1_000 };
+        return Promise.resolve({ refunded: true, refundId: `rf_${orderId}`, amountCents: 1_000 });
       },
       ping: pong('payments'),
     },
     orders: {
-      recordOrderEvent: async ({ event }) => {
+      recordOrderEvent: ({ event }) => {
         calls.events.push(event.type);
-        return { version: calls.events.length };
+        return Promise.resolve({ version: calls.events.length });
       },
       ping: pong('orders'),
     },
     notifications: {
-      sendNotification: async ({ key, template, userId }) => {
+      sendNotification: ({ key, template, userId }) => {
         calls.notifications.push({ key, template, userId });
-        return { notificationId: key };
+        return Promise.resolve({ notificationId: key });
       },
       ping: pong('notifications'),
     },
     shipping: {
-      createShipment: async ({ orderId }) => ({ shipmentId: `shp_${orderId}`, trackingNumber: 'SGS0000000001' }),
-      recordCarrierEvent: async () => ({ recorded: true }),
-      cancelShipment: async () => ({ cancelled: true }),
+      createShipment: ({ orderId }) => Promise.resolve({ shipmentId: `shp_${orderId}`, trackingNumber: 'SGS0000000001' }),
+      recordCarrierEvent: () => Promise.resolve({ recorded: true }),
+      cancelShipment: () => Promise.resolve({ cancelled: true }),
       ping: pong('shipping'),
     },
   };
-  const fakes = Object.fromEntries(
-    (Object.keys(base) as Array<keyof Fakes>).map((q) => [q, track({ ...base[q], ...overrides[q] })]),
-  ) as unknown as Fakes;
+  const merged = <Q extends keyof Fakes>(q: Q): Fakes[Q] => track({ ...base[q], ...overrides[q] });
+  const fakes: Fakes = {
+    users: merged('users'),
+    catalog: merged('catalog'),
+    inventory: merged('inventory'),
+    payments: merged('payments'),
+    orders: merged('orders'),
+    notifications: merged('notifications'),
+    shipping: merged('shipping'),
+  };
   return { fakes, calls };
 }
 

@@ -15,6 +15,7 @@ import { carrierEventSignal } from '../../services/shipping/temporal/contract.js
 import { silentLogger } from '../../shared/temporal/silent-logger.js';
 import { createTimeSkippingEnv } from '../support/stack.js';
 import { queueOf, type Fakes } from './fakes.js';
+import type { orderSaga } from '../../workflows/order-saga.js';
 
 /** Every workflow in one module; each hosting worker below polls only its own queue. */
 export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -40,7 +41,7 @@ export async function withWorkers<T>(
       Worker.create({
         connection: env.nativeConnection,
         taskQueue: queueOf[q],
-        activities: activities[q] as object,
+        activities: activities[q],
         ...(HOSTS.includes(q) ? { ...workflowOptions, workflowBundle: workflowBundleToRun } : {}),
       }),
     ),
@@ -87,7 +88,7 @@ const started: string[] = [];
 /** `workflowTaskTimeout`: a worker holding a local activity reports back every 80% of it (10 s by default). */
 export function startSaga(env: TestWorkflowEnvironment, input: OrderSagaInput, options: { workflowTaskTimeout?: string } = {}) {
   started.push(input.orderId);
-  return env.client.workflow.start('orderSaga', {
+  return env.client.workflow.start<typeof orderSaga>('orderSaga', {
     taskQueue: orderSagaWorkflow.taskQueue,
     workflowId: `order-${input.orderId}`,
     args: [input],
@@ -183,7 +184,7 @@ export async function expectAlreadyApplied(update: Promise<unknown>, status: str
 }
 
 /** How many updates of this name the saga's history holds as accepted. */
-export async function acceptedUpdates(handle: { fetchHistory: () => Promise<{ events?: any[] | null }> }, name: string) {
+export async function acceptedUpdates(handle: Pick<WorkflowHandle, 'fetchHistory'>, name: string) {
   const { events } = await handle.fetchHistory();
   return (events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === name).length;
 }

@@ -28,6 +28,7 @@ import {
   waitForState,
   withWorkers,
 } from './harness.js';
+import type { fulfilment as fulfilmentWorkflow } from '../../workflows/fulfilment.js';
 
 const env = useTimeSkippingServer();
 
@@ -73,7 +74,9 @@ describe('the answers of the order saga', () => {
       expect(await handle.result()).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'CUSTOMER_CANCELLED' } });
       expect(calls.refunded).toBe(1);
       // The fulfilment child voids the shipment's label when the cancel reaches it.
-      expect((await env().client.workflow.getHandle(`fulfilment-${input.orderId}`).result()).stage).toBe('CANCELLED');
+      expect((await env().client.workflow.getHandle<typeof fulfilmentWorkflow>(`fulfilment-${input.orderId}`).result()).stage).toBe(
+        'CANCELLED',
+      );
       expect(calls.names).toContain('cancelShipment');
     });
   });

@@ -29,6 +29,7 @@ import { connectMongo } from '../../shared/mongo.js';
 import { approveOrderUpdate, cancelOrderUpdate, carrierPickupUpdate } from '../../services/orders/temporal/contract.js';
 import type { onboarding } from '../../workflows/onboarding.js';
 import { MAX_AMOUNT_CENTS } from '../../shared/domain/money.js';
+import type { NotificationTemplate } from '../../shared/domain/vocabulary.js';
 import { createTimeSkippingEnv, stack, testDb, testRedis, type TestDb } from '../support/stack.js';
 import type { Fakes } from './fakes.js';
 import {
@@ -43,6 +44,7 @@ import {
   withWorkers,
 } from './harness.js';
 import { usersTaskQueue } from '../../services/users/temporal/contract.js';
+import { stringContaining } from '../support/matchers.js';
 
 const products = [
   {
@@ -151,7 +153,7 @@ describe('order saga on the real activities', () => {
       // result() lets the server skip the 24 h approval timer
       expect(await handle.result()).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'APPROVAL_TIMEOUT' } });
       expect(await stores.payments.charges.findOne({ _id: input.orderId })).toMatchObject({ amountCents: 149_900, refundedCents: 149_900 });
-      const ledger = await stores.payments.ledger.find({ _id: { $regex: `^${input.orderId}:` } as never }).toArray();
+      const ledger = await stores.payments.ledger.find({ _id: { $regex: `^${input.orderId}:` } }).toArray();
       expect(ledger.map((e) => e.type).sort()).toEqual(['charge', 'refund']);
       expect(await stockOf('ESPRESSO-PRO')).toEqual(before);
       expect(await stores.orders.get(input.orderId)).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'APPROVAL_TIMEOUT' } });
@@ -164,11 +166,15 @@ describe('order saga on the real activities', () => {
       const handle = await startSaga(env, input);
       await waitForState(handle, (s) => s.status === 'CONFIRMED', 'CONFIRMED');
       expect(await stores.payments.charges.findOne({ _id: input.orderId })).toMatchObject({ status: 'CAPTURED', amountCents: 1_250 });
-      const ledger = await stores.payments.ledger.find({ _id: { $regex: `^${input.orderId}:` } as never }).toArray();
+      const ledger = await stores.payments.ledger.find({ _id: { $regex: `^${input.orderId}:` } }).toArray();
       expect(ledger.map((e) => e.type)).toEqual(['charge']);
       // The simulator fails tok_flaky twice: the provider was asked three times, the history shows
       // the third attempt succeeding, after at least the policy's two growing backoff intervals.
-      expect(await dbs.payment_simulator!.db.collection('flaky_calls').findOne({ _id: `${input.orderId}:charge` as never })).toMatchObject({
+      expect(
+        await dbs
+          .payment_simulator!.db.collection<{ _id: string; calls: number }>('flaky_calls')
+          .findOne({ _id: `${input.orderId}:charge` }),
+      ).toMatchObject({
         calls: 3,
       });
       const [run, ...more] = await activityRetries(handle, 'chargePayment');
@@ -191,9 +197,9 @@ describe('order saga on the real activities', () => {
       );
       const handle = await startSaga(env, input);
       await waitForState(handle, (s) => !!s.shipment, 'a shipment');
-      const sent = (template: string, userId = customerId) =>
+      const sent = (template: NotificationTemplate, userId = customerId) =>
         stores.notifications.notifications
-          .find({ userId, template: template as never })
+          .find({ userId, template })
           .toArray()
           .then((docs) => docs.filter((d) => JSON.stringify(d).includes(input.orderId)));
       let alerts = 0;
@@ -271,7 +277,7 @@ describe('order saga on the real activities', () => {
       );
       const handle = await startSaga(env, input);
       const result = await handle.result();
-      expect(result).toMatchObject({ status: 'FAILED', failure: { reason: expect.stringContaining('release') } });
+      expect(result).toMatchObject({ status: 'FAILED', failure: { reason: stringContaining('release') } });
       const view = await stores.orders.get(input.orderId);
       expect(view).toMatchObject({ status: 'FAILED' });
       expect((await stores.orders.history(input.orderId)).map((e) => e.type)).toContain('OrderFailed');

@@ -10,6 +10,7 @@ import { sagaStateQuery } from '../../services/orders/temporal/contract.js';
 import { createTimeSkippingEnv } from '../support/stack.js';
 import { createFakes } from './fakes.js';
 import { activityRetries, deliver, sagaInput, startSaga, terminateStarted, until, waitForState, withWorkers } from './harness.js';
+import { arrayContaining, stringContaining } from '../support/matchers.js';
 
 // A fresh test server per test: after some branches the Java test server stops
 // skipping time for workflows started later, and one stuck test must not take the
@@ -65,7 +66,7 @@ describe('order saga timers and failures', () => {
       expect(alerts().slice(0, 2)).toEqual([`${input.orderId}:DELIVERED:late:1`, `${input.orderId}:DELIVERED:late:2`]);
       expect(await child.query(fulfilmentStateQuery)).toMatchObject({
         stage: 'IN_TRANSIT',
-        alerts: expect.arrayContaining([expect.stringContaining('delivery is overdue')]),
+        alerts: arrayContaining([stringContaining('delivery is overdue')]),
       });
       expect((await handle.query(sagaStateQuery)).status).toBe('SHIPPED');
       await child.signal(carrierEventSignal, { type: 'DELIVERED', at: new Date().toISOString() });
@@ -77,15 +78,15 @@ describe('order saga timers and failures', () => {
     let attempts = 0;
     const { fakes } = createFakes({
       catalog: {
-        priceOrder: async () => {
+        priceOrder: () => {
           attempts++;
-          throw ApplicationFailure.nonRetryable('pricing bug', 'TypeError');
+          return Promise.reject(ApplicationFailure.nonRetryable('pricing bug', 'TypeError'));
         },
       },
     });
     await withWorkers(env, fakes, async () => {
       const handle = await startSaga(env, sagaInput());
-      expect(await handle.result()).toMatchObject({ status: 'FAILED', failure: { reason: expect.stringContaining('pricing bug') } });
+      expect(await handle.result()).toMatchObject({ status: 'FAILED', failure: { reason: stringContaining('pricing bug') } });
       expect(attempts).toBe(1);
       expect((await activityRetries(handle, 'priceOrder')).map((r) => r.attempts)).toEqual([1]);
     });
@@ -98,9 +99,9 @@ describe('order saga timers and failures', () => {
     const attempts: number[] = [];
     const { fakes, calls } = createFakes({
       catalog: {
-        priceOrder: async () => {
+        priceOrder: () => {
           attempts.push(Context.current().info.attempt);
-          throw new Error('pricing service keeps failing');
+          return Promise.reject(new Error('pricing service keeps failing'));
         },
       },
     });
@@ -110,7 +111,7 @@ describe('order saga timers and failures', () => {
       // result() lets the server skip the backoff between attempts
       expect(await handle.result()).toMatchObject({
         status: 'FAILED',
-        failure: { reason: expect.stringContaining('pricing service keeps failing') },
+        failure: { reason: stringContaining('pricing service keeps failing') },
       });
       const [run, ...more] = await activityRetries(handle, 'priceOrder');
       expect(more).toEqual([]);

@@ -16,6 +16,8 @@ import {
   waitForState,
   withWorkers,
 } from './harness.js';
+import type { fulfilment as fulfilmentWorkflow } from '../../workflows/fulfilment.js';
+import { stringContaining } from '../support/matchers.js';
 
 const env = useTimeSkippingServer();
 
@@ -52,7 +54,7 @@ describe('order saga', () => {
       expect(calls.charged).toBe(1);
       expect(calls.notifications.map((n) => n.template)).toEqual(['order_confirmed', 'order_shipped', 'order_delivered']);
       // The child outlives the saga and asks for a review after the configured 7 days (skipped in time).
-      const fulfilment = await env().client.workflow.getHandle(`fulfilment-${input.orderId}`).result();
+      const fulfilment = await env().client.workflow.getHandle<typeof fulfilmentWorkflow>(`fulfilment-${input.orderId}`).result();
       expect(fulfilment.stage).toBe('DELIVERED');
       expect(calls.notifications.at(-1)?.template).toBe('review_request');
       const described = await handle.describe();
@@ -124,10 +126,10 @@ describe('order saga', () => {
     let releases = 0;
     const { fakes } = createFakes({
       inventory: {
-        releaseStock: async () => {
+        releaseStock: () => {
           releases += 1;
-          if (releases < 3) throw new Error('inventory down');
-          return { released: true };
+          if (releases < 3) return Promise.reject(new Error('inventory down'));
+          return Promise.resolve({ released: true });
         },
       },
     });
@@ -141,9 +143,7 @@ describe('order saga', () => {
   it('a compensation that never succeeds ends the order FAILED, visibly, with an operator alert', async () => {
     const { fakes, calls } = createFakes({
       inventory: {
-        releaseStock: async () => {
-          throw new Error('inventory database is gone');
-        },
+        releaseStock: () => Promise.reject(new Error('inventory database is gone')),
       },
     });
     await withWorkers(env(), fakes, async () => {
@@ -152,7 +152,7 @@ describe('order saga', () => {
       expect(result.status).toBe('FAILED');
       expect(result.failure?.reason).toMatch(/release.*inventory database is gone/);
       const state = await handle.query(sagaStateQuery);
-      expect(state).toMatchObject({ status: 'FAILED', failure: { reason: expect.stringContaining('release') } });
+      expect(state).toMatchObject({ status: 'FAILED', failure: { reason: stringContaining('release') } });
       expect(state.compensations.find((c) => c.name === 'release')?.status).toBe('FAILED');
       expect(calls.events.at(-1)).toBe('OrderFailed');
       expect(calls.notifications.some((n) => n.template === 'operator_alert')).toBe(true);
@@ -196,7 +196,7 @@ describe('order saga', () => {
       expect(await handle.result()).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'CUSTOMER_CANCELLED' } });
       expect(calls.refunded).toBe(1);
       expect(calls.events).toEqual(expect.arrayContaining(['PaymentRefunded', 'StockReleased', 'OrderCancelled']));
-      const child = await env().client.workflow.getHandle(`fulfilment-${input.orderId}`).result();
+      const child = await env().client.workflow.getHandle<typeof fulfilmentWorkflow>(`fulfilment-${input.orderId}`).result();
       expect(child.stage).toBe('CANCELLED');
     });
   }, 90_000);
