@@ -3,22 +3,20 @@
 // the users service; the gateway issues the token, and limits failed logins per
 // account and per address. Registering starts the customer's onboarding workflow.
 import { createRoute } from '@hono/zod-openapi';
-import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { parseResponse } from 'hono/client';
 import { SYSTEM } from '../../shared/auth/caller.js';
 import { authorize } from '../../shared/http/authorize.js';
 import { HttpProblem } from '../../shared/problem.js';
-import type { onboarding } from '../../workflows/onboarding.js';
 import type { LoginLimiter } from '../auth/login-limiter.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
 import { redisLimiter, takeOrRefuse } from '../limits.js';
 import { clientAddress, proxyHops } from '../middleware/client-address.js';
+import { startOnboarding } from '../onboarding.js';
 import { onboardingSettings } from '../../services/users/temporal/settings.js';
 import { UserIdParam } from '../../shared/http/path-params.js';
 import { Account, LoginBody, Me, PublicUser, RegisterBody, RolesBody, Token } from '../schemas.js';
 import { callAs } from './context.js';
 import { ANY, BODY, DOWNSTREAM, body, json, optionallySignedIn, problems, signedIn } from './responses.js';
-import { onboardingWorkflow } from '../../services/users/temporal/contract.js';
 
 const register = createRoute({
   method: 'post',
@@ -93,18 +91,7 @@ export function installAuthRoutes(app: GatewayApp, deps: GatewayDeps, logins: Lo
   app.openapi(register, async (c) => {
     await takeOrRefuse(registrations, clientAddress(c, proxyHops(config)), 'too many registrations from this address');
     const user = await parseResponse(services.users.as(callAs({ ...c.var, caller: SYSTEM })).users.$post({ json: c.req.valid('json') }));
-    try {
-      await temporal.workflow.start<typeof onboarding>(onboardingWorkflow.type, {
-        taskQueue: onboardingWorkflow.taskQueue,
-        workflowId: onboardingWorkflow.id(user.id),
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        args: [{ userId: user.id, email: user.email, name: user.name, settings: onboardingSettings(config) }],
-        memo: { requestId: c.var.requestId },
-      });
-    } catch (error) {
-      // The account exists; a missing welcome mail must not turn that into an error.
-      logger.warn({ err: error, userId: user.id }, 'could not start onboarding');
-    }
+    await startOnboarding({ temporal, logger, settings: onboardingSettings(config) }, user, c.var.requestId);
     return c.json({ id: user.id, email: user.email, name: user.name }, 201);
   });
 
