@@ -27,10 +27,10 @@ const elements = [
   { type: 'activities', pattern: 'activities/**', partialMatch: false },
   // Deterministic workflow code.
   { type: 'workflows', pattern: 'workflows/**', partialMatch: false },
-  // A service's Temporal surface (services/<name>/temporal/): its contract (task queue, workflow
-  // types and ids, queries, updates, signals), catalogue, settings, and the list of workflows it
-  // hosts. Which of its files workflow code may import as values, and which may import workflow
-  // code, is kept by the no-restricted-imports blocks below.
+  // A service's Temporal surface (services/<name>/temporal/): its contract (task queue, the types
+  // and ids of the workflows started on that queue, queries, updates, signals), its activity
+  // catalogue and its workflows' settings. Below workflows/: workflow code imports its contracts
+  // as values and its catalogues and settings as types (the no-restricted-imports block below).
   { type: 'temporal', pattern: 'services/*/temporal', capture: ['name'] },
   // One element per service, so a service cannot import another one.
   { type: 'service', pattern: 'services/*', capture: ['name'] },
@@ -62,9 +62,8 @@ const layering = {
   policies: [
     allow('shared', ['domain']),
     allow('activities', ['domain']),
-    // A surface may name another service's (the saga starts shipping's fulfilment, signals users'
-    // onboarding); only its workflows.ts imports workflow code (the worker's workflowsPath).
-    allow('temporal', ['domain', 'shared', 'activities', 'temporal', 'workflows']),
+    // A surface may name another service's (the saga starts shipping's fulfilment, signals users' onboarding).
+    allow('temporal', ['domain', 'shared', 'activities', 'temporal']),
     allow('workflows', ['domain', 'temporal']),
     // Workflows reach activities through proxies typed by the catalogue, never its code.
     allow('workflows', ['activities'], 'type'),
@@ -208,23 +207,12 @@ export default tseslint.config(
             },
             { group: ['**/activities/*'], allowTypeImports: true, message: 'Workflows import activity types only (proxyActivities).' },
             {
-              group: ['**/temporal/catalogue.js', '**/temporal/settings.js', '**/temporal/workflows.js'],
+              group: ['**/temporal/catalogue.js', '**/temporal/settings.js'],
               allowTypeImports: true,
               message: "Workflow code imports a service's contract.ts as values; its catalogue and settings (zod) as types only.",
             },
           ],
         },
-      ],
-    },
-  },
-  {
-    // In a service's Temporal surface only workflows.ts (what its worker hosts) imports workflow code.
-    files: ['services/*/temporal/*.ts'],
-    ignores: ['services/*/temporal/workflows.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/workflows/**'], message: 'Only temporal/workflows.ts imports workflow code.' }] },
       ],
     },
   },

@@ -1,11 +1,10 @@
-// `npm run build` (after tsc): bundles the workflows each service hosts (every
-// services/<name>/temporal/workflows.ts) into workflows.bundle.js beside its compiled
-// module in dist/, which compiled workers load instead of bundling at start-up
-// (shared/temporal/worker.ts), and workflows.traced.bundle.js, the same with the
-// OpenTelemetry workflow interceptors for workers that trace (a worker cannot add
-// interceptor modules to a pre-built bundle). A bundle newer than every file under
-// workflows/, activities/, shared/domain/ and services/ is kept as it is.
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+// `npm run build` (after tsc): bundles every workflow (workflows/index.ts) into
+// dist/workflows/index.bundle.js, which compiled hosting workers load instead of
+// bundling at start-up (shared/temporal/worker.ts), and index.traced.bundle.js, the
+// same with the OpenTelemetry workflow interceptors for workers that trace (a worker
+// cannot add interceptor modules to a pre-built bundle). A bundle newer than every
+// file under workflows/, activities/, shared/domain/ and services/ is kept as it is.
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -13,8 +12,7 @@ import { workflowInterceptorsModule } from '../shared/telemetry/temporal.js';
 import { bundlePathOf } from '../shared/temporal/worker.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-/** The services that host workflows: those with a temporal/workflows.ts. */
-const hosts = readdirSync(join(root, 'services')).filter((name) => existsSync(join(root, 'services', name, 'temporal', 'workflows.ts')));
+const workflowsModule = join('workflows', 'index.ts');
 
 function newestSource(dir: string): number {
   return readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
@@ -42,26 +40,22 @@ const logger = {
   warn: (m: string) => console.warn(m),
   error: (m: string) => console.error(m),
 };
-for (const host of hosts) {
-  const workflowsModule = join('services', host, 'temporal', 'workflows.ts');
-  for (const traced of [false, true]) {
-    const out = join(root, 'dist', bundlePathOf(workflowsModule, traced));
-    if (modifiedAt(out) > sourcesChangedAt) continue;
-    const started = Date.now();
-    const { code } = await bundleWorkflowCode({
-      workflowsPath: join(root, workflowsModule),
-      ...(traced ? { workflowInterceptorModules: [workflowInterceptorsModule] } : {}),
-      // The worker needs an inline source map (it maps workflow stack traces through it)
-      // but not the sources inside it: without them the orders bundle is 0.9 MB, not 1.7 MB,
-      // which every hosting worker parses and keeps resident. Traces still name file:line.
-      webpackConfigHook: (config) => ({ ...config, devtool: 'inline-nosources-source-map' }),
-      logger,
-    });
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, code);
-    const name = `${host}${traced ? ' (traced)' : ''}`;
-    console.log(
-      `[build] workflow bundle ${name}: ${(code.length / 1024).toFixed(0)} KiB in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    );
-  }
+for (const traced of [false, true]) {
+  const out = join(root, 'dist', bundlePathOf(workflowsModule, traced));
+  if (modifiedAt(out) > sourcesChangedAt) continue;
+  const started = Date.now();
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: join(root, workflowsModule),
+    ...(traced ? { workflowInterceptorModules: [workflowInterceptorsModule] } : {}),
+    // The worker needs an inline source map (it maps workflow stack traces through it)
+    // but not the sources inside it: without them the bundle is about half the size,
+    // which every hosting worker parses and keeps resident. Traces still name file:line.
+    webpackConfigHook: (config) => ({ ...config, devtool: 'inline-nosources-source-map' }),
+    logger,
+  });
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, code);
+  console.log(
+    `[build] workflow bundle${traced ? ' (traced)' : ''}: ${(code.length / 1024).toFixed(0)} KiB in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }

@@ -117,7 +117,7 @@ export async function openTemporalClient(ctx: ProcessContext<TemporalConfig>): P
 /** The service's worker on its own task queue; run by the process once returned from start(). */
 export async function openWorker(
   ctx: ProcessContext<TemporalConfig & WorkerConfig & HttpConfig>,
-  spec: Pick<ServiceWorkerOptions, 'taskQueue' | 'activities' | 'workflows'>,
+  spec: Pick<ServiceWorkerOptions, 'taskQueue' | 'activities' | 'hostsWorkflows'>,
 ): Promise<Worker> {
   const settings = temporalSettings(ctx.env);
   const connection = await ctx.resources.workerConnection(ctx, settings);

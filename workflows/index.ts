@@ -1,5 +1,5 @@
-// Every workflow, for tests and tools that need them all in one bundle. Each
-// service's worker bundles only the workflows it hosts (services/<name>/temporal/workflows.ts).
+// Every workflow, in one bundle: what each hosting service's worker loads (it runs
+// those started on its task queue, shared/temporal/worker.ts), and tests and tools.
 export { orderSaga } from './order-saga.js';
 export { fulfilment } from './fulfilment.js';
 export { onboarding } from './onboarding.js';

@@ -1,6 +1,5 @@
 // The orders service: the order log and read model over HTTP, and on task queue
 // `orders` the order saga itself, which records its steps here as local activities.
-import { hostedWorkflowsOf } from '../../shared/temporal/worker.js';
 import { defineProcess } from '../../shared/process.js';
 import { openDatabase, openWorker, serviceAppOptions } from '../../shared/process-resources.js';
 import { createOrdersActivities } from './activities.js';
@@ -18,7 +17,7 @@ export const ordersProcess = defineProcess({
     const worker = await openWorker(ctx, {
       taskQueue: ordersCatalogue.taskQueue,
       activities: createOrdersActivities(store),
-      workflows: hostedWorkflowsOf(import.meta.url),
+      hostsWorkflows: true,
     });
     return { app: createOrdersApp({ store, appOptions: serviceAppOptions(ctx) }), worker };
   },

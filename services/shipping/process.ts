@@ -1,6 +1,5 @@
 // The shipping service: shipments over HTTP, and on task queue `shipping` the
 // fulfilment workflow, which creates shipments and records carrier events here locally.
-import { hostedWorkflowsOf } from '../../shared/temporal/worker.js';
 import { defineProcess } from '../../shared/process.js';
 import { openDatabase, openWorker, serviceAppOptions } from '../../shared/process-resources.js';
 import { createShippingActivities } from './activities.js';
@@ -18,7 +17,7 @@ export const shippingProcess = defineProcess({
     const worker = await openWorker(ctx, {
       taskQueue: shippingCatalogue.taskQueue,
       activities: createShippingActivities(store),
-      workflows: hostedWorkflowsOf(import.meta.url),
+      hostsWorkflows: true,
     });
     return { app: createShippingApp({ store, appOptions: serviceAppOptions(ctx) }), worker };
   },

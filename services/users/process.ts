@@ -1,6 +1,5 @@
 // The users service: accounts over HTTP, contact lookups and the onboarding workflow on task queue `users`.
 import { DEMO_ADMIN } from '../../shared/demo-data.js';
-import { hostedWorkflowsOf } from '../../shared/temporal/worker.js';
 import { defineProcess } from '../../shared/process.js';
 import { openDatabase, openWorker, serviceAppOptions } from '../../shared/process-resources.js';
 import { createUsersActivities } from './activities.js';
@@ -20,7 +19,7 @@ export const usersProcess = defineProcess({
     const worker = await openWorker(ctx, {
       taskQueue: usersCatalogue.taskQueue,
       activities: createUsersActivities(store),
-      workflows: hostedWorkflowsOf(import.meta.url),
+      hostsWorkflows: true,
     });
     return { app: createUsersApp({ store, appOptions: serviceAppOptions(ctx) }), worker };
   },

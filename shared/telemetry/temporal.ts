@@ -2,7 +2,7 @@
 // (experimental) plugin because our workers mostly load pre-built bundles: the
 // client interceptor starts a span around every start/update/signal/query and
 // puts its context in the headers; the workflow interceptors (bundled into
-// each host's workflows.traced.bundle.js, see scripts/build-workflow-bundles.ts)
+// dist/workflows/index.traced.bundle.js, see scripts/build-workflow-bundles.ts)
 // continue it inside the sandbox and hand their spans to the `exporter` sink;
 // the activity interceptors continue it around each activity, local ones too.
 // Imported only by processes that trace.

@@ -1,2 +1,0 @@
-// The workflows the shipping service's worker hosts (its process points the worker here).
-export { fulfilment } from '../../../workflows/fulfilment.js';
