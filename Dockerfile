@@ -13,7 +13,7 @@ COPY package.json package-lock.json .npmrc ./
 # No package needs its install script (npm 11 on our machines runs none, and
 # the build and the tests pass there); skipping them keeps the build offline-safe.
 RUN npm ci --ignore-scripts
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.base.json tsconfig.json tsconfig.build.json ./
 COPY shared ./shared
 COPY activities ./activities
 COPY workflows ./workflows

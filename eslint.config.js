@@ -116,15 +116,22 @@ export default tseslint.config(
     },
   },
   {
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['*.js'] }, tsconfigRootDir: import.meta.dirname } },
+    // Each file is typed by the nearest tsconfig.json: the product's at the root, scripts/'s, test/'s.
+    // vitest.config.ts is test/'s (tsc checks it there), but only a root tsconfig.json would be
+    // found for it, so the linter types it as a loose file, like the JavaScript configs.
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'vitest.config.ts'] }, tsconfigRootDir: import.meta.dirname },
+    },
     plugins: { boundaries, 'import-x': importX },
     settings: {
       'boundaries/elements': elements,
       'boundaries/include': ['**/*.ts'],
       'import-x/extensions': importX.flatConfigs.typescript.settings['import-x/extensions'],
       'import-x/parsers': importX.flatConfigs.typescript.settings['import-x/parsers'],
+      // Imports resolve alike in every project (tsconfig.base.json, no paths), so the root one serves
+      // scripts/ and test/ too. boundaries resolves them like eslint-plugin-import: .js specifiers
+      // to the .ts sources.
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
-      // boundaries resolves imports like eslint-plugin-import: .js specifiers to the .ts sources.
       'import/resolver': { typescript: { project: './tsconfig.json' } },
       'boundaries/dependency-nodes': ['import', 'export', 'dynamic-import'],
     },

@@ -48,7 +48,7 @@ export class ServiceClient<App extends Hono<any, any, any>> {
   }
 
   /** The service's routes, called for `ctx.caller` under the call's budget. */
-  as(ctx: CallContext) {
+  as(ctx: CallContext): ReturnType<typeof hc<App>> {
     return hc<App>(this.options.baseUrl, {
       fetch: (input: FetchInput, init?: RequestInit) => this.fetch(input, init, ctx),
       headers: async (): Promise<Record<string, string>> => ({

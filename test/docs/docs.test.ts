@@ -1,5 +1,5 @@
-// The docs check: README.md, every page under docs/ and services/README.md
-// against the repository.
+// The docs check: README.md, every page under docs/, services/README.md and
+// scripts/README.md against the repository.
 // Every relative link resolves (the file, and the heading its #anchor names);
 // every npm script they name is in package.json; every environment variable
 // they name is one the code knows (test/docs/environment.ts), and every
@@ -93,7 +93,7 @@ const functionsOf = (page: Page) =>
 /** Heredoc bodies are data, not commands. */
 const withoutHeredocs = (code: string) => code.replace(/<<-?'?(\w+)'?\n[\s\S]*?\n\1\n?/g, '\n');
 
-describe('the docs (README.md, docs/*.md, services/README.md)', () => {
+describe('the docs (README.md, docs/*.md, services/README.md, scripts/README.md)', () => {
   it('have pages under docs/ and a README of at most 300 lines', () => {
     expect(pages.map((p) => p.path)).toEqual(expect.arrayContaining(['README.md', 'docs/api.md', 'docs/configuration.md']));
     expect(readPage(root, 'README.md').text.split('\n').length).toBeLessThanOrEqual(300);

@@ -39,13 +39,13 @@ export function readPage(root: string, path: string): Page {
   return { path, text, prose: prose.join('\n'), blocks };
 }
 
-/** README.md, every page under docs/, and services/README.md (the services' shape and internal routes). */
+/** README.md, every page under docs/, services/README.md (the services' shape and internal routes) and scripts/README.md (the tooling). */
 export function projectPages(root: string): Page[] {
   const docs = readdirSync(join(root, 'docs'))
     .filter((name) => name.endsWith('.md'))
     .sort()
     .map((name) => `docs/${name}`);
-  return ['README.md', ...docs, 'services/README.md'].map((path) => readPage(root, path));
+  return ['README.md', ...docs, 'services/README.md', 'scripts/README.md'].map((path) => readPage(root, path));
 }
 
 /**
