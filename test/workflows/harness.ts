@@ -11,7 +11,8 @@ import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundle } f
 import type { OrderRequest } from '../../shared/domain/order.js';
 import type { OrderSagaInput, OrderSagaSettings, SagaState } from '../../services/orders/temporal/contract.js';
 import { UPDATE_ALREADY_APPLIED, UPDATE_REJECTED, sagaStateQuery, orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
-import { carrierEventSignal } from '../../services/shipping/temporal/contract.js';
+import { carrierEventSignal, fulfilmentWorkflow } from '../../services/shipping/temporal/contract.js';
+import { onboardingWorkflow } from '../../services/users/temporal/contract.js';
 import { silentLogger } from '../../shared/temporal/silent-logger.js';
 import { createTimeSkippingEnv } from '../support/stack.js';
 import { queueOf, type Fakes } from './fakes.js';
@@ -19,7 +20,8 @@ import type { orderSaga } from '../../workflows/order-saga.js';
 
 /** Every workflow in one module; each hosting worker below polls only its own queue. */
 export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
-const HOSTS: ReadonlyArray<keyof Fakes> = ['orders', 'shipping', 'users'];
+/** The queues workflows run on, as the services' contracts name them: their workers host workflows. */
+const HOSTING_QUEUES: ReadonlySet<string> = new Set([orderSagaWorkflow, fulfilmentWorkflow, onboardingWorkflow].map((w) => w.taskQueue));
 
 let bundle: Promise<WorkflowBundle> | undefined;
 export const workflowBundle = () =>
@@ -42,7 +44,7 @@ export async function withWorkers<T>(
         connection: env.nativeConnection,
         taskQueue: queueOf[q],
         activities: activities[q],
-        ...(HOSTS.includes(q) ? { ...workflowOptions, workflowBundle: workflowBundleToRun } : {}),
+        ...(HOSTING_QUEUES.has(queueOf[q]) ? { ...workflowOptions, workflowBundle: workflowBundleToRun } : {}),
       }),
     ),
   );
