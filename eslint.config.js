@@ -187,7 +187,6 @@ export default tseslint.config(
       'test/e2e/order-saga.e2e.test.ts',
       'test/gateway/api-flows.test.ts',
       'test/gateway/api.test.ts',
-      'test/gateway/approve-cancel.test.ts',
       'test/gateway/checkout.test.ts',
       'test/gateway/prefer-wait.test.ts',
       'test/gateway/redis-down.test.ts',
@@ -196,7 +195,6 @@ export default tseslint.config(
       'test/services/cart.test.ts',
       'test/services/catalog.test.ts',
       'test/services/notifications.test.ts',
-      'test/services/orders.test.ts',
       'test/services/users.test.ts',
     ],
     rules: {

@@ -10,9 +10,9 @@ export function bodyAs<T>(res: { body: unknown }, schema: z.ZodType<T>): T {
 /** POST /orders: the id of the order it accepted. */
 export const OrderIdBody = z.object({ orderId: z.string() });
 /** An order, or the saga's answer: its status. */
-export const StatusBody = z.object({ status: z.unknown() });
+export const StatusBody = z.object({ status: z.unknown().optional() });
 /** A problem+json answer's status. */
-export const ProblemStatusBody = z.object({ status: z.unknown() });
+export const ProblemStatusBody = z.object({ status: z.unknown().optional() });
 /** An order: its shipment, once there is one. */
 export const ShipmentBody = z.object({ shipment: z.object({ shipmentId: z.string() }).nullish() });
 /** GET /me: the caller's roles. */
