@@ -13,6 +13,7 @@ import { waitFor } from '../../scripts/stack/processes.js';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { SERVICE_NAMES } from '../../shared/domain/vocabulary.js';
 import { Api } from '../support/api.js';
+import { OrderIdBody, StatusBody, bodyAs } from '../support/bodies.js';
 import { expectReady } from '../support/readiness.js';
 import { stack } from '../support/stack.js';
 import { isolatedSystemOptions } from '../support/system.js';
@@ -75,12 +76,12 @@ describe('the shop in one process', () => {
       ),
     );
     for (const [i, res] of placed.entries()) expect(res.status, JSON.stringify(res.body)).toBe(i % 2 ? 202 : 201);
-    const orderIds = placed.map((res) => res.body.orderId as string);
+    const orderIds = placed.map((res) => bodyAs(res, OrderIdBody).orderId);
     await waitFor(
       'every order confirmed',
       async () => {
         const states = await Promise.all(orderIds.map((id) => api.request('GET', `/orders/${id}`, { token: ada.token })));
-        return states.every((s) => s.body.status === 'CONFIRMED');
+        return states.every((s) => bodyAs(s, StatusBody).status === 'CONFIRMED');
       },
       WITHIN_MS,
     );
@@ -107,7 +108,7 @@ describe('the shop in one process', () => {
     const snapshot = await takeSnapshot(address);
     expect(runChecks(snapshot, { pendingGraceMs: Infinity }).flatMap((r) => r.breaches)).toEqual([]);
     for (const res of placed) {
-      const orderId = res.body.orderId as string;
+      const orderId = bodyAs(res, OrderIdBody).orderId;
       const order = snapshot.orders.find((o) => o.orderId === orderId);
       expect(order?.status, orderId).toBe('CONFIRMED');
       expect(snapshot.ledger.filter((e) => e.orderId === orderId && e.type === 'charge')).toHaveLength(1);

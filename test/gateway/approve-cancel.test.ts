@@ -6,9 +6,12 @@
 // approval has confirmed the order is a later cancel, which customers may make
 // until pickup: it is answered 200 with the confirmed status and refunds.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { DEMO_ADMIN } from '../../shared/demo-data.js';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { Api, expectProblem } from '../support/api.js';
+import { OrderIdBody, StatusBody, bodyAs } from '../support/bodies.js';
+import { anyString } from '../support/matchers.js';
 import { isolatedSystemOptions } from '../support/system.js';
 
 const ORDERS = 20;
@@ -36,16 +39,20 @@ afterAll(async () => {
   await system?.stop();
 });
 
+/** An order as the race reads it once settled: its status and, when cancelled, why. */
+const SettledOrder = z.object({ status: z.unknown().optional(), cancellation: z.unknown().optional() });
+
 /** Polls until the order is no longer on its way to its final status (a wait, not a timing assertion). */
-async function settledAs(token: string, orderId: string, statuses: string[]): Promise<any> {
+async function settledAs(token: string, orderId: string, statuses: string[]): Promise<z.infer<typeof SettledOrder>> {
   const deadline = Date.now() + 60_000;
-  let last: any;
+  let lastStatus: unknown;
   while (Date.now() < deadline) {
-    last = (await api.request('GET', `/orders/${orderId}`, { token })).body;
-    if (statuses.includes(last?.status)) return last;
+    const read = SettledOrder.safeParse((await api.request('GET', `/orders/${orderId}`, { token })).body);
+    lastStatus = read.data?.status;
+    if (read.success && typeof read.data.status === 'string' && statuses.includes(read.data.status)) return read.data;
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`order ${orderId} stayed ${last?.status}`);
+  throw new Error(`order ${orderId} stayed ${String(lastStatus)}`);
 }
 
 describe('approve and cancel at once', () => {
@@ -59,9 +66,9 @@ describe('approve and cancel at once', () => {
     );
     for (const p of placed) {
       expect(p.status).toBe(201);
-      expect(p.body.status).toBe('AWAITING_APPROVAL');
+      expect(bodyAs(p, StatusBody).status).toBe('AWAITING_APPROVAL');
     }
-    const ids = placed.map((p) => p.body.orderId as string);
+    const ids = placed.map((p) => bodyAs(p, OrderIdBody).orderId);
 
     // Every approve and every cancel in flight together; which of a pair is sent first
     // alternates, so each side gets its chance to win.
@@ -84,8 +91,8 @@ describe('approve and cancel at once', () => {
         // Not both decided it: the cancel came after the approval had confirmed the order
         // (a later cancel, which customers may make until pickup).
         won.approveThenLateCancel++;
-        expect(approve.body, orderId).toEqual({ orderId, status: expect.any(String) });
-        expect(cancel.body.status, orderId).not.toBe('AWAITING_APPROVAL');
+        expect(approve.body, orderId).toEqual({ orderId, status: anyString() });
+        expect(bodyAs(cancel, StatusBody).status, orderId).not.toBe('AWAITING_APPROVAL');
         expect(final.status, orderId).toBe('CANCELLED');
         expect(final.cancellation, orderId).toEqual({ reason: 'CUSTOMER_CANCELLED' });
         continue;
@@ -93,9 +100,9 @@ describe('approve and cancel at once', () => {
       // Met while the order awaited approval: exactly one won, the other is a 409 naming the status.
       expect([approve.status, cancel.status].sort(), orderId).toEqual([200, 409]);
       const [winner, loser] = approve.status === 200 ? [approve, cancel] : [cancel, approve];
-      expect(winner.body).toEqual({ orderId, status: expect.any(String) });
+      expect(winner.body).toEqual({ orderId, status: anyString() });
       expectProblem(loser, 409);
-      expect(loser.body.orderStatus, orderId).toEqual(expect.any(String));
+      expect(bodyAs(loser, z.object({ orderStatus: z.unknown() })).orderStatus, orderId).toEqual(expect.any(String));
       if (approve.status === 200) {
         won.approve++;
         expect(final.status, orderId).toBe('CONFIRMED');

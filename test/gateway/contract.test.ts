@@ -19,6 +19,7 @@ import { SCHEMATHESIS_VERSION, schemathesisPath } from '../../scripts/provision/
 import { DEMO_ADMIN } from '../../shared/demo-data.js';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { Api } from '../support/api.js';
+import { OrderIdBody, RolesBody, ShipmentBody, StatusBody, bodyAs } from '../support/bodies.js';
 import { operationsOf } from '../support/openapi-operations.js';
 import { isolatedSystemOptions } from '../support/system.js';
 
@@ -61,7 +62,7 @@ beforeAll(async () => {
   const place = async (sku: string) => {
     const placed = await api.placeOrder(customer.token, [{ sku, quantity: 1 }]);
     expect(placed.status).toBe(202);
-    return placed.body.orderId as string;
+    return bodyAs(placed, OrderIdBody).orderId;
   };
   // One order to read (and, once shipped, whose shipment the admin run reports on), one to
   // cancel in each run, one above the approval threshold for the admin to approve.
@@ -74,13 +75,17 @@ beforeAll(async () => {
   const shipmentId = await vi.waitFor(
     async () => {
       const order = await api.request('GET', `/orders/${shipped}`, { token: customer.token });
-      expect(order.body.shipment?.shipmentId, JSON.stringify(order.body)).toBeTruthy();
-      return order.body.shipment.shipmentId as string;
+      const { shipment } = bodyAs(order, ShipmentBody);
+      expect(shipment?.shipmentId, JSON.stringify(order.body)).toBeTruthy();
+      return shipment!.shipmentId;
     },
     { timeout: 120_000, interval: 1_000 },
   );
   await vi.waitFor(
-    async () => expect((await api.request('GET', `/orders/${awaiting}`, { token: customer.token })).body.status).toBe('AWAITING_APPROVAL'),
+    async () =>
+      expect(bodyAs(await api.request('GET', `/orders/${awaiting}`, { token: customer.token }), StatusBody).status).toBe(
+        'AWAITING_APPROVAL',
+      ),
     { timeout: 60_000, interval: 1_000 },
   );
   // Whose roles the admin run sets: an account of its own, so the customer run's roles stay
@@ -170,7 +175,7 @@ describe('the OpenAPI document against the running gateway', () => {
   it(`Schemathesis ${SCHEMATHESIS_VERSION} --checks all finds nothing and warns of nothing, as an admin and as a customer`, async () => {
     console.log(`contract seed ${SEED} (CONTRACT_SEED=${SEED} replays it)`);
     // A token that does not work makes every answer a documented 401: a run that proves nothing.
-    const me = async (token: string) => (await api.request('GET', '/me', { token })).body.roles as string[];
+    const me = async (token: string) => bodyAs(await api.request('GET', '/me', { token }), RolesBody).roles;
     expect(await me(admin)).toContain('admin');
     expect(await me(customer.token)).not.toContain('admin');
     expect(restricted.length, 'admin-only operations, left out of the customer run').toBeGreaterThan(0);

@@ -46,7 +46,7 @@ function appWith(
       headers: { 'Content-Type': 'application/json', 'X-User': user, ...(key ? { 'Idempotency-Key': key } : {}) },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-    return { status: res.status, body: (await res.json()) as any, replayed: res.headers.get('idempotent-replayed') };
+    return { status: res.status, body: await res.json(), replayed: res.headers.get('idempotent-replayed') };
   };
   return { post, runs: () => runs };
 }
@@ -165,7 +165,11 @@ describe('Idempotency-Key middleware', () => {
             throw new Error('Command timed out');
           };
         const value: unknown = Reflect.get(target, property, target);
-        return typeof value === 'function' ? value.bind(target) : value;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]): unknown => {
+          const result: unknown = Reflect.apply(value, target, args);
+          return result;
+        };
       },
     });
     const raw = connectRedis(stack().redisUrl);

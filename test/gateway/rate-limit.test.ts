@@ -5,6 +5,8 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, startSystem, type ExtraGateway, type RunningSystem } from '../../scripts/stack/system.js';
+import { IdBody, TokenBody, bodyAs } from '../support/bodies.js';
+import { stringContaining } from '../support/matchers.js';
 import { uniqueName } from '../support/stack.js';
 import { isolatedSystemOptions } from '../support/system.js';
 import { bodyOf } from '../../shared/http/body.js';
@@ -19,7 +21,7 @@ let gateways: string[];
 
 interface Answer {
   status: number;
-  body: any;
+  body: unknown;
   headers: Headers;
 }
 
@@ -39,7 +41,7 @@ async function request(
     headers,
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
   });
-  const body: any = await bodyOf(res);
+  const body = await bodyOf(res);
   return { status: res.status, body, headers: res.headers };
 }
 
@@ -55,13 +57,13 @@ async function account(label: string): Promise<{ id: string; token: string }> {
   expect(reg.status).toBe(201);
   const login = await request(gateways[1]!, 'POST', '/auth/login', { body: { email, password: 'correct-horse-battery' }, ip });
   expect(login.status).toBe(200);
-  return { id: reg.body.id as string, token: login.body.accessToken as string };
+  return { id: bodyAs(reg, IdBody).id, token: bodyAs(login, TokenBody).accessToken };
 }
 
 function expectLimited(res: Answer, limit: number) {
   expect(res.status).toBe(429);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
-  expect(res.body).toMatchObject({ status: 429, type: expect.stringContaining('rate-limited'), title: 'Too Many Requests' });
+  expect(res.body).toMatchObject({ status: 429, type: stringContaining('rate-limited'), title: 'Too Many Requests' });
   const retryAfter = Number(res.headers.get('retry-after'));
   expect(retryAfter).toBeGreaterThan(0);
   expect(retryAfter).toBeLessThanOrEqual(WINDOW_SECONDS);
@@ -168,7 +170,7 @@ describe('per user, across two gateway processes', () => {
     const ip = freshIp();
     const fromSameIp = await request(gateways[1]!, 'GET', '/me', { token: grace.token, ip });
     expect(fromSameIp.status).toBe(200);
-    expect(fromSameIp.body.id).toBe(grace.id);
+    expect(bodyAs(fromSameIp, IdBody).id).toBe(grace.id);
     expect(fromSameIp.headers.get('ratelimit-remaining')).toBe(String(PER_USER - 2));
   });
 

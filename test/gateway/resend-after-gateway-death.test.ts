@@ -27,6 +27,7 @@ import { DEMO_ADMIN } from '../../shared/demo-data.js';
 import { createLogger } from '../../shared/logger.js';
 import { connectRedis, type Redis } from '../../shared/redis.js';
 import { ADDRESS, Api, type Answer } from '../support/api.js';
+import { ItemsBody, OrderIdBody, StatusBody, bodyAs } from '../support/bodies.js';
 import { MuteProxy, type CapturedAnswer } from '../support/mute-proxy.js';
 import { expectReady } from '../support/readiness.js';
 import { stack } from '../support/stack.js';
@@ -111,8 +112,10 @@ const sagaExists = (orderId: string) => async () => {
   }
 };
 
-const orderStatus = async (token: string, orderId: string): Promise<string | undefined> =>
-  (await api.request('GET', `/orders/${orderId}`, { token })).body?.status as string | undefined;
+const orderStatus = async (token: string, orderId: string): Promise<string | undefined> => {
+  const read = StatusBody.safeParse((await api.request('GET', `/orders/${orderId}`, { token })).body);
+  return read.success && typeof read.data.status === 'string' ? read.data.status : undefined;
+};
 
 async function orderUntil(token: string, orderId: string, statuses: string[]): Promise<void> {
   await waitFor(
@@ -126,7 +129,7 @@ async function orderUntil(token: string, orderId: string, statuses: string[]): P
 async function placed(token: string, sku: string, until: string): Promise<string> {
   const answer = await api.placeOrder(token, [{ sku, quantity: 1 }], { headers: { Prefer: 'wait=30' } });
   expect([201, 202], JSON.stringify(answer.body)).toContain(answer.status);
-  const orderId = answer.body.orderId as string;
+  const orderId = bodyAs(answer, OrderIdBody).orderId;
   await orderUntil(token, orderId, [until]);
   return orderId;
 }
@@ -155,7 +158,7 @@ async function checkoutCase(fate: RecordFate): Promise<Case> {
   expect((await api.request('POST', '/cart/items', { token: customer.token, body: { sku: 'STICKERS-5', quantity: 2 } })).status).toBe(200);
   const key = randomUUID();
   const orderId = orderIdFor(customer.id, key);
-  const cartEmpty = async () => (await api.request('GET', '/cart', { token: customer.token })).body.items.length === 0;
+  const cartEmpty = async () => bodyAs(await api.request('GET', '/cart', { token: customer.token }), ItemsBody).items.length === 0;
   return {
     name: `check out a cart (record ${fate})`,
     token: customer.token,

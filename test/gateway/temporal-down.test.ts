@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTemporal, type Service, type TemporalInfo } from '../../scripts/stack/infra.js';
 import { startSystem, type ProcessLayout, type RunningSystem } from '../../scripts/stack/system.js';
+import { OrderIdBody, StatusBody, TokenBody, bodyAs } from '../support/bodies.js';
+import { stringContaining } from '../support/matchers.js';
 import { stack, uniqueName } from '../support/stack.js';
 
 const NO_HANG = 30_000; // far above the budget: only reached if the gateway hangs
@@ -26,10 +28,10 @@ async function untilNotBusy<T extends { status: number }>(ask: () => Promise<T>)
   }
 }
 
-function expectProblem(res: { status: number; body: any; contentType: string | null }, statuses: number[]) {
+function expectProblem(res: { status: number; body: unknown; contentType: string | null }, statuses: number[]) {
   expect(statuses).toContain(res.status);
   expect(res.contentType).toContain('application/problem+json');
-  expect(res.body).toMatchObject({ status: res.status, detail: expect.stringContaining('Temporal') });
+  expect(res.body).toMatchObject({ status: res.status, detail: stringContaining('Temporal') });
 }
 
 describe.each<ProcessLayout>(['each'])('processes: %s', (layout) => {
@@ -52,7 +54,7 @@ describe.each<ProcessLayout>(['each'])('processes: %s', (layout) => {
       signal: AbortSignal.timeout(NO_HANG),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined, contentType: res.headers.get('content-type') };
+    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined, contentType: res.headers.get('content-type') };
   }
 
   const placeOrder = () =>
@@ -93,7 +95,7 @@ describe.each<ProcessLayout>(['each'])('processes: %s', (layout) => {
     expect([201, 409]).toContain(register.status);
     const login = await untilNotBusy(() => request('POST', '/auth/login', { email, password: 'correct-horse-battery' }));
     expect(login.status).toBe(200);
-    token = login.body.accessToken;
+    token = bodyAs(login, TokenBody).accessToken;
   }, 240_000);
 
   afterAll(async () => {
@@ -115,10 +117,10 @@ describe.each<ProcessLayout>(['each'])('processes: %s', (layout) => {
     it('works while Temporal answers', async () => {
       const placed = await placeOrder();
       expect(placed.status).toBe(202);
-      orderId = placed.body.orderId;
+      orderId = bodyAs(placed, OrderIdBody).orderId;
       for (let i = 0; i < 100; i++) {
         const order = await request('GET', `/orders/${orderId}`);
-        if (order.body.status === 'CONFIRMED') return;
+        if (bodyAs(order, StatusBody).status === 'CONFIRMED') return;
         await new Promise((r) => setTimeout(r, 200));
       }
       throw new Error('the order did not confirm');

@@ -14,6 +14,8 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/stack/processes.js';
 import { startGateway, type ExtraGateway, type ServiceName } from '../../scripts/stack/system.js';
+import { ChecksBody, DetailBody, bodyAs } from '../support/bodies.js';
+import { anyString } from '../support/matchers.js';
 import { stack, uniqueName } from '../support/stack.js';
 import { bodyOf } from '../../shared/http/body.js';
 
@@ -46,14 +48,14 @@ async function request(path: string, init: { method?: string; token?: string; bo
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
     signal: AbortSignal.timeout(NO_HANG),
   });
-  const body: any = await bodyOf(res);
+  const body = await bodyOf(res);
   return { status: res.status, body, contentType: res.headers.get('content-type') };
 }
 
-function expectProblem(res: { status: number; body: any; contentType: string | null }, status: number) {
+function expectProblem(res: { status: number; body: unknown; contentType: string | null }, status: number) {
   expect(res.status).toBe(status);
   expect(res.contentType).toContain('application/problem+json');
-  expect(res.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(res.body).toMatchObject({ status, type: anyString(), title: anyString(), detail: anyString() });
 }
 
 const token = (sub: string, roles = ['customer']) =>
@@ -135,14 +137,14 @@ describe('a downstream service that hangs', () => {
   it('that never answers: 504 problem', async () => {
     const res = await request('/api/v1/products?limit=1');
     expectProblem(res, 504);
-    expect(res.body.detail).toContain('catalog');
+    expect(bodyAs(res, DetailBody).detail).toContain('catalog');
     expectProblem(await request('/api/v1/products/MUG-SAGA'), 504);
   });
 
   it('that sends its headers and then stalls the body: 504 problem, not a 500', async () => {
     const res = await request('/api/v1/inventory/MUG-SAGA');
     expectProblem(res, 504);
-    expect(res.body.detail).toContain('inventory');
+    expect(bodyAs(res, DetailBody).detail).toContain('inventory');
   });
 
   it('on a write, with a signed-in caller: 504 problem', async () => {
@@ -158,20 +160,20 @@ describe('a downstream service that hangs', () => {
       body: { type: 'PICKED_UP', at: new Date().toISOString() },
     });
     expectProblem(res, 502);
-    expect(res.body.detail).toContain('shipping');
+    expect(bodyAs(res, DetailBody).detail).toContain('shipping');
   });
 
   it('that refuses connections: 503 problem', async () => {
     const res = await request('/api/v1/orders', { token: await token('timeout-user-3') });
     expectProblem(res, 503);
-    expect(res.body.detail).toContain('orders');
+    expect(bodyAs(res, DetailBody).detail).toContain('orders');
     // logging in: the users service never answers
     const login = await request('/api/v1/auth/login', {
       method: 'POST',
       body: { email: 'ada@example.com', password: 'correct-horse-battery' },
     });
     expectProblem(login, 504);
-    expect(login.body.detail).toContain('users');
+    expect(bodyAs(login, DetailBody).detail).toContain('users');
   });
 
   it('many at once: every request gets its answer', async () => {
@@ -196,10 +198,11 @@ describe('a downstream service that hangs', () => {
     const res = await request('/health/ready');
     expect(res.status).toBe(503);
     expect(res.contentType).toContain('application/problem+json');
+    const { checks } = bodyAs(res, ChecksBody);
     for (const name of ['users', 'catalog', 'inventory', 'cart', 'orders', 'payments', 'notifications', 'shipping'])
-      expect(res.body.checks[name], name).toMatchObject({ status: 'down' });
-    expect(res.body.checks.redis).toEqual({ status: 'up' });
-    expect(res.body.checks.temporal).toEqual({ status: 'up' });
+      expect(checks[name], name).toMatchObject({ status: 'down' });
+    expect(checks.redis).toEqual({ status: 'up' });
+    expect(checks.temporal).toEqual({ status: 'up' });
     // the process itself is fine
     expect((await request('/health/live')).status).toBe(200);
   });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInventoryActivities } from '../../services/inventory/activities.js';
 import { createInventoryApp } from '../../services/inventory/app.js';
 import { InventoryStore, stockBreaches } from '../../services/inventory/store.js';
+import { ErrorsBody, PathsBody, bodyAs } from '../support/bodies.js';
 import { call } from '../support/http.js';
 import { admin, appOptions, customer, expectBusinessFailure, expectProblem } from '../support/service.js';
 import { testDb, type TestDb } from '../support/stack.js';
@@ -49,7 +50,7 @@ describe('inventory routes', () => {
     ]) {
       const res = await call(app, 'PUT', '/stock/WIDGET-1', bad, admin);
       expectProblem(res, 400);
-      expect(res.body.errors.length).toBeGreaterThan(0);
+      expect(bodyAs(res, ErrorsBody).errors.length).toBeGreaterThan(0);
     }
     expectProblem(await call(app, 'PUT', '/stock/bad sku', { available: 1 }, admin), 400);
     expectProblem(await call(app, 'PUT', '/stock/WIDGET-1', undefined, { ...admin, rawBody: '{not json' }), 400);
@@ -60,7 +61,7 @@ describe('inventory routes', () => {
     expectProblem(await call(app, 'GET', '/stock/WIDGET-1', undefined, { anonymous: true }), 401);
     expectProblem(await call(app, 'GET', '/stock/NOPE-1', undefined, admin), 404);
     expect((await call(app, 'GET', '/health/ready', undefined, { anonymous: true })).status).toBe(200);
-    expect((await call(app, 'GET', '/openapi.json', undefined, { anonymous: true })).body.paths['/stock/{sku}']).toBeTruthy();
+    expect(bodyAs(await call(app, 'GET', '/openapi.json', undefined, { anonymous: true }), PathsBody).paths['/stock/{sku}']).toBeTruthy();
   });
 });
 

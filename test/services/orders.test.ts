@@ -3,6 +3,7 @@
 // read model that equals the log folded again,
 // and the query routes (newest first, cursor paging) only for the order's customer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createOrdersActivities } from '../../services/orders/activities.js';
 import { ORDER_EVENT_TYPES } from '../../shared/domain/vocabulary.js';
 import { ORDER_EVENT_DATA, type OrderEvent } from '../../shared/domain/order.js';
@@ -11,9 +12,15 @@ import { ordersCatalogue } from '../../services/orders/temporal/catalogue.js';
 const OrderEventInput = ordersCatalogue.activities.recordOrderEvent.input;
 import { createOrdersApp } from '../../services/orders/app.js';
 import { OrdersStore } from '../../services/orders/store.js';
+import { ErrorsBody, PathsBody, bodyAs } from '../support/bodies.js';
 import { call } from '../support/http.js';
 import { admin, appOptions, customer, expectBusinessFailure, expectProblem, withAnyInput } from '../support/service.js';
 import { testDb, type TestDb } from '../support/stack.js';
+
+/** GET /orders/{orderId}/events: the order's history. */
+const EventsBody = z.object({ items: z.array(z.object({ type: z.string(), version: z.number(), data: z.unknown() })) });
+/** GET /orders: a page of a customer's orders. */
+const PageBody = z.object({ items: z.array(z.object({ orderId: z.string(), customerId: z.string() })), nextCursor: z.string().nullable() });
 
 let mongo: TestDb;
 let store: OrdersStore;
@@ -323,17 +330,19 @@ describe('order routes', () => {
       shipment: { shipmentId: 'shp_1', trackingNumber: 'SGS0000000001' },
       version: 3,
     });
-    expect(new Date(res.body.createdAt).toISOString()).toBe(res.body.createdAt);
+    const { createdAt } = bodyAs(res, z.object({ createdAt: z.string() }));
+    expect(new Date(createdAt).toISOString()).toBe(createdAt);
     expect((await call(app, 'GET', '/orders/r1', undefined, admin)).body).toEqual(res.body);
 
     const events = await call(app, 'GET', '/orders/r1/events', undefined, customer('reader'));
     expect(events.status).toBe(200);
-    expect(events.body.items.map((e: { type: string; version: number }) => [e.type, e.version])).toEqual([
+    const { items: history } = bodyAs(events, EventsBody);
+    expect(history.map((e) => [e.type, e.version])).toEqual([
       ['OrderPlaced', 1],
       ['OrderPriced', 2],
       ['OrderShipped', 3],
     ]);
-    expect(events.body.items[2].data).toEqual({ shipmentId: 'shp_1', trackingNumber: 'SGS0000000001' });
+    expect(history[2]?.data).toEqual({ shipmentId: 'shp_1', trackingNumber: 'SGS0000000001' });
   });
 
   it("answers 404 for another user's order and for unknown ones", async () => {
@@ -364,7 +373,7 @@ describe('order routes', () => {
     ]) {
       const res = await call(app, 'GET', `/orders?customerId=reader&${query}`, undefined, customer('reader'));
       expectProblem(res, 400);
-      expect(res.body.errors.length).toBeGreaterThan(0);
+      expect(bodyAs(res, ErrorsBody).errors.length).toBeGreaterThan(0);
     }
     // only operators may list everybody's orders
     expectProblem(await call(app, 'GET', '/orders', undefined, customer('reader')), 400);
@@ -375,21 +384,25 @@ describe('order routes', () => {
     for (const id of ['pg-1', 'pg-2', 'pg-3']) await place(id, 'pager');
     const first = await call(app, 'GET', '/orders?customerId=pager&limit=2', undefined, customer('pager'));
     expect(first.status).toBe(200);
-    expect(first.body.items.map((o: { orderId: string }) => o.orderId)).toEqual(['pg-3', 'pg-2']);
-    expect(first.body.nextCursor).toEqual(expect.any(String));
-    const second = await call(app, 'GET', `/orders?customerId=pager&limit=2&cursor=${first.body.nextCursor}`, undefined, customer('pager'));
-    expect(second.body.items.map((o: { orderId: string }) => o.orderId)).toEqual(['pg-1']);
-    expect(second.body.nextCursor).toBeNull();
+    const firstPage = bodyAs(first, PageBody);
+    expect(firstPage.items.map((o) => o.orderId)).toEqual(['pg-3', 'pg-2']);
+    expect(firstPage.nextCursor).toEqual(expect.any(String));
+    const second = await call(app, 'GET', `/orders?customerId=pager&limit=2&cursor=${firstPage.nextCursor}`, undefined, customer('pager'));
+    const secondPage = bodyAs(second, PageBody);
+    expect(secondPage.items.map((o) => o.orderId)).toEqual(['pg-1']);
+    expect(secondPage.nextCursor).toBeNull();
     // exactly the page size: no further page is promised
-    expect((await call(app, 'GET', '/orders?customerId=pager&limit=3', undefined, customer('pager'))).body.nextCursor).toBeNull();
+    expect(
+      bodyAs(await call(app, 'GET', '/orders?customerId=pager&limit=3', undefined, customer('pager')), PageBody).nextCursor,
+    ).toBeNull();
     // every listed order belongs to the customer
-    const all = await call(app, 'GET', '/orders?customerId=pager', undefined, admin);
-    expect(all.body.items).toHaveLength(3);
-    expect(all.body.items.every((o: { customerId: string }) => o.customerId === 'pager')).toBe(true);
+    const all = bodyAs(await call(app, 'GET', '/orders?customerId=pager', undefined, admin), PageBody);
+    expect(all.items).toHaveLength(3);
+    expect(all.items.every((o) => o.customerId === 'pager')).toBe(true);
   });
 
   it('lists its routes in the OpenAPI document', async () => {
-    const { paths } = (await call(app, 'GET', '/openapi.json', undefined, { anonymous: true })).body;
+    const { paths } = bodyAs(await call(app, 'GET', '/openapi.json', undefined, { anonymous: true }), PathsBody);
     expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/orders', '/orders/{orderId}', '/orders/{orderId}/events']));
   });
 });

@@ -3,12 +3,15 @@
 // declines as non-retryable failures, provider outages as retryable errors,
 // and the payment view for operators only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createPaymentsActivities } from '../../services/payments/activities.js';
 import { createPaymentsApp } from '../../services/payments/app.js';
 import type { ChargeRequest, PaymentProvider, RefundRequest } from '../../services/payments/provider.js';
 import { SimulatedProvider } from '../../services/payments/simulator.js';
 import { PaymentsStore } from '../../services/payments/store.js';
+import { PathsBody, bodyAs } from '../support/bodies.js';
 import { call } from '../support/http.js';
+import { anyString, stringMatching } from '../support/matchers.js';
 import {
   admin,
   appOptions,
@@ -76,7 +79,7 @@ afterAll(async () => {
 describe('chargePayment activity', () => {
   it('charges tok_visa once even when called twice', async () => {
     const first = await charge('p1');
-    expect(first).toEqual({ chargeId: expect.stringMatching(/^ch_sim_/), amountCents: 2500 });
+    expect(first).toEqual({ chargeId: stringMatching(/^ch_sim_/), amountCents: 2500 });
     expect(await charge('p1')).toEqual(first);
     const ledger = await ledgerOf('p1');
     expect(ledger).toHaveLength(1);
@@ -152,7 +155,7 @@ describe('refundPayment activity', () => {
   it('refunds the whole charge once, however often it is called', async () => {
     const charged = await charge('r1', 'tok_visa', 4321);
     const first = await activities().refundPayment({ orderId: 'r1' });
-    expect(first).toEqual({ refunded: true, refundId: expect.any(String), amountCents: 4321 });
+    expect(first).toEqual({ refunded: true, refundId: anyString(), amountCents: 4321 });
     expect(await activities().refundPayment({ orderId: 'r1' })).toEqual(first);
     const ledger = await ledgerOf('r1');
     expect(ledger.map((e) => e._id)).toEqual(['r1:charge', 'r1:refund']);
@@ -207,7 +210,7 @@ describe('a charge whose outcome was never recorded (the process died around the
   it('a retried charge takes the capture the provider reports: CAPTURED with the original id, never charged again', async () => {
     await dieDuring('c1', 'after');
     const captured = await simulator.findCharge('c1:charge');
-    expect(captured).toEqual({ providerChargeId: expect.stringMatching(/^ch_sim_/), amountCents: 2500, currency: 'EUR', refundedCents: 0 });
+    expect(captured).toEqual({ providerChargeId: stringMatching(/^ch_sim_/), amountCents: 2500, currency: 'EUR', refundedCents: 0 });
     const requests = dying.chargeRequests;
 
     const result = await chargeVia(dyingActivities(), 'c1');
@@ -231,7 +234,7 @@ describe('a charge whose outcome was never recorded (the process died around the
     const { providerChargeId } = (await simulator.findCharge('c2:charge'))!;
 
     const refund = await activities().refundPayment({ orderId: 'c2' });
-    expect(refund).toEqual({ refunded: true, refundId: expect.any(String), amountCents: 3100 });
+    expect(refund).toEqual({ refunded: true, refundId: anyString(), amountCents: 3100 });
     expect(await simulator.findCharge('c2:charge')).toMatchObject({ providerChargeId, amountCents: 3100, refundedCents: 3100 });
     expect(await store.charges.findOne({ _id: 'c2' })).toMatchObject({ status: 'CAPTURED', providerChargeId, refundedCents: 3100 });
 
@@ -263,7 +266,7 @@ describe('a charge whose outcome was never recorded (the process died around the
     const { providerChargeId } = (await simulator.findCharge('c3:charge'))!;
     expect(results[0]).toEqual({ chargeId: providerChargeId, amountCents: 2500 });
     expect(results[2]).toEqual(results[0]);
-    expect(results[1]).toEqual({ refunded: true, refundId: expect.any(String), amountCents: 2500 });
+    expect(results[1]).toEqual({ refunded: true, refundId: anyString(), amountCents: 2500 });
     expect(results[3]).toEqual(results[1]);
     expect(dying.chargeRequests).toBe(requests);
     expect(await simulator.findCharge('c3:charge')).toMatchObject({ amountCents: 2500, refundedCents: 2500 });
@@ -378,6 +381,9 @@ describe('payment provider simulator across a restart of the payments process', 
   });
 });
 
+/** GET /payments/{orderId}: the ledger's entries, as the route test reads them. */
+const LedgerBody = z.object({ ledger: z.array(z.object({ id: z.string(), type: z.string(), amountCents: z.number() })) });
+
 describe('payment routes', () => {
   beforeAll(async () => {
     await charge('v1', 'tok_visa', 1500);
@@ -389,10 +395,10 @@ describe('payment routes', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       orderId: 'v1',
-      charge: { chargeId: expect.stringMatching(/^ch_sim_/), status: 'CAPTURED', amountCents: 1500, currency: 'EUR', refundedCents: 1500 },
-      refunds: [{ refundId: expect.any(String), amountCents: 1500 }],
+      charge: { chargeId: stringMatching(/^ch_sim_/), status: 'CAPTURED', amountCents: 1500, currency: 'EUR', refundedCents: 1500 },
+      refunds: [{ refundId: anyString(), amountCents: 1500 }],
     });
-    expect(res.body.ledger.map((e: { id: string; type: string; amountCents: number }) => [e.id, e.type, e.amountCents])).toEqual([
+    expect(bodyAs(res, LedgerBody).ledger.map((e) => [e.id, e.type, e.amountCents])).toEqual([
       ['v1:charge', 'charge', 1500],
       ['v1:refund', 'refund', 1500],
     ]);
@@ -411,7 +417,7 @@ describe('payment routes', () => {
   });
 
   it('lists its routes in the OpenAPI document', async () => {
-    const { paths } = (await call(app, 'GET', '/openapi.json', undefined, { anonymous: true })).body;
+    const { paths } = bodyAs(await call(app, 'GET', '/openapi.json', undefined, { anonymous: true }), PathsBody);
     expect(paths['/payments/{orderId}']).toBeTruthy();
   });
 });

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShippingActivities } from '../../services/shipping/activities.js';
 import { createShippingApp } from '../../services/shipping/app.js';
 import { ShippingStore } from '../../services/shipping/store.js';
+import { ErrorsBody, ItemsBody, PathsBody, bodyAs } from '../support/bodies.js';
 import { call } from '../support/http.js';
+import { anyString, objectContaining } from '../support/matchers.js';
 import { admin, appOptions, customer, expectBusinessFailure, expectProblem, withAnyInput } from '../support/service.js';
 import { testDb, type TestDb } from '../support/stack.js';
 
@@ -187,7 +189,7 @@ describe('shipment routes', () => {
       status: 'PICKED_UP',
       events: [{ type: 'PICKED_UP', at: '2026-01-01T10:00:00.000Z' }],
       carrier: null,
-      createdAt: expect.any(String),
+      createdAt: anyString(),
     });
     expect((await call(app, 'GET', `/shipments/${shipment.shipmentId}`, undefined, admin)).status).toBe(200);
     expect(
@@ -199,7 +201,9 @@ describe('shipment routes', () => {
   it("lists an order's shipments", async () => {
     const res = await call(app, 'GET', '/shipments?orderId=ord-20', undefined, customer('buyer-1'));
     expect(res.status).toBe(200);
-    expect(res.body.items).toEqual([expect.objectContaining({ shipmentId: shipment.shipmentId, orderId: 'ord-20', status: 'PICKED_UP' })]);
+    expect(bodyAs(res, ItemsBody).items).toEqual([
+      objectContaining({ shipmentId: shipment.shipmentId, orderId: 'ord-20', status: 'PICKED_UP' }),
+    ]);
     expect((await call(app, 'GET', '/shipments?orderId=ord-none', undefined, admin)).body).toEqual({ items: [] });
   });
 
@@ -216,12 +220,12 @@ describe('shipment routes', () => {
     for (const path of ['/shipments', '/shipments?orderId=', `/shipments?orderId=${'x'.repeat(101)}`, `/shipments/${'x'.repeat(101)}`]) {
       const res = await call(app, 'GET', path, undefined, admin);
       expectProblem(res, 400);
-      expect(res.body.errors.length, path).toBeGreaterThan(0);
+      expect(bodyAs(res, ErrorsBody).errors.length, path).toBeGreaterThan(0);
     }
   });
 
   it('lists its routes in the OpenAPI document', async () => {
-    const { paths } = (await call(app, 'GET', '/openapi.json', undefined, { anonymous: true })).body;
+    const { paths } = bodyAs(await call(app, 'GET', '/openapi.json', undefined, { anonymous: true }), PathsBody);
     expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/shipments', '/shipments/{shipmentId}']));
   });
 });

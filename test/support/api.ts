@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { uniqueName } from './stack.js';
 import { bodyOf } from '../../shared/http/body.js';
+import { IdBody, TokenBody, bodyAs } from './bodies.js';
+import { anyString } from './matchers.js';
 
 export interface Answer {
   status: number;
@@ -33,14 +35,14 @@ export class Api {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const parsed: any = await bodyOf(res);
+    const parsed = await bodyOf(res);
     return { status: res.status, body: parsed, headers: res.headers };
   }
 
   async login(email: string, password: string): Promise<string> {
     const res = await this.request('POST', '/auth/login', { body: { email, password } });
     expect(res.status).toBe(200);
-    return res.body.accessToken as string;
+    return bodyAs(res, TokenBody).accessToken;
   }
 
   /** A new customer account, signed in. */
@@ -48,7 +50,7 @@ export class Api {
     const email = `${uniqueName(label)}@example.com`;
     const reg = await this.request('POST', '/auth/register', { body: { email, password: 'correct-horse-battery', name: label } });
     expect(reg.status).toBe(201);
-    return { id: reg.body.id as string, email, token: await this.login(email, 'correct-horse-battery') };
+    return { id: bodyAs(reg, IdBody).id, email, token: await this.login(email, 'correct-horse-battery') };
   }
 
   /** POST /orders with a fresh Idempotency-Key unless one is given. */
@@ -68,5 +70,5 @@ export class Api {
 export function expectProblem(res: Answer, status: number): void {
   expect(res.status).toBe(status);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
-  expect(res.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String) });
+  expect(res.body).toMatchObject({ status, type: anyString(), title: anyString() });
 }

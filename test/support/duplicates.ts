@@ -11,6 +11,7 @@ import type { Client } from '@temporalio/client';
 import { expect } from 'vitest';
 import { CustomerIdKey } from '../../services/orders/temporal/search-attributes.js';
 import { expectProblem, type Answer } from './api.js';
+import { OrderIdBody, bodyAs } from './bodies.js';
 import { orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 
 /** Copies sent at once: enough for the race to be real on a 2-core machine. */
@@ -79,7 +80,7 @@ export async function expectOneOrderPerKey(run: DuplicateRun, { unavailable = fa
     expect({ sagas, orders }, 'a clear 503 leaves no order').toEqual({ sagas: [], orders: [] });
     return;
   }
-  const orderIds = new Set(accepted.map((a) => a.body.orderId as string));
+  const orderIds = new Set(accepted.map((a) => bodyAs(a, OrderIdBody).orderId));
   expect(orderIds.size, `the 202s name one order: ${[...orderIds].join(' ')}`).toBe(1);
   const [orderId] = orderIds;
   const { sagas, orders } = await settledCounts(run, 1);

@@ -7,6 +7,7 @@ import type { ServiceAppOptions } from '../../shared/http/service-app.js';
 import { createLogger } from '../../shared/logger.js';
 import { pingMongo } from '../../shared/mongo.js';
 import { TEST_SERVICE_SECRET } from './http.js';
+import { ProblemStatusBody, bodyAs } from './bodies.js';
 
 export function appOptions(service: string, db?: Db): ServiceAppOptions {
   return {
@@ -47,10 +48,10 @@ export async function expectRetryableFailure(promise: Promise<unknown>, type: st
 }
 
 /** A problem+json answer with the given status. */
-export function expectProblem(res: { status: number; headers: Headers; body: any }, status: number): void {
+export function expectProblem(res: { status: number; headers: Headers; body: unknown }, status: number): void {
   expect(res.status).toBe(status);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
-  expect(res.body.status).toBe(status);
+  expect(bodyAs(res, ProblemStatusBody).status).toBe(status);
 }
 
 /** What a function is to a caller that TypeScript does not check (see `withAnyInput`). */

@@ -13,6 +13,7 @@ import { DEMO_ADMIN } from '../../shared/demo-data.js';
 import { SERVICE_NAMES } from '../../shared/domain/vocabulary.js';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { Api } from '../support/api.js';
+import { OrderIdBody, ShipmentBody, StatusBody, bodyAs } from '../support/bodies.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
 import { isolatedSystemOptions } from '../support/system.js';
 
@@ -66,7 +67,7 @@ describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     const ada = await api.account('ada');
     const placed = await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { headers: { Prefer: 'wait=20' } });
     expect(placed.status).toBe(201);
-    const orderId = placed.body.orderId as string;
+    const orderId = bodyAs(placed, OrderIdBody).orderId;
     const workflowId = `order-${orderId}`;
 
     // The saga's own span ends with the run: play the carrier to delivery.
@@ -74,7 +75,7 @@ describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     let shipmentId: string | undefined;
     await vi.waitFor(
       async () => {
-        shipmentId = (await api.request('GET', `/orders/${orderId}`, { token: ada.token })).body.shipment?.shipmentId;
+        shipmentId = bodyAs(await api.request('GET', `/orders/${orderId}`, { token: ada.token }), ShipmentBody).shipment?.shipmentId;
         expect(shipmentId).toBeTruthy();
       },
       { timeout: 30_000, interval: 200 },
@@ -190,9 +191,9 @@ describe('metrics', () => {
   it("every worker serves the SDK runtime's metrics on its own port, with the saga's outcomes and latency", async () => {
     expect(Object.keys(system.workerMetricsUrls).sort()).toEqual(SERVICE_NAMES.filter((n) => n !== 'cart').sort());
     const ada = await api.account('metrics');
-    expect((await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { headers: { Prefer: 'wait=20' } })).body.status).toBe(
-      'CONFIRMED',
-    );
+    expect(
+      bodyAs(await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { headers: { Prefer: 'wait=20' } }), StatusBody).status,
+    ).toBe('CONFIRMED');
     await vi.waitFor(
       async () => {
         const orders = await scrape(system.workerMetricsUrls.orders!);

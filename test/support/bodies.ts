@@ -1,0 +1,33 @@
+// Typed reads of JSON answers: a test parses the fields it reads with a small zod schema
+// instead of walking an `any` body, so a body of another shape fails where it is read.
+import { z } from 'zod';
+
+/** The body of an answer, parsed by `schema` (zod drops the fields the schema does not name). */
+export function bodyAs<T>(res: { body: unknown }, schema: z.ZodType<T>): T {
+  return schema.parse(res.body);
+}
+
+/** POST /orders: the id of the order it accepted. */
+export const OrderIdBody = z.object({ orderId: z.string() });
+/** An order, or the saga's answer: its status. */
+export const StatusBody = z.object({ status: z.unknown().optional() });
+/** A problem+json answer's status. */
+export const ProblemStatusBody = z.object({ status: z.unknown().optional() });
+/** An order: its shipment, once there is one. */
+export const ShipmentBody = z.object({ shipment: z.object({ shipmentId: z.string() }).nullish() });
+/** GET /me: the caller's roles. */
+export const RolesBody = z.object({ roles: z.array(z.string()) });
+/** POST /auth/login. */
+export const TokenBody = z.object({ accessToken: z.string() });
+/** A created resource (POST /auth/register). */
+export const IdBody = z.object({ id: z.string() });
+/** A problem+json answer's explanation. */
+export const DetailBody = z.object({ detail: z.string() });
+/** A validation problem: the list of what was wrong. */
+export const ErrorsBody = z.object({ errors: z.array(z.unknown()) });
+/** GET /health/ready: its checks, by name. */
+export const ChecksBody = z.object({ checks: z.record(z.string(), z.unknown()) });
+/** A list answer: its items. */
+export const ItemsBody = z.object({ items: z.array(z.unknown()) });
+/** An OpenAPI document: its paths. */
+export const PathsBody = z.object({ paths: z.record(z.string(), z.unknown()) });
