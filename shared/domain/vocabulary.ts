@@ -121,5 +121,14 @@ export const WORKER_SERVICES = [
 ] as const satisfies readonly ServiceName[];
 export type TaskQueue = (typeof WORKER_SERVICES)[number];
 
+/**
+ * A workflow as its starters and callers name it: its type, the task queue of the service
+ * that hosts it, and its id, one workflow per key (`<idPrefix>-<key>`), which is what makes
+ * a repeated start find the running one instead of starting a second.
+ */
+export function defineWorkflow<const Type extends string, const Queue extends TaskQueue>(type: Type, taskQueue: Queue, idPrefix: string) {
+  return { type, taskQueue, id: (key: string) => `${idPrefix}-${key}` } as const;
+}
+
 /** Durations are Temporal duration strings ('24h', '7 days') or milliseconds. */
 export type Duration = string | number;

@@ -4,18 +4,14 @@
 // zod): the saga's own code (workflows/order-saga.ts) and the gateway import it.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { OrderRecord, OrderRequest } from '../../../shared/domain/order.js';
-import type { Duration, OrderStatus, TaskQueue } from '../../../shared/domain/vocabulary.js';
+import { defineWorkflow, type Duration, type OrderStatus, type TaskQueue } from '../../../shared/domain/vocabulary.js';
 import type { FulfilmentSettings } from '../../shipping/temporal/contract.js';
 
 /** The orders worker's queue: its activities and the order saga. */
 export const ordersTaskQueue = 'orders' satisfies TaskQueue;
 
-export const orderSagaWorkflow = {
-  type: 'orderSaga',
-  taskQueue: ordersTaskQueue,
-  /** One saga per order; the id is what makes a resent placement start nothing new. */
-  id: (orderId: string) => `order-${orderId}`,
-} as const;
+/** One saga per order (`order-<orderId>`): a resent placement starts nothing new. */
+export const orderSagaWorkflow = defineWorkflow('orderSaga', ordersTaskQueue, 'order');
 
 /** Settings fixed when the saga starts, so they are part of its history. */
 export interface OrderSagaSettings {

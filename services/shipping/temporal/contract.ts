@@ -5,17 +5,13 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ShippingAddress } from '../../../shared/domain/order.js';
 import type { StockLine } from '../../../shared/domain/stock.js';
-import type { CarrierEventType, Duration, TaskQueue } from '../../../shared/domain/vocabulary.js';
+import { defineWorkflow, type CarrierEventType, type Duration, type TaskQueue } from '../../../shared/domain/vocabulary.js';
 
 /** The shipping worker's queue: its activities and fulfilment. */
 export const shippingTaskQueue = 'shipping' satisfies TaskQueue;
 
-export const fulfilmentWorkflow = {
-  type: 'fulfilment',
-  taskQueue: shippingTaskQueue,
-  /** One fulfilment per order, a child of its saga. */
-  id: (orderId: string) => `fulfilment-${orderId}`,
-} as const;
+/** One fulfilment per order (`fulfilment-<orderId>`), a child of its saga. */
+export const fulfilmentWorkflow = defineWorkflow('fulfilment', shippingTaskQueue, 'fulfilment');
 
 export interface FulfilmentSettings {
   /** Alert (and keep waiting) when the carrier has not picked up within this time. */

@@ -2,17 +2,13 @@
 // workflow's type, id, input, settings and the signal the order saga sends it.
 // Workflow-safe (no Node, no I/O, no zod).
 import { defineSignal } from '@temporalio/workflow';
-import type { Duration, TaskQueue } from '../../../shared/domain/vocabulary.js';
+import { defineWorkflow, type Duration, type TaskQueue } from '../../../shared/domain/vocabulary.js';
 
 /** The users worker's queue: its activities and onboarding. */
 export const usersTaskQueue = 'users' satisfies TaskQueue;
 
-export const onboardingWorkflow = {
-  type: 'onboarding',
-  taskQueue: usersTaskQueue,
-  /** One onboarding per account, started at registration. */
-  id: (userId: string) => `onboarding-${userId}`,
-} as const;
+/** One onboarding per account (`onboarding-<userId>`), started at registration. */
+export const onboardingWorkflow = defineWorkflow('onboarding', usersTaskQueue, 'onboarding');
 
 export interface OnboardingSettings {
   /** Send a reminder when no order was placed within this time (default 3 days). */
