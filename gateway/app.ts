@@ -26,6 +26,7 @@ import { OrderPlacement } from './orders/placement.js';
 import { orderSagaSettings } from '../services/orders/temporal/settings.js';
 import { installAuthRoutes } from './routes/auth.js';
 import { installCartRoutes } from './routes/cart.js';
+import { CartCheckout } from './orders/checkout.js';
 import { installCatalogRoutes } from './routes/catalog.js';
 import { installDashboardRoutes } from './routes/dashboard.js';
 import { installNotificationRoutes } from './routes/notifications.js';
@@ -101,7 +102,8 @@ export function createGatewayApp(deps: GatewayDeps): GatewayApp {
   });
   installAuthRoutes(app, deps, logins);
   installCatalogRoutes(app, deps);
-  installCartRoutes(app, deps, placement, keys);
+  const checkouts = new CartCheckout({ temporal, placement, logger, budgetMs: config.DOWNSTREAM_TIMEOUT_MS });
+  installCartRoutes(app, deps, placement, checkouts, keys);
   installOrderRoutes(app, deps, placement, keys);
   installShipmentRoutes(app, deps);
   installNotificationRoutes(app, deps);

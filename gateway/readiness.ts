@@ -7,6 +7,7 @@
 // Each check is bounded by the health runner's timeout (shared/http/health.ts).
 // A CommonJS package: Node's ESM loader sees only its default export.
 import protos from '@temporalio/proto';
+import { checkoutWorkflow } from '../services/cart/temporal/contract.js';
 import { orderSagaWorkflow } from '../services/orders/temporal/contract.js';
 import { fulfilmentWorkflow } from '../services/shipping/temporal/contract.js';
 import { onboardingWorkflow } from '../services/users/temporal/contract.js';
@@ -20,7 +21,9 @@ const SERVICE_CHECK_TIMEOUT_MS = 1_500;
 
 const proto = protos.temporal;
 const { TASK_QUEUE_TYPE_ACTIVITY, TASK_QUEUE_TYPE_WORKFLOW } = proto.api.enums.v1.TaskQueueType;
-const QUEUES_WITH_WORKFLOWS = new Set<string>([orderSagaWorkflow, fulfilmentWorkflow, onboardingWorkflow].map((w) => w.taskQueue));
+const QUEUES_WITH_WORKFLOWS = new Set<string>(
+  [orderSagaWorkflow, fulfilmentWorkflow, onboardingWorkflow, checkoutWorkflow].map((w) => w.taskQueue),
+);
 
 export function readinessChecks({ redis, temporal, services }: Pick<GatewayDeps, 'redis' | 'temporal' | 'services'>): HealthChecks {
   const checks: HealthChecks = {

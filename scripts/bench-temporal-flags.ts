@@ -18,7 +18,7 @@ import { engineFloor } from './bench/scenarios.js';
 import { ms, summarize } from './bench/stats.js';
 import { TEMPORAL_DEV_SERVER_TUNING, TEMPORAL_SQLITE_TUNING, startTemporal } from './stack/infra.js';
 import { orderSagaWorkflow } from '../services/orders/temporal/contract.js';
-import { WORKER_SERVICES } from '../shared/domain/vocabulary.js';
+import { SAGA_TASK_QUEUES } from '../shared/domain/vocabulary.js';
 
 const env = parseEnv(
   z.object({
@@ -85,7 +85,7 @@ for (const variant of runs) {
   const temporal = await startTemporal({ dataDir, logDir: dataDir, persistent: variant.persistent, temporalFlags: variant.flags });
   const native = await NativeConnection.connect({ address: temporal.value.address });
   const workers = await Promise.all(
-    WORKER_SERVICES.map((taskQueue) =>
+    SAGA_TASK_QUEUES.map((taskQueue) =>
       Worker.create({
         connection: native,
         taskQueue,

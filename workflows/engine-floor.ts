@@ -4,11 +4,11 @@
 // this server; the saga's cost beyond it is ours.
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { UsersActivities } from '../services/users/temporal/catalogue.js';
-import { WORKER_SERVICES } from '../shared/domain/vocabulary.js';
+import { SAGA_TASK_QUEUES } from '../shared/domain/vocabulary.js';
 
 type Ping = Pick<UsersActivities, 'ping'>;
 
-const QUEUES: readonly string[] = WORKER_SERVICES;
+const QUEUES: readonly string[] = SAGA_TASK_QUEUES;
 const proxiesOver = (queues: readonly string[]) =>
   queues.map((taskQueue) => proxyActivities<Ping>({ taskQueue, startToCloseTimeout: '10s' }));
 const saga = proxiesOver(QUEUES);

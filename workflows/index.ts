@@ -4,3 +4,4 @@ export { orderSaga } from './order-saga.js';
 export { fulfilment } from './fulfilment.js';
 export { onboarding } from './onboarding.js';
 export { engineFloor, engineFloorLocal } from './engine-floor.js';
+export { checkout } from './checkout.js';

@@ -12,16 +12,20 @@ import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowIdConflictPolicy,
-  WorkflowIdReusePolicy,
   WorkflowNotFoundError,
   type Client,
 } from '@temporalio/client';
 import type { OrderRequest } from '../../shared/domain/order.js';
 import type { Logger } from '../../shared/logger.js';
 import { HttpProblem } from '../../shared/problem.js';
-import { orderSagaWorkflow, settledUpdate, type OrderSagaSettings } from '../../services/orders/temporal/contract.js';
+import {
+  orderSagaStart,
+  orderSagaWorkflow,
+  settledUpdate,
+  type OrderSagaMemo,
+  type OrderSagaSettings,
+} from '../../services/orders/temporal/contract.js';
 import type { orderSaga } from '../../workflows/order-saga.js';
-import { CustomerIdKey, OrderStatusKey } from '../../services/orders/temporal/search-attributes.js';
 import { temporalProblem } from '../temporal-problem.js';
 import { SETTLED_UPDATE_ID, isStillWaiting, waitUntilSettled, type Settlement } from './wait.js';
 
@@ -60,10 +64,8 @@ export interface Placed extends Settlement {
   started: boolean;
 }
 
-/** Memo field of the order saga holding the fingerprint of the request that placed it. */
-const FINGERPRINT_MEMO = 'requestFingerprint';
-/** Memo field naming the one `place` call that started the saga (a fresh id per call). */
-const STARTED_BY_MEMO = 'startedBy';
+const FINGERPRINT_MEMO = 'requestFingerprint' satisfies keyof OrderSagaMemo;
+const STARTED_BY_MEMO = 'startedBy' satisfies keyof OrderSagaMemo;
 
 const mismatch = () => new HttpProblem('unprocessable', { detail: 'this Idempotency-Key was already used with a different request body' });
 
@@ -83,16 +85,12 @@ export class OrderPlacement {
   async place({ orderId, customerId, order, fingerprint, requestId, waitSeconds }: PlaceOrder): Promise<Placed> {
     const attempt = randomUUID();
     const options = {
-      taskQueue: orderSagaWorkflow.taskQueue,
-      workflowId: orderSagaWorkflow.id(orderId),
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      ...orderSagaStart(this.sagaInput({ orderId, customerId, requestId }, order), {
+        requestId,
+        requestFingerprint: fingerprint,
+        startedBy: attempt,
+      }),
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-      args: [{ orderId, customerId, ...order, requestId, settings: this.deps.settings }] satisfies Parameters<typeof orderSaga>,
-      typedSearchAttributes: [
-        { key: OrderStatusKey, value: 'PENDING' },
-        { key: CustomerIdKey, value: customerId },
-      ],
-      memo: { requestId, [FINGERPRINT_MEMO]: fingerprint, [STARTED_BY_MEMO]: attempt },
     };
     const { temporal } = this.deps;
     try {
@@ -136,17 +134,18 @@ export class OrderPlacement {
     return { started, ...(waitSeconds ? await this.waitUntilSettled(orderId, waitSeconds) : { settled: false }) };
   }
 
+  /** The saga's input for an order of this request: the gateway's settings go with it, into its history. */
+  sagaInput<O>(request: Pick<PlacingRequest, 'orderId' | 'customerId' | 'requestId'>, order: O) {
+    const { orderId, customerId, requestId } = request;
+    return { orderId, customerId, ...order, requestId, settings: this.deps.settings };
+  }
+
   /**
    * Whether an order was placed under this order id (i.e. this caller and key).
    * 422 when it was placed with another request body.
    */
   async existing(orderId: string, fingerprint: string): Promise<boolean> {
     return (await this.lookUp(orderId, fingerprint)) !== undefined;
-  }
-
-  /** Whether a saga of this order id exists, whatever request placed it (a problem when Temporal cannot tell). */
-  async exists(orderId: string): Promise<boolean> {
-    return (await this.memoOf(orderId)) !== undefined;
   }
 
   /** The memo of the order's saga (undefined: no such saga); 422 when it was placed with another body. */

@@ -1,13 +1,12 @@
 // The caller's cart (cart service): read, add, remove a line, empty it; and
 // checkout, which places an order from it the way POST /orders does
-// (./placing.ts), with the cart's lines (gateway/orders/checkout.ts).
+// (./placing.ts), with the cart's lines (the checkout workflow, gateway/orders/checkout.ts).
 import { createRoute } from '@hono/zod-openapi';
 import { parseResponse } from 'hono/client';
 import { authorize, type AuthorizedEnv } from '../../shared/http/authorize.js';
 import type { GatewayApp, GatewayDeps } from '../context.js';
 import type { IdempotencyStore } from '../idempotency/store.js';
-import { checkoutCart } from '../orders/checkout.js';
-import { CheckoutClaim } from '../orders/checkout-claim.js';
+import type { CartCheckout } from '../orders/checkout.js';
 import type { OrderPlacement } from '../orders/placement.js';
 import { Cart } from '../../shared/http/envelopes.js';
 import { SkuParam } from '../../shared/http/path-params.js';
@@ -57,8 +56,14 @@ const clearCart = createRoute({
   responses: { 200: json(Cart, 'the (empty) cart'), ...problems(...ANY, ...DOWNSTREAM) },
 });
 
-export function installCartRoutes(app: GatewayApp, deps: GatewayDeps, placement: OrderPlacement, keys: IdempotencyStore): void {
-  const { services, logger } = deps;
+export function installCartRoutes(
+  app: GatewayApp,
+  deps: GatewayDeps,
+  placement: OrderPlacement,
+  checkouts: CartCheckout,
+  keys: IdempotencyStore,
+): void {
+  const { services } = deps;
   const cartOf = (vars: AuthorizedEnv['Variables'] & { requestId: string }) => ({
     client: services.cart.as(callAs(vars)).carts[':userId'],
     param: { userId: vars.caller.userId },
@@ -87,20 +92,5 @@ export function installCartRoutes(app: GatewayApp, deps: GatewayDeps, placement:
     placement,
     keys,
   );
-  app.openapi(checkout, (c) =>
-    answerPlacing(c, deps, (request) => {
-      const { client, param } = cartOf(c.var);
-      const at = (checkoutId: string) => ({ param: { ...param, checkoutId } });
-      const claims = new CheckoutClaim(
-        {
-          claim: (checkoutId) => parseResponse(client.checkouts.$post({ param, json: { checkoutId } })),
-          commit: (checkoutId) => parseResponse(client.checkouts[':checkoutId'].commit.$post(at(checkoutId))),
-          release: (checkoutId) => parseResponse(client.checkouts[':checkoutId'].$delete(at(checkoutId))),
-        },
-        (id) => placement.exists(id),
-        logger,
-      );
-      return checkoutCart(placement, claims, request, c.req.valid('json'));
-    }),
-  );
+  app.openapi(checkout, (c) => answerPlacing(c, deps, (request) => checkouts.checkout(request, c.req.valid('json'))));
 }

@@ -2,9 +2,9 @@
 // so B2 spreads its activities over as many queues, in the same order, as on the
 // services' workers, but on queues no service polls. The orders queue's twin runs the workflows.
 import { ordersTaskQueue } from '../../services/orders/temporal/contract.js';
-import { WORKER_SERVICES } from '../../shared/domain/vocabulary.js';
+import { SAGA_TASK_QUEUES } from '../../shared/domain/vocabulary.js';
 
 const twin = (queue: string) => `bench-floor-${queue}`;
 
-export const FLOOR_QUEUES: readonly string[] = WORKER_SERVICES.map(twin);
+export const FLOOR_QUEUES: readonly string[] = SAGA_TASK_QUEUES.map(twin);
 export const FLOOR_WORKFLOW_QUEUE = twin(ordersTaskQueue);

@@ -32,7 +32,7 @@ const nodeArgs = (entry: string, env: NodeJS.ProcessEnv) => [
     : ['--import', preload, entry]),
 ];
 
-import { SERVICE_NAMES, type ServiceName } from '../../shared/domain/vocabulary.js';
+import { SERVICE_NAMES, WORKER_SERVICES, type ServiceName } from '../../shared/domain/vocabulary.js';
 
 export { SERVICE_NAMES, type ServiceName };
 
@@ -320,10 +320,7 @@ async function startShop(opts: SystemOptions): Promise<RunningSystem> {
     serviceUrls,
     processUrls: { ...serviceUrls, gateway: shop.url! },
     workerMetricsUrls: Object.fromEntries(
-      SERVICE_NAMES.filter((name) => name !== 'cart').map((name) => [
-        name,
-        shop.workerMetricsUrl ?? `http://127.0.0.1:${metricsPort}/metrics`,
-      ]),
+      WORKER_SERVICES.map((name) => [name, shop.workerMetricsUrl ?? `http://127.0.0.1:${metricsPort}/metrics`]),
     ),
     processes: [shop.managed],
     stop: () => shop.managed.stop(),

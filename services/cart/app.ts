@@ -1,6 +1,6 @@
 // Cart's HTTP API: a user's cart, add (validated against the catalog), remove,
-// clear; and the checkout claims the gateway's checkout takes the cart's lines with
-// (services/cart/checkouts.ts). Carts live in Redis: when it does not answer, the
+// clear. A checkout's claims on the lines are activities (./activities.ts), not
+// routes. Carts live in Redis: when it does not answer, the
 // routes answer 503 problems at once (each command has a short timeout).
 import { createRoute } from '@hono/zod-openapi';
 import { DomainError } from '../../shared/domain/errors.js';
@@ -10,10 +10,9 @@ import { createServiceApp, type ServiceAppOptions } from '../../shared/http/serv
 import { HttpProblem } from '../../shared/problem.js';
 import { isRedisUnavailable } from '../../shared/redis.js';
 import type { CatalogLookup } from './catalog-lookup.js';
-import type { CartCheckouts } from './checkouts.js';
 import { Cart } from '../../shared/http/envelopes.js';
 import { UserIdParam } from '../../shared/http/path-params.js';
-import { AddItemBody, CheckoutParams, Claim, ClaimBody, ItemParams } from './schemas.js';
+import { AddItemBody, ItemParams } from './schemas.js';
 import type { CartStore } from './store.js';
 
 const owner = ownerOnly('userId');
@@ -56,41 +55,13 @@ const clearCart = createRoute({
   request: { params: UserIdParam },
   responses: cart,
 });
-const claim = createRoute({
-  method: 'post',
-  path: '/carts/{userId}/checkouts',
-  tags: ['checkout'],
-  summary: "Take the cart's lines for the order a checkout places",
-  middleware: [owner] as const,
-  request: { params: UserIdParam, ...body(ClaimBody) },
-  responses: { 200: json(Claim, 'the claimed lines, or why there are none'), ...notYours },
-});
-const commit = createRoute({
-  method: 'post',
-  path: '/carts/{userId}/checkouts/{checkoutId}/commit',
-  tags: ['checkout'],
-  summary: 'The order is placed: take its lines out of the cart, once',
-  middleware: [owner] as const,
-  request: { params: CheckoutParams },
-  responses: cart,
-});
-const release = createRoute({
-  method: 'delete',
-  path: '/carts/{userId}/checkouts/{checkoutId}',
-  tags: ['checkout'],
-  summary: 'The order was not placed: give the lines back',
-  middleware: [owner] as const,
-  request: { params: CheckoutParams },
-  responses: cart,
-});
-
 const redisUnavailable = (error: unknown) =>
   isRedisUnavailable(error)
     ? new HttpProblem('unavailable', { detail: 'the cart store is unavailable; retry shortly', cause: error })
     : undefined;
 
-export function createCartApp(deps: { store: CartStore; checkouts: CartCheckouts; catalog: CatalogLookup; appOptions: ServiceAppOptions }) {
-  const { store, checkouts, catalog } = deps;
+export function createCartApp(deps: { store: CartStore; catalog: CatalogLookup; appOptions: ServiceAppOptions }) {
+  const { store, catalog } = deps;
   return createServiceApp({ ...deps.appOptions, errorMappers: [redisUnavailable] })
     .openapi(getCart, async (c) => c.json(await store.get(c.req.valid('param').userId), 200))
     .openapi(addItem, async (c) => {
@@ -110,18 +81,7 @@ export function createCartApp(deps: { store: CartStore; checkouts: CartCheckouts
       const { userId, sku } = c.req.valid('param');
       return c.json(await store.remove(userId, sku), 200);
     })
-    .openapi(clearCart, async (c) => c.json(await store.clear(c.req.valid('param').userId), 200))
-    .openapi(claim, async (c) => c.json(await checkouts.claim(c.req.valid('param').userId, c.req.valid('json').checkoutId), 200))
-    .openapi(commit, async (c) => {
-      const { userId, checkoutId } = c.req.valid('param');
-      await checkouts.commit(userId, checkoutId);
-      return c.json(await store.get(userId), 200);
-    })
-    .openapi(release, async (c) => {
-      const { userId, checkoutId } = c.req.valid('param');
-      await checkouts.release(userId, checkoutId);
-      return c.json(await store.get(userId), 200);
-    });
+    .openapi(clearCart, async (c) => c.json(await store.clear(c.req.valid('param').userId), 200));
 }
 
 export type CartApp = ReturnType<typeof createCartApp>;

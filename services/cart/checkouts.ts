@@ -7,46 +7,37 @@
 // never takes anything out twice. A checkout whose order was never placed releases
 // the claim.
 //
-// A claim that is neither committed nor released (the gateway died in between, or
-// the cart service was down for every retry of the commit) does not lapse by itself:
-// lines whose order exists must never go back into the cart. Its lease does
-// (CLAIM_LEASE_SECONDS); after that the next checkout of the cart is told the claim
-// is `stale` and settles it first (the gateway commits it when its order exists,
-// releases it otherwise), then claims again. The claim itself lives as long as the cart.
+// Every claim is taken by a checkout workflow (workflows/checkout.ts), which commits
+// or releases it before it ends, its activities retried for as long as the cart
+// service or Redis is away. So a claim never lapses by itself (lines whose order
+// exists must never go back into the cart): it lives as long as the cart.
 import type { z } from 'zod';
 import type { Redis } from '../../shared/redis.js';
-import { Claim } from './schemas.js';
+import { CheckoutClaim } from './temporal/catalogue.js';
 import { cartKey, claimKey } from './store.js';
 
-/** Longer than a checkout can take: the saga's start plus `Prefer: wait` (30 s), the commit's retries and the budgets around them. */
-export const CLAIM_LEASE_SECONDS = 120;
 /** How long a finished checkout is remembered, so its retries find it (as long as the gateway's Idempotency-Keys). */
 export const DONE_TTL_SECONDS = 86_400;
 
-export type ClaimOutcome = z.infer<typeof Claim>;
+export type ClaimOutcome = z.infer<typeof CheckoutClaim>;
 
-// KEYS: cart hash, claim, done marker, lease. ARGV: checkout id, lease seconds, claim ttl.
+// KEYS: cart hash, claim, done marker. ARGV: checkout id, claim ttl.
 const CLAIM = `
 if redis.call('EXISTS', KEYS[3]) == 1 then return cjson.encode({ state = 'committed' }) end
 local current = redis.call('GET', KEYS[2])
 if current then
   local claim = cjson.decode(current)
-  if claim.id ~= ARGV[1] then
-    if redis.call('EXISTS', KEYS[4]) == 1 then return cjson.encode({ state = 'busy' }) end
-    return cjson.encode({ state = 'stale', checkoutId = claim.id })
-  end
-  redis.call('SET', KEYS[4], '1', 'EX', ARGV[2])
+  if claim.id ~= ARGV[1] then return cjson.encode({ state = 'busy' }) end
   return cjson.encode({ state = 'claimed', items = claim.items, resumed = true })
 end
 local fields = redis.call('HGETALL', KEYS[1])
 if #fields == 0 then return cjson.encode({ state = 'empty' }) end
 local items = {}
 for i = 1, #fields, 2 do items[#items + 1] = { sku = fields[i], quantity = tonumber(fields[i + 1]) } end
-redis.call('SET', KEYS[2], cjson.encode({ id = ARGV[1], items = items }), 'EX', ARGV[3])
-redis.call('SET', KEYS[4], '1', 'EX', ARGV[2])
+redis.call('SET', KEYS[2], cjson.encode({ id = ARGV[1], items = items }), 'EX', ARGV[2])
 return cjson.encode({ state = 'claimed', items = items, resumed = false })`;
 
-// KEYS: cart hash, claim, done marker, lease. ARGV: checkout id, done ttl, cart ttl.
+// KEYS: cart hash, claim, done marker. ARGV: checkout id, done ttl, cart ttl.
 // Answers 1 when it took the lines out now, 0 when this checkout had already, -1 without its claim.
 const COMMIT = `
 if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
@@ -57,15 +48,15 @@ if claim.id ~= ARGV[1] then return -1 end
 for _, line in ipairs(claim.items) do
   if redis.call('HINCRBY', KEYS[1], line.sku, -line.quantity) <= 0 then redis.call('HDEL', KEYS[1], line.sku) end
 end
-redis.call('DEL', KEYS[2], KEYS[4])
+redis.call('DEL', KEYS[2])
 redis.call('SET', KEYS[3], '1', 'EX', ARGV[2])
 if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
 return 1`;
 
-// KEYS: claim, lease. ARGV: checkout id. Only the claim's own checkout releases it.
+// KEYS: claim. ARGV: checkout id. Only the claim's own checkout releases it.
 const RELEASE = `
 local current = redis.call('GET', KEYS[1])
-if current and cjson.decode(current).id == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[2]) return 1 end
+if current and cjson.decode(current).id == ARGV[1] then redis.call('DEL', KEYS[1]) return 1 end
 return 0`;
 
 export class CartCheckouts {
@@ -74,25 +65,23 @@ export class CartCheckouts {
     private readonly cartTtlSeconds: number,
   ) {}
 
-  private keys(userId: string, checkoutId: string): [string, string, string, string] {
-    const claim = claimKey(userId);
-    return [cartKey(userId), claim, `${cartKey(userId)}:checkout:${checkoutId}:done`, `${claim}:lease`];
+  private keys(userId: string, checkoutId: string): [string, string, string] {
+    return [cartKey(userId), claimKey(userId), `${cartKey(userId)}:checkout:${checkoutId}:done`];
   }
 
   async claim(userId: string, checkoutId: string): Promise<ClaimOutcome> {
-    const answer = await this.redis.eval(CLAIM, 4, ...this.keys(userId, checkoutId), checkoutId, CLAIM_LEASE_SECONDS, this.cartTtlSeconds);
-    return Claim.parse(JSON.parse(String(answer)));
+    const answer = await this.redis.eval(CLAIM, 3, ...this.keys(userId, checkoutId), checkoutId, this.cartTtlSeconds);
+    return CheckoutClaim.parse(JSON.parse(String(answer)));
   }
 
   /** Takes the claimed lines out of the cart, once; false when there was nothing (left) to take. */
   async commit(userId: string, checkoutId: string): Promise<boolean> {
     return (
-      Number(await this.redis.eval(COMMIT, 4, ...this.keys(userId, checkoutId), checkoutId, DONE_TTL_SECONDS, this.cartTtlSeconds)) === 1
+      Number(await this.redis.eval(COMMIT, 3, ...this.keys(userId, checkoutId), checkoutId, DONE_TTL_SECONDS, this.cartTtlSeconds)) === 1
     );
   }
 
   async release(userId: string, checkoutId: string): Promise<boolean> {
-    const [, claim, , lease] = this.keys(userId, checkoutId);
-    return Number(await this.redis.eval(RELEASE, 2, claim, lease, checkoutId)) === 1;
+    return Number(await this.redis.eval(RELEASE, 1, claimKey(userId), checkoutId)) === 1;
   }
 }

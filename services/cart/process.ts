@@ -1,19 +1,21 @@
-// The cart service: carts in Redis over HTTP; it runs no worker.
+// The cart service: carts in Redis over HTTP; the checkout workflow and its claims on a cart on task queue `cart`.
 import { serviceTokens } from '../../shared/auth/jwt.js';
 import { ServiceClient } from '../../shared/http/service-client.js';
 import { defineProcess } from '../../shared/process.js';
-import { openRedis, serviceAppOptions } from '../../shared/process-resources.js';
+import { openRedis, openWorker, serviceAppOptions } from '../../shared/process-resources.js';
 import type { CatalogApp } from '../catalog/app.js';
+import { createCartActivities } from './activities.js';
 import { createCartApp } from './app.js';
 import { catalogLookup } from './catalog-lookup.js';
 import { CartCheckouts } from './checkouts.js';
 import { cartEnv } from './config.js';
 import { CartStore } from './store.js';
+import { cartCatalogue } from './temporal/catalogue.js';
 
 export const cartProcess = defineProcess({
   name: 'cart',
   env: cartEnv,
-  start: (ctx) => {
+  start: async (ctx) => {
     const { config } = ctx;
     const redis = openRedis(ctx);
     const catalog = new ServiceClient<CatalogApp>({
@@ -22,13 +24,19 @@ export const cartProcess = defineProcess({
       tokens: serviceTokens(config.SERVICE_TOKEN_SECRET),
       timeoutMs: 3_000,
     });
-    return Promise.resolve({
+    const checkouts = new CartCheckouts(redis, config.CART_TTL_SECONDS);
+    const worker = await openWorker(ctx, {
+      taskQueue: cartCatalogue.taskQueue,
+      activities: createCartActivities(checkouts),
+      hostsWorkflows: true,
+    });
+    return {
       app: createCartApp({
         store: new CartStore(redis, config.CART_TTL_SECONDS),
-        checkouts: new CartCheckouts(redis, config.CART_TTL_SECONDS),
         catalog: catalogLookup(catalog),
         appOptions: serviceAppOptions(ctx),
       }),
-    });
+      worker,
+    };
   },
 });

@@ -104,13 +104,11 @@ export const SERVICE_NAMES = ['users', 'catalog', 'inventory', 'cart', 'orders',
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /**
- * The services that run a Temporal worker, each on a task queue named after it (its
- * activities, and the workflows it owns: the order saga in orders, fulfilment in
- * shipping, onboarding in users). Each service declares its own queue in its
- * `temporal/contract.ts`; this list is for what spans them all (readiness, the
- * engine floor), in the order the benchmark's floor spreads its activities.
+ * The task queues the order saga and the workflows beside it (fulfilment, onboarding)
+ * run their activities on: what the benchmark's engine floor spreads its no-op
+ * activities over, in this order.
  */
-export const WORKER_SERVICES = [
+export const SAGA_TASK_QUEUES = [
   'users',
   'catalog',
   'inventory',
@@ -119,6 +117,15 @@ export const WORKER_SERVICES = [
   'notifications',
   'shipping',
 ] as const satisfies readonly ServiceName[];
+
+/**
+ * The services that run a Temporal worker, each on a task queue named after it (its
+ * activities, and the workflows it owns: the order saga and the checkout in orders,
+ * fulfilment in shipping, onboarding in users). Each service declares its own queue in
+ * its `temporal/contract.ts`; this list is for what spans them all (readiness). The cart's
+ * worker runs the checkout's claims on the cart.
+ */
+export const WORKER_SERVICES = [...SAGA_TASK_QUEUES, 'cart'] as const satisfies readonly ServiceName[];
 export type TaskQueue = (typeof WORKER_SERVICES)[number];
 
 /**

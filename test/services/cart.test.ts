@@ -4,6 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCartActivities } from '../../services/cart/activities.js';
 import { createCartApp } from '../../services/cart/app.js';
 import { catalogLookup } from '../../services/cart/catalog-lookup.js';
 import { MAX_LINES, MAX_QUANTITY } from '../../services/cart/schemas.js';
@@ -49,7 +50,6 @@ beforeAll(async () => {
   store = new CartStore(cartRedis.redis, 3600);
   app = createCartApp({
     store,
-    checkouts: new CartCheckouts(cartRedis.redis, 3600),
     catalog: catalogLookup(
       new ServiceClient<CatalogApp>({ name: 'catalog', baseUrl, tokens: serviceTokens(TEST_SERVICE_SECRET), timeoutMs: 5_000 }),
     ),
@@ -158,89 +158,74 @@ describe('cart routes', () => {
   });
 });
 
-describe('checkout claims', () => {
-  const claim = (userId: string, checkoutId: string) => call(app, 'POST', `/carts/${userId}/checkouts`, { checkoutId }, customer(userId));
-  const commit = (userId: string, checkoutId: string) =>
-    call(app, 'POST', `/carts/${userId}/checkouts/${checkoutId}/commit`, undefined, customer(userId));
-  const release = (userId: string, checkoutId: string) =>
-    call(app, 'DELETE', `/carts/${userId}/checkouts/${checkoutId}`, undefined, customer(userId));
+describe("checkout claims (the cart's activities, as the checkout workflow calls them)", () => {
+  let activities: ReturnType<typeof createCartActivities>;
+  beforeAll(() => {
+    activities = createCartActivities(new CartCheckouts(cartRedis.redis, 3600));
+  });
+  const claim = (userId: string, checkoutId: string) => activities.claimCheckout({ userId, checkoutId });
+  const commit = (userId: string, checkoutId: string) => activities.commitCheckout({ userId, checkoutId });
+  const release = (userId: string, checkoutId: string) => activities.releaseCheckout({ userId, checkoutId });
 
   it('one of many concurrent claims takes the lines; the others find the cart busy', async () => {
     await add('c1', 'MUG-SAGA', 2);
     const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => claim('c1', `order-${i}`)));
-    const claimed = answers.filter((a) => a.body.state === 'claimed');
-    expect(claimed).toHaveLength(1);
-    expect(claimed[0]!.body).toEqual({ state: 'claimed', items: [{ sku: 'MUG-SAGA', quantity: 2 }], resumed: false });
-    expect(answers.filter((a) => a.body.state === 'busy')).toHaveLength(29);
+    const claimed = answers.filter((a) => a.state === 'claimed');
+    expect(claimed).toEqual([{ state: 'claimed', items: [{ sku: 'MUG-SAGA', quantity: 2 }], resumed: false }]);
+    expect(answers.filter((a) => a.state === 'busy')).toHaveLength(29);
   });
 
   it('a commit takes out exactly the claimed lines, once; lines added meanwhile stay', async () => {
     await add('c2', 'MUG-SAGA', 2);
-    expect((await claim('c2', 'o-2')).body.state).toBe('claimed');
+    expect((await claim('c2', 'o-2')).state).toBe('claimed');
     await add('c2', 'MUG-SAGA', 3);
     await add('c2', 'TSHIRT-RED-M', 1);
-    // the same checkout again (a retry) gets its claim back
-    expect((await claim('c2', 'o-2')).body).toEqual({ state: 'claimed', items: [{ sku: 'MUG-SAGA', quantity: 2 }], resumed: true });
-    expect((await commit('c2', 'o-2')).body).toEqual({
-      items: [
-        { sku: 'MUG-SAGA', quantity: 3 },
-        { sku: 'TSHIRT-RED-M', quantity: 1 },
-      ],
-    });
-    expect((await commit('c2', 'o-2')).body.items).toEqual([
+    // the same checkout again (a retried activity) gets its claim back
+    expect(await claim('c2', 'o-2')).toEqual({ state: 'claimed', items: [{ sku: 'MUG-SAGA', quantity: 2 }], resumed: true });
+    const rest = [
       { sku: 'MUG-SAGA', quantity: 3 },
       { sku: 'TSHIRT-RED-M', quantity: 1 },
-    ]);
+    ];
+    expect(await commit('c2', 'o-2')).toEqual({ taken: true });
+    expect(await cartOf('c2')).toEqual(rest);
+    expect(await commit('c2', 'o-2')).toEqual({ taken: false });
+    expect(await cartOf('c2')).toEqual(rest);
     // that checkout is done; another one takes what is in the cart now
-    expect((await claim('c2', 'o-2')).body).toEqual({ state: 'committed' });
-    expect((await claim('c2', 'o-3')).body).toMatchObject({
-      state: 'claimed',
-      items: [
-        { sku: 'MUG-SAGA', quantity: 3 },
-        { sku: 'TSHIRT-RED-M', quantity: 1 },
-      ],
-    });
+    expect(await claim('c2', 'o-2')).toEqual({ state: 'committed' });
+    expect(await claim('c2', 'o-3')).toEqual({ state: 'claimed', items: rest, resumed: false });
   });
 
-  it('a released claim takes nothing; an empty cart has nothing to claim', async () => {
+  it("a release gives the lines back only for the claim's own checkout; an empty cart has nothing to claim", async () => {
     await add('c3', 'MUG-SAGA', 1);
-    expect((await claim('c3', 'o-4')).body.state).toBe('claimed');
-    expect((await claim('c3', 'o-5')).body.state).toBe('busy');
-    expect((await release('c3', 'o-5')).body.items).toEqual([{ sku: 'MUG-SAGA', quantity: 1 }]); // not its claim: nothing happens
-    expect((await claim('c3', 'o-5')).body.state).toBe('busy');
-    expect((await release('c3', 'o-4')).body.items).toEqual([{ sku: 'MUG-SAGA', quantity: 1 }]);
-    expect((await claim('c3', 'o-5')).body.state).toBe('claimed');
-    expect((await claim('c-empty', 'o-6')).body).toEqual({ state: 'empty' });
+    expect((await claim('c3', 'o-4')).state).toBe('claimed');
+    expect((await claim('c3', 'o-5')).state).toBe('busy');
+    expect(await release('c3', 'o-5')).toEqual({ released: false }); // not its claim: nothing happens
+    expect((await claim('c3', 'o-5')).state).toBe('busy');
+    expect(await release('c3', 'o-4')).toEqual({ released: true });
+    expect(await cartOf('c3')).toEqual([{ sku: 'MUG-SAGA', quantity: 1 }]);
+    expect((await claim('c3', 'o-5')).state).toBe('claimed');
+    expect(await claim('c-empty', 'o-6')).toEqual({ state: 'empty' });
   });
 
-  it('a claim whose lease ran out never frees the cart by itself: other checkouts are told it is stale, its own resumes it', async () => {
-    const lapse = () => cartRedis.redis.del('cart:c4:checkout:lease');
+  it('a claim never lapses by itself: it lives as long as the cart, and its checkout settles it', async () => {
     await add('c4', 'MUG-SAGA', 1);
-    expect((await claim('c4', 'o-8')).body.state).toBe('claimed');
-    // the claim lives as long as the cart; only its lease is short
+    expect((await claim('c4', 'o-8')).state).toBe('claimed');
     expect(await cartRedis.redis.ttl('cart:c4:checkout')).toBeGreaterThan(3000);
-    expect((await claim('c4', 'o-9')).body.state).toBe('busy');
-    expect(await lapse()).toBe(1);
-    expect((await claim('c4', 'o-9')).body).toEqual({ state: 'stale', checkoutId: 'o-8' });
-    // its own checkout takes it up again with a fresh lease
-    expect((await claim('c4', 'o-8')).body).toEqual({ state: 'claimed', items: [{ sku: 'MUG-SAGA', quantity: 1 }], resumed: true });
-    expect((await claim('c4', 'o-9')).body.state).toBe('busy');
-    // settled by whoever comes next (here: its order exists, so committed); then the cart is free
-    await lapse();
-    expect((await claim('c4', 'o-9')).body.state).toBe('stale');
-    expect((await commit('c4', 'o-8')).body.items).toEqual([]);
-    expect((await claim('c4', 'o-9')).body).toEqual({ state: 'empty' });
-    // a release frees the cart at once, lease and all
-    await add('c4', 'MUG-SAGA', 2);
-    expect((await claim('c4', 'o-10')).body.state).toBe('claimed');
-    await release('c4', 'o-10');
-    expect(await cartRedis.redis.exists('cart:c4:checkout', 'cart:c4:checkout:lease')).toBe(0);
-    expect((await claim('c4', 'o-11')).body).toMatchObject({ state: 'claimed', items: [{ sku: 'MUG-SAGA', quantity: 2 }] });
+    expect((await claim('c4', 'o-9')).state).toBe('busy');
+    expect(await commit('c4', 'o-8')).toEqual({ taken: true });
+    expect(await claim('c4', 'o-9')).toEqual({ state: 'empty' });
   });
 
-  it("only for the cart's owner", async () => {
-    expectProblem(await call(app, 'POST', '/carts/c3/checkouts', { checkoutId: 'o-7' }, customer('other')), 404);
-    expectProblem(await call(app, 'POST', '/carts/c3/checkouts/o-5/commit', undefined, customer('other')), 404);
+  it('a malformed checkout is refused as non-retryable InvalidInput and claims nothing', async () => {
+    await add('c5', 'MUG-SAGA', 1);
+    await expect(activities.claimCheckout({ userId: 'c5', checkoutId: 'o 1' })).rejects.toMatchObject({
+      type: 'InvalidInput',
+      nonRetryable: true,
+    });
+    await expect(activities.claimCheckout({ userId: 'c5', checkoutId: 'x'.repeat(1 << 20) })).rejects.toMatchObject({
+      type: 'InvalidInput',
+    });
+    expect(await cartRedis.redis.exists('cart:c5:checkout')).toBe(0);
   });
 });
 

@@ -13,6 +13,7 @@ import type { OrderSagaInput, OrderSagaSettings, SagaState } from '../../service
 import { UPDATE_ALREADY_APPLIED, UPDATE_REJECTED, sagaStateQuery, orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 import { carrierEventSignal, fulfilmentWorkflow } from '../../services/shipping/temporal/contract.js';
 import { onboardingWorkflow } from '../../services/users/temporal/contract.js';
+import { checkoutWorkflow } from '../../services/cart/temporal/contract.js';
 import { silentLogger } from '../../shared/temporal/silent-logger.js';
 import { createTimeSkippingEnv } from '../support/stack.js';
 import { queueOf, type Fakes } from './fakes.js';
@@ -21,7 +22,9 @@ import type { orderSaga } from '../../workflows/order-saga.js';
 /** Every workflow in one module; each hosting worker below polls only its own queue. */
 export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 /** The queues workflows run on, as the services' contracts name them: their workers host workflows. */
-const HOSTING_QUEUES: ReadonlySet<string> = new Set([orderSagaWorkflow, fulfilmentWorkflow, onboardingWorkflow].map((w) => w.taskQueue));
+const HOSTING_QUEUES: ReadonlySet<string> = new Set(
+  [orderSagaWorkflow, fulfilmentWorkflow, onboardingWorkflow, checkoutWorkflow].map((w) => w.taskQueue),
+);
 
 let bundle: Promise<WorkflowBundle> | undefined;
 export const workflowBundle = () =>

@@ -1,11 +1,12 @@
 // The orders service's Temporal surface, as callers and workflow code see it: its
-// task queue, the order saga's type and id, its input and settings, and the
-// queries, updates and signals it answers. Workflow-safe (no Node, no I/O, no
-// zod): the saga's own code (workflows/order-saga.ts) and the gateway import it.
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+// task queue, the order saga's type, id, start, input and settings, and the queries,
+// updates and signals it answers. Workflow-safe (no Node, no I/O, no zod): the
+// workflows' own code (workflows/order-saga.ts, workflows/checkout.ts) and the gateway import it.
+import { defineQuery, defineSignal, defineUpdate, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import type { OrderRecord, OrderRequest } from '../../../shared/domain/order.js';
 import { defineWorkflow, type Duration, type OrderStatus, type TaskQueue } from '../../../shared/domain/vocabulary.js';
 import type { FulfilmentSettings } from '../../shipping/temporal/contract.js';
+import { CustomerIdKey, OrderStatusKey } from './search-attributes.js';
 
 /** The orders worker's queue: its activities and the order saga. */
 export const ordersTaskQueue = 'orders' satisfies TaskQueue;
@@ -29,6 +30,37 @@ export interface OrderSagaInput extends OrderRequest {
   customerId: string;
   requestId?: string;
   settings: OrderSagaSettings;
+}
+
+/**
+ * What an order saga's memo keeps of the request that placed it: the fingerprint of its
+ * body (a reused Idempotency-Key with another body is refused, 422, even when the
+ * gateway's Redis has forgotten the key) and the one placing call that started it (a
+ * call that could not see its start acknowledged still knows, by looking, whether it did).
+ */
+export interface OrderSagaMemo {
+  requestId: string;
+  requestFingerprint: string;
+  startedBy: string;
+}
+
+/**
+ * How every order saga is started, by the gateway's client or by the checkout workflow:
+ * on the orders queue, one per order id for good (REJECT_DUPLICATE: a resend finds the
+ * first, even finished), PENDING and its customer searchable from the start.
+ */
+export function orderSagaStart(input: OrderSagaInput, memo: OrderSagaMemo) {
+  return {
+    taskQueue: orderSagaWorkflow.taskQueue,
+    workflowId: orderSagaWorkflow.id(input.orderId),
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    args: [input] satisfies [OrderSagaInput],
+    typedSearchAttributes: [
+      { key: OrderStatusKey, value: 'PENDING' },
+      { key: CustomerIdKey, value: input.customerId },
+    ],
+    memo: { ...memo },
+  };
 }
 
 export type StepStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'SKIPPED';
