@@ -186,7 +186,6 @@ export default tseslint.config(
     files: [
       'test/e2e/order-saga.e2e.test.ts',
       'test/gateway/api-flows.test.ts',
-      'test/gateway/api.test.ts',
       'test/gateway/checkout.test.ts',
       'test/gateway/redis-down.test.ts',
       'test/gateway/saga-answers.test.ts',
