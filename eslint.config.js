@@ -189,7 +189,6 @@ export default tseslint.config(
       'test/gateway/checkout.test.ts',
       'test/gateway/redis-down.test.ts',
       'test/gateway/saga-answers.test.ts',
-      'test/gateway/security.test.ts',
       'test/services/cart.test.ts',
       'test/services/catalog.test.ts',
       'test/services/notifications.test.ts',
