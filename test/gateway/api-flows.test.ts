@@ -6,18 +6,50 @@
 // DELIVERED), notifications (list, unread, mark read, pages) and the OpenAPI document.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { DEMO_ADMIN, DEMO_PRODUCTS } from '../../shared/demo-data.js';
 import { ORDER_STATUSES } from '../../shared/domain/vocabulary.js';
 import { connectRedis } from '../../shared/redis.js';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { stack, uniqueName } from '../support/stack.js';
-import { Api, type Answer } from '../support/api.js';
+import { Api, expectProblem, type Answer } from '../support/api.js';
+import {
+  IdBody,
+  ItemsBody,
+  JsonObjectBody,
+  OrderEventsBody,
+  OrderIdBody,
+  ShippedOrderBody,
+  StatusBody,
+  TokenBody,
+  bodyAs,
+  pageOf,
+} from '../support/bodies.js';
+import { anyString } from '../support/matchers.js';
 import { isolatedSystemOptions } from '../support/system.js';
 
 const address = { name: 'Ada', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' };
 const PRODUCT_FIELDS = ['currency', 'description', 'name', 'priceCents', 'sku'];
 const SUMMARY_FIELDS = ['createdAt', 'currency', 'orderId', 'status', 'totalCents'];
 const priceOf = (sku: string) => DEMO_PRODUCTS.find((p) => p.sku === sku)!.priceCents;
+
+// What these tests read by name; the loose objects keep every other field for the checks of whole answers.
+/** POST /auth/login: the token and its lifetime. */
+const LoginBody = TokenBody.extend({ expiresIn: z.number() });
+const Product = z.looseObject({ sku: z.string() });
+const OrderSummary = z.looseObject({ orderId: z.string(), status: z.string(), createdAt: z.string() });
+/** GET /orders/{orderId}. */
+const OrderView = z.looseObject({
+  status: z.string(),
+  totalCents: z.number().nullable(),
+  items: z.array(z.unknown()),
+  saga: z.object({ steps: z.array(z.unknown()), compensations: z.array(z.unknown()) }),
+  shipment: z.looseObject({ shipmentId: z.string() }).nullish(),
+  cancellation: z.unknown().optional(),
+});
+const Notification = z.looseObject({ id: z.string(), template: z.string(), createdAt: z.string(), readAt: z.string().nullable() });
+/** GET /dashboard: what it says of the notifications. */
+const DashboardBody = z.object({ degraded: z.array(z.unknown()), unreadNotifications: z.array(z.object({ id: z.string() })) });
 
 let system: RunningSystem;
 let api: string;
@@ -34,23 +66,19 @@ async function account(label: string) {
   const email = `${uniqueName(label)}@example.com`;
   const reg = await request('POST', '/auth/register', { email, password: 'correct-horse-battery', name: label });
   expect(reg.status).toBe(201);
-  expect(reg.body).toEqual({ id: expect.any(String), email, name: label });
+  expect(reg.body).toEqual({ id: anyString(), email, name: label });
   const login = await request('POST', '/auth/login', { email, password: 'correct-horse-battery' });
   expect(login.status).toBe(200);
-  expect(login.body).toEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: expect.any(Number) });
-  return { id: reg.body.id as string, token: login.body.accessToken as string };
-}
-
-function expectProblem(res: Answer, status: number) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toContain('application/problem+json');
-  expect(res.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String) });
+  // LoginBody reads expiresIn as a number, and the body is exactly these fields.
+  const { accessToken, expiresIn } = bodyAs(login, LoginBody);
+  expect(login.body).toEqual({ accessToken: anyString(), tokenType: 'Bearer', expiresIn });
+  return { id: bodyAs(reg, IdBody).id, token: accessToken };
 }
 
 function expectAccepted(res: Answer): string {
   expect(res.status).toBe(202);
-  const orderId = res.body.orderId as string;
-  expect(res.body).toEqual({ orderId: expect.any(String), status: 'PENDING', links: { self: `/api/v1/orders/${orderId}` } });
+  const { orderId } = bodyAs(res, OrderIdBody);
+  expect(res.body).toEqual({ orderId, status: 'PENDING', links: { self: `/api/v1/orders/${orderId}` } });
   return orderId;
 }
 
@@ -59,25 +87,31 @@ const placeOrder = async (token: string, items: Array<{ sku: string; quantity: n
     await request('POST', '/orders', { items, paymentToken, shippingAddress: address }, token, { 'Idempotency-Key': randomUUID() }),
   );
 
-/** Polls (a wait, not a timing assertion) until `done` holds for the answer of GET `path`. */
-async function until(path: string, token: string, done: (body: any) => boolean, what: string): Promise<any> {
+/** Polls (a wait, not a timing assertion) until the answer of GET `path` reads as `schema` and `done` holds for it. */
+async function until<T>(path: string, token: string, schema: z.ZodType<T>, done: (body: T) => boolean, what: string): Promise<T> {
   const deadline = Date.now() + 45_000;
-  let last: any;
+  let last: unknown;
   while (Date.now() < deadline) {
     const res = await request('GET', path, undefined, token);
     last = res.body;
-    if (res.status === 200 && done(last)) return last;
+    const read = schema.safeParse(last);
+    if (res.status === 200 && read.success && done(read.data)) return read.data;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${path} did not reach ${what}; last seen ${JSON.stringify(last)}`);
 }
 
 const orderReaches = (orderId: string, token: string, statuses: string[]) =>
-  until(`/orders/${orderId}`, token, (o) => statuses.includes(o.status), statuses.join('/'));
+  until(`/orders/${orderId}`, token, OrderView, (o) => statuses.includes(o.status), statuses.join('/'));
 
-/** Every page of a cursor-paginated list. */
-async function allPages(path: string, token: string | undefined, limit: number): Promise<{ pages: any[][]; items: any[] }> {
-  const pages: any[][] = [];
+/** Every page of a cursor-paginated list, its items read by `item`. */
+async function allPages<T>(
+  path: string,
+  token: string | undefined,
+  limit: number,
+  item: z.ZodType<T>,
+): Promise<{ pages: T[][]; items: T[] }> {
+  const pages: T[][] = [];
   let cursor: string | null = null;
   do {
     const sep = path.includes('?') ? '&' : '?';
@@ -88,9 +122,10 @@ async function allPages(path: string, token: string | undefined, limit: number):
       token,
     );
     expect(res.status).toBe(200);
-    expect(res.body.items.length).toBeLessThanOrEqual(limit);
-    pages.push(res.body.items);
-    cursor = res.body.nextCursor;
+    const page = bodyAs(res, pageOf(item));
+    expect(page.items.length).toBeLessThanOrEqual(limit);
+    pages.push(page.items);
+    cursor = page.nextCursor;
     expect(pages.length).toBeLessThan(100);
   } while (cursor);
   return { pages, items: pages.flat() };
@@ -106,7 +141,7 @@ beforeAll(async () => {
   ada = await account('ada');
   bob = await account('bob');
   const login = await request('POST', '/auth/login', { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password });
-  admin = login.body.accessToken;
+  admin = bodyAs(login, TokenBody).accessToken;
 }, 240_000);
 afterAll(async () => {
   await system?.stop();
@@ -116,14 +151,15 @@ describe('catalog', () => {
   it("lists products with exactly the contract's fields, and pages through them with the cursor", async () => {
     const all = await request('GET', '/products?limit=100');
     expect(all.status).toBe(200);
-    expect(Object.keys(all.body).sort()).toEqual(['items', 'nextCursor']);
-    expect(all.body.nextCursor).toBeNull();
-    for (const p of all.body.items) expect(Object.keys(p).sort()).toEqual(PRODUCT_FIELDS);
-    const skus = all.body.items.map((p: { sku: string }) => p.sku);
+    expect(Object.keys(bodyAs(all, JsonObjectBody)).sort()).toEqual(['items', 'nextCursor']);
+    const products = bodyAs(all, pageOf(Product));
+    expect(products.nextCursor).toBeNull();
+    for (const p of products.items) expect(Object.keys(p).sort()).toEqual(PRODUCT_FIELDS);
+    const skus = products.items.map((p) => p.sku);
     expect(skus).toEqual([...skus].sort());
     expect(skus).toEqual(expect.arrayContaining(DEMO_PRODUCTS.map((p) => p.sku)));
 
-    const paged = await allPages('/products', undefined, 3);
+    const paged = await allPages('/products', undefined, 3, Product);
     expect(paged.items.map((p) => p.sku)).toEqual(skus);
     expect(paged.pages.length).toBe(Math.ceil(skus.length / 3));
     expect(paged.pages.slice(0, -1).every((page) => page.length === 3)).toBe(true);
@@ -131,15 +167,15 @@ describe('catalog', () => {
     // without a limit: the default page size, still a page with a cursor field
     const first = await request('GET', '/products');
     expect(first.status).toBe(200);
-    expect(first.body.items.length).toBeGreaterThan(0);
-    expect('nextCursor' in first.body).toBe(true);
+    expect(bodyAs(first, ItemsBody).items.length).toBeGreaterThan(0);
+    expect('nextCursor' in bodyAs(first, JsonObjectBody)).toBe(true);
   });
 
   it('searches sku, name and description case-insensitively, also page by page', async () => {
     const skusFor = async (q: string) => {
       const res = await request('GET', `/products?q=${encodeURIComponent(q)}&limit=100`);
       expect(res.status).toBe(200);
-      return res.body.items.map((p: { sku: string }) => p.sku);
+      return bodyAs(res, pageOf(Product)).items.map((p) => p.sku);
     };
     expect(await skusFor('shirt')).toEqual(['TSHIRT-BLUE-L', 'TSHIRT-RED-M']);
     expect(await skusFor('mug-saga')).toEqual(['MUG-SAGA']);
@@ -148,8 +184,8 @@ describe('catalog', () => {
     // a regex-looking query is plain text
     expect(await skusFor('.*')).toEqual([]);
 
-    const paged = await allPages('/products?q=shirt', undefined, 1);
-    expect(paged.pages.map((page) => page.map((p: { sku: string }) => p.sku))).toEqual([['TSHIRT-BLUE-L'], ['TSHIRT-RED-M']]);
+    const paged = await allPages('/products?q=shirt', undefined, 1, Product);
+    expect(paged.pages.map((page) => page.map((p) => p.sku))).toEqual([['TSHIRT-BLUE-L'], ['TSHIRT-RED-M']]);
   });
 
   it('gets one product; an unknown sku is 404', async () => {
@@ -181,7 +217,7 @@ describe('catalog', () => {
     expect(updated.body).toEqual({ sku, ...update });
     // the catalog's cache was invalidated: the next read shows the new version
     expect((await request('GET', `/products/${sku}`)).body).toEqual({ sku, ...update });
-    expect((await request('GET', `/products?q=${sku}`)).body.items).toEqual([{ sku, ...update }]);
+    expect(bodyAs(await request('GET', `/products?q=${sku}`), ItemsBody).items).toEqual([{ sku, ...update }]);
 
     // PUT creates a product that did not exist
     const fresh = `${sku}-NEW`;
@@ -265,11 +301,12 @@ describe('checkout', () => {
     );
     expect(confirmed.items).toHaveLength(2);
     expect(confirmed.saga.steps.length).toBeGreaterThan(0);
-    for (const step of confirmed.saga.steps) expect(step).toMatchObject({ name: expect.any(String), status: expect.any(String) });
+    for (const step of confirmed.saga.steps) expect(step).toMatchObject({ name: anyString(), status: anyString() });
     await until(
       '/orders?limit=100',
       ada.token,
-      (page) => page.items.some((o: { orderId: string }) => o.orderId === orderId),
+      pageOf(OrderSummary),
+      (page) => page.items.some((o) => o.orderId === orderId),
       'the order in the list',
     );
 
@@ -338,35 +375,36 @@ describe('orders', () => {
     for (let i = 0; i < 5; i++) {
       placed.push(await placeOrder(carol.token, [{ sku: 'STICKERS-5', quantity: i + 1 }]));
       // one at a time into the read model, so "newest first" is the reverse of placing
-      await until('/orders?limit=100', carol.token, (page) => page.items.length === i + 1, `${i + 1} orders listed`);
+      await until('/orders?limit=100', carol.token, pageOf(OrderSummary), (page) => page.items.length === i + 1, `${i + 1} orders listed`);
     }
     const all = await request('GET', '/orders?limit=100', undefined, carol.token);
     expect(all.status).toBe(200);
-    expect(Object.keys(all.body).sort()).toEqual(['items', 'nextCursor']);
-    expect(all.body.nextCursor).toBeNull();
-    expect(all.body.items.map((o: { orderId: string }) => o.orderId)).toEqual([...placed].reverse());
-    for (const o of all.body.items) {
+    expect(Object.keys(bodyAs(all, JsonObjectBody)).sort()).toEqual(['items', 'nextCursor']);
+    const orders = bodyAs(all, pageOf(OrderSummary));
+    expect(orders.nextCursor).toBeNull();
+    expect(orders.items.map((o) => o.orderId)).toEqual([...placed].reverse());
+    for (const o of orders.items) {
       expect(Object.keys(o).sort()).toEqual(SUMMARY_FIELDS);
       expect(ORDER_STATUSES).toContain(o.status);
     }
-    const createdAt = all.body.items.map((o: { createdAt: string }) => Date.parse(o.createdAt));
+    const createdAt = orders.items.map((o) => Date.parse(o.createdAt));
     expect(createdAt).toEqual([...createdAt].sort((a, b) => b - a));
 
-    const paged = await allPages('/orders', carol.token, 2);
+    const paged = await allPages('/orders', carol.token, 2, OrderSummary);
     expect(paged.pages.map((p) => p.length)).toEqual([2, 2, 1]);
     expect(paged.items.map((o) => o.orderId)).toEqual([...placed].reverse());
     // nobody else's orders
     const bobs = await request('GET', '/orders?limit=100', undefined, bob.token);
-    expect(bobs.body.items.filter((o: { orderId: string }) => placed.includes(o.orderId))).toEqual([]);
+    expect(bodyAs(bobs, pageOf(OrderSummary)).items.filter((o) => placed.includes(o.orderId))).toEqual([]);
   });
 
   it('cancel: 200 {orderId, status} while cancellable, the saga compensates; then 409', async () => {
     const orderId = await placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }]);
-    await until(`/orders/${orderId}`, ada.token, (o) => o.status === 'CONFIRMED' && Boolean(o.shipment), 'CONFIRMED with a shipment');
+    await until(`/orders/${orderId}`, ada.token, ShippedOrderBody, (o) => o.status === 'CONFIRMED', 'CONFIRMED with a shipment');
     const cancelled = await request('POST', `/orders/${orderId}/cancel`, undefined, ada.token);
     expect(cancelled.status).toBe(200);
-    expect(cancelled.body).toEqual({ orderId, status: expect.any(String) });
-    expect(ORDER_STATUSES).toContain(cancelled.body.status);
+    expect(cancelled.body).toEqual({ orderId, status: anyString() });
+    expect(ORDER_STATUSES).toContain(bodyAs(cancelled, StatusBody).status);
     const final = await orderReaches(orderId, ada.token, ['CANCELLED', 'FAILED']);
     expect(final.status).toBe('CANCELLED');
     expect(final.cancellation).toEqual({ reason: 'CUSTOMER_CANCELLED' });
@@ -376,10 +414,11 @@ describe('orders', () => {
     const events = await until(
       `/orders/${orderId}/events`,
       ada.token,
-      (e) => e.items.some((x: { type: string }) => x.type === 'OrderCancelled'),
+      OrderEventsBody,
+      (e) => e.items.some((x) => x.type === 'OrderCancelled'),
       'OrderCancelled',
     );
-    expect(events.items[0].type).toBe('OrderPlaced');
+    expect(events.items[0]?.type).toBe('OrderPlaced');
     for (const e of events.items) expect(Object.keys(e).sort()).toEqual(['at', 'data', 'type']);
   });
 
@@ -399,13 +438,9 @@ describe('orders', () => {
 describe('shipments (carrier webhook)', () => {
   it('PICKED_UP (202) ships the order, cancel is then 409, DELIVERED (202) delivers it', async () => {
     const orderId = await placeOrder(ada.token, [{ sku: 'HOODIE-GREY-M', quantity: 1 }]);
-    const confirmed = await until(
-      `/orders/${orderId}`,
-      ada.token,
-      (o) => o.status === 'CONFIRMED' && Boolean(o.shipment),
-      'CONFIRMED with a shipment',
-    );
-    const { shipmentId } = confirmed.shipment;
+    const {
+      shipment: { shipmentId },
+    } = await until(`/orders/${orderId}`, ada.token, ShippedOrderBody, (o) => o.status === 'CONFIRMED', 'CONFIRMED with a shipment');
     expectProblem(
       await request('POST', `/shipments/${shipmentId}/events`, { type: 'PICKED_UP', at: new Date().toISOString() }, ada.token),
       403,
@@ -426,7 +461,7 @@ describe('shipments (carrier webhook)', () => {
     expect(delivered.status).toBe(202);
     expect(delivered.body).toEqual({ accepted: true });
     const done = await orderReaches(orderId, ada.token, ['DELIVERED']);
-    expect(done.shipment).toEqual({ shipmentId, trackingNumber: expect.any(String) });
+    expect(done.shipment).toEqual({ shipmentId, trackingNumber: anyString() });
   });
 });
 
@@ -436,56 +471,57 @@ describe('notifications', () => {
     const all = await until(
       '/notifications?limit=100',
       ada.token,
-      (page) => page.items.some((n: { template: string }) => n.template === 'order_delivered'),
+      pageOf(Notification),
+      (page) => page.items.some((n) => n.template === 'order_delivered'),
       'order_delivered',
     );
-    const templates = all.items.map((n: { template: string }) => n.template);
+    const templates = all.items.map((n) => n.template);
     expect(templates).toEqual(
       expect.arrayContaining(['welcome', 'order_confirmed', 'order_cancelled', 'order_shipped', 'order_delivered']),
     );
     for (const n of all.items)
       expect(n).toMatchObject({
-        id: expect.any(String),
-        channel: expect.any(String),
-        template: expect.any(String),
-        createdAt: expect.any(String),
+        id: anyString(),
+        channel: anyString(),
+        template: anyString(),
+        createdAt: anyString(),
         readAt: null,
       });
-    const times = all.items.map((n: { createdAt: string }) => Date.parse(n.createdAt));
+    const times = all.items.map((n) => Date.parse(n.createdAt));
     expect(times).toEqual([...times].sort((a, b) => b - a));
     // bob's own list holds none of them
     const bobs = await request('GET', '/notifications?limit=100', undefined, bob.token);
     expect(bobs.status).toBe(200);
-    expect(bobs.body.items.every((n: { template: string }) => n.template === 'welcome')).toBe(true);
+    expect(bodyAs(bobs, pageOf(Notification)).items.every((n) => n.template === 'welcome')).toBe(true);
 
-    const paged = await allPages('/notifications', ada.token, 2);
-    expect(paged.items.map((n) => n.id)).toEqual(all.items.map((n: { id: string }) => n.id));
+    const ids = all.items.map((n) => n.id);
+    const paged = await allPages('/notifications', ada.token, 2, Notification);
+    expect(paged.items.map((n) => n.id)).toEqual(ids);
 
     const unreadBefore = await request('GET', '/notifications?unread=true&limit=100', undefined, ada.token);
-    expect(unreadBefore.body.items.map((n: { id: string }) => n.id)).toEqual(all.items.map((n: { id: string }) => n.id));
+    expect(bodyAs(unreadBefore, pageOf(Notification)).items.map((n) => n.id)).toEqual(ids);
 
-    const target = all.items.find((n: { template: string }) => n.template === 'welcome');
+    const target = all.items.find((n) => n.template === 'welcome')!;
     expectProblem(await request('POST', `/notifications/${encodeURIComponent(target.id)}/read`, undefined, bob.token), 404);
     const read = await request('POST', `/notifications/${encodeURIComponent(target.id)}/read`, undefined, ada.token);
     expect(read.status).toBe(200);
-    expect(read.body).toMatchObject({ id: target.id, template: 'welcome', readAt: expect.any(String) });
+    expect(read.body).toMatchObject({ id: target.id, template: 'welcome', readAt: anyString() });
+    const { readAt } = bodyAs(read, Notification);
     // marking again keeps the first time
-    expect((await request('POST', `/notifications/${encodeURIComponent(target.id)}/read`, undefined, ada.token)).body.readAt).toBe(
-      read.body.readAt,
-    );
+    const again = await request('POST', `/notifications/${encodeURIComponent(target.id)}/read`, undefined, ada.token);
+    expect(bodyAs(again, Notification).readAt).toBe(readAt);
     expectProblem(await request('POST', '/notifications/no-such-notification/read', undefined, ada.token), 404);
 
     const unread = await request('GET', '/notifications?unread=true&limit=100', undefined, ada.token);
-    expect(unread.body.items.map((n: { id: string }) => n.id)).toEqual(
-      all.items.map((n: { id: string }) => n.id).filter((id: string) => id !== target.id),
-    );
+    expect(bodyAs(unread, pageOf(Notification)).items.map((n) => n.id)).toEqual(ids.filter((id) => id !== target.id));
     const after = await request('GET', '/notifications?unread=false&limit=100', undefined, ada.token);
-    expect(after.body.items.find((n: { id: string }) => n.id === target.id).readAt).toBe(read.body.readAt);
+    expect(bodyAs(after, pageOf(Notification)).items.find((n) => n.id === target.id)?.readAt).toBe(readAt);
     // the dashboard shows the unread ones only
     const dashboard = await request('GET', '/dashboard', undefined, ada.token);
     expect(dashboard.status).toBe(200);
-    expect(dashboard.body.degraded).toEqual([]);
-    expect(dashboard.body.unreadNotifications.map((n: { id: string }) => n.id)).not.toContain(target.id);
+    const board = bodyAs(dashboard, DashboardBody);
+    expect(board.degraded).toEqual([]);
+    expect(board.unreadNotifications.map((n) => n.id)).not.toContain(target.id);
   });
 });
 

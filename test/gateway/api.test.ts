@@ -6,6 +6,7 @@ import { request as httpRequest } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { SignJWT, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { DEMO_ADMIN } from '../../shared/demo-data.js';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { uniqueName } from '../support/stack.js';
@@ -13,6 +14,8 @@ import { isolatedSystemOptions } from '../support/system.js';
 import { expectReady } from '../support/readiness.js';
 import { expectOneOrderPerKey } from '../support/duplicates.js';
 import { bodyOf } from '../../shared/http/body.js';
+import { IdBody, ItemsBody, OrderIdBody, TokenBody, bodyAs } from '../support/bodies.js';
+import { anyString } from '../support/matchers.js';
 
 const address = { name: 'Ada', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' };
 const DEV_JWT_SECRET = 'gateway-test-jwt-secret-0123456789abcdef';
@@ -36,7 +39,7 @@ async function request(method: string, path: string, body?: unknown, token?: str
     },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
-  const parsed: any = await bodyOf(res);
+  const parsed = await bodyOf(res);
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
@@ -45,14 +48,18 @@ async function account(label: string) {
   const reg = await request('POST', '/auth/register', { email, password: 'correct-horse-battery', name: label });
   expect(reg.status).toBe(201);
   const login = await request('POST', '/auth/login', { email, password: 'correct-horse-battery' });
-  return { id: reg.body.id as string, token: login.body.accessToken as string };
+  return { id: bodyAs(reg, IdBody).id, token: bodyAs(login, TokenBody).accessToken };
 }
 
 const order = (sku = 'STICKERS-5') => ({ items: [{ sku, quantity: 1 }], paymentToken: 'tok_visa', shippingAddress: address });
-const problemOf = (res: { headers: Headers; body: any }, status: number) => {
+const problemOf = (res: { headers: Headers; body: unknown }, status: number) => {
   expect(res.headers.get('content-type')).toContain('application/problem+json');
-  expect(res.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String) });
+  expect(res.body).toMatchObject({ status, type: anyString(), title: anyString() });
 };
+/** A validation problem: where each error is and what it says. */
+const ValidationBody = z.object({ errors: z.array(z.object({ path: z.string(), message: z.string() })) });
+/** GET /orders: the ids of the caller's orders. */
+const OrderIdsBody = z.object({ items: z.array(OrderIdBody) });
 
 beforeAll(async () => {
   const options = await isolatedSystemOptions('gw', {
@@ -69,7 +76,7 @@ beforeAll(async () => {
   api = `${system.gatewayUrl}/api/v1`;
   alice = await account('alice');
   bob = await account('bob');
-  admin = (await request('POST', '/auth/login', { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password })).body.accessToken;
+  admin = bodyAs(await request('POST', '/auth/login', { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password }), TokenBody).accessToken;
 }, 240_000);
 afterAll(async () => {
   await system?.stop();
@@ -131,16 +138,17 @@ describe('authorisation and input', () => {
   it("another user's order is 404; admin routes are 403 for customers", async () => {
     const placed = await request('POST', '/orders', order(), alice.token, { 'Idempotency-Key': randomUUID() });
     expect(placed.status).toBe(202);
-    expect(placed.headers.get('location')).toBe(`/api/v1/orders/${placed.body.orderId}`);
-    problemOf(await request('GET', `/orders/${placed.body.orderId}`, undefined, bob.token), 404);
-    expect((await request('POST', `/orders/${placed.body.orderId}/cancel`, undefined, bob.token)).status).toBe(404);
-    expect((await request('GET', `/orders/${placed.body.orderId}`, undefined, admin)).status).toBe(200);
+    const { orderId } = bodyAs(placed, OrderIdBody);
+    expect(placed.headers.get('location')).toBe(`/api/v1/orders/${orderId}`);
+    problemOf(await request('GET', `/orders/${orderId}`, undefined, bob.token), 404);
+    expect((await request('POST', `/orders/${orderId}/cancel`, undefined, bob.token)).status).toBe(404);
+    expect((await request('GET', `/orders/${orderId}`, undefined, admin)).status).toBe(200);
     problemOf(await request('PUT', '/inventory/MUG-SAGA', { available: 1 }, alice.token), 403);
     problemOf(
       await request('POST', '/products', { sku: 'NEW-1', name: 'n', description: '', priceCents: 1, currency: 'EUR' }, alice.token),
       403,
     );
-    problemOf(await request('POST', `/orders/${placed.body.orderId}/approve`, undefined, alice.token), 403);
+    problemOf(await request('POST', `/orders/${orderId}/approve`, undefined, alice.token), 403);
   });
 
   it('rejects operator injection, malformed JSON and unknown routes as problems', async () => {
@@ -153,7 +161,7 @@ describe('authorisation and input', () => {
       'Idempotency-Key': randomUUID(),
     });
     problemOf(injected, 400);
-    expect(injected.body.errors[0].path).toContain('items');
+    expect(bodyAs(injected, ValidationBody).errors[0]?.path).toContain('items');
     problemOf(await request('POST', '/auth/login', '{"email": "a@b.co",'), 400);
     problemOf(await request('GET', '/no/such/route'), 404);
     problemOf(await request('POST', '/orders', order(), alice.token), 400); // Idempotency-Key is required
@@ -168,7 +176,7 @@ describe('authorisation and input', () => {
       fetch(`${system.gatewayUrl}/health/live`),
     ]);
     problemOf(registered, 400);
-    expect(registered.body.errors).toEqual([{ path: 'name', message: expect.any(String) }]);
+    expect(bodyAs(registered, ValidationBody).errors).toEqual([{ path: 'name', message: anyString() }]);
     expect(live.status).toBe(200);
     // Validation messages quote the input (unknown keys); the answer stays small all the same.
     const wide = Object.fromEntries(Array.from({ length: 90_000 }, (_, i) => [`k${i}`, 1]));
@@ -186,7 +194,7 @@ describe('authorisation and input', () => {
     const res = await request('GET', '/products', undefined, undefined, { 'X-Request-Id': 'trace-abc-123' });
     expect(res.headers.get('x-request-id')).toBe('trace-abc-123');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.body.items.length).toBeGreaterThan(0);
+    expect(bodyAs(res, ItemsBody).items.length).toBeGreaterThan(0);
   });
   it('refuses bodies over 1 MiB with 413, also when chunked', async () => {
     const big = JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(1_100_000) });
@@ -217,12 +225,12 @@ describe('Idempotency-Key', () => {
     const again = await request('POST', '/orders', order(), alice.token, { 'Idempotency-Key': key });
     expect(first.status).toBe(202);
     expect(again.status).toBe(202);
-    expect(again.body.orderId).toBe(first.body.orderId);
+    expect(bodyAs(again, OrderIdBody).orderId).toBe(bodyAs(first, OrderIdBody).orderId);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     problemOf(await request('POST', '/orders', order('MUG-SAGA'), alice.token, { 'Idempotency-Key': key }), 422);
     // keys are scoped to the caller: bob's same key is his own, new order
     const bobs = await request('POST', '/orders', order(), bob.token, { 'Idempotency-Key': key });
-    expect(bobs.body.orderId).not.toBe(first.body.orderId);
+    expect(bodyAs(bobs, OrderIdBody).orderId).not.toBe(bodyAs(first, OrderIdBody).orderId);
   });
 
   it('a body nested 60,000 deep is a 400 on /orders and /cart/checkout, and stores nothing under its key', async () => {
@@ -249,7 +257,7 @@ describe('Idempotency-Key', () => {
     const dup = await account('dup');
     await expectOneOrderPerKey({
       place: (key) => request('POST', '/orders', order(), dup.token, { 'Idempotency-Key': key }),
-      readModel: async () => (await request('GET', '/orders?limit=100', undefined, dup.token)).body.items,
+      readModel: async () => bodyAs(await request('GET', '/orders?limit=100', undefined, dup.token), OrderIdsBody).items,
       temporal,
       customerId: dup.id,
     });

@@ -5,10 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { SETTLED_UPDATE_ID } from '../../gateway/orders/wait.js';
 import { DEMO_ADMIN } from '../../shared/demo-data.js';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { ADDRESS, Api } from '../support/api.js';
+import { ItemsBody, OrderIdBody, StatusBody, bodyAs } from '../support/bodies.js';
+import { anyString } from '../support/matchers.js';
 import { isolatedSystemOptions } from '../support/system.js';
 import { orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 
@@ -45,32 +48,36 @@ async function acceptedUpdates(orderId: string): Promise<string[]> {
 
 const wait = (seconds: number) => ({ Prefer: `wait=${seconds}` });
 
+/** A settled order as these tests compare it: its id, status and total. */
+const TotalBody = z.object({ orderId: z.string(), status: z.unknown().optional(), totalCents: z.number() });
+
 describe('Prefer: wait', () => {
   it('a saga that settles in time: 201 with the order as GET shows it', async () => {
     const key = randomUUID();
     const res = await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { key, headers: wait(20) });
     expect(res.status).toBe(201);
     expect(res.headers.get('preference-applied')).toBe('wait=20');
-    expect(res.headers.get('location')).toBe(`/api/v1/orders/${res.body.orderId}`);
+    const placed = bodyAs(res, TotalBody);
+    expect(res.headers.get('location')).toBe(`/api/v1/orders/${placed.orderId}`);
     expect(res.body).toMatchObject({
       status: 'CONFIRMED',
       totalCents: 1250,
       currency: 'EUR',
       items: [{ sku: 'MUG-SAGA', quantity: 1, unitPriceCents: 1250 }],
     });
-    const shown = await api.request('GET', `/orders/${res.body.orderId}`, { token: ada.token });
-    expect(shown.body.status).toBe('CONFIRMED');
-    expect(shown.body.totalCents).toBe(res.body.totalCents);
+    const shown = bodyAs(await api.request('GET', `/orders/${placed.orderId}`, { token: ada.token }), TotalBody);
+    expect(shown.status).toBe('CONFIRMED');
+    expect(shown.totalCents).toBe(placed.totalCents);
 
     // The same request again (an idempotent replay) waits as well: the same order, settled.
     const again = await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { key, headers: wait(20) });
     expect(again.status).toBe(201);
-    expect(again.body.orderId).toBe(res.body.orderId);
+    expect(bodyAs(again, OrderIdBody).orderId).toBe(placed.orderId);
     // Without the preference it is the stored 202, as before.
     const replayed = await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { key });
     expect(replayed.status).toBe(202);
     expect(replayed.headers.get('idempotent-replayed')).toBe('true');
-    expect(replayed.body.orderId).toBe(res.body.orderId);
+    expect(bodyAs(replayed, OrderIdBody).orderId).toBe(placed.orderId);
   });
 
   it('settled also means cancelled or awaiting approval', async () => {
@@ -82,26 +89,27 @@ describe('Prefer: wait', () => {
     expect(declined.body).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'PAYMENT_DECLINED' } });
     const pricey = await api.placeOrder(ada.token, [{ sku: 'ESPRESSO-PRO', quantity: 1 }], { headers: wait(20) });
     expect(pricey.status).toBe(201);
-    expect(pricey.body.status).toBe('AWAITING_APPROVAL');
+    expect(bodyAs(pricey, StatusBody).status).toBe('AWAITING_APPROVAL');
   });
 
   it('a saga that does not settle in time: 202, and GET with Prefer waits for it', async () => {
     const res = await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { paymentToken: 'tok_slow', headers: wait(1) });
     expect(res.status).toBe(202);
-    expect(res.body).toEqual({ orderId: expect.any(String), status: 'PENDING', links: { self: `/api/v1/orders/${res.body.orderId}` } });
+    const { orderId } = bodyAs(res, OrderIdBody);
+    expect(res.body).toEqual({ orderId: anyString(), status: 'PENDING', links: { self: `/api/v1/orders/${orderId}` } });
     // Tens of waiters at once share the saga's one `settled` update (Temporal allows 10 in flight per workflow).
     const waiters = await Promise.all(
-      Array.from({ length: 20 }, () => api.request('GET', `/orders/${res.body.orderId}`, { token: ada.token, headers: wait(25) })),
+      Array.from({ length: 20 }, () => api.request('GET', `/orders/${orderId}`, { token: ada.token, headers: wait(25) })),
     );
     for (const w of waiters) {
       expect(w.status).toBe(200);
-      expect(w.body.status).toBe('CONFIRMED');
+      expect(bodyAs(w, StatusBody).status).toBe('CONFIRMED');
     }
     // Shared: the saga accepted one `settled` update (the placing request's), not one per waiter.
-    expect(await acceptedUpdates(res.body.orderId)).toEqual([SETTLED_UPDATE_ID]);
+    expect(await acceptedUpdates(orderId)).toEqual([SETTLED_UPDATE_ID]);
     // A settled order answers at once, without the header.
-    const now = await api.request('GET', `/orders/${res.body.orderId}`, { token: ada.token, headers: wait(25) });
-    expect(now.body.status).toBe('CONFIRMED');
+    const now = await api.request('GET', `/orders/${orderId}`, { token: ada.token, headers: wait(25) });
+    expect(bodyAs(now, StatusBody).status).toBe('CONFIRMED');
     expect(now.headers.get('preference-applied')).toBeNull();
   });
 
@@ -114,7 +122,7 @@ describe('Prefer: wait', () => {
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'CONFIRMED', items: [{ sku: 'STICKERS-5', quantity: 2 }] });
-    expect((await api.request('GET', '/cart', { token: ada.token })).body.items).toEqual([]);
+    expect(bodyAs(await api.request('GET', '/cart', { token: ada.token }), ItemsBody).items).toEqual([]);
   });
 
   it('malformed or zero preferences are ignored (RFC 7240): the usual 202', async () => {
@@ -129,16 +137,16 @@ describe('Prefer: wait', () => {
     const bob = await api.account('bob');
     const res = await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { paymentToken: 'tok_slow' });
     expect(res.status).toBe(202);
-    const orderId = res.body.orderId as string;
+    const { orderId } = bodyAs(res, OrderIdBody);
     const stranger = await api.request('GET', `/orders/${orderId}`, { token: bob.token, headers: wait(25) });
     expect(stranger.status).toBe(404);
     // Without waiting: the 404 came back while the order was still PENDING (tok_slow holds the
     // charge 4 s); had it waited for the saga, the order would be settled by now.
     const meanwhile = await api.request('GET', `/orders/${orderId}`, { token: ada.token });
-    expect(meanwhile.body.status).toBe('PENDING');
+    expect(bodyAs(meanwhile, StatusBody).status).toBe('PENDING');
     // and no update was started on the stranger's behalf
     expect(await acceptedUpdates(orderId)).toEqual([]);
     const seen = await api.request('GET', `/orders/${orderId}`, { token: admin, headers: wait(25) });
-    expect(seen.body.status).toBe('CONFIRMED');
+    expect(bodyAs(seen, StatusBody).status).toBe('CONFIRMED');
   });
 });

@@ -11,9 +11,12 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { DEMO_ADMIN } from '../../shared/demo-data.js';
 import { startGateway, startSystem, type ExtraGateway, type RunningSystem } from '../../scripts/stack/system.js';
 import { ADDRESS, Api, expectProblem } from '../support/api.js';
+import { IdBody, OrderEventsBody, OrderIdBody, RolesBody, ShippedOrderBody, StatusBody, TokenBody, bodyAs } from '../support/bodies.js';
+import { anyString } from '../support/matchers.js';
 import { DEPTH, longWithControl, sendHostile, type HostileRequest } from '../support/hostile-shapes.js';
 import { expectReady } from '../support/readiness.js';
 import { createNamespace, isolatedSystemOptions } from '../support/system.js';
@@ -49,6 +52,9 @@ const freshIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255
 const from = (ip = freshIp()) => ({ 'X-Forwarded-For': ip });
 const afterUserCache = () => new Promise((r) => setTimeout(r, USER_CACHE_SECONDS * 1000 + 300));
 
+/** An order with its total. */
+const TotalOrder = z.object({ status: z.unknown().optional(), totalCents: z.number() });
+
 beforeAll(async () => {
   options = await isolatedSystemOptions('sec', {
     env: {
@@ -74,7 +80,7 @@ beforeAll(async () => {
     body: { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password },
     headers: from(),
   });
-  admin = login.body.accessToken;
+  admin = bodyAs(login, TokenBody).accessToken;
 }, 240_000);
 afterAll(async () => {
   await system?.stop();
@@ -88,7 +94,7 @@ async function account(label: string, email = `${uniqueName(label)}@example.com`
   expect(reg.status).toBe(201);
   const login = await api.request('POST', '/auth/login', { body: { email, password: 'correct-horse-battery' }, headers: from() });
   expect(login.status).toBe(200);
-  return { id: reg.body.id, email, token: login.body.accessToken };
+  return { id: bodyAs(reg, IdBody).id, email, token: bodyAs(login, TokenBody).accessToken };
 }
 
 describe('authorisation before validation', () => {
@@ -247,18 +253,20 @@ describe('rate limits under bursts and forged addresses', () => {
     expect(statuses(answers)).toEqual([...Array<number>(REGISTRATIONS_PER_IP).fill(201), 429, 429, 429]);
     const limited = answers.find((a) => a.status === 429)!;
     expectProblem(limited, 429);
-    expect(limited.body.type).toContain('rate-limited');
+    expect(bodyAs(limited, z.object({ type: z.string() })).type).toContain('rate-limited');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await register(from())).status).toBe(201);
   });
 });
 
 describe('who sees and reports what of an order', () => {
-  const reaches = (token: string, orderId: string, done: (order: any) => boolean, what: string) =>
+  /** Polls GET /orders/{orderId} until its answer reads as `schema` and `done` holds for it. */
+  const reaches = <T>(token: string, orderId: string, schema: z.ZodType<T>, done: (order: T) => boolean, what: string) =>
     vi.waitFor(
       async () => {
-        const order = (await api.request('GET', `/orders/${orderId}`, { token, headers: from() })).body;
-        expect(done(order), `${what}: ${JSON.stringify(order)}`).toBe(true);
+        const res = await api.request('GET', `/orders/${orderId}`, { token, headers: from() });
+        const order = bodyAs(res, schema);
+        expect(done(order), `${what}: ${JSON.stringify(res.body)}`).toBe(true);
         return order;
       },
       { timeout: 60_000, interval: 300 },
@@ -270,29 +278,30 @@ describe('who sees and reports what of an order', () => {
     const hal = await account('hal');
     const placed = await api.placeOrder(hal.token, [{ sku: 'ESPRESSO-PRO', quantity: 1 }], { headers: from() });
     expect(placed.status).toBe(202);
-    const { orderId } = placed.body;
-    await reaches(hal.token, orderId, (o) => o.status === 'AWAITING_APPROVAL', 'AWAITING_APPROVAL');
+    const { orderId } = bodyAs(placed, OrderIdBody);
+    await reaches(hal.token, orderId, StatusBody, (o) => o.status === 'AWAITING_APPROVAL', 'AWAITING_APPROVAL');
     expect((await api.request('POST', `/orders/${orderId}/approve`, { token: admin, headers: from() })).status).toBe(200);
-    await reaches(hal.token, orderId, (o) => o.status === 'CONFIRMED', 'CONFIRMED');
+    // What was charged, and refunded on the cancel: the order's total.
+    const { totalCents } = await reaches(hal.token, orderId, TotalOrder, (o) => o.status === 'CONFIRMED', 'CONFIRMED');
     expect((await api.request('POST', `/orders/${orderId}/cancel`, { token: hal.token, headers: from() })).status).toBe(200);
     const eventsOf = (token: string) =>
       vi.waitFor(
         async () => {
-          const res = await api.request('GET', `/orders/${orderId}/events`, { token, headers: from() });
-          expect(res.body.items.map((e: { type: string }) => e.type)).toContain('PaymentRefunded');
-          return res.body.items;
+          const { items } = bodyAs(await api.request('GET', `/orders/${orderId}/events`, { token, headers: from() }), OrderEventsBody);
+          expect(items.map((e) => e.type)).toContain('PaymentRefunded');
+          return items;
         },
         { timeout: 60_000, interval: 300 },
       );
     const seenByCustomer = await eventsOf(hal.token);
     expect(dataOf(seenByCustomer, 'OrderApproved')).toEqual({});
-    expect(dataOf(seenByCustomer, 'PaymentCaptured')).toEqual({ amountCents: expect.any(Number) });
-    expect(dataOf(seenByCustomer, 'PaymentRefunded')).toEqual({ amountCents: expect.any(Number) });
-    const adminId = (await api.request('GET', '/me', { token: admin, headers: from() })).body.id;
+    expect(dataOf(seenByCustomer, 'PaymentCaptured')).toEqual({ amountCents: totalCents });
+    expect(dataOf(seenByCustomer, 'PaymentRefunded')).toEqual({ amountCents: totalCents });
+    const adminId = bodyAs(await api.request('GET', '/me', { token: admin, headers: from() }), IdBody).id;
     const seenByAdmin = await eventsOf(admin);
     expect(dataOf(seenByAdmin, 'OrderApproved')).toEqual({ approvedBy: adminId });
-    expect(dataOf(seenByAdmin, 'PaymentCaptured')).toEqual({ chargeId: expect.any(String), amountCents: expect.any(Number) });
-    expect(dataOf(seenByAdmin, 'PaymentRefunded')).toEqual({ refundId: expect.any(String), amountCents: expect.any(Number) });
+    expect(dataOf(seenByAdmin, 'PaymentCaptured')).toEqual({ chargeId: anyString(), amountCents: totalCents });
+    expect(dataOf(seenByAdmin, 'PaymentRefunded')).toEqual({ refundId: anyString(), amountCents: totalCents });
   });
 
   it("only the shipment's own carrier (or an admin) reports its events; another carrier gets 404", async () => {
@@ -306,21 +315,22 @@ describe('who sees and reports what of an order', () => {
     const ivy = await account('ivy');
     const placed = await api.placeOrder(ivy.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { headers: from() });
     expect(placed.status).toBe(202);
-    const { orderId } = placed.body;
-    const { shipmentId } = (await reaches(ivy.token, orderId, (o) => o.status === 'CONFIRMED' && Boolean(o.shipment), 'a shipment'))
-      .shipment;
+    const { orderId } = bodyAs(placed, OrderIdBody);
+    const {
+      shipment: { shipmentId },
+    } = await reaches(ivy.token, orderId, ShippedOrderBody, (o) => o.status === 'CONFIRMED', 'a shipment');
     const report = (token: string, type: string) =>
       api.request('POST', `/shipments/${shipmentId}/events`, { body: { type, at: new Date().toISOString() }, token, headers: from() });
 
     expectProblem(await report(rogue.token, 'PICKED_UP'), 404);
     expectProblem(await report(ivy.token, 'PICKED_UP'), 403);
     expect((await report(carrier.token, 'PICKED_UP')).status).toBe(202);
-    await reaches(ivy.token, orderId, (o) => o.status === 'SHIPPED', 'SHIPPED');
+    await reaches(ivy.token, orderId, StatusBody, (o) => o.status === 'SHIPPED', 'SHIPPED');
     // A repeat is acknowledged without reaching the workflow again.
     expect((await report(carrier.token, 'PICKED_UP')).status).toBe(202);
     expectProblem(await report(rogue.token, 'DELIVERED'), 404);
     expect((await report(carrier.token, 'DELIVERED')).status).toBe(202);
-    await reaches(ivy.token, orderId, (o) => o.status === 'DELIVERED', 'DELIVERED');
+    await reaches(ivy.token, orderId, StatusBody, (o) => o.status === 'DELIVERED', 'DELIVERED');
   });
 });
 
@@ -339,7 +349,7 @@ describe('tokens do not outlive their user', () => {
     expect((await api.request('PUT', '/inventory/MUG-SAGA', { body: { available: 50 }, token: dan.token, headers: from() })).status).toBe(
       200,
     );
-    expect((await api.request('GET', '/me', { token: dan.token, headers: from() })).body.roles).toEqual(['customer', 'admin']);
+    expect(bodyAs(await api.request('GET', '/me', { token: dan.token, headers: from() }), RolesBody).roles).toEqual(['customer', 'admin']);
 
     expect(
       (await api.request('PUT', `/users/${dan.id}/roles`, { body: { roles: ['customer'] }, token: admin, headers: from() })).status,
@@ -364,14 +374,11 @@ describe('tokens do not outlive their user', () => {
   });
 
   it('an administrator cannot deactivate or demote themselves; customers cannot use these routes', async () => {
-    const me = await api.request('GET', '/me', { token: admin, headers: from() });
-    expectProblem(await api.request('DELETE', `/users/${me.body.id}`, { token: admin, headers: from() }), 409);
-    expectProblem(
-      await api.request('PUT', `/users/${me.body.id}/roles`, { body: { roles: ['customer'] }, token: admin, headers: from() }),
-      409,
-    );
+    const me = bodyAs(await api.request('GET', '/me', { token: admin, headers: from() }), IdBody);
+    expectProblem(await api.request('DELETE', `/users/${me.id}`, { token: admin, headers: from() }), 409);
+    expectProblem(await api.request('PUT', `/users/${me.id}/roles`, { body: { roles: ['customer'] }, token: admin, headers: from() }), 409);
     const fay = await account('fay');
-    expectProblem(await api.request('DELETE', `/users/${me.body.id}`, { token: fay.token, headers: from() }), 403);
+    expectProblem(await api.request('DELETE', `/users/${me.id}`, { token: fay.token, headers: from() }), 403);
     expectProblem(await api.request('DELETE', `/users/${randomUUID()}`, { token: admin, headers: from() }), 404);
   });
 

@@ -31,3 +31,11 @@ export const ChecksBody = z.object({ checks: z.record(z.string(), z.unknown()) }
 export const ItemsBody = z.object({ items: z.array(z.unknown()) });
 /** An OpenAPI document: its paths. */
 export const PathsBody = z.object({ paths: z.record(z.string(), z.unknown()) });
+/** GET /orders/{orderId}/events: the order's history, each event's type and data (its other fields kept). */
+export const OrderEventsBody = z.object({ items: z.array(z.looseObject({ type: z.string(), data: z.record(z.string(), z.unknown()) })) });
+/** An order once it has its shipment: until then its answer does not read as this. */
+export const ShippedOrderBody = StatusBody.extend({ shipment: z.object({ shipmentId: z.string() }) });
+/** Any JSON object, every key kept: for a test that checks which fields an answer has. */
+export const JsonObjectBody = z.record(z.string(), z.unknown());
+/** A page of a cursor-paginated list: its items, each read by `item`, and the cursor of the next page. */
+export const pageOf = <T>(item: z.ZodType<T>) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
