@@ -4,6 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createCartApp } from '../../services/cart/app.js';
 import { catalogLookup } from '../../services/cart/catalog-lookup.js';
 import { MAX_LINES, MAX_QUANTITY } from '../../services/cart/schemas.js';
@@ -14,7 +15,9 @@ import { serviceTokens } from '../../shared/auth/jwt.js';
 import { CatalogStore } from '../../services/catalog/store.js';
 import { ServiceClient } from '../../shared/http/service-client.js';
 import type { Redis } from '../../shared/redis.js';
+import { ErrorsBody, ItemsBody, PathsBody, bodyAs } from '../support/bodies.js';
 import { call, TEST_SERVICE_SECRET } from '../support/http.js';
+import { arrayContaining } from '../support/matchers.js';
 import { admin, appOptions, customer, expectProblem } from '../support/service.js';
 import { testDb, testRedis, type TestDb } from '../support/stack.js';
 
@@ -29,6 +32,8 @@ let app: ReturnType<typeof createCartApp>;
 
 const add = (userId: string, sku: string, quantity: number, as = customer(userId)) =>
   call(app, 'POST', `/carts/${userId}/items`, { sku, quantity }, as);
+/** A checkout claim's answer: its state (claimed, busy, stale, committed, empty). */
+const ClaimBody = z.object({ state: z.unknown() });
 const cartOf = async (userId: string) => (await store.get(userId)).items;
 
 beforeAll(async () => {
@@ -76,7 +81,7 @@ describe('cart routes', () => {
       ],
     });
     // adding again adds to the line
-    expect((await add('u1', 'MUG-SAGA', 3)).body.items).toContainEqual({ sku: 'MUG-SAGA', quantity: 5 });
+    expect(bodyAs(await add('u1', 'MUG-SAGA', 3), ItemsBody).items).toContainEqual({ sku: 'MUG-SAGA', quantity: 5 });
     expect((await call(app, 'GET', '/carts/u1', undefined, customer('u1'))).body).toEqual({
       items: [
         { sku: 'MUG-SAGA', quantity: 5 },
@@ -145,7 +150,7 @@ describe('cart routes', () => {
     ]) {
       const res = await call(app, 'POST', '/carts/u3/items', bad, customer('u3'));
       expectProblem(res, 400);
-      expect(res.body.errors.length).toBeGreaterThan(0);
+      expect(bodyAs(res, ErrorsBody).errors.length).toBeGreaterThan(0);
     }
     expectProblem(await call(app, 'POST', '/carts/u3/items', undefined, { ...customer('u3'), rawBody: '{not json' }), 400);
     expectProblem(await call(app, 'DELETE', '/carts/u3/items/bad%20sku', undefined, customer('u3')), 400);
@@ -153,8 +158,8 @@ describe('cart routes', () => {
   });
 
   it('lists its routes in the OpenAPI document', async () => {
-    const { paths } = (await call(app, 'GET', '/openapi.json', undefined, { anonymous: true })).body;
-    expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/carts/{userId}', '/carts/{userId}/items', '/carts/{userId}/items/{sku}']));
+    const { paths } = bodyAs(await call(app, 'GET', '/openapi.json', undefined, { anonymous: true }), PathsBody);
+    expect(Object.keys(paths)).toEqual(arrayContaining(['/carts/{userId}', '/carts/{userId}/items', '/carts/{userId}/items/{sku}']));
   });
 });
 
@@ -168,15 +173,15 @@ describe('checkout claims', () => {
   it('one of many concurrent claims takes the lines; the others find the cart busy', async () => {
     await add('c1', 'MUG-SAGA', 2);
     const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => claim('c1', `order-${i}`)));
-    const claimed = answers.filter((a) => a.body.state === 'claimed');
+    const claimed = answers.filter((a) => bodyAs(a, ClaimBody).state === 'claimed');
     expect(claimed).toHaveLength(1);
     expect(claimed[0]!.body).toEqual({ state: 'claimed', items: [{ sku: 'MUG-SAGA', quantity: 2 }], resumed: false });
-    expect(answers.filter((a) => a.body.state === 'busy')).toHaveLength(29);
+    expect(answers.filter((a) => bodyAs(a, ClaimBody).state === 'busy')).toHaveLength(29);
   });
 
   it('a commit takes out exactly the claimed lines, once; lines added meanwhile stay', async () => {
     await add('c2', 'MUG-SAGA', 2);
-    expect((await claim('c2', 'o-2')).body.state).toBe('claimed');
+    expect(bodyAs(await claim('c2', 'o-2'), ClaimBody).state).toBe('claimed');
     await add('c2', 'MUG-SAGA', 3);
     await add('c2', 'TSHIRT-RED-M', 1);
     // the same checkout again (a retry) gets its claim back
@@ -187,7 +192,7 @@ describe('checkout claims', () => {
         { sku: 'TSHIRT-RED-M', quantity: 1 },
       ],
     });
-    expect((await commit('c2', 'o-2')).body.items).toEqual([
+    expect(bodyAs(await commit('c2', 'o-2'), ItemsBody).items).toEqual([
       { sku: 'MUG-SAGA', quantity: 3 },
       { sku: 'TSHIRT-RED-M', quantity: 1 },
     ]);
@@ -204,35 +209,35 @@ describe('checkout claims', () => {
 
   it('a released claim takes nothing; an empty cart has nothing to claim', async () => {
     await add('c3', 'MUG-SAGA', 1);
-    expect((await claim('c3', 'o-4')).body.state).toBe('claimed');
-    expect((await claim('c3', 'o-5')).body.state).toBe('busy');
-    expect((await release('c3', 'o-5')).body.items).toEqual([{ sku: 'MUG-SAGA', quantity: 1 }]); // not its claim: nothing happens
-    expect((await claim('c3', 'o-5')).body.state).toBe('busy');
-    expect((await release('c3', 'o-4')).body.items).toEqual([{ sku: 'MUG-SAGA', quantity: 1 }]);
-    expect((await claim('c3', 'o-5')).body.state).toBe('claimed');
+    expect(bodyAs(await claim('c3', 'o-4'), ClaimBody).state).toBe('claimed');
+    expect(bodyAs(await claim('c3', 'o-5'), ClaimBody).state).toBe('busy');
+    expect(bodyAs(await release('c3', 'o-5'), ItemsBody).items).toEqual([{ sku: 'MUG-SAGA', quantity: 1 }]); // not its claim: nothing happens
+    expect(bodyAs(await claim('c3', 'o-5'), ClaimBody).state).toBe('busy');
+    expect(bodyAs(await release('c3', 'o-4'), ItemsBody).items).toEqual([{ sku: 'MUG-SAGA', quantity: 1 }]);
+    expect(bodyAs(await claim('c3', 'o-5'), ClaimBody).state).toBe('claimed');
     expect((await claim('c-empty', 'o-6')).body).toEqual({ state: 'empty' });
   });
 
   it('a claim whose lease ran out never frees the cart by itself: other checkouts are told it is stale, its own resumes it', async () => {
     const lapse = () => cartRedis.redis.del('cart:c4:checkout:lease');
     await add('c4', 'MUG-SAGA', 1);
-    expect((await claim('c4', 'o-8')).body.state).toBe('claimed');
+    expect(bodyAs(await claim('c4', 'o-8'), ClaimBody).state).toBe('claimed');
     // the claim lives as long as the cart; only its lease is short
     expect(await cartRedis.redis.ttl('cart:c4:checkout')).toBeGreaterThan(3000);
-    expect((await claim('c4', 'o-9')).body.state).toBe('busy');
+    expect(bodyAs(await claim('c4', 'o-9'), ClaimBody).state).toBe('busy');
     expect(await lapse()).toBe(1);
     expect((await claim('c4', 'o-9')).body).toEqual({ state: 'stale', checkoutId: 'o-8' });
     // its own checkout takes it up again with a fresh lease
     expect((await claim('c4', 'o-8')).body).toEqual({ state: 'claimed', items: [{ sku: 'MUG-SAGA', quantity: 1 }], resumed: true });
-    expect((await claim('c4', 'o-9')).body.state).toBe('busy');
+    expect(bodyAs(await claim('c4', 'o-9'), ClaimBody).state).toBe('busy');
     // settled by whoever comes next (here: its order exists, so committed); then the cart is free
     await lapse();
-    expect((await claim('c4', 'o-9')).body.state).toBe('stale');
-    expect((await commit('c4', 'o-8')).body.items).toEqual([]);
+    expect(bodyAs(await claim('c4', 'o-9'), ClaimBody).state).toBe('stale');
+    expect(bodyAs(await commit('c4', 'o-8'), ItemsBody).items).toEqual([]);
     expect((await claim('c4', 'o-9')).body).toEqual({ state: 'empty' });
     // a release frees the cart at once, lease and all
     await add('c4', 'MUG-SAGA', 2);
-    expect((await claim('c4', 'o-10')).body.state).toBe('claimed');
+    expect(bodyAs(await claim('c4', 'o-10'), ClaimBody).state).toBe('claimed');
     await release('c4', 'o-10');
     expect(await cartRedis.redis.exists('cart:c4:checkout', 'cart:c4:checkout:lease')).toBe(0);
     expect((await claim('c4', 'o-11')).body).toMatchObject({ state: 'claimed', items: [{ sku: 'MUG-SAGA', quantity: 2 }] });
@@ -252,7 +257,7 @@ describe('cart limits and the catalog', () => {
 
   it('answers 409 past the quantity limit (a conflict with what the cart holds) and keeps the line as it was', async () => {
     expect((await add('u5', 'MUG-SAGA', 98)).status).toBe(200);
-    expect((await add('u5', 'MUG-SAGA', 1)).body.items).toEqual([{ sku: 'MUG-SAGA', quantity: MAX_QUANTITY }]);
+    expect(bodyAs(await add('u5', 'MUG-SAGA', 1), ItemsBody).items).toEqual([{ sku: 'MUG-SAGA', quantity: MAX_QUANTITY }]);
     expectProblem(await add('u5', 'MUG-SAGA', 1), 409);
     expect(await cartOf('u5')).toEqual([{ sku: 'MUG-SAGA', quantity: MAX_QUANTITY }]);
   });
