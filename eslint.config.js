@@ -193,7 +193,6 @@ export default tseslint.config(
       'test/gateway/saga-answers.test.ts',
       'test/gateway/security.test.ts',
       'test/services/catalog.test.ts',
-      'test/services/notifications.test.ts',
       'test/services/users.test.ts',
     ],
     rules: {
