@@ -192,7 +192,6 @@ export default tseslint.config(
       'test/gateway/redis-down.test.ts',
       'test/gateway/saga-answers.test.ts',
       'test/gateway/security.test.ts',
-      'test/services/users.test.ts',
     ],
     rules: {
       '@typescript-eslint/no-unsafe-argument': 'off',
