@@ -31,3 +31,8 @@ export const ChecksBody = z.object({ checks: z.record(z.string(), z.unknown()) }
 export const ItemsBody = z.object({ items: z.array(z.unknown()) });
 /** An OpenAPI document: its paths. */
 export const PathsBody = z.object({ paths: z.record(z.string(), z.unknown()) });
+
+/** The body parsed by `schema`, or undefined when it has another shape: a poll reads a passing 503 or an empty answer as "not yet". */
+export function tryBodyAs<T>(res: { body: unknown }, schema: z.ZodType<T>): T | undefined {
+  return schema.safeParse(res.body).data;
+}
