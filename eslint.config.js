@@ -189,7 +189,6 @@ export default tseslint.config(
       'test/gateway/api.test.ts',
       'test/gateway/checkout.test.ts',
       'test/gateway/prefer-wait.test.ts',
-      'test/gateway/saga-answers.test.ts',
       'test/gateway/security.test.ts',
     ],
     rules: {

@@ -36,3 +36,13 @@ export const PathsBody = z.object({ paths: z.record(z.string(), z.unknown()) });
 export function tryBodyAs<T>(res: { body: unknown }, schema: z.ZodType<T>): T | undefined {
   return schema.safeParse(res.body).data;
 }
+/** An order that has its shipment. */
+export const ShippedBody = z.object({ shipment: z.object({ shipmentId: z.string() }) });
+/** A 409 on an order: the status the order was in. */
+export const OrderStatusBody = z.object({ orderStatus: z.unknown() });
+/** What a wait on an order reads: its status and its shipment, once there is one. */
+export const OrderStateBody = StatusBody.extend(ShipmentBody.shape);
+/** An order's saga: the compensations it ran. */
+export const CompensationsBody = z.object({ saga: z.object({ compensations: z.array(z.unknown()) }) });
+/** An order's event log: the type of each event. */
+export const EventTypesBody = z.object({ items: z.array(z.object({ type: z.string() })) });
