@@ -5,11 +5,26 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Db, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { DEMO_ADMIN } from '../../shared/demo-data.js';
 import { connectMongo } from '../../shared/mongo.js';
 import { startGateway, startSystem, SERVICE_NAMES, type RunningSystem, type SystemOptions } from '../../scripts/stack/system.js';
 import { stack, uniqueName } from '../support/stack.js';
-import { Api } from '../support/api.js';
+import type { orderSaga } from '../../workflows/order-saga.js';
+import { Api, type Answer } from '../support/api.js';
+import {
+  CompensationsBody,
+  EventTypesBody,
+  IdBody,
+  OrderIdBody,
+  OrderStateBody,
+  OrderStatusBody,
+  ShippedBody,
+  TokenBody,
+  bodyAs,
+  tryBodyAs,
+} from '../support/bodies.js';
+import { arrayContaining } from '../support/matchers.js';
 import { createNamespace, isolatedSystemOptions } from '../support/system.js';
 import { expectReady } from '../support/readiness.js';
 
@@ -44,6 +59,15 @@ interface StoredOrder {
   events: Array<{ type: string }>;
 }
 
+/** A confirmed order: its total, its lines and the steps its saga took. */
+const ConfirmedBody = z.object({
+  totalCents: z.number(),
+  items: z.array(z.unknown()),
+  saga: z.object({ steps: z.array(z.object({ name: z.string() })) }),
+});
+/** A sku's stock; loose, so a comparison with the whole answer still sees every field. */
+const StockBody = z.looseObject({ available: z.number(), reserved: z.number() });
+
 /** The API as a client sees it (test/support/api.ts), with this file's argument order. */
 const request = (method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}) =>
   new Api(api).request(method, path, { body, token, headers });
@@ -51,7 +75,7 @@ const request = (method: string, path: string, body?: unknown, token?: string, h
 async function login(email: string, password: string): Promise<string> {
   const res = await request('POST', '/auth/login', { email, password });
   expect(res.status).toBe(200);
-  return res.body.accessToken as string;
+  return bodyAs(res, TokenBody).accessToken;
 }
 
 async function placeOrder(items: Array<{ sku: string; quantity: number }>, paymentToken: string): Promise<string> {
@@ -59,28 +83,34 @@ async function placeOrder(items: Array<{ sku: string; quantity: number }>, payme
     'Idempotency-Key': uniqueName('key'),
   });
   expect(res.status).toBe(202);
-  return res.body.orderId as string;
+  return bodyAs(res, OrderIdBody).orderId;
 }
 
-/** Polls the public order view until `done` holds. */
-async function waitUntil(orderId: string, done: (order: any) => boolean, what = 'the expected state'): Promise<any> {
+/** Polls the public order view until `done` holds; answers the order. */
+async function waitUntil(
+  orderId: string,
+  done: (order: z.infer<typeof OrderStateBody>) => boolean,
+  what = 'the expected state',
+): Promise<Answer> {
   const deadline = Date.now() + 45_000;
-  let last: any;
+  let last: Answer | undefined;
   while (Date.now() < deadline) {
-    last = (await request('GET', `/orders/${orderId}`, undefined, customer.token)).body;
-    if (last && done(last)) return last;
+    last = await request('GET', `/orders/${orderId}`, undefined, customer.token);
+    const order = tryBodyAs(last, OrderStateBody);
+    if (order && done(order)) return last;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`order ${orderId} did not reach ${what}; last seen ${JSON.stringify(last)}`);
+  throw new Error(`order ${orderId} did not reach ${what}; last seen ${JSON.stringify(last?.body)}`);
 }
 
 /** Polls the public order view until the status is one of `statuses`. */
-const waitForStatus = (orderId: string, statuses: string[]) => waitUntil(orderId, (o) => statuses.includes(o.status), statuses.join('/'));
+const waitForStatus = (orderId: string, statuses: string[]) =>
+  waitUntil(orderId, (o) => statuses.some((status) => status === o.status), statuses.join('/'));
 
 async function stockOf(sku: string): Promise<{ available: number; reserved: number }> {
   const res = await request('GET', `/inventory/${sku}`);
   expect(res.status).toBe(200);
-  return res.body;
+  return bodyAs(res, StockBody);
 }
 
 beforeAll(async () => {
@@ -96,7 +126,7 @@ beforeAll(async () => {
   const email = `${uniqueName('ada')}@example.com`;
   const registered = await request('POST', '/auth/register', { email, password: 'correct-horse-battery', name: 'Ada' });
   expect(registered.status).toBe(201);
-  customer = { id: registered.body.id, token: await login(email, 'correct-horse-battery') };
+  customer = { id: bodyAs(registered, IdBody).id, token: await login(email, 'correct-horse-battery') };
   admin = await login(DEMO_ADMIN.email, DEMO_ADMIN.password);
 }, 240_000);
 
@@ -133,10 +163,10 @@ describe('the running system', () => {
       ],
       'tok_visa',
     );
-    const confirmed = await waitForStatus(orderId, ['CONFIRMED']);
+    const confirmed = bodyAs(await waitForStatus(orderId, ['CONFIRMED']), ConfirmedBody);
     expect(confirmed.totalCents).toBe(2 * 1999 + 1250);
-    expect(confirmed.items).toEqual(expect.arrayContaining([{ sku: 'TSHIRT-RED-M', quantity: 2, unitPriceCents: 1999 }]));
-    expect(confirmed.saga.steps.map((s: { name: string }) => s.name)).toEqual(expect.arrayContaining(['reserve', 'charge']));
+    expect(confirmed.items).toEqual(arrayContaining([{ sku: 'TSHIRT-RED-M', quantity: 2, unitPriceCents: 1999 }]));
+    expect(confirmed.saga.steps.map((s) => s.name)).toEqual(arrayContaining(['reserve', 'charge']));
 
     // inventory: taken for good, nothing left reserved
     expect(await stockOf('TSHIRT-RED-M')).toMatchObject({ available: before.available - 2, reserved: before.reserved });
@@ -152,7 +182,7 @@ describe('the running system', () => {
     // The fulfilment child creates the shipment right after confirmation; the order view shows it.
     const shipped = await waitUntil(orderId, (o) => Boolean(o.shipment));
     const shipment = await db('shipping').collection<{ _id: string; orderId: string }>('shipments').findOne({ orderId });
-    expect(shipment?._id).toBe(shipped.shipment.shipmentId);
+    expect(shipment?._id).toBe(bodyAs(shipped, ShippedBody).shipment.shipmentId);
     const at = new Date().toISOString();
     expect((await request('POST', `/shipments/${shipment!._id}/events`, { type: 'PICKED_UP', at }, admin)).status).toBe(202);
     await waitForStatus(orderId, ['SHIPPED', 'DELIVERED']);
@@ -163,10 +193,10 @@ describe('the running system', () => {
 
     // orders: the event log tells the whole story, in order
     const events = await request('GET', `/orders/${orderId}/events`, undefined, customer.token);
-    const types = events.body.items.map((e: { type: string }) => e.type);
+    const types = bodyAs(events, EventTypesBody).items.map((e) => e.type);
     expect(types[0]).toBe('OrderPlaced');
     expect(types).toEqual(
-      expect.arrayContaining([
+      arrayContaining([
         'OrderPriced',
         'StockReserved',
         'PaymentCaptured',
@@ -199,7 +229,7 @@ describe('the running system', () => {
   it('cancels with OUT_OF_STOCK and charges nothing', async () => {
     const orderId = await placeOrder([{ sku: 'LIMITED-POSTER', quantity: 1 }], 'tok_visa');
     const order = await waitForStatus(orderId, ['CANCELLED', 'FAILED']);
-    expect(order).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'OUT_OF_STOCK' } });
+    expect(order.body).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'OUT_OF_STOCK' } });
     expect(await db('payments').collection<StoredCharge>('charges').countDocuments({ _id: orderId })).toBe(0);
     expect(await stockOf('LIMITED-POSTER')).toMatchObject({ available: 0, reserved: 0 });
     await temporal.workflow.getHandle(`order-${orderId}`).result();
@@ -209,8 +239,8 @@ describe('the running system', () => {
     const before = await stockOf('BACKPACK-20L');
     const orderId = await placeOrder([{ sku: 'BACKPACK-20L', quantity: 3 }], 'tok_declined');
     const order = await waitForStatus(orderId, ['CANCELLED', 'FAILED']);
-    expect(order).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'PAYMENT_DECLINED' } });
-    expect(order.saga.compensations.length).toBeGreaterThan(0);
+    expect(order.body).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'PAYMENT_DECLINED' } });
+    expect(bodyAs(order, CompensationsBody).saga.compensations.length).toBeGreaterThan(0);
     expect(await stockOf('BACKPACK-20L')).toEqual({ sku: 'BACKPACK-20L', ...before });
     expect(
       await db('payments')
@@ -218,7 +248,7 @@ describe('the running system', () => {
         .countDocuments({ _id: { $regex: `^${orderId}:` } }),
     ).toBe(0);
     const events: Array<{ type: string }> = (await db('orders').collection<StoredOrder>('orders').findOne({ _id: orderId }))?.events ?? [];
-    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['StockReserved', 'StockReleased', 'OrderCancelled']));
+    expect(events.map((e) => e.type)).toEqual(arrayContaining(['StockReserved', 'StockReleased', 'OrderCancelled']));
   });
 
   it("cancels on the customer's request, refunding the charge", async () => {
@@ -228,7 +258,7 @@ describe('the running system', () => {
     const cancelled = await request('POST', `/orders/${orderId}/cancel`, undefined, customer.token);
     expect(cancelled.status).toBe(200);
     const order = await waitForStatus(orderId, ['CANCELLED', 'FAILED']);
-    expect(order).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'CUSTOMER_CANCELLED' } });
+    expect(order.body).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'CUSTOMER_CANCELLED' } });
     expect(await stockOf('HOODIE-GREY-M')).toEqual({ sku: 'HOODIE-GREY-M', ...before });
     const ledger = await db('payments')
       .collection<LedgerEntry>('ledger')
@@ -250,7 +280,7 @@ describe('the running system', () => {
         let cancelled = await request('POST', `/orders/${orderId}/cancel`, undefined, customer.token);
         for (let retry = 0; cancelled.status >= 500 && retry < 5; retry++) {
           cancelled = await request('POST', `/orders/${orderId}/cancel`, undefined, customer.token);
-          if (cancelled.status === 409 && cancelled.body.orderStatus === 'CANCELLED') return { orderId, status: 200 };
+          if (cancelled.status === 409 && bodyAs(cancelled, OrderStatusBody).orderStatus === 'CANCELLED') return { orderId, status: 200 };
         }
         return { orderId, status: cancelled.status };
       }),
@@ -258,13 +288,15 @@ describe('the running system', () => {
     for (const { orderId, status } of orders) {
       expect(status, orderId).toBe(200);
       const order = await waitForStatus(orderId, ['CANCELLED', 'FAILED']);
-      expect(order, orderId).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'CUSTOMER_CANCELLED' } });
+      expect(order.body, orderId).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'CUSTOMER_CANCELLED' } });
       const ledger = await db('payments').collection<LedgerEntry>('ledger').find({ orderId }).toArray();
       const charged = ledger.filter((e) => e.type === 'charge').reduce((sum, e) => sum + e.amountCents, 0);
       const refunded = ledger.filter((e) => e.type === 'refund').reduce((sum, e) => sum + e.amountCents, 0);
       expect(charged - refunded, orderId).toBe(0);
       // The run itself ends (after telling the customer), never as a failed run.
-      expect(await temporal.workflow.getHandle(`order-${orderId}`).result(), orderId).toMatchObject({ status: 'CANCELLED' });
+      expect(await temporal.workflow.getHandle<typeof orderSaga>(`order-${orderId}`).result(), orderId).toMatchObject({
+        status: 'CANCELLED',
+      });
     }
     expect(await stockOf(sku)).toEqual({ sku, ...before });
   });
@@ -291,7 +323,8 @@ describe('the running system', () => {
           headers: { Authorization: `Bearer ${customer.token}`, 'Content-Type': 'application/json', ...headers },
           body: body === undefined ? undefined : JSON.stringify(body),
         });
-        return { status: res.status, body: (await res.json()) as any };
+        const answer: unknown = await res.json();
+        return { status: res.status, body: answer };
       };
       const placed = await call(
         'POST',
@@ -300,13 +333,14 @@ describe('the running system', () => {
         { 'Idempotency-Key': uniqueName('idle') },
       );
       expect(placed.status).toBe(202);
-      const seen = await call('GET', `/orders/${placed.body.orderId}`);
+      const { orderId } = bodyAs(placed, OrderIdBody);
+      const seen = await call('GET', `/orders/${orderId}`);
       expect(seen.status).toBe(200);
-      expect(seen.body).toMatchObject({ orderId: placed.body.orderId, customerId: customer.id, status: 'PENDING' });
+      expect(seen.body).toMatchObject({ orderId, customerId: customer.id, status: 'PENDING' });
       // the cancel waits for a worker to decide: past the budget that is a 504, never a 404
-      expect((await call('POST', `/orders/${placed.body.orderId}/cancel`)).status).toBe(504);
+      expect((await call('POST', `/orders/${orderId}/cancel`)).status).toBe(504);
       // an admin sees it too
-      const asAdmin = await fetch(`${idleApi}/orders/${placed.body.orderId}`, { headers: { Authorization: `Bearer ${admin}` } });
+      const asAdmin = await fetch(`${idleApi}/orders/${orderId}`, { headers: { Authorization: `Bearer ${admin}` } });
       expect(asAdmin.status).toBe(200);
     } finally {
       await idle.stop();

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { IN_FLIGHT_TTL_SECONDS, IdempotencyStore } from '../../gateway/idempotency/store.js';
 import { startRedis, type Service } from '../../scripts/stack/infra.js';
 import { connectRedis } from '../../shared/redis.js';
@@ -23,7 +24,9 @@ import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { stack, testRedis, uniqueName } from '../support/stack.js';
 import { isolatedSystemOptions } from '../support/system.js';
 import { bodyOf } from '../../shared/http/body.js';
+import { DetailBody, IdBody, ItemsBody, OrderIdBody, StatusBody, TokenBody, bodyAs, tryBodyAs } from '../support/bodies.js';
 import { COPIES, expectOneOrderPerKey } from '../support/duplicates.js';
+import { anyString } from '../support/matchers.js';
 import { expectReady } from '../support/readiness.js';
 
 const PER_IP = 5;
@@ -43,9 +46,14 @@ let dup: { id: string; token: string };
 
 interface Answer {
   status: number;
-  body: any;
+  body: unknown;
   headers: Headers;
 }
+
+/** /health/ready: the state of its Redis check. */
+const RedisCheckBody = z.object({ checks: z.object({ redis: z.object({ status: z.unknown() }) }) });
+/** A list of orders: their ids. */
+const OrderListBody = z.object({ items: z.array(z.object({ orderId: z.string() })) });
 
 const freshIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
@@ -62,16 +70,16 @@ async function request(
     headers,
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
   });
-  const body: any = await bodyOf(res);
-  return { status: res.status, body, headers: res.headers };
+  return { status: res.status, body: await bodyOf(res), headers: res.headers };
 }
 
 const order = (sku = 'STICKERS-5', quantity = 1) => ({ items: [{ sku, quantity }], paymentToken: 'tok_visa', shippingAddress: address });
 const place = (key: string, body = order()) => request('POST', '/orders', { body, token: ada.token, headers: { 'Idempotency-Key': key } });
 
-async function readiness(): Promise<{ status: number; body: any; contentType: string | null }> {
+async function readiness(): Promise<{ status: number; body: unknown; contentType: string | null }> {
   const res = await fetch(`${system.gatewayUrl}/health/ready`);
-  return { status: res.status, body: await res.json(), contentType: res.headers.get('content-type') };
+  const body: unknown = await res.json();
+  return { status: res.status, body, contentType: res.headers.get('content-type') };
 }
 
 /** A private redis-server (never the shared test one), on `port` when given. */
@@ -136,7 +144,7 @@ async function account(label: string): Promise<{ id: string; token: string }> {
   const reg = await request('POST', '/auth/register', { body: { email, password: 'correct-horse-battery', name: label }, ip });
   expect(reg.status).toBe(201);
   const login = await request('POST', '/auth/login', { body: { email, password: 'correct-horse-battery' }, ip });
-  return { id: reg.body.id, token: login.body.accessToken };
+  return { id: bodyAs(reg, IdBody).id, token: bodyAs(login, TokenBody).accessToken };
 }
 
 afterAll(async () => {
@@ -162,7 +170,10 @@ describe('Redis stalled (SIGSTOP: connections open, nothing answers)', () => {
       },
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
       signal: AbortSignal.timeout(ONE_OLD_REDIS_TIMEOUT_MS),
-    }).then(async (res) => ({ status: res.status, body: (await res.json()) as any, contentType: res.headers.get('content-type') }));
+    }).then(async (res) => {
+      const body: unknown = await res.json();
+      return { status: res.status, body, contentType: res.headers.get('content-type') };
+    });
   const freeze = (on: boolean) => process.kill(redis!.managed!.child.pid!, on ? 'SIGSTOP' : 'SIGCONT');
 
   it('each use of Redis gives up at once and follows its policy', async () => {
@@ -173,7 +184,7 @@ describe('Redis stalled (SIGSTOP: connections open, nothing answers)', () => {
       // limiter: the in-process limiter; catalog cache: the database
       const products = await stalled('GET', '/api/v1/products?limit=2');
       expect(products.status).toBe(200);
-      expect(products.body.items).toHaveLength(2);
+      expect(bodyAs(products, ItemsBody).items).toHaveLength(2);
       expect((await stalled('GET', '/api/v1/products/MUG-SAGA')).status).toBe(200);
       // idempotency: skipped; the workflow id and the memo's fingerprint still dedupe
       const key = randomUUID();
@@ -181,16 +192,16 @@ describe('Redis stalled (SIGSTOP: connections open, nothing answers)', () => {
       expect(first.status).toBe(202);
       const again = await stalled('POST', '/api/v1/orders', { body: order(), token: bea.token, headers: { 'Idempotency-Key': key } });
       expect(again.status).toBe(202);
-      expect(again.body.orderId).toBe(first.body.orderId);
+      expect(bodyAs(again, OrderIdBody).orderId).toBe(bodyAs(first, OrderIdBody).orderId);
       // cart: a 503 problem
       const cart = await stalled('GET', '/api/v1/cart', { token: bea.token });
       expect(cart.status).toBe(503);
       expect(cart.contentType).toContain('application/problem+json');
-      expect(cart.body.detail).toContain('cart');
+      expect(bodyAs(cart, DetailBody).detail).toContain('cart');
       // readiness names it
       const ready = await stalled('GET', '/health/ready');
       expect(ready.status).toBe(503);
-      expect(ready.body.checks.redis.status).toBe('down');
+      expect(bodyAs(ready, RedisCheckBody).checks.redis.status).toBe('down');
     } finally {
       freeze(false);
     }
@@ -206,7 +217,7 @@ describe('Redis down', () => {
     const key = randomUUID();
     const first = await place(key);
     expect(first.status).toBe(202);
-    before = first.body.orderId;
+    before = bodyAs(first, OrderIdBody).orderId;
     const again = await place(key);
     expect(again.status).toBe(202);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
@@ -230,7 +241,7 @@ describe('Redis down', () => {
     for (let i = 0; i < PER_IP; i++) {
       const res = await request('GET', '/products?limit=2', { ip });
       expect(res.status, `request ${i + 1} of ${PER_IP}`).toBe(200);
-      expect(res.body.items).toHaveLength(2);
+      expect(bodyAs(res, ItemsBody).items).toHaveLength(2);
       expect(res.headers.get('ratelimit-limit')).toBe(String(PER_IP));
       expect(res.headers.get('ratelimit-remaining')).toBe(String(PER_IP - 1 - i));
     }
@@ -255,7 +266,7 @@ describe('Redis down', () => {
     ]) {
       expect(cart.status).toBe(503);
       expect(cart.headers.get('content-type')).toContain('application/problem+json');
-      expect(cart.body.detail).toContain('cart');
+      expect(bodyAs(cart, DetailBody).detail).toContain('cart');
     }
   }, 120_000);
 
@@ -263,8 +274,8 @@ describe('Redis down', () => {
     const key = randomUUID();
     const first = await place(key);
     expect(first.status).toBe(202);
-    expect(first.body).toEqual({ orderId: expect.any(String), status: 'PENDING', links: { self: `/api/v1/orders/${first.body.orderId}` } });
-    const orderId = first.body.orderId as string;
+    const orderId = bodyAs(first, OrderIdBody).orderId;
+    expect(first.body).toEqual({ orderId: anyString(), status: 'PENDING', links: { self: `/api/v1/orders/${orderId}` } });
 
     const again = await place(key);
     expect(again.status).toBe(202);
@@ -272,7 +283,7 @@ describe('Redis down', () => {
     const together = await Promise.all([place(key), place(key), place(key)]);
     for (const answer of together) {
       expect(answer.status).toBe(202);
-      expect(answer.body.orderId).toBe(orderId);
+      expect(bodyAs(answer, OrderIdBody).orderId).toBe(orderId);
     }
 
     const other = await place(key, order('MUG-SAGA', 2));
@@ -280,29 +291,29 @@ describe('Redis down', () => {
     expect(other.headers.get('content-type')).toContain('application/problem+json');
 
     // the order goes its way without Redis, and exists once
-    let last: any;
+    let last: Answer | undefined;
     await eventually(`order ${orderId} confirmed`, async () => {
-      last = (await request('GET', `/orders/${orderId}`, { token: ada.token })).body;
-      return last?.status === 'CONFIRMED';
+      last = await request('GET', `/orders/${orderId}`, { token: ada.token });
+      return tryBodyAs(last, StatusBody)?.status === 'CONFIRMED';
     });
-    expect(last.items).toEqual([{ sku: 'STICKERS-5', quantity: 1, unitPriceCents: 499 }]);
+    expect(bodyAs(last!, ItemsBody).items).toEqual([{ sku: 'STICKERS-5', quantity: 1, unitPriceCents: 499 }]);
     await eventually(
       'both orders in the read model',
       // A moment's 503 under load is asked again, not read as an empty list.
-      async () => ((await request('GET', '/orders?limit=100', { token: ada.token })).body?.items?.length ?? 0) >= 2,
+      async () => (tryBodyAs(await request('GET', '/orders?limit=100', { token: ada.token }), ItemsBody)?.items.length ?? 0) >= 2,
     );
-    const mine = (await request('GET', '/orders?limit=100', { token: ada.token })).body.items.map((o: { orderId: string }) => o.orderId);
+    const mine = bodyAs(await request('GET', '/orders?limit=100', { token: ada.token }), OrderListBody).items.map((o) => o.orderId);
     expect(mine.sort()).toEqual([before, orderId].sort());
     await eventually('the saga in the visibility store', async () => (await orderRuns(orderId)) >= 1);
     expect(await orderRuns(orderId)).toBe(1);
   }, 120_000);
 
   it(`${COPIES} concurrent copies of one order without Redis: one order (answers, sagas, read model) or a clear 503 and none`, async () => {
-    expect((await readiness()).body.checks.redis.status, 'Redis is still down').toBe('down');
+    expect(bodyAs(await readiness(), RedisCheckBody).checks.redis.status, 'Redis is still down').toBe('down');
     await expectOneOrderPerKey(
       {
         place: (key) => request('POST', '/orders', { body: order(), token: dup.token, headers: { 'Idempotency-Key': key } }),
-        readModel: async () => (await request('GET', '/orders?limit=100', { token: dup.token })).body.items,
+        readModel: async () => bodyAs(await request('GET', '/orders?limit=100', { token: dup.token }), OrderListBody).items,
         temporal,
         customerId: dup.id,
       },

@@ -8,11 +8,24 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { DEMO_ADMIN } from '../../shared/demo-data.js';
 import { decisionUpdateId } from '../../gateway/orders/decision.js';
 import { approveOrderUpdate, cancelOrderUpdate, orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
+import type { orderSaga } from '../../workflows/order-saga.js';
 import { Api, expectProblem, type Answer } from '../support/api.js';
+import {
+  CompensationsBody,
+  EventTypesBody,
+  OrderIdBody,
+  OrderStateBody,
+  OrderStatusBody,
+  ShippedBody,
+  StatusBody,
+  bodyAs,
+  tryBodyAs,
+} from '../support/bodies.js';
 import { stack } from '../support/stack.js';
 import { isolatedSystemOptions } from '../support/system.js';
 
@@ -51,24 +64,26 @@ afterAll(async () => {
 });
 
 /** The caller's user id, as the gateway reads it from the token. */
-const userIdOf = (token: string): string => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sub as string;
+const userIdOf = (token: string): string =>
+  z.object({ sub: z.string() }).parse(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())).sub;
 
-/** Polls until `done` holds for the order (a wait, not a timing assertion). */
-async function orderUntil(orderId: string, done: (o: any) => boolean, what: string): Promise<any> {
+/** Polls until `done` holds for the order (a wait, not a timing assertion); answers the order. */
+async function orderUntil(orderId: string, done: (o: z.infer<typeof OrderStateBody>) => boolean, what: string): Promise<Answer> {
   const deadline = Date.now() + 90_000;
-  let last: any;
+  let last: Answer | undefined;
   while (Date.now() < deadline) {
-    last = (await api.request('GET', `/orders/${orderId}`, { token: ada.token })).body;
-    if (done(last)) return last;
+    last = await api.request('GET', `/orders/${orderId}`, { token: ada.token });
+    const order = tryBodyAs(last, OrderStateBody);
+    if (order && done(order)) return last;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`order ${orderId} never became ${what}; last ${JSON.stringify(last)}`);
+  throw new Error(`order ${orderId} never became ${what}; last ${JSON.stringify(last?.body)}`);
 }
 
 async function place(sku: string): Promise<string> {
   const placed = await api.placeOrder(ada.token, [{ sku, quantity: 1 }], { headers: { Prefer: 'wait=30' } });
   expect([201, 202]).toContain(placed.status);
-  return placed.body.orderId as string;
+  return bodyAs(placed, OrderIdBody).orderId;
 }
 
 const post = (path: string, token: string, key?: string, headers: Record<string, string> = {}) =>
@@ -78,7 +93,7 @@ describe('answers that survive the gateway', () => {
   it('an approval and a cancel resent after their first answer was lost get that answer from the saga, also once it has completed', async () => {
     const orderId = await place('MUG-SAGA');
     await orderUntil(orderId, (o) => o.status === 'AWAITING_APPROVAL', 'AWAITING_APPROVAL');
-    const saga = temporal.workflow.getHandle(orderSagaWorkflow.id(orderId));
+    const saga = temporal.workflow.getHandle<typeof orderSaga>(orderSagaWorkflow.id(orderId));
 
     // The approval reached the saga, its answer was lost on the way back (what a gateway killed in between leaves).
     const approvalKey = randomUUID();
@@ -119,7 +134,7 @@ describe('answers that survive the gateway', () => {
     // A second cancel while it unwinds (another request): the same answer, or 409 once CANCELLED.
     const again = await post(`/orders/${plain}/cancel`, ada.token);
     if (again.status === 200) expect(again.body).toEqual({ orderId: plain, status: 'CANCELLING' });
-    else expect(again.body.orderStatus).toBe('CANCELLED');
+    else expect(bodyAs(again, OrderStatusBody).orderStatus).toBe('CANCELLED');
 
     const waited = await post(`/orders/${waiting}/cancel`, ada.token, undefined, { Prefer: 'wait=30' });
     expect(waited.status).toBe(200);
@@ -129,10 +144,10 @@ describe('answers that survive the gateway', () => {
 
   it('nobody approves their own order: 403, and the order still awaits another admin', async () => {
     const own = await api.placeOrder(admin, [{ sku: 'MUG-SAGA', quantity: 1 }], { headers: { Prefer: 'wait=30' } });
-    expect(own.body.status).toBe('AWAITING_APPROVAL');
-    expectProblem(await post(`/orders/${own.body.orderId}/approve`, admin), 403);
-    const order = (await api.request('GET', `/orders/${own.body.orderId}`, { token: admin })).body;
-    expect(order.status).toBe('AWAITING_APPROVAL');
+    expect(bodyAs(own, StatusBody).status).toBe('AWAITING_APPROVAL');
+    const { orderId } = bodyAs(own, OrderIdBody);
+    expectProblem(await post(`/orders/${orderId}/approve`, admin), 403);
+    expect(bodyAs(await api.request('GET', `/orders/${orderId}`, { token: admin }), StatusBody).status).toBe('AWAITING_APPROVAL');
   }, 120_000);
 });
 
@@ -140,7 +155,7 @@ describe('the carrier has the parcel: never refunded', () => {
   it(`${PAIRS} pickups racing a cancel: one wins each, a cancel after an acknowledged pickup is 409, no picked-up order refunded or restocked`, async () => {
     const ids = await Promise.all(Array.from({ length: PAIRS }, () => place('STICKERS-5')));
     const shipments = await Promise.all(
-      ids.map(async (orderId) => (await orderUntil(orderId, (o) => Boolean(o.shipment), 'shipped')).shipment.shipmentId as string),
+      ids.map(async (orderId) => bodyAs(await orderUntil(orderId, (o) => Boolean(o.shipment), 'shipped'), ShippedBody).shipment.shipmentId),
     );
     const pickup = (shipmentId: string) =>
       api.request('POST', `/shipments/${shipmentId}/events`, { token: admin, body: { type: 'PICKED_UP', at: new Date().toISOString() } });
@@ -159,15 +174,13 @@ describe('the carrier has the parcel: never refunded', () => {
       // Never both: an acknowledged pickup and an accepted cancel of the same order.
       expect(picked.status === 202 && cancel.status === 200, `${orderId}: pickup 202 and cancel 200`).toBe(false);
       const events = async () =>
-        ((await api.request('GET', `/orders/${orderId}/events`, { token: ada.token })).body.items as Array<{ type: string }>).map(
-          (e) => e.type,
-        );
+        bodyAs(await api.request('GET', `/orders/${orderId}/events`, { token: ada.token }), EventTypesBody).items.map((e) => e.type);
       if (picked.status === 202) {
         won.pickup++;
         expectProblem(cancel, 409);
         expectProblem(after!, 409);
         const order = await orderUntil(orderId, (o) => o.status === 'SHIPPED', 'SHIPPED');
-        expect(order.saga.compensations, orderId).toEqual([]);
+        expect(bodyAs(order, CompensationsBody).saga.compensations, orderId).toEqual([]);
         const log = await events();
         expect(log, orderId).toContain('OrderShipped');
         expect(log, orderId).not.toContain('PaymentRefunded');
@@ -177,8 +190,8 @@ describe('the carrier has the parcel: never refunded', () => {
         expectProblem(picked, 409);
         expect(cancel.status, orderId).toBe(200);
         expect(cancel.body, orderId).toEqual({ orderId, status: 'CANCELLING' });
-        const order = await orderUntil(orderId, (o) => ['CANCELLED', 'FAILED'].includes(o.status), 'CANCELLED');
-        expect(order.status, orderId).toBe('CANCELLED');
+        const order = await orderUntil(orderId, (o) => o.status === 'CANCELLED' || o.status === 'FAILED', 'CANCELLED');
+        expect(bodyAs(order, StatusBody).status, orderId).toBe('CANCELLED');
         expect(await events(), orderId).not.toContain('OrderShipped');
         // The carrier's resend stays refused: the parcel goes back.
         expectProblem(await pickup(shipments[ids.indexOf(orderId)]!), 409);

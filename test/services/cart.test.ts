@@ -15,7 +15,9 @@ import { serviceTokens } from '../../shared/auth/jwt.js';
 import { CatalogStore } from '../../services/catalog/store.js';
 import { ServiceClient } from '../../shared/http/service-client.js';
 import type { Redis } from '../../shared/redis.js';
+import { ErrorsBody, ItemsBody, PathsBody, bodyAs } from '../support/bodies.js';
 import { call, TEST_SERVICE_SECRET } from '../support/http.js';
+import { arrayContaining } from '../support/matchers.js';
 import { admin, appOptions, customer, expectProblem } from '../support/service.js';
 import { testDb, testRedis, type TestDb } from '../support/stack.js';
 
@@ -30,6 +32,7 @@ let app: ReturnType<typeof createCartApp>;
 
 const add = (userId: string, sku: string, quantity: number, as = customer(userId)) =>
   call(app, 'POST', `/carts/${userId}/items`, { sku, quantity }, as);
+/** A checkout claim's answer: its state (claimed, busy, stale, committed, empty). */
 const cartOf = async (userId: string) => (await store.get(userId)).items;
 
 beforeAll(async () => {
@@ -76,7 +79,7 @@ describe('cart routes', () => {
       ],
     });
     // adding again adds to the line
-    expect((await add('u1', 'MUG-SAGA', 3)).body.items).toContainEqual({ sku: 'MUG-SAGA', quantity: 5 });
+    expect(bodyAs(await add('u1', 'MUG-SAGA', 3), ItemsBody).items).toContainEqual({ sku: 'MUG-SAGA', quantity: 5 });
     expect((await call(app, 'GET', '/carts/u1', undefined, customer('u1'))).body).toEqual({
       items: [
         { sku: 'MUG-SAGA', quantity: 5 },
@@ -145,7 +148,7 @@ describe('cart routes', () => {
     ]) {
       const res = await call(app, 'POST', '/carts/u3/items', bad, customer('u3'));
       expectProblem(res, 400);
-      expect(res.body.errors.length).toBeGreaterThan(0);
+      expect(bodyAs(res, ErrorsBody).errors.length).toBeGreaterThan(0);
     }
     expectProblem(await call(app, 'POST', '/carts/u3/items', undefined, { ...customer('u3'), rawBody: '{not json' }), 400);
     expectProblem(await call(app, 'DELETE', '/carts/u3/items/bad%20sku', undefined, customer('u3')), 400);
@@ -153,8 +156,8 @@ describe('cart routes', () => {
   });
 
   it('lists its routes in the OpenAPI document', async () => {
-    const { paths } = (await call(app, 'GET', '/openapi.json', undefined, { anonymous: true })).body;
-    expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/carts/{userId}', '/carts/{userId}/items', '/carts/{userId}/items/{sku}']));
+    const { paths } = bodyAs(await call(app, 'GET', '/openapi.json', undefined, { anonymous: true }), PathsBody);
+    expect(Object.keys(paths)).toEqual(arrayContaining(['/carts/{userId}', '/carts/{userId}/items', '/carts/{userId}/items/{sku}']));
   });
 });
 
@@ -237,7 +240,7 @@ describe('cart limits and the catalog', () => {
 
   it('answers 409 past the quantity limit (a conflict with what the cart holds) and keeps the line as it was', async () => {
     expect((await add('u5', 'MUG-SAGA', 98)).status).toBe(200);
-    expect((await add('u5', 'MUG-SAGA', 1)).body.items).toEqual([{ sku: 'MUG-SAGA', quantity: MAX_QUANTITY }]);
+    expect(bodyAs(await add('u5', 'MUG-SAGA', 1), ItemsBody).items).toEqual([{ sku: 'MUG-SAGA', quantity: MAX_QUANTITY }]);
     expectProblem(await add('u5', 'MUG-SAGA', 1), 409);
     expect(await cartOf('u5')).toEqual([{ sku: 'MUG-SAGA', quantity: MAX_QUANTITY }]);
   });

@@ -3,13 +3,16 @@
 // filter and read marks; the SMTP transport against a tiny local SMTP server.
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createNotificationsActivities } from '../../services/notifications/activities.js';
 import { NOTIFICATION_TEMPLATES } from '../../shared/domain/vocabulary.js';
 import { createNotificationsApp } from '../../services/notifications/app.js';
 import { NotificationsStore } from '../../services/notifications/store.js';
 import { render } from '../../services/notifications/templates.js';
 import { OutboxTransport, SmtpTransport, type OutgoingMessage, type Transport } from '../../services/notifications/transport.js';
+import { ErrorsBody, ItemsBody, PathsBody, bodyAs } from '../support/bodies.js';
 import { call } from '../support/http.js';
+import { anyString, arrayContaining, objectContaining } from '../support/matchers.js';
 import { admin, appOptions, customer, expectBusinessFailure, expectProblem, withAnyInput } from '../support/service.js';
 import { testDb, type TestDb } from '../support/stack.js';
 
@@ -32,6 +35,14 @@ let transport: RecordingTransport;
 let app: ReturnType<typeof createNotificationsApp>;
 const activities = () => createNotificationsActivities(store);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// vitest types its matchers `any`; this one is not among test/support/matchers.ts's.
+const anyDate: unknown = expect.any(Date);
+
+/** A page of the inbox: the ids on it and the cursor of the next one. */
+const InboxPage = z.object({ items: z.array(z.object({ id: z.string() })), nextCursor: z.string().nullable() });
+const idsOn = (res: { body: unknown }) => bodyAs(res, InboxPage).items.map((n) => n.id);
+/** A notification marked read. */
+const ReadBody = z.object({ readAt: z.unknown() });
 
 beforeAll(async () => {
   mongo = await testDb('notifications');
@@ -93,9 +104,9 @@ describe('sendNotification activity', () => {
       body: 'Thank you! Your order ord-1 (12.34 EUR) is confirmed.',
       data: input.data,
       status: 'SENT',
-      transportId: expect.any(String),
+      transportId: anyString(),
       sendAttempts: 1,
-      createdAt: expect.any(Date),
+      createdAt: anyDate,
       readAt: null,
     });
     expect(transport.sent.length - sentBefore).toBe(1);
@@ -269,34 +280,34 @@ describe('notification routes', () => {
   it("lists a user's notifications newest first, page by page", async () => {
     const first = await call(app, 'GET', `/notifications?userId=${user}&limit=2`, undefined, customer(user));
     expect(first.status).toBe(200);
-    expect(first.body.items.map((n: { id: string }) => n.id)).toEqual(['inbox-5', 'inbox-4']);
-    expect(first.body.items[0]).toMatchObject({
+    expect(idsOn(first)).toEqual(['inbox-5', 'inbox-4']);
+    expect(bodyAs(first, ItemsBody).items[0]).toMatchObject({
       id: 'inbox-5',
       userId: user,
       channel: 'email',
       template: 'order_confirmed',
       subject: 'Order o-5 confirmed',
       readAt: null,
-      createdAt: expect.any(String),
+      createdAt: anyString(),
     });
-    expect(first.body.nextCursor).toEqual(expect.any(String));
+    expect(bodyAs(first, InboxPage).nextCursor).toEqual(anyString());
     const second = await call(
       app,
       'GET',
-      `/notifications?userId=${user}&limit=2&cursor=${first.body.nextCursor}`,
+      `/notifications?userId=${user}&limit=2&cursor=${bodyAs(first, InboxPage).nextCursor}`,
       undefined,
       customer(user),
     );
-    expect(second.body.items.map((n: { id: string }) => n.id)).toEqual(['inbox-3', 'inbox-2']);
+    expect(idsOn(second)).toEqual(['inbox-3', 'inbox-2']);
     const third = await call(
       app,
       'GET',
-      `/notifications?userId=${user}&limit=2&cursor=${second.body.nextCursor}`,
+      `/notifications?userId=${user}&limit=2&cursor=${bodyAs(second, InboxPage).nextCursor}`,
       undefined,
       customer(user),
     );
-    expect(third.body).toEqual({ items: [expect.objectContaining({ id: 'inbox-1' })], nextCursor: null });
-    expect((await call(app, 'GET', `/notifications?userId=${user}`, undefined, admin)).body.items).toHaveLength(5);
+    expect(third.body).toEqual({ items: [objectContaining({ id: 'inbox-1' })], nextCursor: null });
+    expect(bodyAs(await call(app, 'GET', `/notifications?userId=${user}`, undefined, admin), ItemsBody).items).toHaveLength(5);
   });
 
   it('marks as read (once, for the owner only) and filters and counts unread', async () => {
@@ -306,18 +317,18 @@ describe('notification routes', () => {
     });
     const read = await call(app, 'POST', '/notifications/inbox-4/read', undefined, customer(user));
     expect(read.status).toBe(200);
-    expect(read.body).toMatchObject({ id: 'inbox-4', readAt: expect.any(String) });
+    expect(read.body).toMatchObject({ id: 'inbox-4', readAt: anyString() });
     await sleep(5);
     const again = await call(app, 'POST', '/notifications/inbox-4/read', undefined, customer(user));
-    expect(again.body.readAt).toBe(read.body.readAt);
+    expect(bodyAs(again, ReadBody).readAt).toBe(bodyAs(read, ReadBody).readAt);
     expect((await call(app, 'GET', `/notifications/unread-count?userId=${user}`, undefined, customer(user))).body).toEqual({
       userId: user,
       unread: 4,
     });
     const unread = await call(app, 'GET', `/notifications?userId=${user}&unread=true`, undefined, customer(user));
-    expect(unread.body.items.map((n: { id: string }) => n.id)).toEqual(['inbox-5', 'inbox-3', 'inbox-2', 'inbox-1']);
+    expect(idsOn(unread)).toEqual(['inbox-5', 'inbox-3', 'inbox-2', 'inbox-1']);
     const all = await call(app, 'GET', `/notifications?userId=${user}&unread=false`, undefined, customer(user));
-    expect(all.body.items).toHaveLength(5);
+    expect(bodyAs(all, ItemsBody).items).toHaveLength(5);
   });
 
   it("answers 404 for another user's notifications and changes nothing", async () => {
@@ -328,9 +339,7 @@ describe('notification routes', () => {
     expect((await store.get('inbox-5'))?.readAt).toBeNull();
     expectProblem(await call(app, 'POST', '/notifications/no-such-id/read', undefined, customer(user)), 404);
     // u2 sees only its own
-    expect((await call(app, 'GET', '/notifications?userId=u2', undefined, stranger)).body.items.map((n: { id: string }) => n.id)).toEqual([
-      'other-1',
-    ]);
+    expect(idsOn(await call(app, 'GET', '/notifications?userId=u2', undefined, stranger))).toEqual(['other-1']);
   });
 
   it('needs a service token', async () => {
@@ -353,15 +362,13 @@ describe('notification routes', () => {
     ]) {
       const res = await call(app, 'GET', `/notifications?${query}`, undefined, admin);
       expectProblem(res, 400);
-      expect(res.body.errors.length, query).toBeGreaterThan(0);
+      expect(bodyAs(res, ErrorsBody).errors.length, query).toBeGreaterThan(0);
     }
     expectProblem(await call(app, 'GET', '/notifications/unread-count', undefined, admin), 400);
   });
 
   it('lists its routes in the OpenAPI document', async () => {
-    const { paths } = (await call(app, 'GET', '/openapi.json', undefined, { anonymous: true })).body;
-    expect(Object.keys(paths)).toEqual(
-      expect.arrayContaining(['/notifications', '/notifications/unread-count', '/notifications/{id}/read']),
-    );
+    const { paths } = bodyAs(await call(app, 'GET', '/openapi.json', undefined, { anonymous: true }), PathsBody);
+    expect(Object.keys(paths)).toEqual(arrayContaining(['/notifications', '/notifications/unread-count', '/notifications/{id}/read']));
   });
 });

@@ -2,12 +2,15 @@
 // unique emails, scrypt credentials, profiles only for their owner, the demo
 // admin seed and the contact activity.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createUsersActivities } from '../../services/users/activities.js';
 import { DEMO_ADMIN } from '../../shared/demo-data.js';
 import { createUsersApp } from '../../services/users/app.js';
 import { hashPassword, verifyPassword } from '../../services/users/password.js';
 import { UsersStore } from '../../services/users/store.js';
+import { DetailBody, ErrorsBody, IdBody, PathsBody, bodyAs } from '../support/bodies.js';
 import { call } from '../support/http.js';
+import { anyString, arrayContaining } from '../support/matchers.js';
 import { admin, appOptions, customer, expectBusinessFailure, expectProblem, withAnyInput } from '../support/service.js';
 import { testDb, type TestDb } from '../support/stack.js';
 
@@ -18,6 +21,8 @@ const activities = () => createUsersActivities(store);
 const gateway = { caller: { userId: 'system', roles: ['system'] } };
 
 const register = (body: unknown) => call(app, 'POST', '/users', body, gateway);
+/** A user's profile: who it is and the name it goes by. */
+const ProfileBody = z.object({ id: z.string(), name: z.string() });
 
 beforeAll(async () => {
   mongo = await testDb('users');
@@ -47,15 +52,15 @@ describe('registration', () => {
     const res = await register({ email: 'Alice@Example.com', password: 'alice-password', name: 'Alice' });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
-      id: expect.any(String),
+      id: anyString(),
       email: 'Alice@Example.com',
       name: 'Alice',
       roles: ['customer'],
       active: true,
-      createdAt: expect.any(String),
+      createdAt: anyString(),
     });
     expect(JSON.stringify(res.body)).not.toMatch(/scrypt|password/i);
-    const doc = await store.users.findOne({ _id: res.body.id });
+    const doc = await store.users.findOne({ _id: bodyAs(res, IdBody).id });
     expect(doc).toMatchObject({ emailLower: 'alice@example.com', roles: ['customer'] });
     expect(doc?.passwordHash).toMatch(/^scrypt\$16384\$8\$1\$/);
     expect(doc?.passwordHash).not.toContain('alice-password');
@@ -100,7 +105,7 @@ describe('registration', () => {
     for (const body of bad) {
       const res = await register(body);
       expectProblem(res, 400);
-      expect(res.body.errors.length).toBeGreaterThan(0);
+      expect(bodyAs(res, ErrorsBody).errors.length).toBeGreaterThan(0);
     }
     expectProblem(await call(app, 'POST', '/users', undefined, { ...gateway, rawBody: '{"email":' }), 400);
     expect(await store.users.countDocuments()).toBe(before);
@@ -134,7 +139,7 @@ describe('credentials', () => {
     const unknown = await call(app, 'POST', '/credentials/verify', { email: 'nobody@example.com', password: 'erin-password' }, gateway);
     expectProblem(wrong, 401);
     expectProblem(unknown, 401);
-    expect(unknown.body.detail).toBe(wrong.body.detail);
+    expect(bodyAs(unknown, DetailBody).detail).toBe(bodyAs(wrong, DetailBody).detail);
   });
 
   it('spends about as long on an unknown email as on a wrong password', async () => {
@@ -158,7 +163,7 @@ describe('credentials', () => {
     ]) {
       const res = await call(app, 'POST', '/credentials/verify', body, gateway);
       expectProblem(res, 400);
-      expect(res.body.errors.length).toBeGreaterThan(0);
+      expect(bodyAs(res, ErrorsBody).errors.length).toBeGreaterThan(0);
     }
     expectProblem(
       await call(app, 'POST', '/credentials/verify', { email: 'erin@example.com', password: 'erin-password' }, { anonymous: true }),
@@ -170,7 +175,7 @@ describe('credentials', () => {
 describe('profiles', () => {
   let frank: { id: string; name: string };
   beforeAll(async () => {
-    frank = (await register({ email: 'frank@example.com', password: 'frank-password', name: 'Frank' })).body;
+    frank = bodyAs(await register({ email: 'frank@example.com', password: 'frank-password', name: 'Frank' }), ProfileBody);
   });
 
   it("reads and renames one's own profile; admins may too", async () => {
@@ -182,13 +187,13 @@ describe('profiles', () => {
       name: 'Frank',
       roles: ['customer'],
       active: true,
-      createdAt: expect.any(String),
+      createdAt: anyString(),
     });
     const renamed = await call(app, 'PATCH', `/users/${frank.id}`, { name: '  Franky ' }, customer(frank.id));
     expect(renamed.status).toBe(200);
     expect(renamed.body).toMatchObject({ id: frank.id, name: 'Franky' });
-    expect((await call(app, 'GET', `/users/${frank.id}`, undefined, admin)).body.name).toBe('Franky');
-    expect((await call(app, 'PATCH', `/users/${frank.id}`, { name: 'Frank' }, admin)).body.name).toBe('Frank');
+    expect(bodyAs(await call(app, 'GET', `/users/${frank.id}`, undefined, admin), ProfileBody).name).toBe('Franky');
+    expect(bodyAs(await call(app, 'PATCH', `/users/${frank.id}`, { name: 'Frank' }, admin), ProfileBody).name).toBe('Frank');
   });
 
   it("answers 404 for another user's profile and changes nothing", async () => {
@@ -211,15 +216,15 @@ describe('profiles', () => {
     ]) {
       const res = await call(app, 'PATCH', `/users/${frank.id}`, body, customer(frank.id));
       expectProblem(res, 400);
-      expect(res.body.errors.length).toBeGreaterThan(0);
+      expect(bodyAs(res, ErrorsBody).errors.length).toBeGreaterThan(0);
     }
     expect(await store.users.findOne({ _id: frank.id })).toMatchObject({ name: 'Frank', roles: ['customer'] });
     expectProblem(await call(app, 'GET', `/users/${'x'.repeat(101)}`, undefined, admin), 400);
   });
 
   it('lists its routes in the OpenAPI document', async () => {
-    const { paths } = (await call(app, 'GET', '/openapi.json', undefined, { anonymous: true })).body;
-    expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/users', '/credentials/verify', '/users/{userId}']));
+    const { paths } = bodyAs(await call(app, 'GET', '/openapi.json', undefined, { anonymous: true }), PathsBody);
+    expect(Object.keys(paths)).toEqual(arrayContaining(['/users', '/credentials/verify', '/users/{userId}']));
   });
 });
 
@@ -228,17 +233,17 @@ describe('demo admin seed', () => {
     await store.seedAdmin(DEMO_ADMIN);
     const seeded = await call(app, 'POST', '/credentials/verify', { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password }, gateway);
     expect(seeded.body).toMatchObject({ email: DEMO_ADMIN.email, roles: ['customer', 'admin'] });
-    await store.rename(seeded.body.id, 'Renamed Admin');
+    await store.rename(bodyAs(seeded, IdBody).id, 'Renamed Admin');
     await store.seedAdmin(DEMO_ADMIN);
     await Promise.all([store.seedAdmin(DEMO_ADMIN), store.seedAdmin(DEMO_ADMIN)]);
     expect(await store.users.countDocuments({ emailLower: DEMO_ADMIN.email })).toBe(1);
-    expect((await store.get(seeded.body.id))?.name).toBe('Renamed Admin');
+    expect((await store.get(bodyAs(seeded, IdBody).id))?.name).toBe('Renamed Admin');
   });
 });
 
 describe('users activities', () => {
   it('getUserContact answers the contact details', async () => {
-    const grace = (await register({ email: 'grace@example.com', password: 'grace-password', name: 'Grace' })).body;
+    const grace = bodyAs(await register({ email: 'grace@example.com', password: 'grace-password', name: 'Grace' }), IdBody);
     expect(await activities().getUserContact({ userId: grace.id })).toEqual({
       userId: grace.id,
       email: 'grace@example.com',

@@ -39,3 +39,18 @@ export const ShippedOrderBody = StatusBody.extend({ shipment: z.object({ shipmen
 export const JsonObjectBody = z.record(z.string(), z.unknown());
 /** A page of a cursor-paginated list: its items, each read by `item`, and the cursor of the next page. */
 export const pageOf = <T>(item: z.ZodType<T>) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+/** The body parsed by `schema`, or undefined when it has another shape: a poll reads a passing 503 or an empty answer as "not yet". */
+export function tryBodyAs<T>(res: { body: unknown }, schema: z.ZodType<T>): T | undefined {
+  return schema.safeParse(res.body).data;
+}
+/** An order that has its shipment. */
+export const ShippedBody = z.object({ shipment: z.object({ shipmentId: z.string() }) });
+/** A 409 on an order: the status the order was in. */
+export const OrderStatusBody = z.object({ orderStatus: z.unknown() });
+/** What a wait on an order reads: its status and its shipment, once there is one. */
+export const OrderStateBody = StatusBody.extend(ShipmentBody.shape);
+/** An order's saga: the compensations it ran. */
+export const CompensationsBody = z.object({ saga: z.object({ compensations: z.array(z.unknown()) }) });
+/** An order's event log: the type of each event. */
+export const EventTypesBody = z.object({ items: z.array(z.object({ type: z.string() })) });
