@@ -6,7 +6,7 @@ import { DomainError } from '../../shared/domain/errors.js';
 import { MAX_AMOUNT_CENTS } from '../../shared/domain/money.js';
 import type { OrderLine, PriceSnapshot } from '../../shared/domain/order.js';
 import type { Logger } from '../../shared/logger.js';
-import { isDuplicateKeyError } from '../../shared/mongo.js';
+import { insertIfNew } from '../../shared/mongo.js';
 import type { Redis } from '../../shared/redis.js';
 
 export interface Product {
@@ -96,12 +96,8 @@ export class CatalogStore {
   async create(product: Product): Promise<Product> {
     const now = new Date();
     const { sku, ...fields } = product;
-    try {
-      await this.products.insertOne({ _id: sku, ...fields, createdAt: now, updatedAt: now });
-    } catch (error) {
-      if (isDuplicateKeyError(error)) throw new DomainError('InvalidState', `product ${sku} exists`);
-      throw error;
-    }
+    if (!(await insertIfNew(this.products, { _id: sku, ...fields, createdAt: now, updatedAt: now })))
+      throw new DomainError('InvalidState', `product ${sku} exists`);
     await this.invalidate(sku);
     return product;
   }
@@ -151,13 +147,8 @@ export class CatalogStore {
         maxCents: MAX_AMOUNT_CENTS,
       });
     const snapshot: SnapshotDoc = { _id: orderId, lines, totalCents, currency: [...currencies][0]!, createdAt: new Date() };
-    try {
-      await this.snapshots.insertOne(snapshot);
-      return this.fromSnapshot(snapshot);
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      return this.fromSnapshot((await this.snapshots.findOne({ _id: orderId }))!);
-    }
+    if (await insertIfNew(this.snapshots, snapshot)) return this.fromSnapshot(snapshot);
+    return this.fromSnapshot((await this.snapshots.findOne({ _id: orderId }))!);
   }
 
   private fromSnapshot(doc: SnapshotDoc): PriceSnapshot {

@@ -35,7 +35,7 @@
 import type { Collection, Db, UpdateFilter } from 'mongodb';
 import { DomainError } from '../../shared/domain/errors.js';
 import type { BusinessFailureType } from '../../shared/domain/vocabulary.js';
-import { isDuplicateKeyError } from '../../shared/mongo.js';
+import { insertIfNew } from '../../shared/mongo.js';
 import type { StockLevel, StockLine } from '../../shared/domain/stock.js';
 
 export type ReservationStatus = 'PENDING' | 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'REJECTED';
@@ -162,21 +162,15 @@ export class InventoryStore {
 
   /** A new stock document holding `available` units, all of them received; false when the sku has one already. */
   private async insertStock(sku: string, available: number): Promise<boolean> {
-    try {
-      await this.stock.insertOne({
-        _id: sku,
-        available,
-        reserved: 0,
-        received: available,
-        committed: 0,
-        restocked: 0,
-        updatedAt: new Date(),
-      });
-      return true;
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      return false;
-    }
+    return insertIfNew(this.stock, {
+      _id: sku,
+      available,
+      reserved: 0,
+      received: available,
+      committed: 0,
+      restocked: 0,
+      updatedAt: new Date(),
+    });
   }
 
   async reservation(orderId: string): Promise<{ orderId: string; status: ReservationStatus; lines: StockLine[] } | undefined> {
@@ -192,10 +186,7 @@ export class InventoryStore {
     checkOrderId(orderId);
     const now = new Date();
     let reservation: ReservationDoc = { _id: orderId, status: 'PENDING', lines: mergeLines(lines), createdAt: now, updatedAt: now };
-    try {
-      await this.reservations.insertOne(reservation);
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
+    if (!(await insertIfNew(this.reservations, reservation))) {
       reservation = (await this.reservations.findOne({ _id: orderId }))!;
       // PENDING: another attempt is holding (or died half-way). Joining it is safe: a hold
       // already taken for this order is not taken again, so both end with the same holds.
@@ -307,11 +298,7 @@ export class InventoryStore {
     if (!doc) {
       // A tombstone, so a reserve attempt still in flight finds RELEASED and holds nothing.
       const now = new Date();
-      await this.reservations
-        .insertOne({ _id: orderId, status: 'RELEASED', lines: [], createdAt: now, updatedAt: now })
-        .catch((error: unknown) => {
-          if (!isDuplicateKeyError(error)) throw error;
-        });
+      await insertIfNew(this.reservations, { _id: orderId, status: 'RELEASED', lines: [], createdAt: now, updatedAt: now });
       return this.release(orderId);
     }
     if (doc.status === 'REJECTED') {

@@ -19,7 +19,7 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import { randomUUID } from 'node:crypto';
 import type { NotificationChannel, NotificationTemplate } from '../../shared/domain/vocabulary.js';
-import { isDuplicateKeyError } from '../../shared/mongo.js';
+import { insertIfNew } from '../../shared/mongo.js';
 import { render } from './templates.js';
 import type { Transport } from './transport.js';
 import type { SendNotificationInput } from './temporal/catalogue.js';
@@ -100,9 +100,7 @@ export class NotificationsStore {
       createdAt: new Date(),
       readAt: null,
     };
-    await this.notifications.insertOne(doc).catch((error: unknown) => {
-      if (!isDuplicateKeyError(error)) throw error; // the same key again: the first message stands
-    });
+    await insertIfNew(this.notifications, doc); // false: the same key again, the first message stands
     // A fresh claim of another attempt: wait (a little) for its outcome instead of assuming it.
     const waitUntil = Date.now() + Math.min(MAX_WAIT_FOR_CLAIMANT_MS, this.claimTimeoutMs / 2);
     for (let pause = 20; ; pause = Math.min(pause * 2, 500)) {

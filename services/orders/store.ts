@@ -12,7 +12,7 @@ import type { Collection, Db, Filter } from 'mongodb';
 import { DomainError } from '../../shared/domain/errors.js';
 import { ORDER_EVENT_TYPES } from '../../shared/domain/vocabulary.js';
 import { type OrderEvent } from '../../shared/domain/order.js';
-import { isDuplicateKeyError } from '../../shared/mongo.js';
+import { insertIfNew } from '../../shared/mongo.js';
 import { eventChanges, project, type StoredOrder, type StoredEvent } from './projection.js';
 
 interface EmbeddedEvent {
@@ -105,12 +105,7 @@ export class OrdersStore {
     const log: EmbeddedEvent[] = [];
     for (const e of [placed, ...events]) if (!log.some((l) => l.type === e.type)) log.push({ type: e.type, data: e.data, at });
     const view = project(log.map((e, i) => ({ orderId, version: i + 1, ...e })))!;
-    try {
-      await this.orders.insertOne({ _id: orderId, ...view, events: log });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      return undefined;
-    }
+    if (!(await insertIfNew(this.orders, { _id: orderId, ...view, events: log }))) return undefined;
     const last = events[events.length - 1]!;
     return { version: log.findIndex((e) => e.type === last.type) + 1 };
   }

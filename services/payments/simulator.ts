@@ -15,7 +15,7 @@
 // guarded single-document write, so duplicates racing each other move money once.
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
-import { isDuplicateKeyError } from '../../shared/mongo.js';
+import { insertIfNew } from '../../shared/mongo.js';
 import {
   ProviderDeclined,
   ProviderUnavailable,
@@ -101,13 +101,8 @@ export class SimulatedProvider implements PaymentProvider {
       refunds: [],
       at: new Date(),
     };
-    try {
-      await this.charges.insertOne(capture);
-      return { providerChargeId: capture.providerChargeId };
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      return { providerChargeId: (await this.charges.findOne({ _id: request.idempotencyKey }))!.providerChargeId };
-    }
+    if (await insertIfNew(this.charges, capture)) return { providerChargeId: capture.providerChargeId };
+    return { providerChargeId: (await this.charges.findOne({ _id: request.idempotencyKey }))!.providerChargeId };
   }
 
   async refund(request: RefundRequest): Promise<{ providerRefundId: string }> {

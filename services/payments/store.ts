@@ -21,7 +21,7 @@
 // capture it reports (and refund it) or void the charge if there is none.
 import type { Collection, Db } from 'mongodb';
 import { DomainError } from '../../shared/domain/errors.js';
-import { isDuplicateKeyError } from '../../shared/mongo.js';
+import { insertIfNew } from '../../shared/mongo.js';
 import { ProviderDeclined, type CapturedCharge, type PaymentProvider } from './provider.js';
 
 type ChargeStatus = 'PENDING' | 'CAPTURED' | 'DECLINED' | 'VOIDED';
@@ -120,13 +120,8 @@ export class PaymentsStore {
       createdAt: now,
       updatedAt: now,
     };
-    try {
-      await this.charges.insertOne(doc);
-      return doc;
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      return this.resumeCharge(orderId, amountCents, currency);
-    }
+    if (await insertIfNew(this.charges, doc)) return doc;
+    return this.resumeCharge(orderId, amountCents, currency);
   }
 
   /**
@@ -240,13 +235,7 @@ export class PaymentsStore {
       createdAt: now,
       updatedAt: now,
     };
-    try {
-      await this.charges.insertOne(tombstone);
-      return true;
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      return false;
-    }
+    return insertIfNew(this.charges, tombstone);
   }
 
   private async refundCapture(charge: ChargeDoc): Promise<RefundResult> {
@@ -381,8 +370,6 @@ export class PaymentsStore {
   }
 
   private async writeLedger(entry: LedgerDoc): Promise<void> {
-    await this.ledger.insertOne(entry).catch((error: unknown) => {
-      if (!isDuplicateKeyError(error)) throw error;
-    });
+    await insertIfNew(this.ledger, entry); // false: the entry is there already, which is all this asks
   }
 }

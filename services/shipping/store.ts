@@ -11,7 +11,7 @@ import { DomainError } from '../../shared/domain/errors.js';
 import type { CarrierEventType } from '../../shared/domain/vocabulary.js';
 import type { ShippingAddress } from '../../shared/domain/order.js';
 import type { StockLine } from '../../shared/domain/stock.js';
-import { isDuplicateKeyError } from '../../shared/mongo.js';
+import { insertIfNew } from '../../shared/mongo.js';
 
 type ShipmentStatus = 'LABEL_CREATED' | 'PICKED_UP' | 'DELIVERED' | 'CANCELLED';
 
@@ -85,14 +85,8 @@ export class ShippingStore {
   /** One shipment per order: a repeat returns the existing one. */
   async create(input: ShipmentInput): Promise<{ shipmentId: string; trackingNumber: string }> {
     const doc = this.newShipment(input, 'LABEL_CREATED');
-    try {
-      await this.shipments.insertOne(doc);
-      return { shipmentId: doc._id, trackingNumber: doc.trackingNumber };
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      const existing = (await this.shipments.findOne({ orderId: input.orderId }))!;
-      return { shipmentId: existing._id, trackingNumber: existing.trackingNumber };
-    }
+    const shipment = (await insertIfNew(this.shipments, doc)) ? doc : (await this.shipments.findOne({ orderId: input.orderId }))!;
+    return { shipmentId: shipment._id, trackingNumber: shipment.trackingNumber };
   }
 
   /**
@@ -108,13 +102,8 @@ export class ShippingStore {
     if (modifiedCount === 1) return { cancelled: true };
     const existing = await this.shipments.findOne({ orderId: input.orderId }, { projection: { status: 1 } });
     if (existing) return { cancelled: existing.status === 'CANCELLED' };
-    try {
-      await this.shipments.insertOne(this.newShipment(input, 'CANCELLED'));
-      return { cancelled: true };
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      return this.cancel(input); // created meanwhile: cancel that one
-    }
+    if (await insertIfNew(this.shipments, this.newShipment(input, 'CANCELLED'))) return { cancelled: true };
+    return this.cancel(input); // created meanwhile: cancel that one
   }
 
   /** Records the event once per (shipment, type); the status never moves backwards. */

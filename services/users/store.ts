@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { DomainError } from '../../shared/domain/errors.js';
-import { isDuplicateKeyError } from '../../shared/mongo.js';
+import { insertIfNew } from '../../shared/mongo.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password.js';
 
 interface UserDoc {
@@ -61,12 +61,7 @@ export class UsersStore {
       createdAt: now,
       updatedAt: now,
     };
-    try {
-      await this.users.insertOne(doc);
-    } catch (error) {
-      if (isDuplicateKeyError(error)) throw new DomainError('InvalidState', 'an account with this email exists');
-      throw error;
-    }
+    if (!(await insertIfNew(this.users, doc))) throw new DomainError('InvalidState', 'an account with this email exists');
     return view(doc);
   }
 

@@ -1,14 +1,15 @@
 // The Temporal worker of a service process: its activities on its task queue,
 // and, for a service that hosts workflows, the workflows started on that queue.
 // Compiled processes load the bundle `npm run build` made (dist/workflows/);
-// under tsx (tests, development) the worker bundles the workflows at start-up.
+// under tsx (tests, development) the process bundles the workflows at start-up,
+// once for all its hosting workers.
 // A traced worker (shared/telemetry) runs the bundle with the OpenTelemetry
 // workflow interceptors; one that does not trace runs the plain one, so it has
 // no interceptor in its workflows at all.
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, Runtime, Worker, type NativeConnection, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import type { TaskQueue } from '../domain/vocabulary.js';
 import type { Tracing } from '../telemetry/tracing.js';
 
@@ -37,16 +38,34 @@ export interface ServiceWorkerOptions {
   options?: Partial<WorkerOptions>;
 }
 
-export function workflowSource(traced = false): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
-  const bundle = bundlePathOf(workflowsModule, traced);
-  return existsSync(bundle) ? { workflowBundle: { codePath: bundle } } : { workflowsPath: workflowsModule };
+/**
+ * The bundles this process made, plain and traced: the hosting workers of the one-process
+ * layout (orders, shipping, users) all run the same code, and webpack takes seconds a time.
+ */
+const bundledHere = new Map<boolean, Promise<WorkflowBundle>>();
+
+async function bundleWorkflows(traced: boolean): Promise<WorkflowBundle> {
+  // The traced bundle has the workflow interceptors inside, as the pre-built one has.
+  const interceptorModules = traced ? [(await import('../telemetry/temporal.js')).workflowInterceptorsModule] : [];
+  return bundleWorkflowCode({
+    workflowsPath: workflowsModule,
+    workflowInterceptorModules: interceptorModules,
+    logger: Runtime.instance().logger,
+  });
 }
 
-async function tracingOptions(tracing: Tracing, bundled: boolean): Promise<Partial<WorkerOptions>> {
-  const { workerTracingOptions, workflowInterceptorsModule } = await import('../telemetry/temporal.js');
-  const { interceptors, sinks } = workerTracingOptions(tracing);
-  // A pre-built bundle has the workflow interceptors inside; the worker ignores (and warns about) workflowModules then.
-  return { sinks, interceptors: bundled ? interceptors : { ...interceptors, workflowModules: [workflowInterceptorsModule] } };
+/** The pre-built bundle where `npm run build` made one, else this process's own (made once). */
+export async function workflowSource(traced = false): Promise<Pick<WorkerOptions, 'workflowBundle'>> {
+  const prebuilt = bundlePathOf(workflowsModule, traced);
+  if (existsSync(prebuilt)) return { workflowBundle: { codePath: prebuilt } };
+  let bundle = bundledHere.get(traced);
+  if (!bundle) bundledHere.set(traced, (bundle = bundleWorkflows(traced)));
+  return { workflowBundle: await bundle };
+}
+
+/** Imported only when tracing; no workflowModules: the bundle has the workflow interceptors inside. */
+async function tracingOptions(tracing: Tracing): Promise<Partial<WorkerOptions>> {
+  return (await import('../telemetry/temporal.js')).workerTracingOptions(tracing);
 }
 
 export async function createServiceWorker({
@@ -58,14 +77,13 @@ export async function createServiceWorker({
   tracing,
   options = {},
 }: ServiceWorkerOptions): Promise<Worker> {
-  const source = hostsWorkflows ? workflowSource(Boolean(tracing)) : {};
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     activities,
-    ...source,
-    ...(tracing ? await tracingOptions(tracing, 'workflowBundle' in source) : {}),
+    ...(hostsWorkflows ? await workflowSource(Boolean(tracing)) : {}),
+    ...(tracing ? await tracingOptions(tracing) : {}),
     ...options,
   });
 }
