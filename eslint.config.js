@@ -179,20 +179,6 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    // These tests assert on arbitrary JSON answers of the API (the `body: any` of test/support/api.ts
-    // and http.ts), where expect() is the check: reading an `any` answer is their point.
-    // The list names the files still to type: the others read what they check through a small
-    // zod schema (bodyAs of test/support/bodies.ts); a file typed so leaves the list.
-    files: ['test/gateway/checkout.test.ts'],
-    rules: {
-      '@typescript-eslint/no-unsafe-argument': 'off',
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-      '@typescript-eslint/no-unsafe-call': 'off',
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-return': 'off',
-    },
-  },
-  {
     files: ['workflows/**/*.ts', 'services/*/temporal/contract.ts', 'services/*/temporal/search-attributes.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [

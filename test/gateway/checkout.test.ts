@@ -9,11 +9,13 @@
 // - input the shop cannot serve is refused (4xx) or cancelled with its reason, never FAILED.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { DEMO_ADMIN } from '../../shared/demo-data.js';
 import { MAX_AMOUNT_CENTS } from '../../shared/domain/money.js';
 import { connectRedis } from '../../shared/redis.js';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { ADDRESS, Api, expectProblem, type Answer } from '../support/api.js';
+import { OrderIdBody, bodyAs, tryBodyAs } from '../support/bodies.js';
 import { stack } from '../support/stack.js';
 import { isolatedSystemOptions } from '../support/system.js';
 
@@ -40,16 +42,29 @@ afterAll(async () => {
 const checkout = (token: string, key = randomUUID(), headers: Record<string, string> = {}, paymentToken = details.paymentToken) =>
   api.request('POST', '/cart/checkout', { token, body: { ...details, paymentToken }, headers: { 'Idempotency-Key': key, ...headers } });
 const add = (token: string, sku: string, quantity = 1) => api.request('POST', '/cart/items', { token, body: { sku, quantity } });
-const cartOf = async (token: string) =>
-  (await api.request('GET', '/cart', { token })).body.items as Array<{ sku: string; quantity: number }>;
+const cartOf = async (token: string) => bodyAs(await api.request('GET', '/cart', { token }), CartBody).items;
+
+const Line = z.object({ sku: z.string(), quantity: z.number() });
+/** The cart: exactly its lines (a line of another shape fails the read). */
+const CartBody = z.object({ items: z.array(z.strictObject(Line.shape)) });
+/** An order: the sku and quantity of each line. */
+const OrderLinesBody = z.object({ items: z.array(Line) });
+const OrderStatusesBody = z.object({ items: z.array(z.object({ status: z.string() })) });
+const orderIdOf = (answer: Answer) => bodyAs(answer, OrderIdBody).orderId;
+/** The ids of every order the customer has, newest first. */
+const orderIdsOf = async (token: string) =>
+  bodyAs(
+    await api.request('GET', '/orders?limit=100', { token }),
+    z.object({ items: z.array(z.object({ orderId: z.string() })) }),
+  ).items.map((o) => o.orderId);
 
 /** The order's lines once its read model has them (polling is a wait, not a timing assertion). */
 async function orderedLines(token: string, orderId: string): Promise<Array<{ sku: string; quantity: number }>> {
   const deadline = Date.now() + 45_000;
   while (Date.now() < deadline) {
     const res = await api.request('GET', `/orders/${orderId}`, { token });
-    if (res.status === 200 && res.body.items.length)
-      return res.body.items.map(({ sku, quantity }: { sku: string; quantity: number }) => ({ sku, quantity }));
+    const lines = res.status === 200 ? tryBodyAs(res, OrderLinesBody)?.items : undefined;
+    if (lines?.length) return lines;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`order ${orderId} has no lines`);
@@ -69,16 +84,14 @@ describe('one cart, many checkouts', () => {
       const answers = await Promise.all(Array.from({ length: CONCURRENT }, () => checkout(ada.token)));
       const accepted = answers.filter((a) => a.status === 202);
       expect(accepted.length, `round ${round}: ${answers.map((a) => a.status).join(',')}`).toBeGreaterThanOrEqual(1);
-      const orderIds = new Set(accepted.map((a) => a.body.orderId as string));
+      const orderIds = new Set(accepted.map((a) => orderIdOf(a)));
       expect(orderIds.size, `round ${round}`).toBe(1);
       for (const refused of answers.filter((a) => a.status !== 202)) expectProblem(refused, 409);
       const [orderId] = [...orderIds];
       // every order the customer has is that one (the read model lags the start a little)
       expect(await orderedLines(ada.token, orderId!)).toEqual([{ sku: 'MUG-SAGA', quantity: 2 }]);
       await new Promise((r) => setTimeout(r, 1_000));
-      const mine = (await api.request('GET', '/orders?limit=100', { token: ada.token })).body.items.map(
-        (o: { orderId: string }) => o.orderId,
-      );
+      const mine = await orderIdsOf(ada.token);
       expect(mine, `round ${round}`).toEqual([orderId]);
       expect(await cartOf(ada.token)).toEqual([]);
     }
@@ -100,7 +113,7 @@ describe('one cart, many checkouts', () => {
         added.push({ sku: i % 2 ? 'STICKERS-5' : 'MUG-SAGA', quantity: 1 });
       });
       expect(placed.status, JSON.stringify(placed.body)).toBe(202);
-      const ordered = await orderedLines(bob.token, placed.body.orderId);
+      const ordered = await orderedLines(bob.token, orderIdOf(placed));
       const left = await cartOf(bob.token);
       // nothing lost, nothing twice: what was ordered plus what is left is what was added
       const sum = totals([...ordered, ...left]);
@@ -126,9 +139,9 @@ describe('one cart, many checkouts', () => {
       expect(await forget()).toBeGreaterThan(0);
       const retry = await checkout(cy.token, key);
       expect(retry.status).toBe(202);
-      expect(retry.body.orderId).toBe(first.body.orderId);
+      expect(orderIdOf(retry)).toBe(orderIdOf(first));
       expect(await cartOf(cy.token)).toEqual([{ sku: 'STICKERS-5', quantity: 3 }]);
-      expect(await orderedLines(cy.token, first.body.orderId)).toEqual([{ sku: 'STICKERS-5', quantity: 2 }]);
+      expect(await orderedLines(cy.token, orderIdOf(first))).toEqual([{ sku: 'STICKERS-5', quantity: 2 }]);
     } finally {
       await raw.quit();
     }
@@ -183,12 +196,12 @@ describe('whenever the order exists, its lines leave the cart (issue 18, finding
     console.log(`checkouts with Prefer: wait=1: ${CUSTOMERS - unsettled} settled in time (201), ${unsettled} not (202)`);
     await Promise.all(
       customers.map(async ({ token }, i) => {
-        const orderId = placed[i]!.body.orderId as string;
+        const orderId = orderIdOf(placed[i]!);
         expect(await cartOf(token), `customer ${i}, order ${orderId}`).toEqual([]);
         expect(await orderedLines(token, orderId)).toEqual(bought);
         // nothing left to buy again, and no second order
         expectProblem(await checkoutAnswered(token), 409);
-        const mine = (await api.request('GET', '/orders?limit=100', { token })).body.items.map((o: { orderId: string }) => o.orderId);
+        const mine = await orderIdsOf(token);
         expect(mine).toEqual([orderId]);
       }),
     );
@@ -209,11 +222,10 @@ describe('whenever the order exists, its lines leave the cart (issue 18, finding
     expect(down.status, JSON.stringify(down.body)).toBeGreaterThanOrEqual(500);
     // The workflow goes on once the cart is back: the resend joins it or finds its order.
     const placed = await checkoutUntilPlaced(eve.token, {}, key);
-    const orderId = placed.body.orderId as string;
+    const orderId = orderIdOf(placed);
     expect(await orderedLines(eve.token, orderId)).toEqual([{ sku: 'STICKERS-5', quantity: 3 }]);
     expect(await cartOf(eve.token)).toEqual([]);
-    const orders = await api.request('GET', '/orders', { token: eve.token });
-    expect(orders.body.items.map((o: { orderId: string }) => o.orderId)).toEqual([orderId]);
+    expect(await orderIdsOf(eve.token)).toEqual([orderId]);
     expectProblem(await checkout(eve.token), 409);
   });
 
@@ -234,7 +246,7 @@ describe('whenever the order exists, its lines leave the cart (issue 18, finding
       expect(await raw.exists(`${prefix}:cart:${dee.id}:checkout`)).toBe(0);
       const next = await checkout(dee.token);
       expect(next.status, JSON.stringify(next.body)).toBe(202);
-      expect(await orderedLines(dee.token, next.body.orderId)).toEqual([{ sku: 'STICKERS-5', quantity: 2 }]);
+      expect(await orderedLines(dee.token, orderIdOf(next))).toEqual([{ sku: 'STICKERS-5', quantity: 2 }]);
       expect(await cartOf(dee.token)).toEqual([]);
     } finally {
       await raw.quit();
@@ -252,7 +264,7 @@ describe('input the shop cannot serve is refused or cancelled with its reason, n
     expect((await api.request('GET', '/products/FREEBIE-1')).status).toBe(404);
     const { sku: _sku, ...mugFields } = product('MUG-SAGA', 0);
     expectProblem(await api.request('PUT', '/products/MUG-SAGA', { token: admin, body: mugFields }), 400);
-    expect((await api.request('GET', '/products/MUG-SAGA')).body.priceCents).toBe(1250);
+    expect(bodyAs(await api.request('GET', '/products/MUG-SAGA'), z.object({ priceCents: z.number() })).priceCents).toBe(1250);
   });
 
   it('a cart mixing currencies and a total above the money limit end CANCELLED with their reasons, through the cart and POST /orders', async () => {
@@ -277,8 +289,8 @@ describe('input the shop cannot serve is refused or cancelled with its reason, n
     ];
     expectCancelled(await api.placeOrder(fay.token, mixed, { headers: settled }), 'MIXED_CURRENCIES');
     expectCancelled(await api.placeOrder(fay.token, [{ sku: 'YACHT-1', quantity: 2 }], { headers: settled }), 'AMOUNT_OUT_OF_RANGE');
-    const statuses = (await api.request('GET', '/orders?limit=100', { token: fay.token })).body.items.map(
-      (o: { status: string }) => o.status,
+    const statuses = bodyAs(await api.request('GET', '/orders?limit=100', { token: fay.token }), OrderStatusesBody).items.map(
+      (o) => o.status,
     );
     expect(statuses).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED', 'CANCELLED']);
   });
