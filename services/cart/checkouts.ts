@@ -70,6 +70,9 @@ export class CartCheckouts {
   }
 
   async claim(userId: string, checkoutId: string): Promise<ClaimOutcome> {
+    // Not connected: say so at once rather than queue a claim whose fate the caller could not
+    // know (a checkout would have to wait for Redis to give it back before answering).
+    if (this.redis.status !== 'ready') return { state: 'unavailable' };
     const answer = await this.redis.eval(CLAIM, 3, ...this.keys(userId, checkoutId), checkoutId, this.cartTtlSeconds);
     return CheckoutClaim.parse(JSON.parse(String(answer)));
   }

@@ -20,6 +20,8 @@ export const CheckoutClaim = z.discriminatedUnion('state', [
   /** Another checkout of the cart holds its lines until its workflow commits or releases them. */
   z.object({ state: z.literal('busy') }),
   z.object({ state: z.literal('empty') }),
+  /** The cart's Redis is not connected: nothing was claimed, so nothing needs giving back. */
+  z.object({ state: z.literal('unavailable') }),
 ]);
 
 export const cartCatalogue = defineCatalogue({

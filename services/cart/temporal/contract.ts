@@ -29,5 +29,5 @@ export type CheckoutOutcome =
   /** Another checkout of the cart holds its lines. */
   | { state: 'busy' }
   | { state: 'empty' }
-  /** The cart service did not answer the claim in time; the claim, if taken, was given back. */
+  /** The cart's Redis was not connected, or did not answer the claim in time (the claim, if taken, was given back). */
   | { state: 'unavailable' };
