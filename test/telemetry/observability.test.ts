@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_ADMIN } from '../../shared/demo-data.js';
-import { SERVICE_NAMES } from '../../shared/domain/vocabulary.js';
+import { WORKER_SERVICES } from '../../shared/domain/vocabulary.js';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { Api } from '../support/api.js';
 import { OrderIdBody, ShipmentBody, StatusBody, bodyAs } from '../support/bodies.js';
@@ -189,7 +189,7 @@ describe('metrics', () => {
   });
 
   it("every worker serves the SDK runtime's metrics on its own port, with the saga's outcomes and latency", async () => {
-    expect(Object.keys(system.workerMetricsUrls).sort()).toEqual(SERVICE_NAMES.filter((n) => n !== 'cart').sort());
+    expect(Object.keys(system.workerMetricsUrls).sort()).toEqual([...WORKER_SERVICES].sort());
     const ada = await api.account('metrics');
     expect(
       bodyAs(await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], { headers: { Prefer: 'wait=20' } }), StatusBody).status,
