@@ -239,6 +239,50 @@ describe('recordOrderEvent activity', () => {
     await expectBusinessFailure(withEarlier('o-gap-3', captured, [priced, reserved]), 'InvalidState');
   });
 
+  it('records several events in one write, in order; a retry, a partial write or a gap each end with every event once', async () => {
+    const placed: OrderEvent = { type: 'OrderPlaced', data: { customerId: 'u-batch', items, shippingAddress: address } };
+    const priced: OrderEvent = {
+      type: 'OrderPriced',
+      data: { lines: [{ sku: 'MUG-SAGA', quantity: 2, name: 'Saga mug', unitPriceCents: 1250 }], totalCents: 2500, currency: 'EUR' },
+    };
+    const forward: OrderEvent[] = [
+      priced,
+      { type: 'StockReserved', data: {} },
+      { type: 'PaymentCaptured', data: { chargeId: 'ch_batch', amountCents: 2500 } },
+      { type: 'OrderConfirmed', data: {} },
+      { type: 'StockCommitted', data: {} },
+    ];
+    const story = ['OrderPlaced', 'OrderPriced', 'StockReserved', 'PaymentCaptured', 'OrderConfirmed', 'StockCommitted'];
+    const batch = (orderId: string, events: OrderEvent[], earlier: OrderEvent[]) =>
+      activities().recordOrderEvents({ orderId, events, earlier });
+
+    await activities().recordOrderEvents({ orderId: 'o-batch', events: [placed] });
+    expect(await batch('o-batch', forward, [placed])).toEqual({ version: 6 });
+    expect((await store.history('o-batch')).map((e) => [e.type, e.version])).toEqual(story.map((type, i) => [type, i + 1]));
+    expect(await store.get('o-batch')).toMatchObject({ status: 'CONFIRMED', totalCents: 2500, version: 6 });
+    expect(await store.get('o-batch')).toEqual(await store.rebuild('o-batch'));
+    // A retry of the whole write, and concurrent ones: nothing twice, the same version.
+    expect(await Promise.all(Array.from({ length: 5 }, () => batch('o-batch', forward, [placed])))).toEqual(Array(5).fill({ version: 6 }));
+    expect(await store.history('o-batch')).toHaveLength(6);
+
+    // Some of them already there (an earlier attempt, one by one): the rest follow, in order.
+    await activities().recordOrderEvents({ orderId: 'o-batch-2', events: [placed] });
+    await activities().recordOrderEvent({ orderId: 'o-batch-2', event: priced, earlier: [placed] });
+    expect(await batch('o-batch-2', forward, [placed])).toEqual({ version: 6 });
+    expect((await store.history('o-batch-2')).map((e) => e.type)).toEqual(story);
+
+    // The document lost: re-created from the saga's earlier records, then the batch.
+    expect(await batch('o-batch-3', forward, [placed])).toEqual({ version: 6 });
+    expect((await store.history('o-batch-3')).map((e) => e.type)).toEqual(story);
+    expect(await store.get('o-batch-3')).toEqual(await store.rebuild('o-batch-3'));
+    // A bad event among them stores none of the batch.
+    await expectBusinessFailure(
+      withAnyInput(activities().recordOrderEvents)({ orderId: 'o-batch-4', events: [placed, { type: 'Bogus', data: {} }] }),
+      'InvalidInput',
+    );
+    expect(await store.get('o-batch-4')).toBeUndefined();
+  });
+
   it("drops an event of a branch the saga's history never kept: the log becomes the saga's list (a power-cut trial found one)", async () => {
     // A cancel whose workflow task was lost in a crash: its local activity had written OrderCancelled,
     // the history never kept it, the saga went on and confirmed; a later (resent) cancel unwinds it.
