@@ -2,7 +2,7 @@
 // event of each type per order, kept in the order's document together with a
 // read model that equals the log folded again,
 // and the query routes (newest first, cursor paging) only for the order's customer.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createOrdersActivities } from '../../services/orders/activities.js';
 import { ORDER_EVENT_TYPES } from '../../shared/domain/vocabulary.js';
@@ -257,7 +257,11 @@ describe('recordOrderEvent activity', () => {
       activities().recordOrderEvents({ orderId, events, earlier });
 
     await activities().recordOrderEvents({ orderId: 'o-batch', events: [placed] });
+    const writes = vi.spyOn(store.orders, 'findOneAndUpdate');
     expect(await batch('o-batch', forward, [placed])).toEqual({ version: 6 });
+    // The usual case: one guarded write for all five.
+    expect(writes).toHaveBeenCalledTimes(1);
+    writes.mockRestore();
     expect((await store.history('o-batch')).map((e) => [e.type, e.version])).toEqual(story.map((type, i) => [type, i + 1]));
     expect(await store.get('o-batch')).toMatchObject({ status: 'CONFIRMED', totalCents: 2500, version: 6 });
     expect(await store.get('o-batch')).toEqual(await store.rebuild('o-batch'));
