@@ -50,6 +50,14 @@ const env = parseEnv(
     BENCH_OPEN_LOAD: z.coerce.number().positive().max(2).default(0.6),
     BENCH_OPEN_SECONDS: z.coerce.number().int().positive().default(30),
     BENCH_POLL_MS: z.coerce.number().int().positive().default(100),
+    /**
+     * The rows besides saga-wait and B2 (always run: the ratios compare them); fewer rows make a
+     * shorter run on a busy machine, e.g. `BENCH_ROWS=` for those two alone.
+     */
+    BENCH_ROWS: z
+      .string()
+      .regex(/^(?:(?:saga-poll|B3|B2-on-orders)(?:,(?:saga-poll|B3|B2-on-orders))*)?$/, 'comma-separated rows: saga-poll, B3, B2-on-orders')
+      .default('saga-poll,B3,B2-on-orders'),
     /** Skus the orders spread over (1: every order contends for one stock document). */
     BENCH_SKUS: z.coerce.number().int().positive().default(20),
     /** false: in-memory databases instead of the files `npm start` uses. */
@@ -117,12 +125,16 @@ async function bench(target: Target): Promise<void> {
     const fresh = usage();
     connection = await Connection.connect({ address: temporal.value.address });
     const client = new Client({ connection, namespace: temporal.value.namespace });
-    const scenarios: Record<string, Operation> = {
-      'saga-wait': sagaWaiting(shop),
+    const rows = new Set(env.BENCH_ROWS.split(','));
+    const optional: Record<string, Operation> = {
       'saga-poll': sagaPolling(shop),
-      B2: engineFloor(client, 'engineFloor', true),
       B3: engineFloor(client, 'engineFloorLocal', true),
       'B2-on-orders': engineFloor(client, 'engineFloor'),
+    };
+    const scenarios: Record<string, Operation> = {
+      'saga-wait': sagaWaiting(shop),
+      B2: engineFloor(client, 'engineFloor', true),
+      ...Object.fromEntries(Object.entries(optional).filter(([name]) => rows.has(name))),
     };
 
     // Warm up every path (JIT, connection pools, workflow caches), then let the stack settle before the idle reading.
@@ -178,10 +190,13 @@ async function bench(target: Target): Promise<void> {
     );
     console.log(`  saga solo p50 / B2 solo p50:                  ${ratio(soloP50['saga-wait']! / soloP50.B2!)}  [<= 1.2x]`);
     console.log(`  saga p99 / p50 in the open loop:              ${ratio(open['saga-wait']!.p99 / open['saga-wait']!.p50)}  [< 3x]`);
-    console.log(
-      `  B2-on-orders / B2, throughput and solo p50:   ${ratio(closed['B2-on-orders']!.perSecond / b2.perSecond)}, ${ratio(soloP50['B2-on-orders']! / soloP50.B2!)}`,
-    );
-    console.log(`  polling vs Prefer: wait, solo p50:            ${ms(soloP50['saga-poll']!)} vs ${ms(soloP50['saga-wait']!)}`);
+    const onOrders = closed['B2-on-orders'];
+    if (onOrders)
+      console.log(
+        `  B2-on-orders / B2, throughput and solo p50:   ${ratio(onOrders.perSecond / b2.perSecond)}, ${ratio(soloP50['B2-on-orders']! / soloP50.B2!)}`,
+      );
+    const polled = soloP50['saga-poll'];
+    if (polled !== undefined) console.log(`  polling vs Prefer: wait, solo p50:            ${ms(polled)} vs ${ms(soloP50['saga-wait']!)}`);
 
     // At concurrency 10 both loops keep every core of a small machine busy, so each one's
     // throughput is bounded by the CPU one operation costs, summed over every process.

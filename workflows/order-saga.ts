@@ -71,6 +71,14 @@ export const NO_DECISION_AFTER_CANCEL_PATCH = 'no-decision-after-cancel';
  */
 export const CANCELLING_STATUS_PATCH = 'cancelling-status';
 
+/**
+ * Added to spare round trips (issue 21): the forward steps' records wait for the next record that
+ * must be written at once and go with it, in one write (`recordOrderEvents`): two writes to
+ * CONFIRMED instead of six. Search attributes are upserted only when they change: the gateway's
+ * start already sets PENDING and CustomerId, and the total goes with the next status.
+ */
+export const FEWER_ROUND_TRIPS_PATCH = 'fewer-round-trips';
+
 /** Orders by how their saga came out (FAILED ones need an operator); replays do not count twice. */
 const outcomes = metricMeter.createCounter(
   'sagashop_order_outcomes',
@@ -96,10 +104,13 @@ const alreadyApplied = (what: string, status: OrderStatus) =>
 export async function orderSaga(input: OrderSagaInput): Promise<OrderSagaResult> {
   const run = new OrderRun(input);
   answerTheGateway(run);
-  upsertSearchAttributes([
-    { key: OrderStatusKey, value: 'PENDING' },
-    { key: CustomerIdKey, value: input.customerId },
-  ]);
+  const started = workflowInfo().typedSearchAttributes;
+  const unset = !run.batched || started.get(OrderStatusKey) !== 'PENDING' || started.get(CustomerIdKey) !== input.customerId;
+  if (unset)
+    upsertSearchAttributes([
+      { key: OrderStatusKey, value: 'PENDING' },
+      { key: CustomerIdKey, value: input.customerId },
+    ]);
 
   let result: OrderSagaResult;
   try {
@@ -134,12 +145,25 @@ class OrderRun {
   private cancelling = false;
   /** Every event recorded so far, in order (see `record`). */
   private readonly recorded: OrderEvent[] = [];
+  /** Under FEWER_ROUND_TRIPS_PATCH: events noted since the last record, written with the next one. */
+  private readonly noted: OrderEvent[] = [];
+  /** Under FEWER_ROUND_TRIPS_PATCH: the order's total, upserted with the next status. */
+  private total: number | undefined;
+  /** Whether this run records in batches (FEWER_ROUND_TRIPS_PATCH); decided once, at its start. */
+  readonly batched: boolean;
 
   constructor(readonly input: OrderSagaInput) {
     const { orderId, customerId, settings } = input;
     this.state = { orderId, customerId, status: 'PENDING', steps: this.saga.steps, compensations: this.saga.compensations };
     this.undo = compensations(settings.compensationMaxAttempts);
     this.cancellable = new CancellationScope();
+    this.batched = patched(FEWER_ROUND_TRIPS_PATCH);
+  }
+
+  /** The total is searchable: at once in runs from before FEWER_ROUND_TRIPS_PATCH, else with the next status. */
+  priced(totalCents: number): void {
+    if (this.batched) this.total = totalCents;
+    else upsertSearchAttributes([{ key: OrderTotalKey, value: totalCents }]);
   }
 
   setStatus(status: OrderStatus): void {
@@ -147,7 +171,9 @@ class OrderRun {
     // the order keeps saying it is being cancelled, not what it is leaving.
     if (this.cancelling && !FINAL.includes(status)) return;
     this.state.status = status;
-    upsertSearchAttributes([{ key: OrderStatusKey, value: status }]);
+    const total = this.total === undefined ? [] : [{ key: OrderTotalKey, value: this.total }];
+    this.total = undefined;
+    upsertSearchAttributes([{ key: OrderStatusKey, value: status }, ...total]);
     if (OUTCOMES.includes(status)) {
       outcomes.add(1, { status });
       outcomeSeconds.record((Date.now() - workflowInfo().startTime.getTime()) / 1000, { status });
@@ -158,20 +184,37 @@ class OrderRun {
   // (a cancel in the meantime takes effect at the next step). The log is this saga's
   // projection: each record carries every event recorded before it, so the store
   // writes again whatever of them it lost (a database crash) instead of failing the run.
+  // Under FEWER_ROUND_TRIPS_PATCH every event noted since the last record goes with it, in
+  // one write: the log never lacks or reorders an event, it gets the forward steps' a few steps later.
   async record(event: OrderEvent): Promise<void> {
     const { orderId } = this.input;
     const earlier = this.recorded.length ? { earlier: [...this.recorded] } : {};
-    await CancellationScope.nonCancellable(() => orders.recordOrderEvent({ orderId, event, ...earlier }));
-    this.recorded.push(event);
+    if (!this.batched) {
+      await CancellationScope.nonCancellable(() => orders.recordOrderEvent({ orderId, event, ...earlier }));
+      this.recorded.push(event);
+      return;
+    }
+    const events = [...this.noted, event];
+    await CancellationScope.nonCancellable(() => orders.recordOrderEvents({ orderId, events, ...earlier }));
+    // Only what was written: a record that failed leaves its noted events for the next one.
+    this.noted.splice(0, events.length - 1);
+    this.recorded.push(...events);
+  }
+
+  /** Something that has happened, for the log; under FEWER_ROUND_TRIPS_PATCH written with the next record. */
+  note(event: OrderEvent): Promise<void> {
+    if (!this.batched) return this.record(event);
+    this.noted.push(event);
+    return Promise.resolve();
   }
 
   // A decision, unlike the record of something that has happened (a capture), is never taken once
   // the customer's cancel was accepted: the step running when it came (the charge waits for its
   // attempt to end) may still finish, and the saga must then unwind, not confirm.
-  decide(event: OrderEvent): Promise<void> {
+  decide(event: OrderEvent, { now }: { now: boolean }): Promise<void> {
     if (this.cancellable.consideredCancelled && patched(NO_DECISION_AFTER_CANCEL_PATCH))
       throw new CancelledFailure('cancelled by the customer');
-    return this.record(event);
+    return now ? this.record(event) : this.note(event);
   }
 
   /** The `settled` update: an accepted cancel is on its way, so settled once it has ended (CANCELLED, or FAILED). */
@@ -288,8 +331,8 @@ async function priceOrder(run: OrderRun): Promise<{ priced: PriceSnapshot; conta
   ]);
   run.state.totalCents = priced.totalCents;
   run.state.currency = priced.currency;
-  upsertSearchAttributes([{ key: OrderTotalKey, value: priced.totalCents }]);
-  await run.record({ type: 'OrderPriced', data: { lines: priced.lines, totalCents: priced.totalCents, currency: priced.currency } });
+  run.priced(priced.totalCents);
+  await run.note({ type: 'OrderPriced', data: { lines: priced.lines, totalCents: priced.totalCents, currency: priced.currency } });
   return { priced, contact };
 }
 
@@ -300,7 +343,7 @@ async function reserveStock(run: OrderRun): Promise<void> {
     if (released) await run.record({ type: 'StockReleased', data: {} });
   });
   await run.saga.step('reserve', () => inventory.reserveStock({ orderId, lines: items }));
-  await run.record({ type: 'StockReserved', data: {} });
+  await run.note({ type: 'StockReserved', data: {} });
 }
 
 async function chargePayment(run: OrderRun, priced: PriceSnapshot): Promise<void> {
@@ -312,23 +355,25 @@ async function chargePayment(run: OrderRun, priced: PriceSnapshot): Promise<void
   });
   const { totalCents: amountCents, currency } = priced;
   const charge = await run.saga.step('charge', () => payments.chargePayment({ orderId, amountCents, currency, paymentToken }));
-  await run.record({ type: 'PaymentCaptured', data: { chargeId: charge.chargeId, amountCents: charge.amountCents } });
+  await run.note({ type: 'PaymentCaptured', data: { chargeId: charge.chargeId, amountCents: charge.amountCents } });
 }
 
 /** Above the threshold an admin approves the order (durable timer); none within the timeout cancels it. */
 async function awaitApproval(run: OrderRun): Promise<void> {
   const { approvalThresholdCents, approvalTimeout } = run.input.settings;
-  await run.decide({ type: 'ApprovalRequested', data: { thresholdCents: approvalThresholdCents } });
+  // Written at once: the read model says AWAITING_APPROVAL when the saga does.
+  await run.decide({ type: 'ApprovalRequested', data: { thresholdCents: approvalThresholdCents } }, { now: true });
   run.setStatus('AWAITING_APPROVAL');
   const approved = await run.saga.step('approval', () => condition(() => run.approvedBy !== undefined, approvalTimeout));
   if (!approved) throw new SagaCancelled('APPROVAL_TIMEOUT');
-  await run.record({ type: 'OrderApproved', data: { approvedBy: run.approvedBy ?? 'unknown' } });
+  await run.note({ type: 'OrderApproved', data: { approvedBy: run.approvedBy ?? 'unknown' } });
 }
 
 async function confirmOrder(run: OrderRun): Promise<void> {
   const { orderId } = run.input;
-  await run.saga.step('confirm', () => run.decide({ type: 'OrderConfirmed', data: {} }));
+  await run.saga.step('confirm', () => run.decide({ type: 'OrderConfirmed', data: {} }, { now: false }));
   await run.saga.step('commit', () => inventoryCommit.commitStock({ orderId }));
+  // Written at once, with whatever the forward steps noted: the log is whole when the order shows CONFIRMED.
   await run.record({ type: 'StockCommitted', data: {} });
   // Shown once the stock is committed, so a CONFIRMED order never still holds a reservation.
   run.setStatus('CONFIRMED');

@@ -1,9 +1,9 @@
 // The orders service's data: one document per order (`_id` = orderId) that holds
 // both its event log (`events`, at most one event of each type, so at most
 // ORDER_EVENT_TYPES.length) and the read model folded from it (CQRS). Appending
-// an event is ONE atomic update: guarded by `'events.type': {$ne: type}`, it
-// pushes the event, increments `version` and `$set`s the read-model fields the
-// event changes. So the log and the read model can never disagree, a retried or
+// an event (or the few the saga records together) is ONE atomic update: guarded by
+// `'events.type': {$ne: type}`, it pushes the event, increments `version` and
+// `$set`s the read-model fields the event changes. So the log and the read model can never disagree, a retried or
 // duplicated append records its event once, and no lock or scan is needed.
 // An event's version is its position in the log + 1. The saga's history is the
 // source of truth: an event the database lost is written again from what the
@@ -94,6 +94,26 @@ export class OrdersStore {
   }
 
   /**
+   * Appends `events`, recorded by the writer in this order after `earlier`, each as `append` would;
+   * returns the version of the last. The usual case (none of them stored yet, nothing missing
+   * before them) is ONE atomic update for all of them, so a writer with several events to record
+   * pays one write; anything else (a retry, a gap, a phantom) goes event by event.
+   */
+  async appendAll(orderId: string, events: readonly OrderEvent[], earlier: readonly OrderEvent[] = []): Promise<{ version: number }> {
+    for (const e of [...earlier, ...events]) checkEvent(orderId, e);
+    const types = new Set(events.map((e) => e.type));
+    if (events.length > 1 && types.size === events.length && !types.has('OrderPlaced')) {
+      const required = earlier.filter((e) => !types.has(e.type)).map((e) => e.type);
+      const allowed = earlier.length ? new Set([...required, ...types]) : undefined;
+      const pushed = await this.push(orderId, events, required, allowed);
+      if (pushed) return pushed;
+    }
+    let last = { version: 0 };
+    for (const [i, event] of events.entries()) last = await this.append(orderId, event, [...earlier, ...events.slice(0, i)]);
+    return last;
+  }
+
+  /**
    * Creates the order's document from `events` (OrderPlaced first, then the rest in order, each
    * type once) with the read model folded from them; undefined when the document already exists.
    * Returns the version of the last event given.
@@ -140,9 +160,8 @@ export class OrdersStore {
   }
 
   /**
-   * One guarded atomic update: appends a later event (not OrderPlaced) unless its type is there,
-   * provided every `required` type is. Its version, or undefined when the document is missing or
-   * lacks a required event.
+   * Appends a later event (not OrderPlaced) unless its type is there, provided every `required`
+   * type is. Its version, or undefined when the document is missing or lacks a required event.
    */
   private async appendTo(
     orderId: string,
@@ -150,28 +169,8 @@ export class OrdersStore {
     required: readonly string[],
     allowed?: ReadonlySet<string>,
   ): Promise<{ version: number } | undefined> {
-    const at = new Date();
-    const logged: EmbeddedEvent = { type: event.type, data: event.data, at };
-    const changes = eventChanges({ orderId, version: 0, ...logged });
-    // Two clauses, not one `{ $ne, $all }`: mongo-java-server matches that combination on an array path wrongly.
-    // With the writer's list the log must hold exactly the required types (each type is there once), no phantom.
-    const guard = required.length
-      ? {
-          $and: [
-            { 'events.type': { $ne: event.type } },
-            { 'events.type': { $all: [...required] } },
-            ...(allowed ? [{ events: { $size: required.length } }] : []),
-          ],
-        }
-      : { 'events.type': { $ne: event.type } };
-    // The before image is the caller's own: under contention an 'after' image may
-    // already include later appends, so the version is computed from 'before'.
-    const before = await this.orders.findOneAndUpdate(
-      { _id: orderId, ...guard },
-      { $push: { events: logged }, $inc: { version: 1 }, $set: { ...changes, updatedAt: at } },
-      { returnDocument: 'before', projection: { version: 1 } },
-    );
-    if (before) return { version: before.version + 1 };
+    const pushed = await this.push(orderId, [event], required, allowed);
+    if (pushed) return pushed;
 
     const doc = await this.orders.findOne({ _id: orderId }, { projection: { 'events.type': 1 } });
     const position = doc ? doc.events.findIndex((e) => e.type === event.type) : -1;
@@ -179,6 +178,40 @@ export class OrdersStore {
     // later events are then the saga's own, never to be taken for phantoms), or lacks a required
     // one, or finds a phantom: the caller fills or rebuilds.
     return position < 0 ? undefined : { version: position + 1 };
+  }
+
+  /**
+   * One guarded atomic update: pushes `events` (none of them OrderPlaced) unless any of their types
+   * is there, provided every `required` type is, and with `allowed` (the writer's list) nothing
+   * else. The version of the last, or undefined when the guard refused.
+   */
+  private async push(
+    orderId: string,
+    events: readonly OrderEvent[],
+    required: readonly string[],
+    allowed?: ReadonlySet<string>,
+  ): Promise<{ version: number } | undefined> {
+    const at = new Date();
+    const logged: EmbeddedEvent[] = events.map((e) => ({ type: e.type, data: e.data, at }));
+    // The read model after them all: each event's changes in order, a later one winning, as the fold does.
+    const changes = logged.reduce<Partial<StoredOrder>>((view, e) => ({ ...view, ...eventChanges({ orderId, version: 0, ...e }) }), {});
+    // Separate clauses, not one `{ $ne, $all }` (or `$nin`): mongo-java-server matches such
+    // combinations on an array path wrongly. With the writer's list the log must hold exactly the
+    // required types (each type is there once), no phantom.
+    const clauses = [
+      ...logged.map((e) => ({ 'events.type': { $ne: e.type } })),
+      ...(required.length ? [{ 'events.type': { $all: [...required] } }] : []),
+      ...(required.length && allowed ? [{ events: { $size: required.length } }] : []),
+    ];
+    const guard = clauses.length === 1 ? clauses[0] : { $and: clauses };
+    // The before image is the caller's own: under contention an 'after' image may
+    // already include later appends, so the version is computed from 'before'.
+    const before = await this.orders.findOneAndUpdate(
+      { _id: orderId, ...guard },
+      { $push: { events: { $each: logged } }, $inc: { version: logged.length }, $set: { ...changes, updatedAt: at } },
+      { returnDocument: 'before', projection: { version: 1 } },
+    );
+    return before ? { version: before.version + logged.length } : undefined;
   }
 
   async history(orderId: string): Promise<StoredEvent[]> {

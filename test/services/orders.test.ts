@@ -2,7 +2,7 @@
 // event of each type per order, kept in the order's document together with a
 // read model that equals the log folded again,
 // and the query routes (newest first, cursor paging) only for the order's customer.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createOrdersActivities } from '../../services/orders/activities.js';
 import { ORDER_EVENT_TYPES } from '../../shared/domain/vocabulary.js';
@@ -237,6 +237,54 @@ describe('recordOrderEvent activity', () => {
     expect((await store.history('o-gap-2')).map((e) => e.type)).toEqual(['OrderPlaced', 'OrderPriced', 'StockReserved', 'PaymentCaptured']);
     // Without OrderPlaced among them there is nothing to re-create the order from.
     await expectBusinessFailure(withEarlier('o-gap-3', captured, [priced, reserved]), 'InvalidState');
+  });
+
+  it('records several events in one write, in order; a retry, a partial write or a gap each end with every event once', async () => {
+    const placed: OrderEvent = { type: 'OrderPlaced', data: { customerId: 'u-batch', items, shippingAddress: address } };
+    const priced: OrderEvent = {
+      type: 'OrderPriced',
+      data: { lines: [{ sku: 'MUG-SAGA', quantity: 2, name: 'Saga mug', unitPriceCents: 1250 }], totalCents: 2500, currency: 'EUR' },
+    };
+    const forward: OrderEvent[] = [
+      priced,
+      { type: 'StockReserved', data: {} },
+      { type: 'PaymentCaptured', data: { chargeId: 'ch_batch', amountCents: 2500 } },
+      { type: 'OrderConfirmed', data: {} },
+      { type: 'StockCommitted', data: {} },
+    ];
+    const story = ['OrderPlaced', 'OrderPriced', 'StockReserved', 'PaymentCaptured', 'OrderConfirmed', 'StockCommitted'];
+    const batch = (orderId: string, events: OrderEvent[], earlier: OrderEvent[]) =>
+      activities().recordOrderEvents({ orderId, events, earlier });
+
+    await activities().recordOrderEvents({ orderId: 'o-batch', events: [placed] });
+    const writes = vi.spyOn(store.orders, 'findOneAndUpdate');
+    expect(await batch('o-batch', forward, [placed])).toEqual({ version: 6 });
+    // The usual case: one guarded write for all five.
+    expect(writes).toHaveBeenCalledTimes(1);
+    writes.mockRestore();
+    expect((await store.history('o-batch')).map((e) => [e.type, e.version])).toEqual(story.map((type, i) => [type, i + 1]));
+    expect(await store.get('o-batch')).toMatchObject({ status: 'CONFIRMED', totalCents: 2500, version: 6 });
+    expect(await store.get('o-batch')).toEqual(await store.rebuild('o-batch'));
+    // A retry of the whole write, and concurrent ones: nothing twice, the same version.
+    expect(await Promise.all(Array.from({ length: 5 }, () => batch('o-batch', forward, [placed])))).toEqual(Array(5).fill({ version: 6 }));
+    expect(await store.history('o-batch')).toHaveLength(6);
+
+    // Some of them already there (an earlier attempt, one by one): the rest follow, in order.
+    await activities().recordOrderEvents({ orderId: 'o-batch-2', events: [placed] });
+    await activities().recordOrderEvent({ orderId: 'o-batch-2', event: priced, earlier: [placed] });
+    expect(await batch('o-batch-2', forward, [placed])).toEqual({ version: 6 });
+    expect((await store.history('o-batch-2')).map((e) => e.type)).toEqual(story);
+
+    // The document lost: re-created from the saga's earlier records, then the batch.
+    expect(await batch('o-batch-3', forward, [placed])).toEqual({ version: 6 });
+    expect((await store.history('o-batch-3')).map((e) => e.type)).toEqual(story);
+    expect(await store.get('o-batch-3')).toEqual(await store.rebuild('o-batch-3'));
+    // A bad event among them stores none of the batch.
+    await expectBusinessFailure(
+      withAnyInput(activities().recordOrderEvents)({ orderId: 'o-batch-4', events: [placed, { type: 'Bogus', data: {} }] }),
+      'InvalidInput',
+    );
+    expect(await store.get('o-batch-4')).toBeUndefined();
   });
 
   it("drops an event of a branch the saga's history never kept: the log becomes the saga's list (a power-cut trial found one)", async () => {

@@ -112,7 +112,7 @@ describe('tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
         expect(reserveWrites.length, 'MongoDB spans under reserveStock').toBeGreaterThan(0);
         expect(trace.named('RunActivity:chargePayment', 'payments').length).toBeGreaterThan(0);
         // The saga's own records are local activities in the orders process, with their MongoDB calls.
-        const records = trace.named('RunActivity:recordOrderEvent', 'orders');
+        const records = trace.named('RunActivity:recordOrderEvents', 'orders');
         expect(records.length).toBeGreaterThan(0);
         expect(trace.spans.some((s) => s.service === 'orders' && isMongo(s) && records.some((r) => trace.ancestors(s).includes(r)))).toBe(
           true,

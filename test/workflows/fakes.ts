@@ -99,6 +99,10 @@ export function createFakes(overrides: { [Q in keyof Fakes]?: Partial<Fakes[Q]> 
         calls.events.push(event.type);
         return Promise.resolve({ version: calls.events.length });
       },
+      recordOrderEvents: ({ events }) => {
+        calls.events.push(...events.map((e) => e.type));
+        return Promise.resolve({ version: calls.events.length });
+      },
       ping: pong('orders'),
     },
     notifications: {

@@ -27,10 +27,11 @@ interface CutPoint {
   confirmed?: boolean;
 }
 
+/** Holds the write that carries `type` (the saga writes what its forward steps noted with its next record). */
 const holdRecord = (type: string) => (f: Fakes, held: () => Promise<void>) => {
-  const real = f.orders.recordOrderEvent;
-  f.orders.recordOrderEvent = async (input) => {
-    if (input.event.type === type) await held();
+  const real = f.orders.recordOrderEvents;
+  f.orders.recordOrderEvents = async (input) => {
+    if (input.events.some((e) => e.type === type)) await held();
     return real(input);
   };
 };
@@ -62,19 +63,13 @@ const cutPoints: CutPoint[] = [
     released: false,
   },
   { name: 'while pricing', hold: holdPricing, ready: step('price', 'RUNNING'), refunded: false, released: false },
-  // The release is owed before the reserve step starts, so it runs although nothing was reserved (the store finds nothing to give back).
-  {
-    name: 'while OrderPriced is being recorded',
-    hold: holdRecord('OrderPriced'),
-    ready: step('price', 'COMPLETED'),
-    refunded: false,
-    released: true,
-  },
   { name: 'while reserving', hold: holdReserve, ready: step('reserve'), refunded: false, released: true },
   { name: 'while charging', hold: holdCharge, ready: step('charge'), refunded: true, released: true },
+  // The approval request is written at once, with the priced, reserved and captured steps noted before it.
   {
-    name: 'while PaymentCaptured is being recorded',
-    hold: holdRecord('PaymentCaptured'),
+    name: 'while ApprovalRequested is being recorded',
+    over: { items: [{ sku: 'PRICEY-1', quantity: 1 }] },
+    hold: holdRecord('ApprovalRequested'),
     ready: step('charge', 'COMPLETED'),
     refunded: true,
     released: true,
@@ -87,6 +82,15 @@ const cutPoints: CutPoint[] = [
     released: true,
   },
   { name: 'while committing the stock', hold: holdCommit, ready: step('commit'), refunded: true, released: true, confirmed: true },
+  // The forward steps' records go with StockCommitted: a cancel then comes after the confirmation.
+  {
+    name: 'while StockCommitted is being recorded',
+    hold: holdRecord('StockCommitted'),
+    ready: step('commit', 'COMPLETED'),
+    refunded: true,
+    released: true,
+    confirmed: true,
+  },
   {
     name: 'after confirmation, before pickup',
     ready: (s) => s.status === 'CONFIRMED' && !!s.shipment,

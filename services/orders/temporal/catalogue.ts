@@ -27,6 +27,22 @@ export const ordersCatalogue = defineCatalogue({
       output: z.object({ version: z.number().int() }),
       failures: ['InvalidState', 'InvalidInput'],
     },
+    /**
+     * Appends `events`, in their order, as `recordOrderEvent` does each: the saga records the
+     * steps it took since its last record together, in one write (one local activity) instead of
+     * one per step. `recordOrderEvent` stays for sagas started before the saga did so.
+     */
+    recordOrderEvents: {
+      input: z
+        .object({
+          orderId: OrderId,
+          events: z.array(OrderEvent).min(1).max(ORDER_EVENT_TYPES.length),
+          earlier: z.array(OrderEvent).max(ORDER_EVENT_TYPES.length).optional(),
+        })
+        .strict(),
+      output: z.object({ version: z.number().int() }),
+      failures: ['InvalidState', 'InvalidInput'],
+    },
     ping,
   },
 });
