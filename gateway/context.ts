@@ -3,6 +3,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import type { Caller } from '../shared/auth/caller.js';
+import type { Contact } from '../shared/domain/order.js';
 import type { Tokens } from '../shared/auth/jwt.js';
 import type { Logger } from '../shared/logger.js';
 import type { HttpProblem } from '../shared/problem.js';
@@ -24,6 +25,8 @@ export type GatewayEnv = {
     requestId: string;
     /** The signed-in caller, with the roles their account has now (gateway/auth/identify.ts). */
     caller?: Caller;
+    /** The signed-in caller's address, as their account has it now: an order placed takes it along. */
+    contact?: Contact;
     /** Credentials that were presented and refused; answered 401 after the rate limit has counted them. */
     credentialsRefused?: HttpProblem;
   };

@@ -141,6 +141,10 @@ async function bench(target: Target): Promise<void> {
     for (const op of Object.values(scenarios)) await closedLoop(20, 4, op);
     await sleep(10_000);
     const idle = usage();
+    // And once the runtimes have had time to give back what the burst took (V8's memory reducer
+    // runs its collections seconds apart once allocation has slowed; Go's scavenger paces itself).
+    await sleep(50_000);
+    const settled = usage();
 
     const soloP50: Record<string, number> = {};
     for (const [name, op] of Object.entries(scenarios)) soloP50[name] = summarize(await solo(env.BENCH_SOLO, op)).p50;
@@ -213,11 +217,11 @@ async function bench(target: Target): Promise<void> {
     console.log(`  B2:        ${floorCpu.total.toFixed(0)}  (${breakdown(floorCpu)})`);
     console.log(`  B2 / saga-wait: ${ratio(floorCpu.total / sagaCpu.total)}  (the throughput ratio the CPU alone allows)`);
 
-    const w3 = [18, 11, 11, 12, 12, 10];
+    const w3 = [18, 12, 11, 11, 12, 12, 12, 10];
     console.log(
-      '\nper process: resident memory (RSS; PSS counts pages shared with the other processes, like node itself, by their share) idle and after the run; CPU during the saga-wait closed loop (1.00 = one core)',
+      '\nper process: resident memory (RSS; PSS counts pages shared with the other processes, like node itself, by their share) as started, idle 10 s and 60 s after the warm-up, and after the run; CPU during the saga-wait closed loop (1.00 = one core)',
     );
-    console.log(row(['process', 'idle RSS', 'idle PSS', 'after RSS', 'saga CPU', 'B2 CPU'], w3));
+    console.log(row(['process', 'started RSS', 'idle RSS', 'idle PSS', '60 s RSS', 'after RSS', 'saga CPU', 'B2 CPU'], w3));
     const fmtMb = (u: Usage | undefined) => (u ? `${u.rssMb.toFixed(0)} MiB` : 'n/a');
     const fmtPss = (u: Usage | undefined) => (u ? `${u.pssMb.toFixed(0)} MiB` : 'n/a');
     for (const p of watched) {
@@ -225,8 +229,10 @@ async function bench(target: Target): Promise<void> {
         row(
           [
             p.name,
+            fmtMb(fresh.get(p.name)),
             fmtMb(idle.get(p.name)),
             fmtPss(idle.get(p.name)),
+            fmtMb(settled.get(p.name)),
             fmtMb(after.get(p.name)),
             (cpu['saga-wait']!.get(p.name) ?? NaN).toFixed(2),
             (cpu.B2!.get(p.name) ?? NaN).toFixed(2),
@@ -251,7 +257,7 @@ async function bench(target: Target): Promise<void> {
       ].join('\n');
     };
     console.log(
-      `\nidle stack, resident memory [issue 21: <= 600 MB in all, Node <= 300 MB]:\n${memoryLines('started and seeded, before any order', fresh)}\n${memoryLines('after the warm-up (per process above)', idle)}`,
+      `\nidle stack, resident memory [issue 21: <= 600 MB in all, Node <= 300 MB]:\n${memoryLines('started and seeded, before any order', fresh)}\n${memoryLines('10 s after the warm-up (per process above)', idle)}\n${memoryLines('60 s after the warm-up', settled)}`,
     );
   } finally {
     await floor?.stop();

@@ -1,14 +1,11 @@
 // Customer notifications from workflows: best effort by design, a failed
 // notification is logged and never changes the order's outcome.
 import { log } from '@temporalio/workflow';
+import type { Contact } from '../shared/domain/order.js';
 import type { NotificationTemplate } from '../shared/domain/vocabulary.js';
 import { notifications, users } from './activity-proxies.js';
 
 type NotificationData = Record<string, string | number | boolean | null>;
-
-export interface Contact {
-  email: string;
-}
 
 async function send(key: string, userId: string, template: NotificationTemplate, data: NotificationData, to?: string): Promise<boolean> {
   try {

@@ -24,7 +24,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { OrderEvent, PriceSnapshot } from '../shared/domain/order.js';
+import type { Contact, OrderEvent, PriceSnapshot } from '../shared/domain/order.js';
 import { REASON_FOR_FAILURE, type BusinessFailureType, type CancellationReason, type OrderStatus } from '../shared/domain/vocabulary.js';
 import { catalog, compensations, inventory, inventoryCommit, orders, payments } from './activity-proxies.js';
 import {
@@ -44,7 +44,7 @@ import {
 } from '../services/orders/temporal/contract.js';
 import { firstOrderPlacedSignal, onboardingWorkflow } from '../services/users/temporal/contract.js';
 import type { fulfilment } from './fulfilment.js';
-import { alertOperators, lookUpContact, notifyUser, type Contact } from './notify.js';
+import { alertOperators, lookUpContact, notifyUser } from './notify.js';
 import { SagaLog, describeFailure } from './saga-log.js';
 import { CustomerIdKey, OrderStatusKey, OrderTotalKey } from '../services/orders/temporal/search-attributes.js';
 import { fulfilmentWorkflow } from '../services/shipping/temporal/contract.js';
@@ -323,11 +323,12 @@ async function sellAndShip(run: OrderRun): Promise<void> {
 }
 
 async function priceOrder(run: OrderRun): Promise<{ priced: PriceSnapshot; contact: Contact | undefined }> {
-  const { orderId, customerId, items } = run.input;
-  // The customer's address is needed for the confirmation; fetch it while pricing.
+  const { orderId, customerId, items, contact: given } = run.input;
+  // The customer's address is needed for the confirmation. The gateway passes it along; a saga
+  // placed before it did fetches it while pricing (the input is in the history: replays agree).
   const [priced, contact] = await Promise.all([
     run.saga.step('price', () => catalog.priceOrder({ orderId, items })),
-    lookUpContact(customerId),
+    given ?? lookUpContact(customerId),
   ]);
   run.state.totalCents = priced.totalCents;
   run.state.currency = priced.currency;

@@ -18,6 +18,8 @@ import type { UsersApp } from '../../services/users/app.js';
 export interface AccountState {
   active: boolean;
   roles: string[];
+  /** Where the account's mail goes, as the users service answered. */
+  email?: string;
 }
 
 /** No such account (deleted, or a subject that never was one). */
@@ -35,8 +37,8 @@ export class Accounts {
           // A subject the users service does not take as an id is no account either.
           const res = await users.as({ caller: SYSTEM, accept: [400, 404] }).users[':userId'].access.$get({ param: { userId } });
           if (res.status !== 200) return GONE;
-          const { active, roles } = await res.json();
-          return { active, roles };
+          const { active, roles, email } = await res.json();
+          return { active, roles, ...(email ? { email } : {}) };
         } catch (error) {
           if (last) return last;
           throw error;

@@ -30,7 +30,10 @@ export function identify(tokens: Tokens, accounts: Accounts): MiddlewareHandler<
       if (!account.active)
         c.set('credentialsRefused', new HttpProblem('unauthorized', { detail: 'the account of this token is no longer active' }));
       // `system` is the gateway's own role in service tokens, never an end user's.
-      else c.set('caller', { userId, roles: account.roles.filter((role) => role !== 'system') });
+      else {
+        c.set('caller', { userId, roles: account.roles.filter((role) => role !== 'system') });
+        if (account.email) c.set('contact', { email: account.email });
+      }
     }
     await next();
   };

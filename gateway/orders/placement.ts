@@ -15,7 +15,7 @@ import {
   WorkflowNotFoundError,
   type Client,
 } from '@temporalio/client';
-import type { OrderRequest } from '../../shared/domain/order.js';
+import type { Contact, OrderRequest } from '../../shared/domain/order.js';
 import type { Logger } from '../../shared/logger.js';
 import { HttpProblem } from '../../shared/problem.js';
 import {
@@ -47,6 +47,8 @@ export interface PlacementDeps {
 export interface PlacingRequest {
   orderId: string;
   customerId: string;
+  /** The customer's address as the gateway knows it; the saga looks it up when absent. */
+  contact?: Contact;
   /** What identifies the request that places it (the Idempotency-Key's body fingerprint). */
   fingerprint: string;
   requestId: string;
@@ -82,10 +84,10 @@ export class OrderPlacement {
    * order (422 if it was placed with another body). With `waitSeconds` the start
    * carries the saga's `settled` update (update-with-start: one round trip).
    */
-  async place({ orderId, customerId, order, fingerprint, requestId, waitSeconds }: PlaceOrder): Promise<Placed> {
+  async place({ orderId, customerId, contact, order, fingerprint, requestId, waitSeconds }: PlaceOrder): Promise<Placed> {
     const attempt = randomUUID();
     const options = {
-      ...orderSagaStart(this.sagaInput({ orderId, customerId, requestId }, order), {
+      ...orderSagaStart(this.sagaInput({ orderId, customerId, contact, requestId }, order), {
         requestId,
         requestFingerprint: fingerprint,
         startedBy: attempt,
@@ -135,9 +137,9 @@ export class OrderPlacement {
   }
 
   /** The saga's input for an order of this request: the gateway's settings go with it, into its history. */
-  sagaInput<O>(request: Pick<PlacingRequest, 'orderId' | 'customerId' | 'requestId'>, order: O) {
-    const { orderId, customerId, requestId } = request;
-    return { orderId, customerId, ...order, requestId, settings: this.deps.settings };
+  sagaInput<O>(request: Pick<PlacingRequest, 'orderId' | 'customerId' | 'contact' | 'requestId'>, order: O) {
+    const { orderId, customerId, contact, requestId } = request;
+    return { orderId, customerId, ...(contact ? { contact } : {}), ...order, requestId, settings: this.deps.settings };
   }
 
   /**

@@ -9,7 +9,7 @@ import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Caller } from '../../shared/auth/caller.js';
 import { authorize } from '../../shared/http/authorize.js';
-import type { GatewayDeps } from '../context.js';
+import type { GatewayDeps, GatewayEnv } from '../context.js';
 import { idempotency, type IdempotencyEnv } from '../idempotency/middleware.js';
 import type { IdempotencyStore, StoredAnswer } from '../idempotency/store.js';
 import { orderIdFor, type OrderPlacement, type Placed, type PlacingRequest } from '../orders/placement.js';
@@ -103,11 +103,16 @@ export function placingRoute<B extends z.ZodType>(
  * Places the order of this request (`place`: the route's own way to get its lines), keeps
  * the accepted answer under the Idempotency-Key, and answers 201 or 202.
  */
-export async function answerPlacing(c: Context<IdempotencyEnv>, deps: GatewayDeps, place: (request: PlacingRequest) => Promise<Placed>) {
-  const { caller, requestId, idempotency: request } = c.var;
+export async function answerPlacing(
+  c: Context<IdempotencyEnv & { Variables: Pick<GatewayEnv['Variables'], 'contact'> }>,
+  deps: GatewayDeps,
+  place: (request: PlacingRequest) => Promise<Placed>,
+) {
+  const { caller, contact, requestId, idempotency: request } = c.var;
   const waitSeconds = preferredWait(c.req.header('Prefer'));
   const orderId = orderIdFor(caller.userId, request.key);
-  const placed = await place({ orderId, customerId: caller.userId, fingerprint: request.fingerprint, requestId, waitSeconds });
+  const placing = { orderId, customerId: caller.userId, fingerprint: request.fingerprint, requestId, waitSeconds };
+  const placed = await place({ ...placing, ...(contact ? { contact } : {}) });
   request.remember({ status: 202, body: acceptedAnswer(orderId) });
   const answer = await placedAnswer(deps, caller, requestId, orderId, placed, waitSeconds);
   for (const [name, value] of Object.entries(answer.headers)) c.header(name, value);

@@ -7,6 +7,7 @@ import { Connection } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../services/orders/temporal/search-attributes.js';
 import { freePort, portAnswers, spawnManaged, waitFor, type Managed, type SuperviseOptions } from './processes.js';
+import { withGoRuntimeTuning } from './runtime-tuning.js';
 import { tools } from './tools.js';
 
 export interface Service<T> {
@@ -187,7 +188,10 @@ export async function startTemporal(opts: InfraOptions): Promise<Service<Tempora
   else if (tuned) args.push(...TEMPORAL_DEV_SERVER_TUNING);
   if (opts.persistent)
     args.push('--db-filename', join(dir, 'temporal.db'), ...(tuned && !opts.temporalFlags ? TEMPORAL_SQLITE_TUNING : []));
-  const managed = spawnManaged('temporal', cli, args, { logFile: join(opts.logDir, 'temporal.log') });
+  const managed = spawnManaged('temporal', cli, args, {
+    env: withGoRuntimeTuning(process.env),
+    logFile: join(opts.logDir, 'temporal.log'),
+  });
   const address = `127.0.0.1:${port}`;
   await waitFor(`temporal dev server on ${address}`, () => temporalAnswers(address), 60_000, managed);
   return fromManaged({ address, namespace, uiUrl: `http://localhost:${uiPort}` }, managed, opts);

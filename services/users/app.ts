@@ -128,7 +128,7 @@ export function createUsersApp(deps: { store: UsersStore; appOptions: ServiceApp
       const { userId } = c.req.valid('param');
       const user = await store.get(userId);
       if (!user) throw noSuchUser();
-      return c.json({ userId: user.id, roles: user.roles, active: user.active }, 200);
+      return c.json({ userId: user.id, roles: user.roles, active: user.active, email: user.email }, 200);
     })
     .openapi(deactivate, async (c) => {
       const { userId } = c.req.valid('param');

@@ -15,5 +15,8 @@ export const RolesBody = z
 export const User = z
   .object({ id: UserId, email: z.string(), name: z.string(), roles: z.array(z.string()), active: z.boolean(), createdAt: z.string() })
   .openapi('User');
-/** What the gateway needs to honour a token: is the account still active, with which roles. */
-export const Access = z.object({ userId: UserId, roles: z.array(z.string()), active: z.boolean() }).openapi('Access');
+/**
+ * What the gateway needs to honour a token: is the account still active, with which roles; and
+ * where to write to, which an order it places takes along (so its saga need not ask).
+ */
+export const Access = z.object({ userId: UserId, roles: z.array(z.string()), active: z.boolean(), email: z.string() }).openapi('Access');

@@ -54,6 +54,11 @@ export const Shipment = z.object({ shipmentId: ShipmentId, trackingNumber: z.str
 export const OrderRequest = z.object({ items: OrderLines, paymentToken: PaymentToken, shippingAddress: ShippingAddress }).strict();
 export type OrderRequest = z.infer<typeof OrderRequest>;
 
+/** Where a customer's mail goes: what the confirmation of an order needs of their account. */
+export interface Contact {
+  email: string;
+}
+
 const empty = z.object({}).strict();
 
 /** The data each event of an order's log carries, by type. */

@@ -24,6 +24,7 @@ export const READ_ELSEWHERE: Readonly<Record<string, string>> = {
   TEMPORAL_PROFILE: "the Temporal SDK's envconfig: the profile",
   MALLOC_ARENA_MAX: "glibc's allocator (scripts/stack/runtime-tuning.ts, Dockerfile)",
   MALLOC_MMAP_THRESHOLD_: "glibc's allocator (scripts/stack/runtime-tuning.ts, Dockerfile)",
+  GOGC: 'the Go runtime of the Temporal dev server (scripts/stack/runtime-tuning.ts)',
 };
 
 function typescriptFiles(root: string, dir: string): string[] {

@@ -65,6 +65,11 @@ describe('Prefer: wait', () => {
       currency: 'EUR',
       items: [{ sku: 'MUG-SAGA', quantity: 1, unitPriceCents: 1250 }],
     });
+    // The gateway passed the customer's address along: the saga asked the users service for nothing.
+    const { events } = await temporal.workflow.getHandle(orderSagaWorkflow.id(placed.orderId)).fetchHistory();
+    const activities = (events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    expect(activities).toContain('priceOrder');
+    expect(activities).not.toContain('getUserContact');
     const shown = bodyAs(await api.request('GET', `/orders/${placed.orderId}`, { token: ada.token }), TotalBody);
     expect(shown.status).toBe('CONFIRMED');
     expect(shown.totalCents).toBe(placed.totalCents);

@@ -31,7 +31,8 @@ export interface Calls {
   /** Activity names in call order, e.g. 'reserveStock'. */
   names: string[];
   events: string[];
-  notifications: Array<{ key: string; template: string; userId: string }>;
+  /** `to`: the address the workflow gave, if any. */
+  notifications: Array<{ key: string; template: string; userId: string; to?: string }>;
   /** Successful money movements: one entry per effect. */
   charged: number;
   refunded: number;
@@ -106,8 +107,8 @@ export function createFakes(overrides: { [Q in keyof Fakes]?: Partial<Fakes[Q]> 
       ping: pong('orders'),
     },
     notifications: {
-      sendNotification: ({ key, template, userId }) => {
-        calls.notifications.push({ key, template, userId });
+      sendNotification: ({ key, template, userId, to }) => {
+        calls.notifications.push({ key, template, userId, ...(to ? { to } : {}) });
         return Promise.resolve({ notificationId: key });
       },
       ping: pong('notifications'),

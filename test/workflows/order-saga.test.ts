@@ -2,7 +2,13 @@
 // in-memory activities (the same branches run on the real services in test/e2e/).
 import { Context } from '@temporalio/activity';
 import { describe, expect, it } from 'vitest';
-import { approveOrderUpdate, cancelOrderUpdate, sagaStateQuery, type OrderSagaResult } from '../../services/orders/temporal/contract.js';
+import {
+  approveOrderUpdate,
+  cancelOrderUpdate,
+  sagaStateQuery,
+  type OrderSagaResult,
+  type SagaState,
+} from '../../services/orders/temporal/contract.js';
 import { carrierEventSignal } from '../../services/shipping/temporal/contract.js';
 import { createFakes } from './fakes.js';
 import {
@@ -59,6 +65,25 @@ describe('order saga', () => {
       expect(calls.notifications.at(-1)?.template).toBe('review_request');
       const described = await handle.describe();
       expect(described.memo).toBeDefined();
+    });
+  });
+
+  const notified = (s: SagaState) => s.steps.some((step) => step.name === 'notify' && step.status === 'COMPLETED');
+
+  it("the customer's address the gateway passes along spares the users lookup; without it the saga looks it up", async () => {
+    const { fakes, calls } = createFakes();
+    await withWorkers(env(), fakes, async () => {
+      const given = { ...sagaInput(), contact: { email: 'ada@shop.example' } };
+      await waitForState(await startSaga(env(), given), notified, 'the confirmation sent');
+      expect(calls.names).not.toContain('getUserContact');
+      const passed = calls.notifications.find((n) => n.key === `${given.orderId}:order_confirmed`);
+      expect(passed?.to).toBe('ada@shop.example');
+
+      const looked = sagaInput();
+      await waitForState(await startSaga(env(), looked), notified, 'the confirmation sent');
+      expect(calls.names.filter((name) => name === 'getUserContact')).toHaveLength(1);
+      const found = calls.notifications.find((n) => n.key === `${looked.orderId}:order_confirmed`);
+      expect(found?.to).toBe('cust-1@example.com');
     });
   });
 

@@ -3,7 +3,7 @@
 // updates and signals it answers. Workflow-safe (no Node, no I/O, no zod): the
 // workflows' own code (workflows/order-saga.ts, workflows/checkout.ts) and the gateway import it.
 import { defineQuery, defineSignal, defineUpdate, WorkflowIdReusePolicy } from '@temporalio/workflow';
-import type { OrderRecord, OrderRequest } from '../../../shared/domain/order.js';
+import type { Contact, OrderRecord, OrderRequest } from '../../../shared/domain/order.js';
 import { defineWorkflow, type Duration, type OrderStatus, type TaskQueue } from '../../../shared/domain/vocabulary.js';
 import type { FulfilmentSettings } from '../../shipping/temporal/contract.js';
 import { CustomerIdKey, OrderStatusKey } from './search-attributes.js';
@@ -28,6 +28,12 @@ export interface OrderSagaSettings {
 export interface OrderSagaInput extends OrderRequest {
   orderId: string;
   customerId: string;
+  /**
+   * The customer's address as the gateway knew it when the order was placed (its account cache:
+   * USER_CACHE_SECONDS): spares the saga a users activity and a workflow task. Absent in sagas
+   * placed before it was passed, and when the gateway had none; those look it up.
+   */
+  contact?: Contact;
   requestId?: string;
   settings: OrderSagaSettings;
 }
