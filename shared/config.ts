@@ -84,8 +84,14 @@ export const temporalEnv = z.object({
 });
 
 export const workerEnv = z.object({
-  /** How many workflow executions a worker keeps in memory; 0 replays every workflow task (a determinism check). */
-  WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(0).optional(),
+  /**
+   * How many workflow executions a worker keeps in memory; 0 replays every workflow task (a
+   * determinism check). Every saga waiting for its parcel stays cached until evicted, about 0.2
+   * MiB each (issue 21's bench), and the SDK's own default (about 2,300 per worker, from the
+   * heap limit) assumes one worker per process: the one-process shop has four hosting workers.
+   * An evicted execution is replayed from its history at its next task.
+   */
+  WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(0).default(250),
   /** Where the worker's SDK runtime serves its Prometheus metrics (GET /metrics), on HOST; its own port, apart from the app's /metrics. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9464),
 });

@@ -121,12 +121,11 @@ export async function openWorker(
 ): Promise<Worker> {
   const settings = temporalSettings(ctx.env);
   const connection = await ctx.resources.workerConnection(ctx, settings);
-  const cacheSize = ctx.config.WORKFLOW_CACHE_SIZE;
   return createServiceWorker({
     connection,
     namespace: settings.namespace,
     ...spec,
     ...(ctx.tracing ? { tracing: ctx.tracing } : {}),
-    options: cacheSize === undefined ? {} : { maxCachedWorkflows: cacheSize },
+    options: { maxCachedWorkflows: ctx.config.WORKFLOW_CACHE_SIZE },
   });
 }
