@@ -63,7 +63,8 @@ const SAGA = 'a business setting of the workflows; its default is the shop polic
  * reason its default is right everywhere.
  */
 export const LEFT_AT_DEFAULT: Readonly<Record<string, string>> = {
-  WORKFLOW_CACHE_SIZE: '250 executions per hosting worker bounds its memory in every layout; a deployment with more sagas in flight at once raises it, 0 is a determinism check for tests',
+  WORKFLOW_CACHE_SIZE:
+    '250 executions per hosting worker bounds its memory in every layout; a deployment with more sagas in flight at once raises it, 0 is a determinism check for tests',
   TEMPORAL_TLS:
     'plain text to the in-cluster Temporal of compose and the overlays; a TLS or Temporal Cloud deployment sets it with its certificates or an API key (docs/deploying.md, Temporal Cloud)',
   MONGO_DB_PREFIX: SHARED_SERVERS,
