@@ -47,11 +47,15 @@ export async function loadOrder(sources: Sources, caller: Caller, orderId: strin
   const recorded = readModel(sources, caller, orderId, requestId);
   // Not recorded yet: ask at once whom the saga was started for, beside the query, which waits
   // for a worker (the whole budget when none runs the saga yet) and would leave describe none.
-  const [stored, live, started] = await Promise.all([
+  const [first, live, started] = await Promise.all([
     recorded,
     known ?? liveSaga(sources, orderId),
     recorded.then((r) => (r ? undefined : startedFor(sources, orderId))),
   ]);
+  // The saga writes an order's records before it shows the status they lead to, but the record
+  // read beside the query may predate both: read it again, after the query, when the two disagree,
+  // so a CONFIRMED order never shows the lines as they were before pricing.
+  const stored = first && live && first.status !== live.status ? ((await readModel(sources, caller, orderId, requestId)) ?? first) : first;
   const customerId = stored?.customerId ?? live?.customerId ?? started;
   if (!customerId || (customerId !== caller.userId && !isOperator(caller))) throw new HttpProblem('not-found', { detail: 'no such order' });
   return { stored, live, customerId };

@@ -14,7 +14,7 @@ import { DEMO_ADMIN } from '../../shared/demo-data.js';
 import { MAX_AMOUNT_CENTS } from '../../shared/domain/money.js';
 import { connectRedis } from '../../shared/redis.js';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
-import { ADDRESS, Api, expectProblem, type Answer } from '../support/api.js';
+import { ADDRESS, Api, expectProblem, resentUntilAnswered, type Answer } from '../support/api.js';
 import { OrderIdBody, bodyAs, tryBodyAs } from '../support/bodies.js';
 import { stack } from '../support/stack.js';
 import { isolatedSystemOptions } from '../support/system.js';
@@ -149,22 +149,15 @@ describe('one cart, many checkouts', () => {
   });
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * A checkout retried with its key, as a client does, while it is answered 503/504: under
  * load the checkout workflow may not finish within the request's Temporal budget, and a
  * resend with the same key joins it or finds its outcome.
  */
 async function checkoutAnswered(token: string, headers: Record<string, string> = {}, key = randomUUID()): Promise<Answer> {
-  let last: Answer | undefined;
-  for (let attempt = 0; attempt < 10; attempt++) {
-    last = await checkout(token, key, headers);
-    if (last.status < 500) return last;
-    expect([503, 504], JSON.stringify(last.body)).toContain(last.status);
-    await sleep(500);
-  }
-  throw new Error(`the checkout was never answered: ${JSON.stringify(last?.body)}`);
+  const answer = await resentUntilAnswered(() => checkout(token, key, headers), [503, 504]);
+  expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(500);
+  return answer;
 }
 
 /** A checkout answered with the order: 201 or 202. */

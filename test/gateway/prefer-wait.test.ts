@@ -85,6 +85,34 @@ describe('Prefer: wait', () => {
     expect(bodyAs(replayed, OrderIdBody).orderId).toBe(placed.orderId);
   });
 
+  it('30 readers polling one order throughout its saga never see a status ahead of its records', async () => {
+    // The saga writes the priced lines with the records that lead to CONFIRMED; a GET reads the
+    // record and queries the saga at once, and must not pair a record from before with a status from after.
+    const res = await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 2 }], { paymentToken: 'tok_slow' });
+    expect(res.status).toBe(202);
+    const { orderId } = bodyAs(res, OrderIdBody);
+    const Seen = z.object({
+      status: z.string(),
+      totalCents: z.number().nullable(),
+      items: z.array(z.object({ unitPriceCents: z.number().optional() }).loose()),
+    });
+    const seen: Array<z.infer<typeof Seen>> = [];
+    const reader = async () => {
+      for (let settled = false; !settled;) {
+        const shown = bodyAs(await api.request('GET', `/orders/${orderId}`, { token: ada.token }), Seen);
+        seen.push(shown);
+        settled = shown.status !== 'PENDING';
+      }
+    };
+    await Promise.all(Array.from({ length: 30 }, reader));
+    const confirmed = seen.filter((s) => s.status === 'CONFIRMED');
+    expect(confirmed.length).toBeGreaterThanOrEqual(30);
+    for (const s of confirmed) {
+      expect(s.totalCents).toBe(2 * 1250);
+      expect(s.items).toEqual([expect.objectContaining({ unitPriceCents: 1250 })]);
+    }
+  }, 60_000);
+
   it('settled also means cancelled or awaiting approval', async () => {
     const declined = await api.placeOrder(ada.token, [{ sku: 'MUG-SAGA', quantity: 1 }], {
       paymentToken: 'tok_declined',

@@ -72,3 +72,18 @@ export function expectProblem(res: Answer, status: number): void {
   expect(res.headers.get('content-type')).toContain('application/problem+json');
   expect(res.body).toMatchObject({ status, type: anyString(), title: anyString() });
 }
+
+/**
+ * A request resent with its Idempotency-Key, as a client does, while it is answered with one of
+ * `resendOn` (504: its outcome was not known within the gateway's Temporal budget, which a loaded
+ * machine may exceed): a resend joins the first or finds its outcome. At most 10 sends, 500 ms apart.
+ */
+export async function resentUntilAnswered(send: () => Promise<Answer>, resendOn: readonly number[] = [504]): Promise<Answer> {
+  let last: Answer | undefined;
+  for (let attempt = 0; attempt < 10; attempt++) {
+    last = await send();
+    if (!resendOn.includes(last.status)) return last;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`answered only ${resendOn.join(' or ')}, 10 times: ${JSON.stringify(last?.body)}`);
+}
