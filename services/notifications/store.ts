@@ -1,7 +1,10 @@
 // Notifications: one document per idempotency key (its _id), which is also the
 // outbox entry; listed per user, newest first, with read state. Sending is
 // claimed by a conditional transition, PENDING -> SENDING -> SENT, so of any
-// number of concurrent sends of one key exactly one reaches the transport.
+// number of concurrent sends of one key exactly one reaches the transport. The
+// send that creates the message inserts it already SENDING under its own claim
+// (the unique _id makes it the only creator), one write fewer per message than
+// inserting it PENDING and claiming it after.
 //
 // A send that finds a fresh SENDING claim waits a moment for the claimant's
 // outcome and answers with the id once it is SENT; if the claim is still held it
@@ -87,6 +90,7 @@ export class NotificationsStore {
   async send(request: SendRequest): Promise<{ notificationId: string }> {
     const data = request.data ?? {};
     const { subject, body } = render(request.template, data);
+    const claim = { id: randomUUID(), at: new Date() };
     const doc: NotificationDoc = {
       _id: request.key,
       userId: request.userId,
@@ -96,11 +100,14 @@ export class NotificationsStore {
       subject,
       body,
       data,
-      status: 'PENDING',
-      createdAt: new Date(),
+      status: 'SENDING',
+      claim,
+      sendAttempts: 1,
+      createdAt: claim.at,
       readAt: null,
     };
-    await insertIfNew(this.notifications, doc); // false: the same key again, the first message stands
+    if (await insertIfNew(this.notifications, doc)) return this.deliver(doc, claim);
+    // The same key again: the first message stands, whoever holds it.
     // A fresh claim of another attempt: wait (a little) for its outcome instead of assuming it.
     const waitUntil = Date.now() + Math.min(MAX_WAIT_FOR_CLAIMANT_MS, this.claimTimeoutMs / 2);
     for (let pause = 20; ; pause = Math.min(pause * 2, 500)) {
@@ -128,6 +135,11 @@ export class NotificationsStore {
       const current = await this.notifications.findOne({ _id: key }, { projection: { status: 1 } });
       return current?.status === 'SENT' ? { notificationId: key } : undefined;
     }
+    return this.deliver(claimed, claim);
+  }
+
+  /** Hands a message this attempt holds the claim of to the transport, then records the outcome under that claim. */
+  private async deliver(claimed: NotificationDoc, claim: { id: string }): Promise<{ notificationId: string }> {
     let transportId: string;
     try {
       ({ transportId } = await this.transport.send({
