@@ -11,7 +11,7 @@
 //   B2-on-orders  B2 on the orders service's own worker and the saga's queues (what the
 //                 bench measured before issue 21: that worker also serves the service)
 // each alone (solo latency), in a closed loop of BENCH_CONCURRENCY clients
-// (throughput), and saga-wait and B2 in an open loop at BENCH_OPEN_LOAD of the
+// (throughput; in BENCH_ROUNDS rounds, the scenarios taking turns), and saga-wait and B2 in an open loop at BENCH_OPEN_LOAD of the
 // saga's closed-loop rate (p50/p95/p99 under a steady arrival rate); plus the
 // resident memory of every process of the stack (with whatever each started)
 // idle and after the run, the idle totals, and the CPU each used during the
@@ -43,6 +43,8 @@ const env = parseEnv(
   z.object({
     /** Operations of each scenario in the closed loop. */
     BENCH_ORDERS: z.coerce.number().int().positive().default(150),
+    /** The closed loops run in this many rounds, each scenario in turn within a round (BENCH_ORDERS split between them). */
+    BENCH_ROUNDS: z.coerce.number().int().positive().max(50).default(3),
     BENCH_CONCURRENCY: z.coerce.number().int().positive().default(10),
     /** Operations of each scenario one at a time. */
     BENCH_SOLO: z.coerce.number().int().positive().default(25),
@@ -149,15 +151,29 @@ async function bench(target: Target): Promise<void> {
     const soloP50: Record<string, number> = {};
     for (const [name, op] of Object.entries(scenarios)) soloP50[name] = summarize(await solo(env.BENCH_SOLO, op)).p50;
 
+    // The closed loops in BENCH_ROUNDS rounds, every scenario in turn within a round: on a shared
+    // machine whose speed drifts during a run, saga and floor then share the slow and the fast spells.
+    const loops: Record<string, { seconds: number; latencies: number[]; cpuSeconds: Map<string, number> }> = {};
+    for (let round = 0; round < env.BENCH_ROUNDS; round++) {
+      const count = Math.floor(env.BENCH_ORDERS / env.BENCH_ROUNDS) + (round < env.BENCH_ORDERS % env.BENCH_ROUNDS ? 1 : 0);
+      if (count === 0) continue;
+      for (const [name, op] of Object.entries(scenarios)) {
+        const before = usage();
+        const result = await closedLoop(count, env.BENCH_CONCURRENCY, op);
+        const after = usage();
+        const loop = (loops[name] ??= { seconds: 0, latencies: [], cpuSeconds: new Map() });
+        loop.seconds += result.seconds;
+        loop.latencies.push(...result.latencies);
+        for (const { name: p } of watched)
+          loop.cpuSeconds.set(p, (loop.cpuSeconds.get(p) ?? 0) + coreShare(before.get(p)!, after.get(p)!, 1));
+      }
+    }
     const closed: Record<string, { perSecond: number; p50: number; p95: number; seconds: number }> = {};
     const cpu: Record<string, Map<string, number>> = {};
-    for (const [name, op] of Object.entries(scenarios)) {
-      const before = usage();
-      const result = await closedLoop(env.BENCH_ORDERS, env.BENCH_CONCURRENCY, op);
-      const after = usage();
-      cpu[name] = new Map(watched.map((p) => [p.name, coreShare(before.get(p.name)!, after.get(p.name)!, result.seconds)]));
-      const s = summarize(result.latencies);
-      closed[name] = { perSecond: result.perSecond, p50: s.p50, p95: s.p95, seconds: result.seconds };
+    for (const [name, loop] of Object.entries(loops)) {
+      cpu[name] = new Map([...loop.cpuSeconds].map(([p, seconds]) => [p, seconds / loop.seconds]));
+      const s = summarize(loop.latencies);
+      closed[name] = { perSecond: loop.latencies.length / loop.seconds, p50: s.p50, p95: s.p95, seconds: loop.seconds };
     }
 
     const rate = closed['saga-wait']!.perSecond * env.BENCH_OPEN_LOAD;
@@ -170,7 +186,7 @@ async function bench(target: Target): Promise<void> {
 
     const persistence = opts.persistent ? 'file databases (as npm start)' : 'in-memory databases';
     console.log(
-      `\nsagashop benchmark, ${new Date().toISOString().slice(0, 10)}, ${target.label}: ${persistence}, ${env.BENCH_SKUS} skus, concurrency ${env.BENCH_CONCURRENCY}, ${env.BENCH_ORDERS} per closed loop, ${env.BENCH_SOLO} solo, poll ${env.BENCH_POLL_MS} ms`,
+      `\nsagashop benchmark, ${new Date().toISOString().slice(0, 10)}, ${target.label}: ${persistence}, ${env.BENCH_SKUS} skus, concurrency ${env.BENCH_CONCURRENCY}, ${env.BENCH_ORDERS} per closed loop in ${env.BENCH_ROUNDS} round${env.BENCH_ROUNDS === 1 ? '' : 's'}, ${env.BENCH_SOLO} solo, poll ${env.BENCH_POLL_MS} ms`,
     );
     const w1 = [12, 12, 16, 12, 12];
     console.log(`\n${row(['scenario', 'solo p50', 'closed loop /s', 'loop p50', 'loop p95'], w1)}`);
