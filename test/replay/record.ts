@@ -5,7 +5,7 @@
 // or RECORD_HISTORIES=<scenario>,<scenario> for some of them.
 import { writeFileSync } from 'node:fs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { cancelOrderUpdate } from '../../services/orders/temporal/contract.js';
+import { cancelOrderUpdate, type OrderSagaInput } from '../../services/orders/temporal/contract.js';
 import { firstOrderPlacedSignal, usersTaskQueue } from '../../services/users/temporal/contract.js';
 import type { onboarding } from '../../workflows/onboarding.js';
 import { createFakes } from '../workflows/fakes.js';
@@ -23,8 +23,8 @@ const startOnboarding = (env: TestWorkflowEnvironment, userId: string) =>
   });
 
 /** An order placed, picked up and delivered: the saga completes. */
-async function deliveredOrder(env: TestWorkflowEnvironment) {
-  const input = sagaInput();
+async function deliveredOrder(env: TestWorkflowEnvironment, contact?: OrderSagaInput['contact']) {
+  const input = { ...sagaInput(), ...(contact ? { contact } : {}) };
   const handle = await startSaga(env, input);
   await waitForState(handle, (s) => !!s.shipment, 'a shipment');
   await deliver(env, input.orderId);
@@ -74,6 +74,14 @@ const scenarios: Record<string, Scenario> = {
   async deliveredBeforeOnboardingPatch(env) {
     const { workflowId } = await deliveredOrder(env);
     return { 'order-delivered-before-onboarding-patch': workflowId };
+  },
+  /**
+   * The saga as the gateway starts it since the address came with the input: no contact lookup,
+   * the order log in batches (the fewer-round-trips patch), one status upsert to CONFIRMED.
+   */
+  async deliveredWithContact(env) {
+    const { workflowId } = await deliveredOrder(env, { email: 'ada@shop.example' });
+    return { 'order-delivered-with-contact': workflowId };
   },
   async delivered(env) {
     const { orderId, workflowId } = await deliveredOrder(env);

@@ -40,6 +40,7 @@ describe('replay of recorded histories', () => {
       'order-delivered',
       'order-delivered-before-onboarding-patch',
       'order-delivered-dev-server',
+      'order-delivered-with-contact',
       'order-failed-compensation',
       'order-out-of-stock',
     ]);
@@ -88,6 +89,14 @@ describe('replay of recorded histories', () => {
   it('a saga recorded after the patch carries its marker', () => {
     const events = load('order-delivered').events ?? [];
     expect(events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')).toBe(true);
+  });
+
+  it('the newest saga recording is the shape the gateway starts today: the address in its input, no lookup', () => {
+    const scheduled = (name: string) =>
+      (load(name).events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    expect(scheduled('order-delivered')).toContain('getUserContact');
+    expect(scheduled('order-delivered-with-contact')).not.toContain('getUserContact');
+    expect(scheduled('order-delivered-with-contact')).toContain('priceOrder');
   });
 
   it('an incompatible change of the saga is reported as non-determinism', async () => {
