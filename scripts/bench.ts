@@ -11,11 +11,12 @@
 //   B2-on-orders  B2 on the orders service's own worker and the saga's queues (what the
 //                 bench measured before issue 21: that worker also serves the service)
 // each alone (solo latency), in a closed loop of BENCH_CONCURRENCY clients
-// (throughput; in BENCH_ROUNDS rounds, the scenarios taking turns), and saga-wait and B2 in an open loop at BENCH_OPEN_LOAD of the
-// saga's closed-loop rate (p50/p95/p99 under a steady arrival rate); plus the
-// resident memory of every process of the stack (with whatever each started)
-// idle and after the run, the idle totals, and the CPU each used during the
-// saga's closed loop. Figures only, never a pass/fail: the machines are shared
+// (throughput; in BENCH_ROUNDS rounds, the scenarios taking turns), and saga-wait
+// and B2 in an open loop at BENCH_OPEN_LOAD of the saga's closed-loop rate
+// (p50/p95/p99 under a steady arrival rate); plus the resident memory of every
+// process of the stack (with whatever each started) idle and after the run, the
+// idle totals, and the CPU each used during the saga's closed loop. Figures only,
+// never a pass/fail: the machines are shared
 // and noisy, so only the ratios to the floor measured in the same run mean much.
 //
 // BENCH_CLUSTER=true runs the same on the local Temporal cluster (docs/cluster.md:
@@ -33,7 +34,7 @@ import { engineFloor, sagaPolling, sagaWaiting } from './bench/scenarios.js';
 import { seedShop } from './bench/shop.js';
 import { ms, ratio, summarize } from './bench/stats.js';
 import { startFloorWorker } from './bench/floor.js';
-import { coreShare, sumUsage, usageOf, type Usage } from './bench/usage.js';
+import { cpuSecondsBetween, sumUsage, usageOf, type Usage } from './bench/usage.js';
 import type { Managed } from './stack/processes.js';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from './stack/local.js';
 import { DEFAULT_LAYOUT } from './stack/system.js';
@@ -165,7 +166,7 @@ async function bench(target: Target): Promise<void> {
         loop.seconds += result.seconds;
         loop.latencies.push(...result.latencies);
         for (const { name: p } of watched)
-          loop.cpuSeconds.set(p, (loop.cpuSeconds.get(p) ?? 0) + coreShare(before.get(p)!, after.get(p)!, 1));
+          loop.cpuSeconds.set(p, (loop.cpuSeconds.get(p) ?? 0) + cpuSecondsBetween(before.get(p)!, after.get(p)!));
       }
     }
     const closed: Record<string, { perSecond: number; p50: number; p95: number; seconds: number }> = {};

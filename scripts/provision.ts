@@ -59,7 +59,7 @@ async function ensureTemporalCli(): Promise<void> {
  * needs no extra threads on a 2-core machine (the data of a test run or a demo shop is far below
  * the cap). TrimNativeHeapInterval (JDK 17.0.9+, 21.0.1+) hands the C heap's freed memory back to
  * the OS every 2 s: the JIT compilers' arenas of a warm-up stayed resident otherwise, and with it
- * the idle server after a bench's warm-up was 70 MiB instead of 85-101 MiB (issue 21). An older
+ * the idle server after a bench's warm-up was 70-76 MiB instead of 85-101 MiB (issue 21). An older
  * JDK ignores the option (IgnoreUnrecognizedVMOptions) and runs as before.
  */
 function launcherScript(lib: string, classes: string): string {

@@ -37,8 +37,8 @@ function ownUsageOf(pid: number | undefined): Usage {
   }
 }
 
-/** CPU used between two readings, as a share of one core over `seconds`. */
-export const coreShare = (before: Usage, after: Usage, seconds: number) => (after.cpuSeconds - before.cpuSeconds) / seconds;
+/** CPU time (every thread, in seconds) used between two readings. */
+export const cpuSecondsBetween = (before: Usage, after: Usage) => after.cpuSeconds - before.cpuSeconds;
 
 /** The processes `pid` started, and theirs (a launcher script's JVM, say). */
 function descendantsOf(pid: number): number[] {

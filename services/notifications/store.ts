@@ -107,8 +107,8 @@ export class NotificationsStore {
       readAt: null,
     };
     if (await insertIfNew(this.notifications, doc)) return this.deliver(doc, claim);
-    // The same key again: the first message stands, whoever holds it.
-    // A fresh claim of another attempt: wait (a little) for its outcome instead of assuming it.
+    // The same key again: the first message stands. A fresh claim of another attempt (its
+    // creator's, or a retry's): wait (a little) for its outcome instead of assuming it.
     const waitUntil = Date.now() + Math.min(MAX_WAIT_FOR_CLAIMANT_MS, this.claimTimeoutMs / 2);
     for (let pause = 20; ; pause = Math.min(pause * 2, 500)) {
       const sent = await this.claimAndSend(request.key);
