@@ -11,7 +11,13 @@
 # (404) and invalid ones (400) are still checked. Which ones is decided by counting
 # an operation's cases, not by a random draw, so a run's seed (one worker) replays
 # it; not by the drawn value either, which for some parameters is nearly always
-# the schema's example.
+# the schema's example. The count is kept per phase and per kind of case (valid or
+# invalid as a whole), and its first case takes the known data: Schemathesis judges
+# each phase of an operation on its valid cases alone and warns ("missing test
+# data") when none of them was served, so every phase needs a valid case with the
+# known data. A count across phases and kinds could give all of a phase's few valid
+# cases drawn ids (a valid path under an invalid body counts too), and whether it
+# did depended on how many cases earlier phases drew.
 # Schemathesis revalidates what this hook changes, so the checks judge the
 # request as sent.
 #
@@ -41,21 +47,34 @@ def _operation_id(case):
 
 
 _drawn = collections.Counter()
-# How often each operation was sent known data: printed at the end of the run, so a
-# warning about missing data can be told apart from hooks that never applied.
+# How often each operation was sent known data, and what it answered: printed at the end
+# of the run, so a warning about missing data can be told apart from hooks that never
+# applied and from known data the API refused.
 _sent_known = collections.Counter()
+_known_answers = collections.defaultdict(collections.Counter)
+_known_case_ids = set()
 
 
 @atexit.register
 def _report():
-    sent = ", ".join(f"{op} {n}" for op, n in sorted(_sent_known.items())) or "none"
+    def answers(op):
+        return " ".join(f"{status}x{n}" for status, n in sorted(_known_answers[op].items()))
+
+    sent = ", ".join(f"{op} {n} ({answers(op)})" for op, n in sorted(_sent_known.items())) or "none"
     print(f"sagashop hooks: known data sent to {sent}", file=sys.stderr)
 
 
+def _sent_known_to(case):
+    _sent_known[_operation_id(case)] += 1
+    _known_case_ids.add(case.id)
+
+
 def _every_other(case, location):
-    """True for every other case of the operation with a valid value at `location`."""
-    _drawn[(case.operation.label, location)] += 1
-    return _drawn[(case.operation.label, location)] % 2 == 1
+    """True for the first and every other case of its operation, phase and kind with a valid value at `location`."""
+    meta = case.meta
+    key = (case.operation.label, location, meta.phase.name, meta.generation.mode)
+    _drawn[key] += 1
+    return _drawn[key] % 2 == 1
 
 
 def _drawn_valid(case, location):
@@ -72,7 +91,7 @@ def _use_known_path(case):
     for name, value in known.items():
         if name in params:
             params[name] = value
-    _sent_known[_operation_id(case)] += 1
+    _sent_known_to(case)
 
 
 def _use_known_body(case):
@@ -81,7 +100,7 @@ def _use_known_body(case):
     if not known or not isinstance(body, dict) or not _drawn_valid(case, ParameterLocation.BODY) or not _every_other(case, "body"):
         return
     body.update(known)
-    _sent_known[_operation_id(case)] += 1
+    _sent_known_to(case)
 
 
 def _fresh_idempotency_key(case):
@@ -96,3 +115,10 @@ def before_call(context, case, kwargs):
     _use_known_path(case)
     _use_known_body(case)
     _fresh_idempotency_key(case)
+
+
+@schemathesis.hook
+def after_call(context, case, response):
+    if case.id in _known_case_ids:
+        _known_case_ids.discard(case.id)
+        _known_answers[_operation_id(case)][response.status_code] += 1
