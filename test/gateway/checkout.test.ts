@@ -60,7 +60,7 @@ const orderIdsOf = async (token: string) =>
 
 /** The order's lines once its read model has them (polling is a wait, not a timing assertion). */
 async function orderedLines(token: string, orderId: string): Promise<Array<{ sku: string; quantity: number }>> {
-  const deadline = Date.now() + 45_000;
+  const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     const res = await api.request('GET', `/orders/${orderId}`, { token });
     const lines = res.status === 200 ? tryBodyAs(res, OrderLinesBody)?.items : undefined;
@@ -183,11 +183,15 @@ describe('whenever the order exists, its lines leave the cart (issue 18, finding
         ? api.request('GET', '/products?limit=20')
         : api.placeOrder(loader.token, [{ sku: 'TSHIRT-RED-M', quantity: 1 }], { headers: { Prefer: 'wait=1' } }),
     );
+    const started = performance.now();
     const placed = await Promise.all(customers.map(({ token }) => checkoutUntilPlaced(token, { Prefer: 'wait=1' })));
     await Promise.all(load);
+    const answeredAfter = ((performance.now() - started) / 1000).toFixed(1);
 
     const unsettled = placed.filter((a) => a.status === 202).length;
-    console.log(`checkouts with Prefer: wait=1: ${CUSTOMERS - unsettled} settled in time (201), ${unsettled} not (202)`);
+    console.log(
+      `checkouts with Prefer: wait=1: ${CUSTOMERS - unsettled} settled in time (201), ${unsettled} not (202); all answered after ${answeredAfter} s`,
+    );
     await Promise.all(
       customers.map(async ({ token }, i) => {
         const orderId = orderIdOf(placed[i]!);
@@ -199,7 +203,11 @@ describe('whenever the order exists, its lines leave the cart (issue 18, finding
         expect(mine).toEqual([orderId]);
       }),
     );
-  });
+    console.log(`every order priced and checked after ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    // 25 password hashes, 84 requests and 64 sagas: beside the cluster test on two cores this
+    // took 66 s (28 s of accounts and carts, checkouts answered after 31 s, checked 7 s later).
+    // The time is the machine's, not a promise of the shop's; a hang still ends the test.
+  }, 240_000);
 
   it('a checkout while the cart service is down fails without buying; the same key places the order once the cart is back', async () => {
     const eve = await api.account('eve');
