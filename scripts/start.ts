@@ -66,6 +66,12 @@ function workerMetricsLines(system: RunningSystem): string {
     .join('\n');
 }
 
+/** Resolves once every one of `starts` has settled; rejects then with the first failure, if any. */
+async function everySettled(starts: ReadonlyArray<Promise<unknown>>): Promise<void> {
+  const failed = (await Promise.allSettled(starts)).find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 async function main(): Promise<void> {
   const dataDir = resolve(env.SAGASHOP_DATA_DIR);
   const logDir = join(dataDir, 'logs');
@@ -101,13 +107,13 @@ async function main(): Promise<void> {
     const opts = { dataDir, logDir, ports, persistent: true, supervision: {} };
     console.log(`[start] starting infrastructure (data: ${dataDir}, logs: ${logDir})`);
     const temporalStarter = cluster ? startClusterTemporal({ temporalHosts: { history: env.CLUSTER_HISTORY_HOSTS } }) : startTemporal;
-    // Each is stopped on the way out even when another failed to start.
+    // Each is stopped on the way out even when another failed to start. All three are waited
+    // for before a failure is reported: stopping at the first failure would miss one still
+    // starting (a dev server in a process group of its own outlives this launcher).
     const up = <T extends Service<unknown>>(service: T) => (started.push(service), service);
-    const [mongo, redis, temporal] = await Promise.all([
-      startMongo(opts).then(up),
-      startRedis(opts).then(up),
-      temporalStarter(opts).then(up),
-    ]);
+    const starts = [startMongo(opts).then(up), startRedis(opts).then(up), temporalStarter(opts).then(up)] as const;
+    await everySettled(starts);
+    const [mongo, redis, temporal] = await Promise.all(starts);
     const oneProcess = !cluster && env.SAGASHOP_PROCESSES === 'one';
     console.log(
       `[start] starting the services (each with its worker) and the gateway, ${oneProcess ? 'in one process (SAGASHOP_PROCESSES=each: a process each)' : 'a process each'}`,
