@@ -4,7 +4,7 @@
 // are the saga's as ever; its one
 // process, SIGKILLed with orders in flight, is restarted by the supervisor on the
 // same ports and loses, duplicates or double-charges nothing (the audit says so).
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChecks } from '../../scripts/audit/checks.js';
 import { takeSnapshot, type StackAddress } from '../../scripts/audit/snapshot.js';
@@ -15,8 +15,7 @@ import { SERVICE_NAMES } from '../../shared/domain/vocabulary.js';
 import { Api } from '../support/api.js';
 import { OrderIdBody, StatusBody, bodyAs } from '../support/bodies.js';
 import { expectReady } from '../support/readiness.js';
-import { stack } from '../support/stack.js';
-import { isolatedSystemOptions } from '../support/system.js';
+import { UNLIMITED_REQUESTS, isolatedSystemOptions, temporalClientOf } from '../support/system.js';
 import { orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 
 const WITHIN_MS = 120_000;
@@ -30,14 +29,11 @@ let address: StackAddress;
 beforeAll(async () => {
   const options = await isolatedSystemOptions('one_process', {
     processes: 'one',
-    env: { SEED_DEMO: 'true', RATE_LIMIT_PER_USER: '100000', RATE_LIMIT_PER_IP: '100000' },
+    env: { SEED_DEMO: 'true', ...UNLIMITED_REQUESTS },
   });
   system = await startSystem(options);
   api = new Api(`${system.gatewayUrl}/api/v1`);
-  temporal = new Client({
-    connection: await Connection.connect({ address: stack().temporalAddress }),
-    namespace: options.temporalNamespace,
-  });
+  temporal = await temporalClientOf(options);
   address = {
     mongoUrl: options.mongoUrl,
     prefix: options.prefix,

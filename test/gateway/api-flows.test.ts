@@ -26,7 +26,7 @@ import {
   pageOf,
 } from '../support/bodies.js';
 import { anyString } from '../support/matchers.js';
-import { isolatedSystemOptions } from '../support/system.js';
+import { UNLIMITED_REQUESTS, isolatedSystemOptions } from '../support/system.js';
 
 const address = { name: 'Ada', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' };
 const PRODUCT_FIELDS = ['currency', 'description', 'name', 'priceCents', 'sku'];
@@ -133,7 +133,7 @@ async function allPages<T>(
 
 beforeAll(async () => {
   const options = await isolatedSystemOptions('flows', {
-    env: { SEED_DEMO: 'true', RATE_LIMIT_PER_IP: '100000', RATE_LIMIT_PER_USER: '100000' },
+    env: { SEED_DEMO: 'true', ...UNLIMITED_REQUESTS },
   });
   prefix = options.prefix;
   system = await startSystem(options);

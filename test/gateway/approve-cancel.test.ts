@@ -12,7 +12,7 @@ import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { Api, expectProblem } from '../support/api.js';
 import { OrderIdBody, StatusBody, bodyAs } from '../support/bodies.js';
 import { anyString } from '../support/matchers.js';
-import { isolatedSystemOptions } from '../support/system.js';
+import { UNLIMITED_REQUESTS, isolatedSystemOptions } from '../support/system.js';
 
 const ORDERS = 20;
 
@@ -28,8 +28,7 @@ beforeAll(async () => {
         SEED_DEMO: 'true',
         APPROVAL_THRESHOLD_CENTS: '1',
         DOWNSTREAM_TIMEOUT_MS: '30000',
-        RATE_LIMIT_PER_USER: '100000',
-        RATE_LIMIT_PER_IP: '100000',
+        ...UNLIMITED_REQUESTS,
       },
     }),
   );

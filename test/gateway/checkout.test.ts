@@ -17,7 +17,7 @@ import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { ADDRESS, Api, expectProblem, resentUntilAnswered, type Answer } from '../support/api.js';
 import { OrderIdBody, bodyAs, tryBodyAs } from '../support/bodies.js';
 import { stack } from '../support/stack.js';
-import { isolatedSystemOptions } from '../support/system.js';
+import { UNLIMITED_REQUESTS, isolatedSystemOptions } from '../support/system.js';
 
 const CONCURRENT = 20;
 const details = { paymentToken: 'tok_visa', shippingAddress: ADDRESS };
@@ -29,7 +29,7 @@ let api: Api;
 beforeAll(async () => {
   const options = await isolatedSystemOptions('checkout', {
     // tok_slow takes 10 s at the provider: longer than the waits below.
-    env: { SEED_DEMO: 'true', RATE_LIMIT_PER_USER: '100000', RATE_LIMIT_PER_IP: '100000', SIMULATOR_SLOW_MS: '10000' },
+    env: { SEED_DEMO: 'true', ...UNLIMITED_REQUESTS, SIMULATOR_SLOW_MS: '10000' },
   });
   prefix = options.prefix;
   system = await startSystem(options);

@@ -12,7 +12,7 @@ import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
 import { ADDRESS, Api } from '../support/api.js';
 import { ItemsBody, OrderIdBody, StatusBody, bodyAs } from '../support/bodies.js';
 import { anyString } from '../support/matchers.js';
-import { isolatedSystemOptions } from '../support/system.js';
+import { UNLIMITED_REQUESTS, isolatedSystemOptions } from '../support/system.js';
 import { orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 
 let system: RunningSystem;
@@ -24,7 +24,7 @@ let ada: { id: string; token: string };
 beforeAll(async () => {
   // tok_slow takes 4 s at the provider: long enough to outlast a 1 s wait.
   const options = await isolatedSystemOptions('prefer', {
-    env: { SEED_DEMO: 'true', SIMULATOR_SLOW_MS: '4000', RATE_LIMIT_PER_USER: '100000', RATE_LIMIT_PER_IP: '100000' },
+    env: { SEED_DEMO: 'true', SIMULATOR_SLOW_MS: '4000', ...UNLIMITED_REQUESTS },
   });
   system = await startSystem(options);
   connection = await Connection.connect({ address: options.temporalAddress });

@@ -12,7 +12,7 @@
 // lost (deleted: the answer was never stored) or still pending (in flight: the
 // gateway died before storing it) at the resend.
 import { randomUUID } from 'node:crypto';
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../gateway/idempotency/middleware.js';
 import { IdempotencyStore } from '../../gateway/idempotency/store.js';
@@ -31,7 +31,7 @@ import { ItemsBody, OrderIdBody, StatusBody, bodyAs } from '../support/bodies.js
 import { MuteProxy, type CapturedAnswer } from '../support/mute-proxy.js';
 import { expectReady } from '../support/readiness.js';
 import { stack } from '../support/stack.js';
-import { isolatedSystemOptions } from '../support/system.js';
+import { UNLIMITED_REQUESTS, isolatedSystemOptions, temporalClientOf } from '../support/system.js';
 import { orderSagaWorkflow } from '../../services/orders/temporal/contract.js';
 
 /** Resends of each request fired at once after the restart. */
@@ -73,16 +73,12 @@ beforeAll(async () => {
       SEED_DEMO: 'true',
       APPROVAL_THRESHOLD_CENTS: '1000',
       DOWNSTREAM_TIMEOUT_MS: '30000',
-      RATE_LIMIT_PER_USER: '100000',
-      RATE_LIMIT_PER_IP: '100000',
+      ...UNLIMITED_REQUESTS,
     },
   });
   system = await startSystem(options);
   api = new Api(`${system.gatewayUrl}/api/v1`);
-  temporal = new Client({
-    connection: await Connection.connect({ address: stack().temporalAddress }),
-    namespace: options.temporalNamespace,
-  });
+  temporal = await temporalClientOf(options);
   redis = connectRedis(stack().redisUrl, `${options.prefix}:`);
   keys = new IdempotencyStore(redis, 86_400, createLogger('test', 'silent'));
   proxy = await MuteProxy.start(system.gatewayUrl);

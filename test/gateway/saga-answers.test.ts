@@ -6,7 +6,7 @@
 // cancel: exactly one wins each time, a cancel after an acknowledged pickup is 409
 // and no picked-up order is refunded or restocked; nobody approves their own order.
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startSystem, type RunningSystem } from '../../scripts/stack/system.js';
@@ -26,8 +26,7 @@ import {
   bodyAs,
   tryBodyAs,
 } from '../support/bodies.js';
-import { stack } from '../support/stack.js';
-import { isolatedSystemOptions } from '../support/system.js';
+import { UNLIMITED_REQUESTS, isolatedSystemOptions, temporalClientOf } from '../support/system.js';
 
 /** Orders whose pickup races their cancel. */
 const PAIRS = 20;
@@ -45,16 +44,12 @@ beforeAll(async () => {
       SEED_DEMO: 'true',
       APPROVAL_THRESHOLD_CENTS: '1000',
       DOWNSTREAM_TIMEOUT_MS: '30000',
-      RATE_LIMIT_PER_USER: '100000',
-      RATE_LIMIT_PER_IP: '100000',
+      ...UNLIMITED_REQUESTS,
     },
   });
   system = await startSystem(options);
   api = new Api(`${system.gatewayUrl}/api/v1`);
-  temporal = new Client({
-    connection: await Connection.connect({ address: stack().temporalAddress }),
-    namespace: options.temporalNamespace,
-  });
+  temporal = await temporalClientOf(options);
   admin = await api.login(DEMO_ADMIN.email, DEMO_ADMIN.password);
   ada = await api.account('ada');
 }, 240_000);

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/stack/processes.js';
 import { startGateway, type ExtraGateway, type ServiceName } from '../../scripts/stack/system.js';
 import { ChecksBody, DetailBody, bodyAs } from '../support/bodies.js';
+import { UNLIMITED_REQUESTS } from '../support/system.js';
 import { anyString } from '../support/matchers.js';
 import { stack, uniqueName } from '../support/stack.js';
 import { bodyOf } from '../../shared/http/body.js';
@@ -117,8 +118,7 @@ beforeAll(async () => {
       JWT_SECRET,
       DOWNSTREAM_TIMEOUT_MS: '300',
       DASHBOARD_PART_TIMEOUT_MS: '200',
-      RATE_LIMIT_PER_IP: '100000',
-      RATE_LIMIT_PER_USER: '100000',
+      ...UNLIMITED_REQUESTS,
     },
     'gateway-timeouts',
   );

@@ -3,7 +3,7 @@
 // workflow code (`sagas`, `inventory`, ...), so two systems on one namespace would
 // run each other's activities against each other's databases.
 import { join } from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import type { SystemOptions } from '../../scripts/stack/system.js';
 import { registerSearchAttributes, stack, uniqueName } from './stack.js';
@@ -55,4 +55,12 @@ export async function isolatedSystemOptions(
     // far more than the per-address registration budget; the security test sets it low to check it.
     env: { READINESS_CACHE_MS: '0', REGISTRATIONS_PER_IP: '1000000', ...extra.env },
   };
+}
+
+/** A gateway that never answers 429: tests that send many requests from one user and address. */
+export const UNLIMITED_REQUESTS = { RATE_LIMIT_PER_USER: '100000', RATE_LIMIT_PER_IP: '100000' } as const;
+
+/** A Temporal client on the system's own namespace, to look at its workflows. */
+export async function temporalClientOf(options: Pick<SystemOptions, 'temporalAddress' | 'temporalNamespace'>): Promise<Client> {
+  return new Client({ connection: await Connection.connect({ address: options.temporalAddress }), namespace: options.temporalNamespace });
 }
