@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseEnv, port } from '../shared/config.js';
 import { tracingConfigured } from '../shared/telemetry/switch.js';
-import { startMongo, startRedis, startTemporal, type Service } from './stack/infra.js';
+import { startInfra, startTemporal, type Service } from './stack/infra.js';
 import { CLUSTER_START_TIMEOUT_MS, clusterOf, replicasFor, startClusterTemporal } from './stack/cluster.js';
 import { freePort, portAnswers } from './stack/processes.js';
 import { DEFAULT_LAYOUT, startSystem, type RunningSystem } from './stack/system.js';
@@ -66,12 +66,6 @@ function workerMetricsLines(system: RunningSystem): string {
     .join('\n');
 }
 
-/** Resolves once every one of `starts` has settled; rejects then with the first failure, if any. */
-async function everySettled(starts: ReadonlyArray<Promise<unknown>>): Promise<void> {
-  const failed = (await Promise.allSettled(starts)).find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) throw failed.reason;
-}
-
 async function main(): Promise<void> {
   const dataDir = resolve(env.SAGASHOP_DATA_DIR);
   const logDir = join(dataDir, 'logs');
@@ -107,13 +101,8 @@ async function main(): Promise<void> {
     const opts = { dataDir, logDir, ports, persistent: true, supervision: {} };
     console.log(`[start] starting infrastructure (data: ${dataDir}, logs: ${logDir})`);
     const temporalStarter = cluster ? startClusterTemporal({ temporalHosts: { history: env.CLUSTER_HISTORY_HOSTS } }) : startTemporal;
-    // Each is stopped on the way out even when another failed to start. All three are waited
-    // for before a failure is reported: stopping at the first failure would miss one still
-    // starting (a dev server in a process group of its own outlives this launcher).
-    const up = <T extends Service<unknown>>(service: T) => (started.push(service), service);
-    const starts = [startMongo(opts).then(up), startRedis(opts).then(up), temporalStarter(opts).then(up)] as const;
-    await everySettled(starts);
-    const [mongo, redis, temporal] = await Promise.all(starts);
+    // Each is stopped on the way out, also when another failed to start.
+    const { mongo, redis, temporal } = await startInfra(opts, temporalStarter, (service) => started.push(service));
     const oneProcess = !cluster && env.SAGASHOP_PROCESSES === 'one';
     console.log(
       `[start] starting the services (each with its worker) and the gateway, ${oneProcess ? 'in one process (SAGASHOP_PROCESSES=each: a process each)' : 'a process each'}`,

@@ -196,3 +196,21 @@ export async function startTemporal(opts: InfraOptions): Promise<Service<Tempora
   await waitFor(`temporal dev server on ${address}`, () => temporalAnswers(address), 60_000, managed);
   return fromManaged({ address, namespace, uiUrl: `http://localhost:${uiPort}` }, managed, opts);
 }
+
+/**
+ * MongoDB, Redis and Temporal, started side by side. `up` hears of each as it comes up, so
+ * the caller can stop it later; a failure is thrown only once all three have settled. At
+ * the first failure the others may still be starting, and one that came up after the caller
+ * had stopped what it knew of would outlive it (each runs in a process group of its own).
+ */
+export async function startInfra(
+  opts: InfraOptions,
+  temporal: (opts: InfraOptions) => Promise<Service<TemporalInfo>>,
+  up: (service: Service<unknown>) => void,
+): Promise<{ mongo: Service<string>; redis: Service<string>; temporal: Service<TemporalInfo> }> {
+  const heard = <T extends Service<unknown>>(service: T) => (up(service), service);
+  const starts = { mongo: startMongo(opts).then(heard), redis: startRedis(opts).then(heard), temporal: temporal(opts).then(heard) };
+  const failed = (await Promise.allSettled(Object.values(starts))).find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return { mongo: await starts.mongo, redis: await starts.redis, temporal: await starts.temporal };
+}

@@ -2,7 +2,7 @@
 // sagashop process (system.ts) on it, stopped together. Used by the benchmark
 // and the chaos run, which both start the stack as `npm start` does.
 import { constants } from 'node:os';
-import { startMongo, startRedis, startTemporal, type InfraOptions, type Service, type TemporalInfo } from './infra.js';
+import { startInfra, startTemporal, type InfraOptions, type Service, type TemporalInfo } from './infra.js';
 import type { Managed } from './processes.js';
 import { startSystem, type RunningSystem, type SystemOptions } from './system.js';
 
@@ -48,11 +48,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const infra: Array<Service<unknown>> = [];
   const stopInfra = () => Promise.all(infra.map((s) => s.stop()));
   try {
-    const [mongo, redis, temporal] = await Promise.all([
-      startMongo(opts).then((s) => (infra.push(s), s)),
-      startRedis(opts).then((s) => (infra.push(s), s)),
-      (opts.startTemporal ?? startTemporal)(opts).then((s) => (infra.push(s), s)),
-    ]);
+    const { mongo, redis, temporal } = await startInfra(opts, opts.startTemporal ?? startTemporal, (service) => infra.push(service));
     const system = await startSystem({
       ...opts,
       mongoUrl: mongo.value,
