@@ -29,3 +29,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /** A hash of nothing, verified against when the email is unknown, so timing does not reveal which emails exist. */
 export const DUMMY_HASH = await hashPassword('dummy-password-for-timing');
+
+/** What the users store needs of password hashing: passed in, so a test can see what a login verified against. */
+export interface Passwords {
+  hash(password: string): Promise<string>;
+  verify(password: string, stored: string): Promise<boolean>;
+}
+
+export const scryptPasswords: Passwords = { hash: hashPassword, verify: verifyPassword };

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { DomainError } from '../../shared/domain/errors.js';
 import { insertIfNew } from '../../shared/mongo.js';
-import { DUMMY_HASH, hashPassword, verifyPassword } from './password.js';
+import { DUMMY_HASH, scryptPasswords, type Passwords } from './password.js';
 
 interface UserDoc {
   _id: string;
@@ -40,7 +40,10 @@ const view = (doc: UserDoc): UserView => ({
 export class UsersStore {
   readonly users: Collection<UserDoc>;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly passwords: Passwords = scryptPasswords,
+  ) {
     this.users = db.collection<UserDoc>('users');
   }
 
@@ -56,7 +59,7 @@ export class UsersStore {
       email: input.email,
       emailLower: input.email.toLowerCase(),
       name: input.name,
-      passwordHash: await hashPassword(input.password),
+      passwordHash: await this.passwords.hash(input.password),
       roles,
       createdAt: now,
       updatedAt: now,
@@ -68,7 +71,7 @@ export class UsersStore {
   /** The account for these credentials, or undefined; the same work is done for unknown emails. */
   async verify(email: string, password: string): Promise<UserView | undefined> {
     const doc = await this.users.findOne({ emailLower: email.toLowerCase() });
-    const ok = await verifyPassword(password, doc?.passwordHash ?? DUMMY_HASH);
+    const ok = await this.passwords.verify(password, doc?.passwordHash ?? DUMMY_HASH);
     return doc && ok && !doc.deactivatedAt ? view(doc) : undefined;
   }
 
