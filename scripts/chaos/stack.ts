@@ -15,6 +15,9 @@ export function chaosStackOptions(dataDir: string, log: (line: string) => void, 
     logDir: join(dataDir, 'logs'),
     persistent: true,
     supervision: { report: log },
+    // A process per service, all starting at once, beside whatever else the machine runs (the
+    // test suite runs another file beside it): one has taken over 60 s to listen there.
+    startTimeoutMs: 180_000,
     env: { SEED_DEMO: 'true', RATE_LIMIT_PER_USER: '100000000', RATE_LIMIT_PER_IP: '100000000', REGISTRATIONS_PER_IP: '100000000', ...env },
   };
 }
