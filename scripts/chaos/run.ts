@@ -3,7 +3,8 @@
 // supervised), a mixed workload through the public API while real faults hit it
 // (faults.ts), a drain until it comes to rest (drain.ts), then the audit of its
 // books (../audit) plus the run's own rows: what each scenario's orders ended as
-// (workload.ts), every fault recovered from, and how the API answered meanwhile.
+// (workload.ts), the carts (no claim left, no bought line left: carts.ts), every
+// fault recovered from, and how the API answered meanwhile.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import type { LocalStack, LocalStackOptions } from '../stack/local.js';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,9 @@ import { join } from 'node:path';
 import { runChecks, type CheckResult } from '../audit/checks.js';
 import { breachCount, formatReport } from '../audit/report.js';
 import { takeSnapshot } from '../audit/snapshot.js';
+import { connectRedis, type Redis } from '../../shared/redis.js';
 import { chargeAttempts } from './attempts.js';
+import { cartsAtRest, judgeCarts } from './carts.js';
 import { apiReport, newStats, ShopClient } from './client.js';
 import { drain } from './drain.js';
 import { faultReport, planFaults, runFaults, type FaultPlan, type Victim } from './faults.js';
@@ -42,6 +45,15 @@ export interface ChaosOutcome {
   breaches: number;
   report: string;
   dataDir: string;
+}
+
+async function withRedis<T>(url: string, use: (redis: Redis) => Promise<T>): Promise<T> {
+  const redis = connectRedis(url);
+  try {
+    return await use(redis);
+  } finally {
+    await redis.quit().catch(() => redis.disconnect());
+  }
 }
 
 /** The plan's faults in one line, for the report's heading. */
@@ -88,6 +100,7 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosOutcome> {
     // Judged with no grace: whatever still moves after the drain is a breach.
     const snapshot = await takeSnapshot(address);
     const workload = judge(runs, new Map(snapshot.orders.map((o) => [o.orderId, o])));
+    const carts = judgeCarts(await withRedis(victim.stack.redis.value, (redis) => cartsAtRest(shop, runs, redis)));
     const slow = await chargeAttempts(
       address,
       runs.flatMap((r) => (r.scenario === 'slow' && r.orderId ? [r.orderId] : [])),
@@ -99,6 +112,7 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosOutcome> {
     results = [
       ...runChecks(snapshot, { pendingGraceMs: 0 }),
       workload,
+      carts,
       faultReport(faultRecords, config, victim, new Date(started)),
       {
         name: 'drain',

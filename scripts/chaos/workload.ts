@@ -69,6 +69,8 @@ export interface OrderRun {
   approval?: number;
   /** The order ids the concurrent checkouts of one cart answered with. */
   checkoutIds?: string[];
+  /** Which of the shop's customers ran it (an index into `Shop.customers`). */
+  customer?: number;
   error?: string;
 }
 
@@ -275,9 +277,10 @@ export const orderRuns = (plan: Scenario[]): OrderRun[] => plan.map((scenario, i
 export async function runWorkload(shop: Shop, runs: OrderRun[], onPlaced: (placed: number) => void): Promise<OrderRun[]> {
   let next = 0;
   await Promise.all(
-    shop.customers.map(async (token) => {
+    shop.customers.map(async (token, customer) => {
       while (next < runs.length) {
         const run = runs[next++]!;
+        run.customer = customer;
         onPlaced(next);
         try {
           await runOne(shop, token, run);

@@ -1,9 +1,11 @@
 // The audit's checks on hand-made snapshots: a clean shop passes, and each kind
 // of loss or duplication of an order, a charge, a unit or a notification is
-// named. (The chaos test runs the same checks on a real stack after real kills.)
+// named; and the chaos run's check of the carts. (The chaos test runs the same checks on a
+// real stack after real kills.)
 import { describe, expect, it } from 'vitest';
 import type { StockDoc } from '../../services/inventory/store.js';
 import { runChecks } from '../../scripts/audit/checks.js';
+import { judgeCarts } from '../../scripts/chaos/carts.js';
 import type { OrderRecord, Snapshot, WorkflowRecord } from '../../scripts/audit/snapshot.js';
 
 const now = new Date('2026-01-01T12:00:00Z');
@@ -213,5 +215,28 @@ describe('the audit checks', () => {
       'silent:order_cancelled: never sent',
       'waiting:order_confirmed: sent, but order waiting is AWAITING_APPROVAL',
     ]);
+  });
+});
+
+describe('the carts at rest (chaos run)', () => {
+  const emptyCart = { orderId: 'bought', status: 200, lines: [] };
+
+  it('no claim and empty carts pass', () => {
+    const result = judgeCarts({ claims: [], carts: [emptyCart] });
+    expect(result.breaches).toEqual([]);
+    expect(result.figures).toEqual(['carts whose last checkout placed an order: 1, empty 1', 'checkout claims left at rest: 0']);
+  });
+
+  it('a claim left, a bought line left and a cart that could not be read are each named', () => {
+    const result = judgeCarts({
+      claims: [{ key: 'cart:u1:checkout', value: '{"id":"o1","items":[{"sku":"MUG","quantity":1}]}' }],
+      carts: [emptyCart, { orderId: 'o2', status: 200, lines: [{ sku: 'MUG', quantity: 2 }] }, { orderId: 'o3', status: 503 }],
+    });
+    expect(result.breaches).toEqual([
+      'cart:u1:checkout is still claimed at rest: {"id":"o1","items":[{"sku":"MUG","quantity":1}]}',
+      'the cart of checkout order o2 still holds [{"sku":"MUG","quantity":2}]',
+      'the cart of checkout order o3: GET /cart answered 503',
+    ]);
+    expect(result.figures[0]).toBe('carts whose last checkout placed an order: 3, empty 1');
   });
 });
