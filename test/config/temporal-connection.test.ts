@@ -2,17 +2,18 @@
 // the variables alone, a profile file, the variables over the file; and a TLS
 // client certificate without its key (or the reverse) refuses to start,
 // naming the variables, in the function and in a real process.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSConfig } from '@temporalio/client';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/config.js';
 import { temporalSettings } from '../../shared/temporal/connection.js';
 import { startGateway } from '../../scripts/stack/system.js';
 import { isolatedSystemOptions } from '../support/system.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sagashop-envconfig-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string, text: string) => {
   const path = join(dir, name);
   writeFileSync(path, text);
